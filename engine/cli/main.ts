@@ -1,0 +1,154 @@
+/**
+ * gossip-scope: the headless CLI (DESIGN.md, "The headless CLI").
+ *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
+ *   gossip-scope defaults [--profile P] --json
+ * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
+ */
+import { createWriteStream } from 'node:fs';
+import { PROFILES, configToYamlShape, parseDuration, profileConfig, type ProfileName } from '../fabric/config.js';
+import { ScenarioError, loadScenarioFile } from '../scenario/load.js';
+import { Simulation } from '../sim/simulation.js';
+import { summarise, type RunSummary } from '../sim/summary.js';
+import { bigintToString } from '../trace/trace.js';
+import { TRACE_VERSION } from '../trace/events.js';
+
+class UsageError extends Error {}
+
+const USAGE = `usage:
+  gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl]
+  gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]`;
+
+interface Args {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[], valued: Set<string>, bare: Set<string>): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split('=', 2);
+    if (valued.has(name)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, v);
+    } else if (bare.has(name) && inline === undefined) flags.set(name, true);
+    else throw new UsageError(`unknown option --${name}`);
+  }
+  return { positional, flags };
+}
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    const [cmd, ...rest] = argv;
+    if (cmd === 'run') return await run(rest, out);
+    if (cmd === 'defaults') return defaults(rest, out);
+    if (cmd === undefined || cmd === '--help' || cmd === 'help') {
+      out(USAGE);
+      return cmd === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command '${cmd}'`);
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      err(e.message);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      err(`gossip-scope: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    err(`gossip-scope: run failed: ${(e as Error).stack ?? e}`);
+    return 1;
+  }
+}
+
+function defaults(argv: string[], out: (s: string) => void): number {
+  const { positional, flags } = parseArgs(argv, new Set(['profile']), new Set(['json']));
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const profile = (flags.get('profile') as string | undefined) ?? 'fabric-v3';
+  if (!PROFILES.includes(profile as ProfileName)) throw new UsageError(`unknown profile '${profile}' (expected ${PROFILES.join(' or ')})`);
+  const shape = { profile, ...configToYamlShape(profileConfig(profile as ProfileName)) };
+  out(flags.has('json') ? JSON.stringify(shape, null, 2) : toYaml(shape));
+  return 0;
+}
+
+function toYaml(v: unknown, indent = ''): string {
+  if (v === null || typeof v !== 'object') return String(v);
+  return Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => (x !== null && typeof x === 'object' ? `${indent}${k}:\n${toYaml(x, indent + '  ')}` : `${indent}${k}: ${x}`))
+    .join('\n');
+}
+
+async function run(argv: string[], out: (s: string) => void): Promise<number> {
+  const { positional, flags } = parseArgs(argv, new Set(['seed', 'until', 'trace']), new Set(['json']));
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'run needs a scenario file' : `unexpected argument '${positional[1]}'`);
+  const scenario = loadScenarioFile(positional[0]);
+  const seedFlag = flags.get('seed');
+  if (typeof seedFlag === 'string') {
+    if (!/^\d+$/.test(seedFlag)) throw new UsageError(`--seed must be a non-negative integer, got '${seedFlag}'`);
+    scenario.seed = Number(seedFlag);
+  }
+  const untilFlag = flags.get('until');
+  if (typeof untilFlag === 'string') {
+    const ms = parseDuration(untilFlag);
+    if (ms === null) throw new UsageError(`--until must be a duration like 90s or 2m, got '${untilFlag}'`);
+    scenario.run.until = ms;
+  }
+  const sim = await Simulation.create(scenario);
+  const tracePath = flags.get('trace');
+  let closeTrace: (() => Promise<void>) | undefined;
+  if (typeof tracePath === 'string') closeTrace = writeTrace(sim, tracePath);
+  sim.runUntil(scenario.run.until);
+  await closeTrace?.();
+  const summary = summarise(sim);
+  out(flags.has('json') ? JSON.stringify(summary, null, 2) : humanSummary(summary));
+  return 0;
+}
+
+/** JSON Lines: a header line, then one event per line, as they happen. */
+function writeTrace(sim: Simulation, path: string): () => Promise<void> {
+  const stream = createWriteStream(path);
+  let failure: Error | undefined;
+  stream.on('error', (e) => (failure = e));
+  stream.write(JSON.stringify({ traceVersion: TRACE_VERSION, scenario: sim.scenario.name, seed: sim.scenario.seed, peers: sim.peers.map((p) => p.id) }) + '\n');
+  let chunk: string[] = [];
+  const unlisten = sim.trace.listen((ev) => {
+    chunk.push(JSON.stringify(ev, bigintToString));
+    if (chunk.length >= 4096) {
+      stream.write(chunk.join('\n') + '\n');
+      chunk = [];
+    }
+  });
+  return () =>
+    new Promise((resolve, reject) => {
+      unlisten();
+      if (chunk.length > 0) stream.write(chunk.join('\n') + '\n');
+      stream.end(() => (failure ? reject(failure) : resolve()));
+    });
+}
+
+function humanSummary(s: RunSummary): string {
+  const lines = [
+    `${s.scenario}  seed ${s.seed}  profile ${s.profile}`,
+    `simulated ${(s.simTimeMs / 1000).toFixed(1)}s, ${s.events} events, trace ${s.traceHash.slice(0, 16)}`,
+    `converged: ${s.converged ? 'yes' : 'no'}`,
+    ...s.notConverged.slice(0, 10).map((p) => `  - ${p}`),
+    '',
+    'peer                 alive  height               leader  members',
+    ...s.peers.map(
+      (p) =>
+        `${p.id.padEnd(20)} ${(p.alive ? 'yes' : 'no').padEnd(6)} ${Object.entries(p.height).map(([c, h]) => `${c}:${h}`).join(' ').padEnd(20)} ${Object.entries(p.leader).filter(([, l]) => l).map(([c]) => c).join(',').padEnd(7)} ${p.membership}`,
+    ),
+    '',
+    'messages (sent / delivered / dropped):',
+    ...Object.keys(s.messages.sent).map((t) => `  ${t.padEnd(22)} ${s.messages.sent[t]} / ${s.messages.delivered[t] ?? 0} / ${s.messages.dropped[t] ?? 0}`),
+  ];
+  const rejected = Object.entries(s.messages.rejected);
+  if (rejected.length > 0) lines.push('rejected:', ...rejected.map(([r, n]) => `  ${n}  ${r}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,343 @@
+/**
+ * gossip/comm: one authenticated stream per remote PKI-ID, opened with a signed ConnEstablish
+ * handshake; a bounded send buffer per connection whose overflow drops messages; a
+ * "presumed dead" signal when a connection cannot be obtained or breaks.
+ */
+import { Tag, type ConnEstablish, type GossipMessage } from '../wire/messages.js';
+import type { PeerEnv } from './env.js';
+import { SignedMessage, bytesEqual, hex, signMessage } from './message.js';
+
+/** What comm needs from the network under it (the simulator, or later real sockets). */
+export interface CommNet {
+  /** Dial + Ping: calls back with the remote's Comm, or an error, after the dial's duration. */
+  dial(from: number, endpoint: string, cb: (remote: Comm | null, err: string) => void): void;
+  /** The fate of one message from → to: its transit delay in ms, or why it is lost. */
+  route(from: number, to: number): number | string;
+  /** Kernel-level scheduling: in-flight messages do not die with their sender's timers. */
+  schedule(delay: number, fn: () => void): void;
+  /** Per-message cost of writing to a stream; sets how fast a send buffer drains. */
+  readonly sendCost: number;
+}
+
+export interface RemotePeer {
+  endpoint: string;
+  pkiId: Uint8Array;
+  /** Trace index of the peer, when known (for drop events before a connection exists). */
+  idx?: number;
+}
+
+/** A message as a handler sees it: the message, and the connection it came on. */
+export interface ReceivedMessage {
+  sm: SignedMessage;
+  conn: Connection;
+}
+
+export class Connection {
+  open = true;
+  /** The other side's object for the same stream. */
+  other!: Connection;
+  /** Departure times of messages still in the send buffer (ascending). */
+  private departures: number[] = [];
+  private lastDeparture = 0;
+  private lastArrival = 0;
+
+  constructor(
+    readonly owner: Comm,
+    readonly remote: Comm,
+    readonly remotePki: Uint8Array,
+    readonly remotePkiHex: string,
+    readonly remoteIdentity: Uint8Array,
+    readonly remoteOrg: string,
+    readonly remoteEndpoint: string,
+  ) {}
+
+  get remoteIdx(): number {
+    return this.remote.env.idx;
+  }
+
+  /** conn.send: non-blocking; a full buffer drops the message (gossip_comm_overflow_count). */
+  send(sm: SignedMessage): void {
+    const env = this.owner.env;
+    const now = env.rt.now();
+    const deps = this.departures;
+    let head = 0;
+    while (head < deps.length && deps[head] <= now) head++;
+    if (head > 0) deps.splice(0, head);
+    if (sm.id === 0) sm.id = this.owner.nextMsgId();
+    if (deps.length >= env.config.sendBuffSize) {
+      env.tr.emit('drop', this.remoteIdx, sm.typeName, sm.id, `Buffer to ${this.remoteEndpoint} overflowed, dropping message`);
+      return;
+    }
+    const net = this.owner.net;
+    const departure = Math.max(now, this.lastDeparture) + net.sendCost;
+    this.lastDeparture = departure;
+    deps.push(departure);
+    env.tr.emit('send', this.remoteIdx, sm.typeName, sm.id);
+    const fate = net.route(env.idx, this.remoteIdx);
+    if (typeof fate === 'string') {
+      env.tr.emit('drop', this.remoteIdx, sm.typeName, sm.id, fate);
+      return;
+    }
+    // A stream is FIFO: nothing overtakes what was sent before it on the same connection.
+    const arrival = Math.max(departure + fate, this.lastArrival);
+    this.lastArrival = arrival;
+    const cause = env.tr.cause;
+    net.schedule(arrival - now, () => this.other.arrive(sm, cause));
+  }
+
+  private arrive(sm: SignedMessage, cause: number): void {
+    if (!this.owner.running || !this.open) {
+      // A drop is the sender's event: its message never made it.
+      const senderTr = this.remote.env.tr;
+      senderTr.within(cause, () =>
+        senderTr.emit('drop', this.owner.env.idx, sm.typeName, sm.id, this.owner.running ? 'connection closed' : 'peer down'),
+      );
+      return;
+    }
+    this.owner.receive(this, sm, cause);
+  }
+
+  /** Close this side; the other side sees the stream end (EOF) one transit later. */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.owner.forget(this);
+    const other = this.other;
+    if (other.open) this.owner.net.schedule(this.owner.net.sendCost, () => other.remoteClosed());
+  }
+
+  private remoteClosed(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.owner.forget(this);
+  }
+}
+
+interface PendingConn {
+  queue: SignedMessage[];
+}
+
+export class Comm {
+  running = true;
+  private readonly conns = new Map<string, Connection>();
+  private readonly pending = new Map<string, PendingConn>();
+  private connMsg?: SignedMessage;
+  private probeMsg?: SignedMessage;
+
+  /** Set by the node: every message received on an authenticated connection. */
+  onMessage: (m: ReceivedMessage) => void = () => {};
+  /** Set by discovery: a peer we failed to reach (comm.PresumedDead). */
+  onPresumedDead: (pkiHex: string) => void = () => {};
+  /** Set by the node: identities learned from handshakes go to the identity mapper. */
+  onIdentity: (pkiId: Uint8Array, identity: Uint8Array) => string | null = () => null;
+
+  constructor(
+    readonly env: PeerEnv,
+    readonly net: CommNet,
+    readonly nextMsgId: () => number,
+  ) {}
+
+  connectionTo(pkiHex: string): Connection | undefined {
+    return this.conns.get(pkiHex);
+  }
+
+  connectedPeers(): string[] {
+    return [...this.conns.keys()];
+  }
+
+  /** comm.Send: to each peer, opening a connection first where there is none. */
+  send(sm: SignedMessage, peers: RemotePeer[]): void {
+    for (const p of peers) this.sendTo(sm, p);
+  }
+
+  sendTo(sm: SignedMessage, p: RemotePeer): void {
+    if (!this.running) return;
+    const key = hex(p.pkiId);
+    const conn = this.conns.get(key);
+    if (conn !== undefined) return conn.send(sm);
+    const pend = this.pending.get(key);
+    if (pend !== undefined) {
+      if (pend.queue.length < this.env.config.sendBuffSize) pend.queue.push(sm);
+      else {
+        if (sm.id === 0) sm.id = this.nextMsgId();
+        this.env.tr.emit('drop', p.idx, sm.typeName, sm.id, `Buffer to ${p.endpoint} overflowed, dropping message`);
+      }
+      return;
+    }
+    this.pending.set(key, { queue: [sm] });
+    this.createConnection(p.endpoint, p.pkiId, false, (conn, err) => {
+      const waiting = this.pending.get(key);
+      this.pending.delete(key);
+      if (conn === null) {
+        this.env.tr.log('warn', 'gossip.comm', `Failed obtaining connection for ${p.endpoint}, PKIid:${key} reason: ${err}`);
+        for (const m of waiting?.queue ?? []) {
+          if (m.id === 0) m.id = this.nextMsgId();
+          this.env.tr.emit('drop', p.idx, m.typeName, m.id, `Failed obtaining connection: ${err}`);
+        }
+        this.disconnect(key);
+        return;
+      }
+      for (const m of waiting?.queue ?? []) conn.send(m);
+    });
+  }
+
+  /**
+   * comm.Handshake / Probe: dial, exchange ConnEstablish, report the remote's identity, close.
+   * Discovery uses it to learn who sits behind a bootstrap or anchor endpoint.
+   */
+  probe(endpoint: string, cb: (identity: Uint8Array | null, pkiId: Uint8Array | null, err: string) => void): void {
+    this.createConnection(endpoint, null, true, (conn, err) => {
+      if (conn === null) return cb(null, null, err);
+      cb(conn.remoteIdentity, conn.remotePki, '');
+    });
+  }
+
+  /** comm.CloseConn. */
+  closeConn(pkiHex: string): void {
+    this.conns.get(pkiHex)?.close();
+  }
+
+  /** comm.disconnect: report the peer presumed dead and drop its connection. */
+  disconnect(pkiHex: string): void {
+    this.onPresumedDead(pkiHex);
+    this.closeConn(pkiHex);
+  }
+
+  forget(conn: Connection): void {
+    if (this.conns.get(conn.remotePkiHex) === conn) {
+      this.conns.delete(conn.remotePkiHex);
+      this.env.tr.state('disconnected', { peer: conn.remoteIdx });
+    }
+  }
+
+  /** The process stops: every stream breaks. */
+  stop(): void {
+    this.running = false;
+    for (const c of [...this.conns.values()]) c.close();
+    this.pending.clear();
+  }
+
+  start(): void {
+    this.running = true;
+  }
+
+  receive(conn: Connection, sm: SignedMessage, cause: number): void {
+    const tr = this.env.tr;
+    const ev = tr.within(cause, () => tr.emit('deliver', conn.remoteIdx, sm.typeName, sm.id));
+    tr.within(ev, () => this.onMessage({ sm, conn }));
+  }
+
+  /** The signed ConnEstablish; its bytes never change, so it is signed once (RFC 6979). */
+  private connEstablish(probe: boolean): SignedMessage {
+    const cached = probe ? this.probeMsg : this.connMsg;
+    if (cached !== undefined) return cached;
+    const e = this.env;
+    const conn: ConnEstablish = { pkiId: e.pkiId, identity: e.identity, tlsCertHash: e.tlsCertHash, probe };
+    const msg: GossipMessage = { nonce: 0n, channel: new Uint8Array(0), tag: Tag.EMPTY, content: 'conn', conn };
+    const sm = signMessage(msg, (d) => e.mcs.sign(d));
+    if (probe) this.probeMsg = sm;
+    else this.connMsg = sm;
+    return sm;
+  }
+
+  /**
+   * createConnection + authenticateRemotePeer, both sides: dial, each side sends its signed
+   * ConnEstablish, each checks the other's (type, PKI-ID, identity, TLS binding, signature).
+   */
+  private createConnection(
+    endpoint: string,
+    expectedPki: Uint8Array | null,
+    probe: boolean,
+    done: (conn: Connection | null, err: string) => void,
+  ): void {
+    const me = this.env;
+    const cause = me.tr.cause;
+    this.net.dial(me.idx, endpoint, (remote, err) =>
+      me.tr.within(cause, () => {
+        if (remote === null || !this.running) return done(null, err || 'peer stopped');
+        const mine = this.connEstablish(probe);
+        // Our ConnEstablish travels to the remote, which authenticates us and answers.
+        this.transmitHandshake(mine, remote, () => {
+          const theirsOk = remote.authenticate(mine, this);
+          if (typeof theirsOk === 'string') return this.net.schedule(0, () => me.tr.within(cause, () => done(null, theirsOk)));
+          const theirs = remote.connEstablish(false);
+          remote.transmitHandshake(theirs, this, () =>
+            me.tr.within(cause, () => {
+              const ok = this.authenticate(theirs, remote);
+              if (typeof ok === 'string') return done(null, ok);
+              if (expectedPki !== null && !bytesEqual(ok.pkiId, expectedPki)) {
+                me.tr.log('warn', 'gossip.comm', `Remote endpoint claims to be a different peer, expected ${hex(expectedPki)} but got ${hex(ok.pkiId)}`);
+                return done(null, 'authentication failure: remote peer claims to be a different peer');
+              }
+              if (probe) return done(this.makeConn(remote, ok, endpoint, false), '');
+              const conn = this.makeConn(remote, ok, endpoint, true);
+              const back = remote.makeConn(this, theirsOk, me.endpoint || me.internalEndpoint, true);
+              conn.other = back;
+              back.other = conn;
+              done(conn, '');
+            }),
+          );
+        });
+      }),
+    );
+  }
+
+  private transmitHandshake(sm: SignedMessage, to: Comm, onArrive: () => void): void {
+    if (sm.id === 0) sm.id = this.nextMsgId();
+    const tr = this.env.tr;
+    tr.emit('send', to.env.idx, sm.typeName, sm.id);
+    const fate = this.net.route(this.env.idx, to.env.idx);
+    if (typeof fate === 'string') {
+      tr.emit('drop', to.env.idx, sm.typeName, sm.id, fate);
+      return;
+    }
+    const cause = tr.cause;
+    this.net.schedule(fate, () => {
+      if (!to.running) return tr.within(cause, () => tr.emit('drop', to.env.idx, sm.typeName, sm.id, 'peer down'));
+      to.env.tr.within(cause, () => {
+        const ev = to.env.tr.emit('deliver', this.env.idx, sm.typeName, sm.id);
+        to.env.tr.within(ev, onArrive);
+      });
+    });
+  }
+
+  /** authenticateRemotePeer's checks on the remote's first message; the reason on failure. */
+  authenticate(sm: SignedMessage, from: Comm): (ConnEstablish & { org: string }) | string {
+    const tr = this.env.tr;
+    const fail = (reason: string) => {
+      tr.reject(from.env.idx, sm, reason);
+      return reason;
+    };
+    if (sm.msg.content !== 'conn') return fail('wrong type');
+    const c = sm.msg.conn;
+    if (c.pkiId.length === 0) return fail('no PKI-ID');
+    const idErr = this.onIdentity(c.pkiId, c.identity);
+    if (idErr !== null) return fail(`Identity store rejected ${from.env.endpoint || from.env.internalEndpoint} : ${idErr}`);
+    if (!bytesEqual(c.tlsCertHash, from.env.tlsCertHash)) {
+      return fail(`Expected ${hex(from.env.tlsCertHash)} in remote hash of TLS cert, but got ${hex(c.tlsCertHash)}`);
+    }
+    const env = sm.envelope;
+    const sigErr = env.signature.length === 0 ? 'Empty signature' : this.env.mcs.verify(c.identity, env.signature, env.payload);
+    tr.emit('verify', from.env.idx, sm.typeName, sm.id, sigErr ?? 'valid', { ok: sigErr === null });
+    if (sigErr !== null) return fail(`Failed verifying signature from ${from.env.endpoint || from.env.internalEndpoint} : ${sigErr}`);
+    const org = this.env.mcs.orgOf(c.identity) ?? '';
+    return { ...c, org };
+  }
+
+  /** connStore.onConnected: one connection per PKI-ID; a newer stream replaces an older one. */
+  makeConn(remote: Comm, auth: ConnEstablish & { org: string }, endpoint: string, register: boolean): Connection {
+    const conn = new Connection(this, remote, auth.pkiId, hex(auth.pkiId), auth.identity, auth.org, endpoint);
+    if (!register) {
+      conn.open = false;
+      return conn;
+    }
+    const old = this.conns.get(conn.remotePkiHex);
+    this.conns.set(conn.remotePkiHex, conn);
+    if (old !== undefined) {
+      old.open = false;
+    } else {
+      this.env.tr.state('connected', { peer: remote.env.idx });
+    }
+    return conn;
+  }
+}

@@ -1,0 +1,506 @@
+/**
+ * gossip/gossip/gossip_impl.go: one peer's gossip node. It wires comm, discovery, the emitter,
+ * the identity mapper and its pull engine, and the channels; validates every incoming message
+ * and routes every outgoing batch by tag, org and channel, as Fabric does.
+ */
+import { decodeGossipMessage } from '../wire/codec.js';
+import { PullMsgType, Tag, type GossipMessage, type Payload } from '../wire/messages.js';
+import { Comm, type CommNet, type ReceivedMessage } from './comm.js';
+import { GossipChannel, channelMAC, type ChannelHost } from './channel.js';
+import { Discovery, preferredEndpoint, type DiscoveryHost, type NetworkMember } from './discovery.js';
+import { BatchingEmitter, type Emitted } from './emitter.js';
+import type { PeerEnv } from './env.js';
+import { IdentityMapper } from './identity.js';
+import { SignedMessage, bytesEqual, bytesStr, hex, noopSign, signMessage, tagError } from './message.js';
+import { PullMediator } from './pull.js';
+import { StateProvider, type Ledger } from './state.js';
+
+export interface ChannelJoin {
+  name: string;
+  orgs: string[];
+  /** Anchor peers of every org of the channel, from its config block. */
+  anchors: { org: string; endpoint: string }[];
+}
+
+export interface NodeOptions {
+  bootstrap: string[];
+  /** Trace index of a PKI-ID (for display); -1 when unknown. */
+  peerIndex: (pkiHex: string) => number;
+  nextMsgId: () => number;
+}
+
+const isChannelRestricted = (t: Tag) => t === Tag.CHAN_AND_ORG || t === Tag.CHAN_ONLY || t === Tag.CHAN_OR_ORG;
+const isOrgRestricted = (t: Tag) => t === Tag.CHAN_AND_ORG || t === Tag.ORG_ONLY;
+
+export class GossipNode {
+  readonly comm: Comm;
+  readonly disc: Discovery;
+  readonly idMapper: IdentityMapper;
+  readonly emitter: BatchingEmitter;
+  readonly certPuller: PullMediator;
+  readonly channels = new Map<string, GossipChannel>();
+  readonly states = new Map<string, StateProvider>();
+  /** StateInfo of channels we have not joined, kept to re-push to our org. */
+  private readonly foreignStateInfo = new Map<string, SignedMessage>();
+  private selfIdentityMsg?: SignedMessage;
+  private readonly startedAt: number;
+
+  constructor(
+    readonly env: PeerEnv,
+    net: CommNet,
+    private readonly opts: NodeOptions,
+    private readonly ledgers: Map<string, Ledger>,
+  ) {
+    this.startedAt = env.rt.now();
+    this.idMapper = new IdentityMapper(env);
+    const selfErr = this.idMapper.put(env.pkiId, env.identity);
+    if (selfErr !== null) throw new Error(`own identity rejected: ${selfErr}`);
+    this.comm = new Comm(env, net, opts.nextMsgId);
+    this.comm.onIdentity = (pki, identity) => this.idMapper.put(pki, identity);
+    this.comm.onMessage = (m) => this.handleMessage(m);
+    this.emitter = new BatchingEmitter(env, (batch) => this.gossipBatch(batch));
+    this.disc = new Discovery(env, this.discoveryHost(), opts.bootstrap);
+    this.comm.onPresumedDead = (k) => this.disc.presumedDead(k);
+    this.idMapper.onPurge = (k) => this.onIdentityPurged(k);
+    this.certPuller = this.createCertStorePuller();
+  }
+
+  start(): void {
+    const rt = this.env.rt;
+    this.certPuller.add(this.identityMessage());
+    this.certPuller.start();
+    this.disc.start();
+    rt.every(this.env.config.pullInterval, 'gossip.syncDiscovery', () => this.disc.initiateSync(this.env.config.pullPeerNum));
+  }
+
+  /** The process stops: connections break, timers die with the runtime. */
+  stop(): void {
+    this.comm.stop();
+  }
+
+  // ---- channels -------------------------------------------------------------------------
+
+  joinChannel(join: ChannelJoin): void {
+    const ch = new GossipChannel(this.env, this.channelHost(), join.name, new Set(join.orgs));
+    let ledger = this.ledgers.get(join.name);
+    if (ledger === undefined) this.ledgers.set(join.name, (ledger = { blocks: new Map(), height: 0 }));
+    const state = new StateProvider(this.env, join.name, ledger);
+    ch.onBlock = (sm) => {
+      if (sm.msg.content === 'dataMsg' && sm.msg.dataMsg.payload) state.addPayload(sm.msg.dataMsg.payload, false, this.env.tr.cause);
+    };
+    state.onCommit = (seq) => ch.updateLedgerHeight(BigInt(seq + 1));
+    this.channels.set(join.name, ch);
+    this.states.set(join.name, state);
+    ch.start();
+    if (ledger.height > 1) ch.updateLedgerHeight(BigInt(ledger.height));
+    this.learnAnchorPeers(join);
+  }
+
+  /** learnAnchorPeers: connect to every anchor peer of the channel that the disclosure rules allow. */
+  private learnAnchorPeers(join: ChannelJoin): void {
+    for (const a of join.anchors) {
+      if (a.org !== this.env.mspId && this.env.endpoint === '') {
+        this.env.tr.log('info', 'gossip.gossip', `Anchor peer ${a.endpoint} isn't in our org(${this.env.mspId}) and we have no external endpoint, skipping`);
+        continue;
+      }
+      this.disc.connect(a.endpoint, false, { channel: join.name, org: a.org });
+    }
+  }
+
+  /**
+   * A block from the orderer (deliverservice's gossip block handler): into our own payload
+   * buffer, and, only if blockGossipEnabled, into the block store and the emitter.
+   */
+  deliverFromOrderer(channel: string, seq: bigint, block: Uint8Array, blockGossipEnabled: boolean): void {
+    const ch = this.channels.get(channel);
+    const state = this.states.get(channel);
+    if (ch === undefined || state === undefined) return;
+    const payload: Payload = { seqNum: seq, data: block, privateData: [] };
+    const msg: GossipMessage = { nonce: 0n, channel: new TextEncoder().encode(channel), tag: Tag.CHAN_AND_ORG, content: 'dataMsg', dataMsg: { payload } };
+    state.addPayload(payload, true, -1);
+    if (!blockGossipEnabled) return;
+    const sm = noopSign(msg);
+    ch.addBlock(sm);
+    this.emitter.add(sm);
+  }
+
+  // ---- receiving ------------------------------------------------------------------------
+
+  /** Node.handleMessage. */
+  handleMessage(m: ReceivedMessage): void {
+    const msg = m.sm.msg;
+    const tr = this.env.tr;
+    const from = m.conn.remoteIdx;
+    // The message selector: ConnEstablish, Empty and private-data messages never reach here.
+    if (msg.content === 'conn' || msg.content === 'empty' || msg.content === 'privateReq' || msg.content === 'privateRes' || msg.content === 'privateData' || msg.content === 'ack') return;
+    const tagErr = tagError(msg);
+    if (tagErr !== null) return tr.reject(from, m.sm, `Tag of ${m.sm.typeName} isn't legal: ${tagErr}`);
+    if (msg.content === 'stateInfo') {
+      const err = this.validateStateInfo(m.sm, from);
+      if (err !== null) return tr.reject(from, m.sm, `StateInfo message is found invalid: ${err}`);
+    }
+    if (isChannelRestricted(msg.tag)) {
+      const ch = this.lookupChannelForMsg(m);
+      if (ch === undefined) {
+        // Not in the channel: still re-push StateInfo of our own org's peers.
+        if (msg.content === 'stateInfo' && this.idMapper.orgOf(m.conn.remotePkiHex) === this.env.mspId) {
+          const k = hex(msg.stateInfo.pkiId);
+          const cur = this.foreignStateInfo.get(k);
+          const ts = msg.stateInfo.timestamp;
+          const curTs = cur?.msg.content === 'stateInfo' ? cur.msg.stateInfo.timestamp : undefined;
+          if (ts && (!curTs || curTs.incNum < ts.incNum || (curTs.incNum === ts.incNum && curTs.seqNum < ts.seqNum))) {
+            this.foreignStateInfo.set(k, m.sm);
+            this.emitter.add(m.sm, m.conn.remotePkiHex);
+          }
+        }
+        return tr.reject(from, m.sm, `No such channel ${bytesStr(msg.channel)} discarding message`);
+      }
+      return ch.handleMessage(m);
+    }
+    if (msg.content === 'aliveMsg' || msg.content === 'memReq' || msg.content === 'memRes') {
+      if (msg.content === 'memReq') {
+        const self = msg.memReq.selfInformation;
+        let ok = false;
+        try {
+          const inner = self ? new SignedMessage(decodeGossipMessage(self.payload)) : undefined;
+          ok = inner !== undefined && inner.msg.content === 'aliveMsg' && inner.msg.aliveMsg.membership !== undefined && bytesEqual(inner.msg.aliveMsg.membership.pkiId, m.conn.remotePki);
+        } catch {
+          return tr.reject(from, m.sm, 'Got membership request with invalid selfInfo');
+        }
+        if (!ok) return tr.reject(from, m.sm, "Got membership request with selfInfo that doesn't match the handshake");
+      }
+      return this.disc.handleMessage(m);
+    }
+    if ((msg.content === 'hello' || msg.content === 'dataDig' || msg.content === 'dataReq' || msg.content === 'dataUpdate') && this.isIdentityPull(msg)) {
+      return this.handleCertStoreMessage(m);
+    }
+  }
+
+  private isIdentityPull(msg: GossipMessage): boolean {
+    const t = msg.content === 'hello' ? msg.hello.msgType : msg.content === 'dataDig' ? msg.dataDig.msgType : msg.content === 'dataReq' ? msg.dataReq.msgType : msg.content === 'dataUpdate' ? msg.dataUpdate.msgType : 0;
+    return t === PullMsgType.IDENTITY_MSG;
+  }
+
+  private lookupChannelForMsg(m: ReceivedMessage): GossipChannel | undefined {
+    const msg = m.sm.msg;
+    if (msg.content === 'stateInfo') {
+      for (const ch of this.channels.values()) if (bytesEqual(channelMAC(msg.stateInfo.pkiId, ch.name), msg.stateInfo.channelMAC)) return ch;
+      return undefined;
+    }
+    if (msg.content === 'stateInfoPullReq') {
+      for (const ch of this.channels.values()) if (bytesEqual(channelMAC(m.conn.remotePki, ch.name), msg.stateInfoPullReq.channelMAC)) return ch;
+      return undefined;
+    }
+    return this.channels.get(bytesStr(msg.channel));
+  }
+
+  /** validateStateInfoMsg: the signer must be known; the signature must verify. */
+  validateStateInfo(sm: SignedMessage, from: number): string | null {
+    if (sm.msg.content !== 'stateInfo') return 'not a StateInfo';
+    const identity = this.idMapper.get(hex(sm.msg.stateInfo.pkiId));
+    if (identity === undefined) return 'PKI-ID not found in identity mapper';
+    return this.verifyEnvelope(sm, identity, from);
+  }
+
+  /** SignedGossipMessage.Verify: envelope, then secret envelope, against one identity. */
+  private verifyEnvelope(sm: SignedMessage, identity: Uint8Array, from: number): string | null {
+    const env = sm.envelope;
+    let err: string | null = null;
+    if (env.payload.length === 0) err = 'Empty payload';
+    else if (env.signature.length === 0) err = 'Empty signature';
+    else err = this.env.mcs.verify(identity, env.signature, env.payload);
+    if (err === null && env.secretEnvelope !== undefined) {
+      const se = env.secretEnvelope;
+      err = se.signature.length === 0 ? 'Empty signature' : this.env.mcs.verify(identity, se.signature, se.payload);
+    }
+    this.env.tr.emit('verify', from, sm.typeName, sm.id || undefined, err ?? 'valid', { ok: err === null });
+    return err;
+  }
+
+  /** ValidateAliveMsg (discoverySecurityAdapter). */
+  private validateAliveMsg(sm: SignedMessage, from: number): boolean {
+    const tr = this.env.tr;
+    if (sm.msg.content !== 'aliveMsg') return false;
+    const am = sm.msg.aliveMsg;
+    if (am.membership === undefined || am.membership.pkiId.length === 0 || !sm.isSigned()) {
+      tr.reject(from, sm, 'Invalid alive message');
+      return false;
+    }
+    let identity: Uint8Array | undefined;
+    if (am.identity.length > 0) {
+      const err = this.idMapper.put(am.membership.pkiId, am.identity);
+      if (err !== null) {
+        tr.reject(from, sm, `Failed validating identity of alive message: ${err}`);
+        return false;
+      }
+      identity = am.identity;
+    } else {
+      identity = this.idMapper.get(hex(am.membership.pkiId));
+      if (identity === undefined) {
+        tr.reject(from, sm, `Don't have certificate for ${preferredMember(am.membership.endpoint, hex(am.membership.pkiId))}`);
+        return false;
+      }
+    }
+    const err = this.verifyEnvelope(sm, identity, from);
+    if (err !== null) {
+      tr.reject(from, sm, `Failed verifying: ${err}`);
+      return false;
+    }
+    return true;
+  }
+
+  // ---- identities (certstore.go) ---------------------------------------------------------
+
+  private identityMessage(): SignedMessage {
+    if (this.selfIdentityMsg === undefined) {
+      const e = this.env;
+      this.selfIdentityMsg = signMessage(
+        { nonce: 0n, channel: new Uint8Array(0), tag: Tag.EMPTY, content: 'peerIdentity', peerIdentity: { pkiId: e.pkiId, cert: e.identity, metadata: new Uint8Array(0) } },
+        (d) => e.mcs.sign(d),
+      );
+    }
+    return this.selfIdentityMsg;
+  }
+
+  private createCertStorePuller(): PullMediator {
+    return new PullMediator(
+      this.env,
+      {
+        msgType: PullMsgType.IDENTITY_MSG,
+        tag: Tag.EMPTY,
+        channel: new Uint8Array(0),
+        membership: () => this.disc.getMembership(),
+        idOf: (sm) => (sm.msg.content === 'peerIdentity' ? hex(sm.msg.peerIdentity.pkiId) : ''),
+        digestOf: (id) => Buffer.from(id, 'hex'),
+        idOfDigest: (d) => hex(d),
+        consume: (sm, m) => {
+          if (sm.msg.content !== 'peerIdentity') return;
+          const err = this.idMapper.put(sm.msg.peerIdentity.pkiId, sm.msg.peerIdentity.cert);
+          if (err !== null) this.env.tr.reject(m.conn.remoteIdx, sm, `Failed associating PKI-ID with certificate: ${err}`);
+        },
+        egressFilter: (m) => this.sameOrgOrOurOrgPullFilter(m),
+        ingressFilter: (ids) => ids,
+        send: (sm, to) => this.comm.sendTo(sm, this.remote(to)),
+      },
+      'pull.identities',
+    );
+  }
+
+  private handleCertStoreMessage(m: ReceivedMessage): void {
+    const msg = m.sm.msg;
+    if (msg.content === 'dataUpdate') {
+      for (const env of msg.dataUpdate.data) {
+        let item: SignedMessage;
+        try {
+          item = new SignedMessage(decodeGossipMessage(env.payload), env);
+        } catch {
+          return this.env.tr.reject(m.conn.remoteIdx, m.sm, 'Data update contains an invalid message');
+        }
+        if (item.msg.content !== 'peerIdentity') return this.env.tr.reject(m.conn.remoteIdx, m.sm, `Got message with non-identity item: ${item.typeName}`);
+        const pi = item.msg.peerIdentity;
+        const computed = this.env.mcs.pkiIdOf(pi.cert);
+        let err: string | null = null;
+        if (computed === null || !bytesEqual(computed, pi.pkiId)) err = "Calculated pkiID doesn't match identity";
+        else err = this.verifyEnvelope(item, pi.cert, m.conn.remoteIdx) ?? this.env.mcs.validateIdentity(pi.cert);
+        if (err !== null) return this.env.tr.reject(m.conn.remoteIdx, m.sm, `Failed validating identity message: ${err}`);
+      }
+    }
+    this.certPuller.handleMessage(m);
+  }
+
+  /** sameOrgOrOurOrgPullFilter: what identities a requester may learn. */
+  private sameOrgOrOurOrgPullFilter(m: ReceivedMessage): (id: string) => boolean {
+    const peersOrg = m.conn.remoteOrg;
+    if (peersOrg === '') {
+      this.env.tr.log('warn', 'gossip.gossip', `Failed determining organization of ${m.conn.remoteEndpoint}`);
+      return () => false;
+    }
+    if (peersOrg === this.env.mspId) return () => true;
+    return (id) => {
+      const org = this.idMapper.orgOf(id);
+      if (org === undefined) return false;
+      if (!this.hasExternalEndpoint(id)) return false;
+      return org === this.env.mspId || org === peersOrg;
+    };
+  }
+
+  private hasExternalEndpoint(pkiHex: string): boolean {
+    if (pkiHex === this.env.pkiHex) return this.env.endpoint !== '';
+    const m = this.disc.lookup(pkiHex);
+    return m !== undefined && m.endpoint !== '';
+  }
+
+  private onIdentityPurged(pkiHex: string): void {
+    this.certPuller.remove(pkiHex);
+    this.env.tr.log('info', 'gossip.discovery', `Purging ${pkiHex} from membership`);
+    this.disc.presumedDead(pkiHex);
+    this.comm.closeConn(pkiHex);
+  }
+
+  // ---- sending ---------------------------------------------------------------------------
+
+  private remote(m: NetworkMember) {
+    return { endpoint: preferredEndpoint(m), pkiId: m.pkiId, idx: m.idx };
+  }
+
+  private send(sm: SignedMessage, to: NetworkMember[]): void {
+    for (const m of to) this.comm.sendTo(sm, this.remote(m));
+  }
+
+  /** sendAndFilterSecrets: the SecretEnvelope never leaves our org. */
+  private sendAndFilterSecrets(sm: SignedMessage, to: NetworkMember[]): void {
+    for (const m of to) {
+      const sameOrg = this.idMapper.orgOf(m.pkiHex) === this.env.mspId;
+      this.comm.sendTo(sameOrg ? sm : sm.withoutSecret(), this.remote(m));
+    }
+  }
+
+  private isInMyOrg = (m: NetworkMember): boolean => this.idMapper.orgOf(m.pkiHex) === this.env.mspId;
+
+  /** gossipBatch: route one emitted batch by kind, as Fabric partitions it. */
+  private gossipBatch(batch: Emitted[]): void {
+    const tr = this.env.tr;
+    const rng = this.env.rt.rng;
+    const c = this.env.config;
+    const membership = this.disc.getMembership();
+    const blocks: Emitted[] = [];
+    const leadership: Emitted[] = [];
+    const stateInfos: Emitted[] = [];
+    const orgOnly: Emitted[] = [];
+    const rest: Emitted[] = [];
+    for (const e of batch) {
+      const msg = e.sm.msg;
+      if (msg.content === 'dataMsg') blocks.push(e);
+      else if (msg.content === 'leadershipMsg') leadership.push(e);
+      else if (msg.content === 'stateInfo') stateInfos.push(e);
+      else if (isOrgRestricted(msg.tag) || (msg.content === 'aliveMsg' && msg.aliveMsg.membership?.endpoint === '' && this.idMapper.orgOf(hex(msg.aliveMsg.membership.pkiId)) === this.env.mspId)) orgOnly.push(e);
+      else rest.push(e);
+    }
+    const within = (e: Emitted, fn: () => void) => tr.within(e.cause, fn);
+
+    // Blocks and leadership: per channel, eligible peers of our org; leadership to all of them.
+    for (const [group, all] of [
+      [blocks, false],
+      [leadership, true],
+    ] as const) {
+      const byChannel = new Map<string, Emitted[]>();
+      for (const e of group) {
+        const ch = bytesStr(e.sm.msg.channel);
+        const list = byChannel.get(ch);
+        if (list === undefined) byChannel.set(ch, [e]);
+        else list.push(e);
+      }
+      for (const [name, msgs] of byChannel) {
+        const gc = this.channels.get(name);
+        if (gc === undefined) {
+          this.env.tr.log('warn', 'gossip.gossip', `Channel ${name} wasn't found`);
+          continue;
+        }
+        const pred = (m: NetworkMember) => gc.eligibleForChannel(m) && gc.isMemberInChan(m) && this.isInMyOrg(m);
+        const peers = rng.select(all ? membership.length : c.propagatePeerNum, membership, pred);
+        for (const e of msgs) within(e, () => this.send(e.sm, peers.filter((p) => p.pkiHex !== e.exclude)));
+      }
+    }
+
+    // StateInfo: our org, or the channel's orgs when its origin has an external endpoint.
+    for (const e of stateInfos) {
+      const si = (e.sm.msg as { stateInfo: { pkiId: Uint8Array; channelMAC: Uint8Array } }).stateInfo;
+      let gc: GossipChannel | undefined;
+      for (const ch of this.channels.values()) if (bytesEqual(channelMAC(si.pkiId, ch.name), si.channelMAC)) gc = ch;
+      const origin = hex(si.pkiId);
+      const wide = gc !== undefined && this.hasExternalEndpoint(origin);
+      const pred = (m: NetworkMember) => m.pkiHex !== e.exclude && (wide ? gc!.isMemberInChan(m) : this.isInMyOrg(m));
+      within(e, () => this.send(e.sm, rng.select(c.propagatePeerNum, membership, pred)));
+    }
+
+    // Org-restricted messages: propagatePeerNum peers of our org, chosen once for the batch.
+    if (orgOnly.length > 0) {
+      const peers = rng.select(c.propagatePeerNum, membership, this.isInMyOrg);
+      for (const e of orgOnly) within(e, () => this.send(e.sm, peers.filter((p) => p.pkiHex !== e.exclude)));
+    }
+
+    // The rest (alive messages): by the origin's org.
+    for (const e of rest) {
+      if (e.sm.msg.content !== 'aliveMsg') {
+        this.env.tr.log('error', 'gossip.gossip', `Unknown message type ${e.sm.typeName}`);
+        continue;
+      }
+      const origin = hex(e.sm.msg.aliveMsg.membership!.pkiId);
+      const originOrg = this.idMapper.orgOf(origin);
+      if (originOrg === undefined) {
+        this.env.tr.log('warn', 'gossip.gossip', 'Unable to determine org of message');
+        continue;
+      }
+      const pred =
+        originOrg === this.env.mspId
+          ? (m: NetworkMember) => m.pkiHex !== e.exclude
+          : (m: NetworkMember) => {
+              if (m.pkiHex === e.exclude) return false;
+              const org = this.idMapper.orgOf(m.pkiHex);
+              return org === this.env.mspId || org === originOrg;
+            };
+      within(e, () => this.sendAndFilterSecrets(e.sm, rng.select(c.propagatePeerNum, membership, pred)));
+    }
+  }
+
+  // ---- adapters --------------------------------------------------------------------------
+
+  private discoveryHost(): DiscoveryHost {
+    return {
+      gossip: (sm) => this.emitter.add(sm),
+      forward: (m) => this.emitter.add(m.sm, m.conn.remotePkiHex),
+      sendToPeer: (sm, member) => this.comm.sendTo(sm, this.remote(member)),
+      probe: (endpoint, cb) => this.comm.probe(endpoint, cb),
+      closeConn: (member) => this.comm.closeConn(member.pkiHex),
+      validateAliveMsg: (sm, from) => this.validateAliveMsg(sm, from),
+      signAlive: (msg, internalEndpoint) => {
+        const e = this.env;
+        // The certificate rides in alive messages only during publishCertPeriod after start.
+        if (msg.content === 'aliveMsg' && e.rt.now() < this.startedAt + e.config.publishCertPeriod) msg.aliveMsg.identity = e.identity;
+        return signMessage(msg, (d) => e.mcs.sign(d), internalEndpoint === null ? undefined : { internalEndpoint });
+      },
+      disclosurePolicy: (remote) => this.disclosurePolicy(remote),
+      orgOfIdentity: (identity) => this.env.mcs.orgOf(identity),
+      peerIndex: (k) => this.opts.peerIndex(k),
+    };
+  }
+
+  /** disclosurePolicy: which alive messages a remote may learn, and with or without our secrets. */
+  private disclosurePolicy(remote: NetworkMember): { sieve: (sm: SignedMessage) => boolean; filter: (sm: SignedMessage) => SignedMessage } {
+    const remoteOrg = this.idMapper.orgOf(remote.pkiHex);
+    if (remoteOrg === undefined) {
+      this.env.tr.log('warn', 'gossip.gossip', `Cannot determine organization of ${preferredEndpoint(remote)}`);
+      return { sieve: () => false, filter: (sm) => sm };
+    }
+    const myOrg = this.env.mspId;
+    return {
+      sieve: (sm) => {
+        if (sm.msg.content !== 'aliveMsg' || sm.msg.aliveMsg.membership === undefined) return false;
+        const memberOrg = this.idMapper.orgOf(hex(sm.msg.aliveMsg.membership.pkiId));
+        if (memberOrg === undefined) return false;
+        const memberAndRemoteSameOrg = memberOrg === remoteOrg;
+        if (memberOrg !== myOrg && !memberAndRemoteSameOrg) return false;
+        const bothExternal = sm.msg.aliveMsg.membership.endpoint !== '' && remote.endpoint !== '';
+        return memberAndRemoteSameOrg || bothExternal;
+      },
+      filter: (sm) => (remoteOrg === myOrg ? sm : sm.withoutSecret()),
+    };
+  }
+
+  private channelHost(): ChannelHost {
+    return {
+      membership: () => this.disc.getMembership(),
+      lookup: (k) => this.disc.lookup(k),
+      orgOfPeer: (k) => this.idMapper.orgOf(k),
+      gossip: (sm) => this.emitter.add(sm),
+      forward: (m) => this.emitter.add(m.sm, m.conn.remotePkiHex),
+      send: (sm, to) => this.send(sm, to),
+      validateStateInfo: (sm, from) => this.validateStateInfo(sm, from),
+      sign: (msg) => signMessage(msg, (d) => this.env.mcs.sign(d)),
+    };
+  }
+}
+
+function preferredMember(endpoint: string, pkiHex: string): string {
+  return endpoint || pkiHex;
+}

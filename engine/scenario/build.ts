@@ -1,0 +1,252 @@
+/**
+ * From schema-valid scenario data (defaults filled in) to a `Scenario`: derive names and peer ids,
+ * check what a schema cannot (references between parts, times, ranges), and apply the `gossip:`
+ * overrides to the profile's configuration.
+ */
+import { DURATION_KEYS, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
+import { didYouMean, type Locator, type Path } from './diagnostics.js';
+import type { SchemaProblem } from './validate.js';
+import type { FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
+
+/** The scenario as the schema guarantees it, after ajv filled in the defaults. */
+interface RawOrg {
+  mspId: string;
+  name?: string;
+  domain?: string;
+  peers: number;
+  anchorPeers: string[];
+  bootstrap: string[];
+  externalEndpoints: 'all' | 'none' | string[];
+}
+interface RawLatency {
+  min: string;
+  max: string;
+}
+interface RawFault {
+  at: string;
+  crash?: string;
+  restart?: string;
+  partition?: string[][];
+  heal?: 'all';
+}
+interface RawScenario {
+  name: string;
+  seed: number;
+  profile: ProfileName;
+  description?: string;
+  orgs: RawOrg[];
+  channels: { name: string; orgs: string[] }[];
+  orderer: { batchTimeout: string; blocks: number; txPerBlock: number; start: string };
+  gossip?: Record<string, unknown>;
+  deliveryclient?: { blockGossipEnabled?: boolean };
+  network: { latency: RawLatency; loss: number; links: { between: [string, string]; latency?: RawLatency; loss?: number }[] };
+  peers: { start: { peer: string; at: string }[] };
+  faults: RawFault[];
+  run: { until: string };
+  expect: Record<string, unknown>[];
+}
+
+/** Org name from an MSP ID: Org1MSP → org1, AlphaMSP → alpha. */
+export function defaultOrgName(mspId: string): string {
+  return mspId.replace(/MSP$/i, '').toLowerCase();
+}
+
+export function buildScenario(data: unknown, file: string, loc: Locator): { scenario?: Scenario; problems: SchemaProblem[] } {
+  const raw = data as RawScenario;
+  const problems: SchemaProblem[] = [];
+  const report = (path: Path, message: string, which: 'key' | 'value' = 'value') =>
+    problems.push({ pos: loc.pos(path, which), message });
+
+  /** A duration in ms; negative ones are reported (the schema allows a sign so we can say why). */
+  const ms = (text: string, path: Path): number => {
+    const value = (text.startsWith('-') ? -1 : 1) * (parseDuration(text.replace(/^[-+]/, '')) ?? 0);
+    if (value < 0) report(path, `a duration must not be negative, got '${text}'`);
+    return value;
+  };
+
+  // Orgs, their names and peer ids.
+  const orgs: OrgSpec[] = [];
+  const byMsp = new Map<string, number>();
+  const byName = new Map<string, number>();
+  const peerIds = new Set<string>();
+  raw.orgs.forEach((o, i) => {
+    const name = o.name ?? defaultOrgName(o.mspId);
+    const namePath = o.name === undefined ? ['orgs', i, 'mspId'] : ['orgs', i, 'name'];
+    if (byMsp.has(o.mspId)) report(['orgs', i, 'mspId'], `duplicate mspId '${o.mspId}' (also orgs[${byMsp.get(o.mspId)}])`);
+    else if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+      report(namePath, `cannot use '${name}' as the org name in peer ids (letters, digits, - and _ only); set name:`);
+    } else if (byName.has(name)) {
+      report(namePath, `duplicate org name '${name}' (also orgs[${byName.get(name)}]): peer ids like peer0.${name} would clash; set name:`);
+    }
+    byMsp.set(o.mspId, byMsp.get(o.mspId) ?? i);
+    byName.set(name, byName.get(name) ?? i);
+    const names = Array.from({ length: o.peers }, (_, p) => `peer${p}`);
+    const checkNames = (list: string[], key: string) =>
+      list.forEach((n, j) => {
+        if (!names.includes(n)) report(['orgs', i, key, j], `unknown peer '${n}' in ${o.mspId}, which has ${o.peers} peer${o.peers === 1 ? '' : 's'} (peer0..peer${o.peers - 1})`);
+      });
+    checkNames(o.anchorPeers, 'anchorPeers');
+    checkNames(o.bootstrap, 'bootstrap');
+    const external = o.externalEndpoints === 'all' ? names : o.externalEndpoints === 'none' ? [] : o.externalEndpoints;
+    if (Array.isArray(o.externalEndpoints)) checkNames(o.externalEndpoints, 'externalEndpoints');
+    names.forEach((n) => peerIds.add(`${n}.${name}`));
+    orgs.push({
+      mspId: o.mspId,
+      name,
+      domain: o.domain ?? `${name}.example.com`,
+      peers: o.peers,
+      anchorPeers: [...o.anchorPeers],
+      bootstrap: [...o.bootstrap],
+      externalEndpoints: [...external],
+    });
+  });
+
+  const checkPeer = (id: string, path: Path): void => {
+    if (!peerIds.has(id)) report(path, `unknown peer '${id}'${didYouMean(id, peerIds)}`);
+  };
+
+  // Channels.
+  const channelNames = new Set<string>();
+  raw.channels.forEach((c, i) => {
+    if (channelNames.has(c.name)) report(['channels', i, 'name'], `duplicate channel '${c.name}'`);
+    channelNames.add(c.name);
+    c.orgs.forEach((m, j) => {
+      if (!byMsp.has(m)) report(['channels', i, 'orgs', j], `unknown org '${m}' in channel ${c.name}${didYouMean(m, byMsp.keys())}`);
+      else if (c.orgs.indexOf(m) !== j) report(['channels', i, 'orgs', j], `org '${m}' is listed twice in channel ${c.name}`);
+    });
+  });
+
+  // Network.
+  const latency = (l: RawLatency, path: Path): LatencySpec => {
+    const spec = { min: ms(l.min, [...path, 'min']), max: ms(l.max, [...path, 'max']) };
+    if (spec.min > spec.max) report([...path, 'min'], `latency min ${l.min} is greater than max ${l.max}`);
+    return spec;
+  };
+  const links: LinkSpec[] = raw.network.links.map((l, i) => {
+    l.between.forEach((p, j) => checkPeer(p, ['network', 'links', i, 'between', j]));
+    if (l.between[0] === l.between[1]) report(['network', 'links', i, 'between'], `a link needs two different peers, got '${l.between[0]}' twice`);
+    const link: LinkSpec = { between: [l.between[0], l.between[1]] };
+    if (l.latency) link.latency = latency(l.latency, ['network', 'links', i, 'latency']);
+    if (l.loss !== undefined) link.loss = l.loss;
+    return link;
+  });
+
+  const until = ms(raw.run.until, ['run', 'until']);
+  const checkTime = (at: number, text: string, path: Path, what: string) => {
+    if (at > until) report(path, `${what} at ${text} is after the end of the run (run.until ${raw.run.until})`);
+  };
+
+  // Late joiners.
+  const started = new Set<string>();
+  const lateJoiners: PeerStartSpec[] = raw.peers.start.map((s, i) => {
+    checkPeer(s.peer, ['peers', 'start', i, 'peer']);
+    if (started.has(s.peer)) report(['peers', 'start', i, 'peer'], `peer '${s.peer}' already has a start time`);
+    started.add(s.peer);
+    const at = ms(s.at, ['peers', 'start', i, 'at']);
+    checkTime(at, s.at, ['peers', 'start', i, 'at'], 'start');
+    return { peer: s.peer, at };
+  });
+
+  // Faults, sorted by time (stable: same-time faults keep the file's order).
+  const faults: FaultSpec[] = raw.faults.map((f, i) => {
+    const at = ms(f.at, ['faults', i, 'at']);
+    checkTime(at, f.at, ['faults', i, 'at'], 'fault');
+    return { at, action: faultAction(f, ['faults', i]), pos: loc.pos(['faults', i]) };
+  });
+  faults.sort((a, b) => a.at - b.at);
+
+  function faultAction(f: RawFault, path: Path): FaultAction {
+    if (f.crash !== undefined) {
+      checkPeer(f.crash, [...path, 'crash']);
+      return { kind: 'crash', peer: f.crash };
+    }
+    if (f.restart !== undefined) {
+      checkPeer(f.restart, [...path, 'restart']);
+      return { kind: 'restart', peer: f.restart };
+    }
+    if (f.partition !== undefined) {
+      checkPartition(f.partition, [...path, 'partition']);
+      return { kind: 'partition', groups: f.partition.map((g) => [...g]) };
+    }
+    return { kind: 'heal' };
+  }
+
+  function checkPartition(groups: string[][], path: Path): void {
+    const groupOf = new Map<string, number>();
+    groups.forEach((g, gi) =>
+      g.forEach((entry, ei) => {
+        const org = orgs.find((o) => o.mspId === entry);
+        const members = org ? Array.from({ length: org.peers }, (_, p) => `peer${p}.${org.name}`) : peerIds.has(entry) ? [entry] : [];
+        const p = [...path, gi, ei];
+        if (members.length === 0) {
+          report(p, `'${entry}' is neither an MSP ID nor a peer id${didYouMean(entry, [...byMsp.keys(), ...peerIds])}`);
+          return;
+        }
+        const clash = members.find((m) => groupOf.has(m));
+        if (clash !== undefined) {
+          const which = groupOf.get(clash) === gi ? 'twice in the same group' : 'in two partition groups';
+          report(p, entry === clash ? `peer '${clash}' is ${which}` : `'${entry}' puts peer '${clash}' ${which}`);
+        }
+        members.forEach((m) => groupOf.set(m, groupOf.get(m) ?? gi));
+      }),
+    );
+  }
+
+  // Configuration: the profile, then the scenario's overrides.
+  const config = profileConfig(raw.profile);
+  if (raw.gossip) applyOverrides(config.gossip as unknown as Record<string, unknown>, raw.gossip, '', ms);
+  if (raw.deliveryclient?.blockGossipEnabled !== undefined) {
+    config.deliveryclient.blockGossipEnabled = raw.deliveryclient.blockGossipEnabled;
+  }
+  checkLeadership(config, raw, report);
+
+  const scenario: Scenario = {
+    name: raw.name,
+    file,
+    seed: raw.seed,
+    profile: raw.profile,
+    orgs,
+    channels: raw.channels.map((c) => ({ name: c.name, orgs: [...c.orgs] })),
+    orderer: {
+      batchTimeout: ms(raw.orderer.batchTimeout, ['orderer', 'batchTimeout']),
+      blocks: raw.orderer.blocks,
+      txPerBlock: raw.orderer.txPerBlock,
+      start: ms(raw.orderer.start, ['orderer', 'start']),
+    },
+    config,
+    network: { latency: latency(raw.network.latency, ['network', 'latency']), loss: raw.network.loss, links },
+    lateJoiners,
+    faults,
+    run: { until },
+  };
+  if (raw.description !== undefined) scenario.description = raw.description;
+  if (raw.expect.length > 0) scenario.expect = raw.expect;
+  return problems.length > 0 ? { problems } : { scenario, problems };
+}
+
+/** Copies `gossip:` values onto the profile's config, durations (by core.yaml path) parsed to ms. */
+function applyOverrides(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+  prefix: string,
+  ms: (text: string, path: Path) => number,
+): void {
+  for (const [key, value] of Object.entries(source)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object') {
+      applyOverrides(target[key] as Record<string, unknown>, value as Record<string, unknown>, path, ms);
+    } else {
+      target[key] = DURATION_KEYS.has(path) ? ms(String(value), ['gossip', ...path.split('.')]) : value;
+    }
+  }
+}
+
+/** Fabric refuses to start with both set ("isn't supported, aborting execution"). */
+function checkLeadership(config: EffectiveConfig, raw: RawScenario, report: (path: Path, message: string, which?: 'key' | 'value') => void) {
+  if (!(config.gossip.useLeaderElection && config.gossip.orgLeader)) return;
+  const setByUser = raw.gossip?.useLeaderElection !== undefined ? 'useLeaderElection' : raw.gossip?.orgLeader !== undefined ? 'orgLeader' : undefined;
+  report(
+    setByUser ? ['gossip', setByUser] : ['profile'],
+    `useLeaderElection and orgLeader are both true (profile ${raw.profile}${setByUser ? ` with gossip.${setByUser}` : ''}); Fabric refuses this: set the other one to false`,
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * A loaded, validated scenario: what the user wrote, with every default made explicit.
+ * The YAML contract is in DESIGN.md ("The scenario file"); durations here are milliseconds.
+ */
+import type { EffectiveConfig, ProfileName } from '../fabric/config.js';
+
+/** A position in the scenario file, 1-based, for messages that point at what the user wrote. */
+export interface SourcePos {
+  line: number;
+  col: number;
+}
+
+export interface OrgSpec {
+  mspId: string;
+  /** Short name used in peer ids: `Org1MSP` → `org1`. */
+  name: string;
+  /** DNS domain of the org's peers: `org1.example.com`. */
+  domain: string;
+  peers: number;
+  /** Peer names (`peer0`) that are anchor peers for every channel the org joins. */
+  anchorPeers: string[];
+  /** Peer names each peer of the org contacts at start (core.yaml `peer.gossip.bootstrap`). */
+  bootstrap: string[];
+  /** Peer names that publish an external endpoint (visible to other orgs). */
+  externalEndpoints: string[];
+}
+
+export interface ChannelSpec {
+  name: string;
+  orgs: string[]; // MSP IDs
+}
+
+export interface OrdererSpec {
+  batchTimeout: number;
+  blocks: number;
+  txPerBlock: number;
+  /** When the first block is cut (ms after start). */
+  start: number;
+}
+
+export interface LatencySpec {
+  min: number;
+  max: number;
+}
+
+export interface LinkSpec {
+  between: [string, string]; // peer ids
+  latency?: LatencySpec;
+  loss?: number;
+}
+
+export interface NetworkSpec {
+  latency: LatencySpec;
+  loss: number;
+  links: LinkSpec[];
+}
+
+/** One peer that starts later than time 0 (a late joiner). */
+export interface PeerStartSpec {
+  peer: string;
+  at: number;
+}
+
+export type FaultAction =
+  | { kind: 'crash'; peer: string }
+  | { kind: 'restart'; peer: string }
+  | { kind: 'partition'; groups: string[][] } // each group: MSP IDs or peer ids
+  | { kind: 'heal' };
+
+export interface FaultSpec {
+  at: number;
+  action: FaultAction;
+  pos?: SourcePos;
+}
+
+export interface Scenario {
+  name: string;
+  /** The file it came from, for messages; `<inline>` for strings. */
+  file: string;
+  seed: number;
+  profile: ProfileName;
+  orgs: OrgSpec[];
+  channels: ChannelSpec[];
+  orderer: OrdererSpec;
+  /** The profile's configuration with the scenario's `gossip:` overrides applied. */
+  config: EffectiveConfig;
+  network: NetworkSpec;
+  /** Peers that join after the start. */
+  lateJoiners: PeerStartSpec[];
+  faults: FaultSpec[];
+  run: { until: number };
+  /** Lesson text: what the scenario shows and what to watch for. */
+  description?: string;
+  /** Lesson checks (`expect:`), passed through unvalidated for now. */
+  expect?: Record<string, unknown>[];
+}

@@ -1,0 +1,270 @@
+/**
+ * A whole Fabric network in one process: identities, peers, orderer, network and faults, on
+ * one deterministic kernel. Everything random is drawn from streams seeded by the scenario's
+ * seed, and every identity is derived from it, so the same scenario and seed give the same trace.
+ */
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { Kernel } from '../kernel/kernel.js';
+import { Rng } from '../kernel/rng.js';
+import { Trace } from '../trace/trace.js';
+import { PeerTracer, type PeerEnv } from '../fabric/env.js';
+import { GossipNode } from '../fabric/node.js';
+import type { Ledger } from '../fabric/state.js';
+import { hex } from '../fabric/message.js';
+import { MSPRegistry, OrgCA, type SigningIdentity } from '../msp/index.js';
+import type { OrgSpec, Scenario } from '../scenario/types.js';
+import { BlockVerifier, peerCrypto } from './crypto.js';
+import { SimNetwork } from './network.js';
+import { Orderer, type DeliverTarget } from './orderer.js';
+import { EPOCH_MS, SimRuntime } from './runtime.js';
+import { Counters } from './counters.js';
+
+export const ORDERER_MSP = 'OrdererMSP';
+
+export interface PeerSlot {
+  idx: number;
+  /** peer0.org1 */
+  id: string;
+  org: OrgSpec;
+  identity: SigningIdentity;
+  /** External endpoint, '' when the peer publishes none. */
+  endpoint: string;
+  internalEndpoint: string;
+  channels: string[];
+  rt: SimRuntime;
+  node?: GossipNode;
+  running: boolean;
+  /** Ledgers survive a crash: a restarted peer resumes from its height. */
+  ledgers: Map<string, Ledger>;
+  /** Channels on which this peer pulls blocks from the orderer. */
+  leaderOf: Set<string>;
+  deliver: Map<string, DeliverTarget>;
+}
+
+export interface SimulationOptions {
+  /** Trace events kept in memory (the ring). */
+  traceCapacity?: number;
+}
+
+export class Simulation {
+  readonly trace: Trace;
+  readonly peers: PeerSlot[] = [];
+  readonly counters: Counters;
+  private readonly byId = new Map<string, PeerSlot>();
+  private readonly byPki = new Map<string, number>();
+  private msgIds = 0;
+  private readonly nextMsgId = () => ++this.msgIds;
+  private started = false;
+
+  private constructor(
+    readonly kernel: Kernel,
+    readonly scenario: Scenario,
+    readonly registry: MSPRegistry,
+    readonly network: SimNetwork,
+    readonly orderer: Orderer,
+    private readonly blocks: BlockVerifier,
+    opts: SimulationOptions,
+    trace: Trace,
+  ) {
+    this.trace = trace;
+    this.counters = new Counters(trace);
+    void opts;
+  }
+
+  static async create(scenario: Scenario, opts: SimulationOptions = {}): Promise<Simulation> {
+    const seed = scenario.seed;
+    const validity = { notBefore: new Date(EPOCH_MS - 86_400_000), notAfter: new Date(EPOCH_MS + 365 * 86_400_000) };
+    const registry = new MSPRegistry();
+    const cas = new Map<string, OrgCA>();
+    for (const org of scenario.orgs) {
+      const ca = await OrgCA.create(seed, org.mspId, org.domain, validity);
+      registry.addCA(ca);
+      cas.set(org.mspId, ca);
+    }
+    const ordererCA = await OrgCA.create(seed, ORDERER_MSP, 'example.com', validity);
+    registry.addCA(ordererCA);
+    const ordererId = await ordererCA.issue('orderer', 'orderer', validity);
+
+    const trace = new Trace(opts.traceCapacity ?? 100_000);
+    const ids: string[] = [];
+    for (const org of scenario.orgs) for (let i = 0; i < org.peers; i++) ids.push(`peer${i}.${org.name}`);
+    const indexOf = new Map(ids.map((id, i) => [id, i]));
+    const kernel = new Kernel();
+    const network = new SimNetwork(kernel, scenario.network, seed, (id) => indexOf.get(id) ?? -1);
+    const channelNames = scenario.channels.map((c) => c.name);
+    const blocks = new BlockVerifier(registry, ORDERER_MSP, () => kernel.now);
+    const orderer = new Orderer(kernel, trace, scenario.orderer, ordererId, channelNames, seed, (peer) => network.latency(-1, peer));
+    const sim = new Simulation(kernel, scenario, registry, network, orderer, blocks, opts, trace);
+
+    for (const org of scenario.orgs) {
+      const ca = cas.get(org.mspId)!;
+      const channels = scenario.channels.filter((c) => c.orgs.includes(org.mspId)).map((c) => c.name);
+      for (let i = 0; i < org.peers; i++) {
+        const name = `peer${i}`;
+        const identity = await ca.issue(name, 'peer', validity);
+        const idx = sim.peers.length;
+        const host = `${name}.${org.domain}:7051`;
+        const slot: PeerSlot = {
+          idx,
+          id: `${name}.${org.name}`,
+          org,
+          identity,
+          endpoint: org.externalEndpoints.includes(name) ? host : '',
+          internalEndpoint: host,
+          channels,
+          rt: new SimRuntime(kernel, trace, idx, new Rng(seed, `peer/${name}.${org.name}`)),
+          running: false,
+          ledgers: new Map(),
+          leaderOf: new Set(),
+          deliver: new Map(),
+        };
+        for (const ch of channels) {
+          const g = orderer.genesis(ch);
+          slot.ledgers.set(ch, { blocks: new Map([[0, g.bytes]]), height: 1 });
+        }
+        sim.peers.push(slot);
+        sim.byId.set(slot.id, slot);
+        sim.byPki.set(hex(identity.pkiId), idx);
+      }
+    }
+    return sim;
+  }
+
+  peer(id: string): PeerSlot {
+    const p = this.byId.get(id);
+    if (p === undefined) throw new Error(`unknown peer ${id}`);
+    return p;
+  }
+
+  /** Schedules everything the scenario says: peer starts, the orderer, the faults. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const late = new Map(this.scenario.lateJoiners.map((l) => [l.peer, l.at]));
+    for (const p of this.peers) this.kernel.at(late.get(p.id) ?? 0, () => this.startPeer(p));
+    this.orderer.start();
+    for (const f of this.scenario.faults) {
+      this.kernel.at(f.at, () => {
+        const a = f.action;
+        this.trace.emit(this.kernel.now, 'fault', -1, undefined, undefined, undefined, a.kind, a as unknown as Record<string, unknown>);
+        if (a.kind === 'crash') this.crash(a.peer);
+        else if (a.kind === 'restart') this.restart(a.peer);
+        else if (a.kind === 'partition') this.partition(a.groups);
+        else this.heal();
+      });
+    }
+  }
+
+  runUntil(t: number): void {
+    this.start();
+    this.kernel.runUntil(t);
+  }
+
+  private startPeer(p: PeerSlot): void {
+    const cfg = this.scenario.config;
+    const endpointOf = (org: OrgSpec, name: string) => `${name}.${org.domain}:7051`;
+    const env: PeerEnv = {
+      idx: p.idx,
+      name: p.id,
+      mspId: p.org.mspId,
+      pkiId: p.identity.pkiId,
+      pkiHex: hex(p.identity.pkiId),
+      identity: p.identity.serialized,
+      tlsCertHash: createHash('sha256').update(p.identity.certDer).digest(),
+      endpoint: p.endpoint,
+      internalEndpoint: p.internalEndpoint,
+      config: cfg.gossip,
+      rt: p.rt,
+      mcs: peerCrypto(this.registry, this.blocks, (d) => p.identity.sign(d), () => this.kernel.now),
+      tr: new PeerTracer(this.trace, p.rt, p.idx),
+    };
+    const bootstrap = p.org.bootstrap.map((n) => endpointOf(p.org, n));
+    const node = new GossipNode(env, this.network.forPeer(p.idx, () => cfg.gossip.dialTimeout), {
+      bootstrap,
+      peerIndex: (k) => this.byPki.get(k) ?? -1,
+      nextMsgId: this.nextMsgId,
+    }, p.ledgers);
+    p.node = node;
+    p.running = true;
+    this.network.register(p.idx, p.internalEndpoint, node.comm);
+    env.tr.state('started', { endpoint: p.endpoint, internalEndpoint: p.internalEndpoint });
+    node.start();
+    for (const ch of p.channels) {
+      const spec = this.scenario.channels.find((c) => c.name === ch)!;
+      const anchors = this.scenario.orgs
+        .filter((o) => spec.orgs.includes(o.mspId))
+        .flatMap((o) => o.anchorPeers.map((a) => ({ org: o.mspId, endpoint: endpointOf(o, a) })));
+      node.joinChannel({ name: ch, orgs: spec.orgs, anchors });
+      if (cfg.gossip.orgLeader) this.becomeLeader(p, ch);
+    }
+  }
+
+  /** Starts the deliver client of a peer for a channel (a static org leader, or an elected one). */
+  becomeLeader(p: PeerSlot, channel: string): void {
+    if (p.leaderOf.has(channel)) return;
+    p.leaderOf.add(channel);
+    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'leader', { channel, leader: true });
+    const node = p.node!;
+    const target: DeliverTarget = {
+      peer: p.idx,
+      channel,
+      height: () => p.ledgers.get(channel)?.height ?? 0,
+      active: () => p.running && p.leaderOf.has(channel) && p.node === node,
+      deliver: (seq, bytes) => {
+        const prev = this.trace.cause;
+        this.trace.cause = 0;
+        try {
+          node.deliverFromOrderer(channel, BigInt(seq), bytes, this.scenario.config.deliveryclient.blockGossipEnabled);
+        } finally {
+          this.trace.cause = prev;
+        }
+      },
+    };
+    p.deliver.set(channel, target);
+    this.orderer.subscribe(target);
+  }
+
+  stopLeading(p: PeerSlot, channel: string): void {
+    if (!p.leaderOf.delete(channel)) return;
+    const t = p.deliver.get(channel);
+    if (t !== undefined) this.orderer.unsubscribe(t);
+    p.deliver.delete(channel);
+    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'leader', { channel, leader: false });
+  }
+
+  // ---- faults ----------------------------------------------------------------------------
+
+  crash(id: string): void {
+    const p = this.peer(id);
+    if (!p.running) return;
+    for (const ch of [...p.leaderOf]) this.stopLeading(p, ch);
+    p.running = false;
+    p.rt.stop();
+    p.node?.stop();
+    this.network.setUp(p.idx, false);
+    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'crashed', {});
+  }
+
+  /** A restarted peer is a new process: new inc_num, same ledger, same identity. */
+  restart(id: string): void {
+    const p = this.peer(id);
+    if (p.running) return;
+    this.startPeer(p);
+  }
+
+  partition(groups: string[][]): void {
+    const idxs = groups.map((g) =>
+      g.flatMap((name) => {
+        const byPeer = this.byId.get(name);
+        if (byPeer !== undefined) return [byPeer.idx];
+        return this.peers.filter((p) => p.org.mspId === name).map((p) => p.idx);
+      }),
+    );
+    this.network.setPartition(idxs, this.peers.length);
+  }
+
+  heal(): void {
+    this.network.setPartition(null, this.peers.length);
+  }
+}

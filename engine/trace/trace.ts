@@ -1,0 +1,104 @@
+import type { TraceEvent, TraceKind } from './events.js';
+import { StreamHasher } from './hash.js';
+
+const KIND_CODE: Record<TraceKind, number> = {
+  send: 1,
+  deliver: 2,
+  drop: 3,
+  reject: 4,
+  verify: 5,
+  timer: 6,
+  state: 7,
+  log: 8,
+  fault: 9,
+};
+
+export type TraceListener = (ev: TraceEvent) => void;
+
+/**
+ * The trace: a bounded ring of recent events (so long runs do not grow without bound), a
+ * running hash over all of them, counters, and listeners (a JSON Lines file, the UI).
+ */
+export class Trace {
+  private nextId = 1;
+  private readonly ring: (TraceEvent | undefined)[];
+  private head = 0;
+  private readonly hasher = new StreamHasher();
+  private readonly listeners: TraceListener[] = [];
+  /** The event being handled right now; new events name it as their parent. */
+  cause = 0;
+
+  constructor(readonly capacity = 100_000) {
+    this.ring = new Array(capacity);
+  }
+
+  get count(): number {
+    return this.nextId - 1;
+  }
+
+  listen(l: TraceListener): () => void {
+    this.listeners.push(l);
+    return () => {
+      const i = this.listeners.indexOf(l);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  emit(
+    t: number,
+    kind: TraceKind,
+    peer: number,
+    other?: number,
+    type?: string,
+    msg?: number,
+    reason?: string,
+    data?: Record<string, unknown>,
+  ): TraceEvent {
+    const ev: TraceEvent = { id: this.nextId++, t, kind, peer };
+    if (other !== undefined) ev.other = other;
+    if (type !== undefined) ev.type = type;
+    if (msg !== undefined) ev.msg = msg;
+    if (this.cause !== 0) ev.parent = this.cause;
+    if (reason !== undefined) ev.reason = reason;
+    if (data !== undefined) ev.data = data;
+    this.record(ev);
+    return ev;
+  }
+
+  private record(ev: TraceEvent): void {
+    const h = this.hasher;
+    h.u8(KIND_CODE[ev.kind]);
+    h.f64(ev.t);
+    h.i32(ev.peer);
+    h.i32(ev.other ?? -1);
+    h.str(ev.type);
+    h.f64(ev.msg ?? -1);
+    h.f64(ev.parent ?? 0);
+    h.str(ev.reason);
+    if (ev.data !== undefined) h.str(JSON.stringify(ev.data, bigintToString));
+    else h.i32(-1);
+    this.ring[this.head] = ev;
+    this.head = (this.head + 1) % this.capacity;
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i](ev);
+  }
+
+  /** SHA-256 over the canonical encoding of every event so far. */
+  hash(): string {
+    return this.hasher.digestHex();
+  }
+
+  /** The most recent events, oldest first (at most `capacity`). */
+  recent(limit = this.capacity): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    const n = Math.min(limit, this.capacity, this.count);
+    for (let i = n; i > 0; i--) {
+      const ev = this.ring[(this.head - i + this.capacity) % this.capacity];
+      if (ev !== undefined) out.push(ev);
+    }
+    return out;
+  }
+}
+
+export function bigintToString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
