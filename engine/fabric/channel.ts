@@ -46,6 +46,10 @@ export class GossipChannel {
   readonly puller: PullMediator;
   /** DeMultiplex: blocks for the state provider. */
   onBlock: (sm: SignedMessage) => void = () => {};
+  /** DeMultiplex: leadership messages for the election. */
+  onLeadership: (sm: SignedMessage) => void = () => {};
+  /** leaderMsgStore: the newest leadership message per PKI-ID, kept leaderAliveThreshold × 10. */
+  private readonly leaderMsgs = new Map<string, { incNum: bigint; seqNum: bigint; expires: number }>();
 
   constructor(
     private readonly env: PeerEnv,
@@ -298,9 +302,33 @@ export class GossipChannel {
       case 'dataReq':
       case 'dataUpdate':
         return this.handlePull(m);
+      case 'leadershipMsg':
+        return this.handleLeadership(m);
       default:
         return;
     }
+  }
+
+  private handleLeadership(m: ReceivedMessage): void {
+    if (m.sm.msg.content !== 'leadershipMsg') return;
+    const lm = m.sm.msg.leadershipMsg;
+    const senderOrg = this.host.orgOfPeer(m.conn.remotePkiHex);
+    if (senderOrg !== this.env.mspId) {
+      return this.env.tr.reject(m.conn.remoteIdx, m.sm, `Received leadership message from ${m.conn.remoteEndpoint} that belongs to a foreign organization ${senderOrg ?? ''}`);
+    }
+    const k = hex(lm.pkiId);
+    const creatorOrg = this.host.orgOfPeer(k);
+    if (creatorOrg !== this.env.mspId) {
+      return this.env.tr.reject(m.conn.remoteIdx, m.sm, `Received leadership message created by a foreign organization ${creatorOrg ?? ''}`);
+    }
+    const ts = lm.timestamp;
+    if (ts === undefined) return;
+    const now = this.env.rt.now();
+    const cur = this.leaderMsgs.get(k);
+    if (cur !== undefined && cur.expires > now && !(cur.incNum < ts.incNum || (cur.incNum === ts.incNum && cur.seqNum < ts.seqNum))) return;
+    this.leaderMsgs.set(k, { incNum: ts.incNum, seqNum: ts.seqNum, expires: now + this.env.config.election.leaderAliveThreshold * 10 });
+    // Leadership messages are not forwarded: the sender already sent them to every eligible peer.
+    this.onLeadership(m.sm);
   }
 
   private handlePull(m: ReceivedMessage): void {

@@ -14,6 +14,7 @@ import { IdentityMapper } from './identity.js';
 import { SignedMessage, bytesEqual, bytesStr, hex, noopSign, signMessage, tagError } from './message.js';
 import { PullMediator } from './pull.js';
 import { StateProvider, type Ledger } from './state.js';
+import { LeaderElection } from './election.js';
 
 export interface ChannelJoin {
   name: string;
@@ -27,6 +28,8 @@ export interface NodeOptions {
   /** Trace index of a PKI-ID (for display); -1 when unknown. */
   peerIndex: (pkiHex: string) => number;
   nextMsgId: () => number;
+  /** Election results: start or stop the deliver client of a channel. */
+  onLeadershipChange: (channel: string, isLeader: boolean) => void;
 }
 
 const isChannelRestricted = (t: Tag) => t === Tag.CHAN_AND_ORG || t === Tag.CHAN_ONLY || t === Tag.CHAN_OR_ORG;
@@ -40,6 +43,7 @@ export class GossipNode {
   readonly certPuller: PullMediator;
   readonly channels = new Map<string, GossipChannel>();
   readonly states = new Map<string, StateProvider>();
+  readonly elections = new Map<string, LeaderElection>();
   /** StateInfo of channels we have not joined, kept to re-push to our org. */
   private readonly foreignStateInfo = new Map<string, SignedMessage>();
   private selfIdentityMsg?: SignedMessage;
@@ -75,6 +79,7 @@ export class GossipNode {
 
   /** The process stops: connections break, timers die with the runtime. */
   stop(): void {
+    for (const le of this.elections.values()) le.stop();
     this.comm.stop();
   }
 
@@ -94,6 +99,26 @@ export class GossipNode {
     ch.start();
     if (ledger.height > 1) ch.updateLedgerHeight(BigInt(ledger.height));
     this.learnAnchorPeers(join);
+    if (this.env.config.useLeaderElection) {
+      const le = new LeaderElection(this.env, join.name, {
+        peers: () => {
+          const view = ch.peersOfChannel().map((p) => p.member).filter(this.isInMyOrg);
+          return [{ pkiId: this.env.pkiId, pkiHex: this.env.pkiHex }, ...view];
+        },
+        gossip: (msg) => this.gossip(msg),
+        onLeadershipChange: (isLeader) => this.opts.onLeadershipChange(join.name, isLeader),
+      });
+      ch.onLeadership = (sm) => le.handleMessage(sm);
+      this.elections.set(join.name, le);
+      le.start();
+    }
+  }
+
+  /** Node.Gossip: sign (noop for blocks), store blocks locally, push through the emitter. */
+  gossip(msg: GossipMessage): void {
+    const sm = msg.content === 'dataMsg' ? noopSign(msg) : signMessage(msg, (d) => this.env.mcs.sign(d));
+    if (msg.content === 'dataMsg') this.channels.get(bytesStr(msg.channel))?.addBlock(sm);
+    this.emitter.add(sm);
   }
 
   /** learnAnchorPeers: connect to every anchor peer of the channel that the disclosure rules allow. */
@@ -155,6 +180,10 @@ export class GossipNode {
         }
         return tr.reject(from, m.sm, `No such channel ${bytesStr(msg.channel)} discarding message`);
       }
+      if (msg.content === 'leadershipMsg') {
+        const err = this.validateLeadershipMessage(m.sm, from);
+        if (err !== null) return tr.reject(from, m.sm, `Failed validating LeaderElection message: ${err}`);
+      }
       return ch.handleMessage(m);
     }
     if (msg.content === 'aliveMsg' || msg.content === 'memReq' || msg.content === 'memRes') {
@@ -199,6 +228,14 @@ export class GossipNode {
     if (sm.msg.content !== 'stateInfo') return 'not a StateInfo';
     const identity = this.idMapper.get(hex(sm.msg.stateInfo.pkiId));
     if (identity === undefined) return 'PKI-ID not found in identity mapper';
+    return this.verifyEnvelope(sm, identity, from);
+  }
+
+  private validateLeadershipMessage(sm: SignedMessage, from: number): string | null {
+    if (sm.msg.content !== 'leadershipMsg') return 'not a LeadershipMessage';
+    if (sm.msg.leadershipMsg.pkiId.length === 0) return 'Empty PKI-ID';
+    const identity = this.idMapper.get(hex(sm.msg.leadershipMsg.pkiId));
+    if (identity === undefined) return 'Unable to fetch PKI-ID from id-mapper: PKI-ID not found in identity mapper';
     return this.verifyEnvelope(sm, identity, from);
   }
 

@@ -184,6 +184,7 @@ export class Simulation {
       bootstrap,
       peerIndex: (k) => this.byPki.get(k) ?? -1,
       nextMsgId: this.nextMsgId,
+      onLeadershipChange: (channel, isLeader) => (isLeader ? this.becomeLeader(p, channel) : this.stopLeading(p, channel)),
     }, p.ledgers);
     p.node = node;
     p.running = true;
@@ -204,7 +205,7 @@ export class Simulation {
   becomeLeader(p: PeerSlot, channel: string): void {
     if (p.leaderOf.has(channel)) return;
     p.leaderOf.add(channel);
-    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'leader', { channel, leader: true });
+    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'deliver', { channel, started: true });
     const node = p.node!;
     const target: DeliverTarget = {
       peer: p.idx,
@@ -230,7 +231,7 @@ export class Simulation {
     const t = p.deliver.get(channel);
     if (t !== undefined) this.orderer.unsubscribe(t);
     p.deliver.delete(channel);
-    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'leader', { channel, leader: false });
+    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'deliver', { channel, started: false });
   }
 
   // ---- faults ----------------------------------------------------------------------------
