@@ -5,7 +5,7 @@
  */
 import { Tag, type ConnEstablish, type GossipMessage } from '../wire/messages.js';
 import type { PeerEnv } from './env.js';
-import { SignedMessage, bytesEqual, hex, signMessage } from './message.js';
+import { SignedMessage, bytesEqual, fromBytes, hex, signMessage } from './message.js';
 
 /** What comm needs from the network under it (the simulator, or later real sockets). */
 export interface CommNet {
@@ -63,7 +63,7 @@ export class Connection {
     let head = 0;
     while (head < deps.length && deps[head] <= now) head++;
     if (head > 0) deps.splice(0, head);
-    if (sm.id === 0) sm.id = this.owner.nextMsgId();
+    if (sm.id === 0) sm.id = this.owner.nextMsgId(sm);
     if (deps.length >= env.config.sendBuffSize) {
       env.tr.emit('drop', this.remoteIdx, sm.typeName, sm.id, `Buffer to ${this.remoteEndpoint} overflowed, dropping message`);
       return;
@@ -134,7 +134,7 @@ export class Comm {
   constructor(
     readonly env: PeerEnv,
     readonly net: CommNet,
-    readonly nextMsgId: () => number,
+    readonly nextMsgId: (sm: SignedMessage) => number,
   ) {}
 
   connectionTo(pkiHex: string): Connection | undefined {
@@ -159,7 +159,7 @@ export class Comm {
     if (pend !== undefined) {
       if (pend.queue.length < this.env.config.sendBuffSize) pend.queue.push(sm);
       else {
-        if (sm.id === 0) sm.id = this.nextMsgId();
+        if (sm.id === 0) sm.id = this.nextMsgId(sm);
         this.env.tr.emit('drop', p.idx, sm.typeName, sm.id, `Buffer to ${p.endpoint} overflowed, dropping message`);
       }
       return;
@@ -171,7 +171,7 @@ export class Comm {
       if (conn === null) {
         this.env.tr.log('warn', 'gossip.comm', `Failed obtaining connection for ${p.endpoint}, PKIid:${key} reason: ${err}`);
         for (const m of waiting?.queue ?? []) {
-          if (m.id === 0) m.id = this.nextMsgId();
+          if (m.id === 0) m.id = this.nextMsgId(m);
           this.env.tr.emit('drop', p.idx, m.typeName, m.id, `Failed obtaining connection: ${err}`);
         }
         this.disconnect(key);
@@ -219,6 +219,22 @@ export class Comm {
 
   start(): void {
     this.running = true;
+  }
+
+  /**
+   * A raw frame off an authenticated stream: decode it as Fabric's readFromStream does; a frame
+   * that does not decode is rejected and the connection keeps working.
+   */
+  receiveBytes(conn: Connection, bytes: Uint8Array): void {
+    let sm: SignedMessage;
+    try {
+      sm = fromBytes(bytes);
+    } catch (e) {
+      this.env.tr.emit('reject', conn.remoteIdx, undefined, undefined, `Got invalid envelope: ${(e as Error).message}`);
+      return;
+    }
+    sm.id = this.nextMsgId(sm);
+    this.receive(conn, sm, this.env.tr.cause);
   }
 
   receive(conn: Connection, sm: SignedMessage, cause: number): void {
@@ -283,7 +299,7 @@ export class Comm {
   }
 
   private transmitHandshake(sm: SignedMessage, to: Comm, onArrive: () => void): void {
-    if (sm.id === 0) sm.id = this.nextMsgId();
+    if (sm.id === 0) sm.id = this.nextMsgId(sm);
     const tr = this.env.tr;
     tr.emit('send', to.env.idx, sm.typeName, sm.id);
     const fate = this.net.route(this.env.idx, to.env.idx);

@@ -27,7 +27,8 @@ export interface NodeOptions {
   bootstrap: string[];
   /** Trace index of a PKI-ID (for display); -1 when unknown. */
   peerIndex: (pkiHex: string) => number;
-  nextMsgId: () => number;
+  /** Gives a message its trace id when it is first sent (and lets the host keep it for inspection). */
+  nextMsgId: (sm: SignedMessage) => number;
   /** Election results: start or stop the deliver client of a channel. */
   onLeadershipChange: (channel: string, isLeader: boolean) => void;
 }
@@ -384,9 +385,15 @@ export class GossipNode {
     for (const m of to) this.comm.sendTo(sm, this.remote(m));
   }
 
-  /** sendAndFilterSecrets: the SecretEnvelope never leaves our org. */
+  /**
+   * sendAndFilterSecrets: alive messages of other orgs never go to peers without an external
+   * endpoint, and the SecretEnvelope never leaves our org.
+   */
   private sendAndFilterSecrets(sm: SignedMessage, to: NetworkMember[]): void {
+    const alive = sm.msg.content === 'aliveMsg' ? sm.msg.aliveMsg : undefined;
+    const foreignAlive = alive !== undefined && this.idMapper.orgOf(hex(alive.membership!.pkiId)) !== this.env.mspId;
     for (const m of to) {
+      if (foreignAlive && !this.hasExternalEndpoint(m.pkiHex)) continue;
       const sameOrg = this.idMapper.orgOf(m.pkiHex) === this.env.mspId;
       this.comm.sendTo(sameOrg ? sm : sm.withoutSecret(), this.remote(m));
     }

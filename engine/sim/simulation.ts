@@ -11,7 +11,8 @@ import { Trace } from '../trace/trace.js';
 import { PeerTracer, type PeerEnv } from '../fabric/env.js';
 import { GossipNode } from '../fabric/node.js';
 import type { Ledger } from '../fabric/state.js';
-import { hex } from '../fabric/message.js';
+import { hex, type SignedMessage } from '../fabric/message.js';
+import { MessageLog } from './message-log.js';
 import { MSPRegistry, OrgCA, type SigningIdentity } from '../msp/index.js';
 import type { OrgSpec, Scenario } from '../scenario/types.js';
 import { BlockVerifier, peerCrypto } from './crypto.js';
@@ -45,6 +46,8 @@ export interface PeerSlot {
 export interface SimulationOptions {
   /** Trace events kept in memory (the ring). */
   traceCapacity?: number;
+  /** Messages kept in memory for inspection, most recent first to go. */
+  messageCapacity?: number;
 }
 
 export class Simulation {
@@ -53,8 +56,9 @@ export class Simulation {
   readonly counters: Counters;
   private readonly byId = new Map<string, PeerSlot>();
   private readonly byPki = new Map<string, number>();
-  private msgIds = 0;
-  private readonly nextMsgId = () => ++this.msgIds;
+  /** Recent messages by trace id, for the inspector and tests. */
+  readonly messages: MessageLog;
+  private readonly nextMsgId = (sm: SignedMessage) => this.messages.add(sm);
   private started = false;
 
   private constructor(
@@ -69,7 +73,7 @@ export class Simulation {
   ) {
     this.trace = trace;
     this.counters = new Counters(trace);
-    void opts;
+    this.messages = new MessageLog(opts.messageCapacity ?? 50_000);
   }
 
   static async create(scenario: Scenario, opts: SimulationOptions = {}): Promise<Simulation> {

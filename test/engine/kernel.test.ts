@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { EventQueue } from '../../engine/kernel/queue.js';
+import { Rng } from '../../engine/kernel/rng.js';
+import { Kernel } from '../../engine/kernel/kernel.js';
+
+test('the event queue pops by time, and by insertion order among equal times', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), (times) => {
+      const q = new EventQueue<number>();
+      times.forEach((t, i) => q.push(t, i));
+      const out: number[] = [];
+      for (let x = q.pop(); x !== undefined; x = q.pop()) out.push(x);
+      const expected = times.map((t, i) => [t, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+      assert.deepEqual(out, expected);
+    }),
+    { seed: 42, numRuns: 300 },
+  );
+});
+
+test('the kernel runs events in time order and stops at the horizon', () => {
+  const k = new Kernel();
+  const seen: number[] = [];
+  k.at(30, () => seen.push(k.now));
+  k.at(10, () => {
+    seen.push(k.now);
+    k.after(5, () => seen.push(k.now));
+  });
+  k.runUntil(20);
+  assert.deepEqual(seen, [10, 15]);
+  assert.equal(k.now, 20);
+  k.runUntil(100);
+  assert.deepEqual(seen, [10, 15, 30]);
+});
+
+test('seeded random streams are reproducible and independent by label', () => {
+  const a = new Rng(7, 'x');
+  const b = new Rng(7, 'x');
+  const c = new Rng(7, 'y');
+  const xs = Array.from({ length: 5 }, () => a.u64());
+  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.u64()));
+  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.u64()));
+  const r = new Rng(1);
+  for (let i = 0; i < 1000; i++) {
+    const v = r.next();
+    assert.ok(v >= 0 && v < 1);
+  }
+});
