@@ -1,0 +1,223 @@
+/**
+ * Gossip Scope engine benchmark: `npm run bench` (node --expose-gc dist/bench.js).
+ *
+ *   1. engine throughput: delivered messages per wall-clock second, 50 peers, 60 s simulated
+ *   2. 100 peers x 100 blocks: wall time, simulated time, speed-up over real time (target 100x)
+ *   3. 1,000 peers x 20 blocks: wall time incl. identity creation (< 60 s), peak memory (< 2 GB)
+ *   4. the bare EventQueue ("hold", 100k pending): push+pop per second, and the ratio
+ *      engine-delivered-per-second / queue-ops-per-second (target >= 0.25)
+ *
+ * Prints a table, details, and as the last line one JSON object with every number.
+ * Options (for profiling and quick checks):
+ *   --only=queue,mid,p100,p1000   run a subset
+ *   --net=ORGSxPEERSxBLOCKS       run one custom network only (e.g. --net=3x100x10), until last cut + 10 s
+ *   --budget=SECONDS              wall-clock budget of the 1,000-peer run loop (default 120)
+ */
+import { cpus, totalmem } from 'node:os';
+import { holdBenchmark, type QueueResult } from './bench/queue.js';
+import { runNetwork, type RunResult } from './bench/run.js';
+import { lastCutMs, type BenchNetwork } from './bench/scenario.js';
+
+const out = (s = '') => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+const args = new Map<string, string>();
+for (const a of process.argv.slice(2)) {
+  const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(a);
+  if (!m) {
+    err(`bench: unknown argument ${a}`);
+    process.exit(2);
+  }
+  args.set(m[1], m[2] ?? '');
+}
+const only = args.has('only') ? new Set(args.get('only')!.split(',')) : null;
+const wants = (c: string) => !args.has('net') && (only === null || only.has(c));
+const budgetMs = Number(args.get('budget') ?? 120) * 1000;
+
+const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const sec = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  result: string;
+}
+const rows: Row[] = [];
+const row = (figure: string, value: string, target = '', result = '') => rows.push({ figure, value, target, result });
+
+function printTable(rs: Row[]): void {
+  const w = [
+    Math.max(6, ...rs.map((r) => r.figure.length)),
+    Math.max(8, ...rs.map((r) => r.value.length)),
+    Math.max(6, ...rs.map((r) => r.target.length)),
+    6,
+  ];
+  const line = (a: string, b: string, c: string, d: string) => `| ${a.padEnd(w[0])} | ${b.padStart(w[1])} | ${c.padEnd(w[2])} | ${d.padEnd(w[3])} |`;
+  out(line('figure', 'measured', 'target', 'result'));
+  out(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|${'-'.repeat(w[3] + 2)}|`);
+  for (const r of rs) out(line(r.figure, r.value, r.target, r.result));
+}
+
+function describe(r: RunResult): void {
+  const n = r.network;
+  out(`  network: ${n.orgs} orgs x ${n.peersPerOrg} peers = ${n.peers} peers, ${n.profile ?? 'classic-gossip'}, ${n.blocks} blocks every ${n.batchTimeoutMs} ms (last cut at ${sec(r.lastCutMs)}), latency 5–50 ms`);
+  out(
+    `  simulated ${sec(r.simMs)}${r.complete ? '' : ` of ${sec(r.plannedSimMs)} planned (STOPPED EARLY: wall budget ran out)`}; ` +
+      `wall: load ${sec(r.loadMs)}, create ${sec(r.createMs)}, run ${sec(r.runMs)}, summary ${sec(r.summaryMs)}, total ${sec(r.totalMs)}`,
+  );
+  out(
+    `  messages: ${fmt(r.sent)} sent, ${fmt(r.delivered)} delivered, ${fmt(r.dropped)} dropped, ${fmt(r.rejected)} rejected; ` +
+      `${fmt(r.kernelEvents)} kernel events, ${fmt(r.traceEvents)} trace events`,
+  );
+  const types = Object.entries(r.deliveredByType).sort((a, b) => b[1] - a[1]);
+  out(`  delivered by type: ${types.map(([t, c]) => `${t} ${fmt(c)}`).join(', ')}`);
+  out(
+    `  blocks: ${r.blocksCut} cut, ${r.peersComplete}/${n.peers} peers have all of them; ` +
+      `median time for a block to reach every peer: ${r.medianFullLatencyMs === null ? 'n/a (some block did not reach every peer)' : `${fmt(r.medianFullLatencyMs, 1)} ms`}; converged: ${r.converged ? 'yes' : 'no'}`,
+  );
+  out(
+    `  memory: rss ${fmt(r.mem.rssBeforeMB)} MB before, ${fmt(r.mem.rssAfterCreateMB)} MB after create (heap ${fmt(r.mem.heapAfterCreateMB)} MB), ` +
+      `peak rss ${fmt(r.mem.peakRssMB)} MB, peak heapUsed ${fmt(r.mem.peakHeapUsedMB)} MB (${r.mem.samples} samples)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const env = {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    totalMemGB: totalmem() / 1024 ** 3,
+    exposeGc: typeof (globalThis as { gc?: unknown }).gc === 'function',
+  };
+  out(`Gossip Scope engine benchmark`);
+  out(`node ${env.node} (v8 ${env.v8}), ${env.platform}, ${env.cpus} CPUs (${env.cpuModel}), ${fmt(env.totalMemGB, 1)} GB RAM, --expose-gc: ${env.exposeGc ? 'yes' : 'no'}`);
+  out(`the engine is single-threaded; the machine is shared and noisy (5–30 % between runs)`);
+  out();
+  const json: Record<string, unknown> = { env };
+
+  // Custom network only (profiling).
+  if (args.has('net')) {
+    const m = /^(\d+)x(\d+)x(\d+)$/.exec(args.get('net')!);
+    if (!m) throw new Error('--net=ORGSxPEERSxBLOCKS, e.g. --net=3x100x10');
+    const net: BenchNetwork = { name: `custom-${m[0]}`, orgs: +m[1], peersPerOrg: +m[2], blocks: +m[3], batchTimeoutMs: 2000 };
+    out(`[custom] ${net.orgs} x ${net.peersPerOrg} peers, ${net.blocks} blocks`);
+    const r = await runNetwork(net, { untilMs: lastCutMs(net) + 10_000, sliceMs: 1000, wallBudgetMs: budgetMs, progressEveryMs: 10_000, log: err });
+    describe(r);
+    out(JSON.stringify({ ...json, custom: r }));
+    return;
+  }
+
+  const queueRuns: QueueResult[] = [];
+  if (wants('queue')) {
+    out(`[4a] bare EventQueue, hold model, 100k pending …`);
+    queueRuns.push(holdBenchmark());
+    out(`  ${queueRuns[0].reps.map((x) => fmt(x)).join(', ')} push+pop/s`);
+  }
+
+  let big: RunResult | undefined;
+  if (wants('p1000')) {
+    // First of the engine cases, so its memory figures start from a nearly empty heap.
+    const net: BenchNetwork = { name: 'p1000-b20', orgs: 4, peersPerOrg: 250, blocks: 20, batchTimeoutMs: 2000 };
+    const until = lastCutMs(net) + 10_000;
+    out(`[3] 1,000 peers x 20 blocks (until ${sec(until)} simulated; run-loop wall budget ${sec(budgetMs)}) …`);
+    big = await runNetwork(net, { untilMs: until, sliceMs: 500, wallBudgetMs: budgetMs, progressEveryMs: 15_000, log: err });
+    describe(big);
+    json.p1000 = big;
+  }
+
+  let mid: RunResult | undefined;
+  if (wants('mid')) {
+    const net: BenchNetwork = { name: 'mid-50', orgs: 2, peersPerOrg: 25, blocks: 30, batchTimeoutMs: 2000 };
+    out(`[1] engine throughput: 50 peers, 60 s simulated …`);
+    mid = await runNetwork(net, { untilMs: 60_000, sliceMs: 60_000, wallBudgetMs: Infinity });
+    describe(mid);
+    out(`  delivered/s (wall, run loop): ${fmt(mid.delivered / (mid.runMs / 1000))}; kernel events/s: ${fmt(mid.kernelEvents / (mid.runMs / 1000))}; trace events/s: ${fmt(mid.traceEvents / (mid.runMs / 1000))}`);
+    json.mid = mid;
+  }
+
+  let p100: RunResult | undefined;
+  if (wants('p100')) {
+    const net: BenchNetwork = { name: 'p100-b100', orgs: 2, peersPerOrg: 50, blocks: 100, batchTimeoutMs: 2000 };
+    const until = lastCutMs(net) + 10_000;
+    out(`[2] 100 peers x 100 blocks (until ${sec(until)} simulated) …`);
+    p100 = await runNetwork(net, { untilMs: until, sliceMs: 10_000, wallBudgetMs: budgetMs, progressEveryMs: 15_000, log: err });
+    describe(p100);
+    json.p100 = p100;
+  }
+
+  if (wants('queue')) {
+    out(`[4b] bare EventQueue again, after the engine runs …`);
+    queueRuns.push(holdBenchmark());
+    out(`  ${queueRuns[1].reps.map((x) => fmt(x)).join(', ')} push+pop/s`);
+  }
+
+  // ---- the table ----
+  out();
+  out(`Summary`);
+  let queueOps: number | undefined;
+  if (queueRuns.length > 0) {
+    const all = queueRuns.flatMap((q) => q.reps).sort((a, b) => a - b);
+    queueOps = all[(all.length - 1) >> 1];
+    json.queue = { runs: queueRuns, medianOpsPerSec: queueOps };
+  }
+  let deliveredPerSec: number | undefined;
+  if (mid) {
+    deliveredPerSec = mid.delivered / (mid.runMs / 1000);
+    row('1. delivered msgs/s, 50 peers, 60 s sim (run loop)', fmt(deliveredPerSec));
+    row('   kernel events/s, same run', fmt(mid.kernelEvents / (mid.runMs / 1000)));
+    row('   speed-up, 50 peers (sim / run wall)', `${fmt(mid.simMs / mid.runMs, 1)}x`);
+  }
+  if (p100) {
+    const partial = p100.complete ? '' : ' [PARTIAL]';
+    const speedRun = p100.simMs / p100.runMs;
+    const speedAll = p100.simMs / p100.totalMs;
+    row(`2. 100p x 100b: simulated time${partial}`, sec(p100.simMs));
+    row('   wall time, run loop', sec(p100.runMs));
+    row('   wall time, incl. load + create + summary', sec(p100.totalMs));
+    row('   speed-up, run loop (sim / wall)', `${fmt(speedRun, 1)}x`, '>= 100x', verdict(speedRun >= 100));
+    row('   speed-up, incl. setup', `${fmt(speedAll, 1)}x`, '>= 100x', verdict(speedAll >= 100));
+    row('   delivered msgs/s (run loop)', fmt(p100.delivered / (p100.runMs / 1000)));
+    json.p100Figures = { speedUpRunLoop: speedRun, speedUpTotal: speedAll, pass: speedRun >= 100 && speedAll >= 100 };
+  }
+  if (big) {
+    const partial = big.complete ? '' : ` [PARTIAL: ${sec(big.simMs)} of ${sec(big.plannedSimMs)} simulated]`;
+    // A partial run does not give the full wall time: extrapolate the run loop linearly in simulated time.
+    const estRun = big.complete ? big.runMs : big.runMs * (big.plannedSimMs / Math.max(1, big.simMs));
+    const estTotal = big.loadMs + big.createMs + estRun + big.summaryMs;
+    row(`3. 1000p x 20b: wall time total${partial}`, sec(big.totalMs), '< 60 s', big.complete ? verdict(big.totalMs < 60_000) : 'FAIL');
+    if (!big.complete) row('   estimated total if run to the end (linear)', sec(estTotal), '< 60 s', verdict(estTotal < 60_000));
+    row('   of which identities + certificates (create)', sec(big.createMs));
+    row('   of which run loop', sec(big.runMs));
+    row('   simulated time reached', sec(big.simMs));
+    row('   peak RSS (sampled)', `${fmt(big.mem.peakRssMB)} MB`, '< 2048 MB', verdict(big.mem.peakRssMB < 2048));
+    row('   peak heapUsed (sampled)', `${fmt(big.mem.peakHeapUsedMB)} MB`);
+    row('   deliveries (summary.messages.delivered)', fmt(big.delivered));
+    row('   delivered msgs/s (run loop)', fmt(big.delivered / (big.runMs / 1000)));
+    row('   peers with every block', `${big.peersComplete} / ${big.network.peers}`);
+    json.p1000Figures = { estimatedTotalMs: estTotal, pass: big.complete && big.totalMs < 60_000 && big.mem.peakRssMB < 2048 };
+  }
+  if (queueOps !== undefined) {
+    row('4. bare EventQueue push+pop/s (hold, 100k pending)', fmt(queueOps));
+    if (deliveredPerSec !== undefined) {
+      const ratio = deliveredPerSec / queueOps;
+      row('   ratio engine delivered/s / queue ops/s', fmt(ratio, 4), '>= 0.25', verdict(ratio >= 0.25));
+      json.ratio = ratio;
+    }
+  }
+  printTable(rows);
+  const res = process.resourceUsage();
+  json.process = { maxRssMB: res.maxRSS / 1024, wallMs: Date.now() - started };
+  out(`process: max RSS over the whole bench ${fmt(res.maxRSS / 1024)} MB, bench wall time ${sec(Date.now() - started)}`);
+  json.rows = rows;
+  out(JSON.stringify(json));
+}
+
+main().catch((e) => {
+  err(`bench failed: ${(e as Error).stack ?? e}`);
+  process.exitCode = 1;
+});
