@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     const net: BenchNetwork = { name: 'p1000-b20', orgs: 4, peersPerOrg: 250, blocks: 20, batchTimeoutMs: 2000 };
     const until = lastCutMs(net) + 10_000;
     out(`[3] 1,000 peers x 20 blocks (until ${sec(until)} simulated; run-loop wall budget ${sec(budgetMs)}) …`);
-    big = await runNetwork(net, { untilMs: until, sliceMs: 500, wallBudgetMs: budgetMs, progressEveryMs: 15_000, log: err });
+    big = await runNetwork(net, { untilMs: until, sliceMs: 250, wallBudgetMs: budgetMs, progressEveryMs: 10_000, log: err });
     describe(big);
     json.p1000 = big;
   }

@@ -15,6 +15,7 @@ import { SignedMessage, bytesEqual, bytesStr, hex, noopSign, signMessage, tagErr
 import { PullMediator } from './pull.js';
 import { StateProvider, type Ledger } from './state.js';
 import { LeaderElection } from './election.js';
+import { AntiEntropy } from './antientropy.js';
 
 export interface ChannelJoin {
   name: string;
@@ -45,6 +46,7 @@ export class GossipNode {
   readonly channels = new Map<string, GossipChannel>();
   readonly states = new Map<string, StateProvider>();
   readonly elections = new Map<string, LeaderElection>();
+  readonly antiEntropy = new Map<string, AntiEntropy>();
   /** StateInfo of channels we have not joined, kept to re-push to our org. */
   private readonly foreignStateInfo = new Map<string, SignedMessage>();
   private selfIdentityMsg?: SignedMessage;
@@ -97,7 +99,14 @@ export class GossipNode {
     state.onCommit = (seq) => ch.updateLedgerHeight(BigInt(seq + 1));
     this.channels.set(join.name, ch);
     this.states.set(join.name, state);
+    const ae = new AntiEntropy(this.env, state, {
+      peersOfChannel: () => ch.peersOfChannel(),
+      send: (sm, to) => this.comm.sendTo(sm, this.remote(to)),
+      verifyBlock: (seq, block) => this.env.mcs.verifyBlock(join.name, seq, block),
+    });
+    this.antiEntropy.set(join.name, ae);
     ch.start();
+    ae.start();
     if (ledger.height > 1) ch.updateLedgerHeight(BigInt(ledger.height));
     this.learnAnchorPeers(join);
     if (this.env.config.useLeaderElection) {
@@ -185,7 +194,16 @@ export class GossipNode {
         const err = this.validateLeadershipMessage(m.sm, from);
         if (err !== null) return tr.reject(from, m.sm, `Failed validating LeaderElection message: ${err}`);
       }
-      return ch.handleMessage(m);
+      ch.handleMessage(m);
+      // The state provider subscribes to state transfer messages of its channel beside the
+      // channel, authorising the sender by the channel's Readers policy (its org is a member).
+      if (msg.content === 'stateRequest' || msg.content === 'stateResponse') {
+        if (!ch.isOrgInChannel(m.conn.remoteOrg)) return tr.log('warn', 'gossip.state', `Got unauthorized request from ${m.conn.remoteEndpoint}`);
+        const ae = this.antiEntropy.get(ch.name)!;
+        if (msg.content === 'stateRequest') ae.handleRequest(m);
+        else ae.handleResponse(m);
+      }
+      return;
     }
     if (msg.content === 'aliveMsg' || msg.content === 'memReq' || msg.content === 'memRes') {
       if (msg.content === 'memReq') {

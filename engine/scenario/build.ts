@@ -176,10 +176,10 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     groups.forEach((g, gi) =>
       g.forEach((entry, ei) => {
         const org = orgs.find((o) => o.mspId === entry);
-        const members = org ? Array.from({ length: org.peers }, (_, p) => `peer${p}.${org.name}`) : peerIds.has(entry) ? [entry] : [];
+        const members = entry === 'orderer' ? ['orderer'] : org ? Array.from({ length: org.peers }, (_, p) => `peer${p}.${org.name}`) : peerIds.has(entry) ? [entry] : [];
         const p = [...path, gi, ei];
         if (members.length === 0) {
-          report(p, `'${entry}' is neither an MSP ID nor a peer id${didYouMean(entry, [...byMsp.keys(), ...peerIds])}`);
+          report(p, `'${entry}' is neither an MSP ID, a peer id nor 'orderer'${didYouMean(entry, [...byMsp.keys(), ...peerIds, 'orderer'])}`);
           return;
         }
         const clash = members.find((m) => groupOf.has(m));

@@ -15,6 +15,8 @@ export class SimNetwork {
   private readonly up: boolean[] = [];
   /** Partition group of each peer; peers in different groups cannot reach each other. */
   private group: number[] | null = null;
+  /** The orderer's group (index -1); null: every peer reaches it. */
+  private ordererGroup: number | null = null;
   private readonly links = new Map<string, { latency?: LatencySpec; loss?: number }>();
   readonly sendCost = 0.02; // ms per message written to a stream: sets how fast a send buffer drains
 
@@ -47,21 +49,29 @@ export class SimNetwork {
     return this.up[idx] === true;
   }
 
-  /** Splits peers into groups (by index); null heals every partition. */
+  /** Splits peers into groups (by index, -1 the orderer); null heals every partition. */
   setPartition(groups: number[][] | null, total: number): void {
+    this.ordererGroup = null;
     if (groups === null) {
       this.group = null;
       return;
     }
     // Peers named in no group form one more group together.
     const g = new Array<number>(total).fill(groups.length);
-    groups.forEach((members, i) => members.forEach((p) => (g[p] = i)));
+    groups.forEach((members, i) =>
+      members.forEach((p) => {
+        if (p < 0) this.ordererGroup = i;
+        else g[p] = i;
+      }),
+    );
     this.group = g;
   }
 
   partitioned(a: number, b: number): boolean {
-    if (a < 0 || b < 0) return false;
-    return this.group !== null && this.group[a] !== this.group[b];
+    if (this.group === null) return false;
+    const ga = a < 0 ? this.ordererGroup : this.group[a];
+    const gb = b < 0 ? this.ordererGroup : this.group[b];
+    return ga !== null && gb !== null && ga !== gb;
   }
 
   /** One-way latency from a to b (a or b may be -1: the orderer). */

@@ -47,7 +47,7 @@ export class Orderer {
     private readonly identity: OrdererIdentity,
     channels: string[],
     seed: number,
-    private readonly latency: (peer: number) => number,
+    private readonly route: (peer: number) => number | string,
   ) {
     this.rng = new Rng(seed, 'orderer');
     for (const ch of channels) this.chains.set(ch, [this.makeBlock(ch, 0, new Uint8Array(32), [strBytes(`genesis:${ch}`)])]);
@@ -119,13 +119,22 @@ export class Orderer {
   private readonly sentUpTo = new Map<DeliverTarget, number>();
 
   private push(t: DeliverTarget): void {
-    if (!t.active()) return;
+    if (!t.active() || !this.streams.has(t)) return;
     const chain = this.chains.get(t.channel)!;
     let from = Math.max(t.height(), this.sentUpTo.get(t) ?? 0);
     let at = 0;
     for (; from < chain.length; from++) {
+      const fate = this.route(t.peer);
+      if (typeof fate === 'string') {
+        // The Deliver stream broke (the peer cannot reach the orderer): the deliver client
+        // reconnects after a back-off and resumes from its ledger height.
+        this.sentUpTo.delete(t);
+        this.trace.emit(this.kernel.now, 'drop', -1, t.peer, 'Block', undefined, `deliver stream to the orderer broken: ${fate}`);
+        this.kernel.after(RECONNECT_BACKOFF_MS, () => this.push(t));
+        return;
+      }
+      at = Math.max(at, fate);
       const b = chain[from];
-      at = Math.max(at, this.latency(t.peer));
       const seq = from;
       this.kernel.after(at, () => {
         if (t.active() && this.streams.has(t)) t.deliver(seq, b.bytes);
@@ -134,3 +143,6 @@ export class Orderer {
     this.sentUpTo.set(t, chain.length);
   }
 }
+
+/** How long a broken deliver client waits before reconnecting (a simplification of its back-off). */
+const RECONNECT_BACKOFF_MS = 1000;

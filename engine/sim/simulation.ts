@@ -98,7 +98,7 @@ export class Simulation {
     const network = new SimNetwork(kernel, scenario.network, seed, (id) => indexOf.get(id) ?? -1);
     const channelNames = scenario.channels.map((c) => c.name);
     const blocks = new BlockVerifier(registry, ORDERER_MSP, () => kernel.now);
-    const orderer = new Orderer(kernel, trace, scenario.orderer, ordererId, channelNames, seed, (peer) => network.latency(-1, peer));
+    const orderer = new Orderer(kernel, trace, scenario.orderer, ordererId, channelNames, seed, (peer) => network.route(-1, peer));
     const sim = new Simulation(kernel, scenario, registry, network, orderer, blocks, opts, trace);
 
     for (const org of scenario.orgs) {
@@ -261,6 +261,7 @@ export class Simulation {
   partition(groups: string[][]): void {
     const idxs = groups.map((g) =>
       g.flatMap((name) => {
+        if (name === 'orderer') return [-1];
         const byPeer = this.byId.get(name);
         if (byPeer !== undefined) return [byPeer.idx];
         return this.peers.filter((p) => p.org.mspId === name).map((p) => p.idx);

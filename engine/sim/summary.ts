@@ -105,8 +105,9 @@ export function summarise(sim: Simulation): RunSummary {
 
 /**
  * Converged: every live peer has every block cut on each of its channels, and sees as alive
- * exactly the live peers the disclosure policy lets it see (its own org; other orgs' peers that
- * share a channel with it, when both publish an external endpoint).
+ * exactly the live peers the disclosure policy lets it see: its own org, and the peers of other
+ * orgs it shares a channel with, when both publish an external endpoint and one of the two orgs
+ * has anchor peers (without them, orgs never meet).
  */
 export function convergenceProblems(sim: Simulation): string[] {
   const problems: string[] = [];
@@ -121,8 +122,9 @@ export function convergenceProblems(sim: Simulation): string[] {
     for (const q of live) {
       if (q === p) continue;
       const sameOrg = q.org.mspId === p.org.mspId;
-      const shareChannel = q.channels.some((c) => p.channels.includes(c));
-      const visible = sameOrg || (shareChannel && q.endpoint !== '' && p.endpoint !== '');
+      // Orgs find each other only through anchor peers of a channel they share.
+      const meet = q.channels.some((c) => p.channels.includes(c)) && (p.org.anchorPeers.length > 0 || q.org.anchorPeers.length > 0);
+      const visible = sameOrg || (meet && q.endpoint !== '' && p.endpoint !== '');
       if (visible && !sees.has(q.idx)) problems.push(`${p.id} does not see ${q.id} alive`);
       if (!visible && sees.has(q.idx)) problems.push(`${p.id} sees ${q.id}, which the disclosure policy hides`);
     }
