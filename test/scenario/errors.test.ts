@@ -108,7 +108,7 @@ test('unknown peers: in faults, links, late joiners and org peer lists', () => {
 
 test('partitions: unknown names and peers in two groups', () => {
   expectErrors(base({ 12: '  - { at: 10s, partition: [[Org1MSP], [Org2MSP, Nobody]] }' }), [
-    "12:49: 'Nobody' is neither an MSP ID nor a peer id",
+    "12:49: 'Nobody' is neither an MSP ID, a peer id nor 'orderer'",
   ]);
   expectErrors(base({ 12: '  - { at: 10s, partition: [[Org1MSP], [Org2MSP, peer0.org1]] }' }), [
     "12:49: peer 'peer0.org1' is in two partition groups",
