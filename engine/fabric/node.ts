@@ -13,7 +13,8 @@ import type { PeerEnv } from './env.js';
 import { IdentityMapper } from './identity.js';
 import { SignedMessage, bytesEqual, bytesStr, hex, noopSign, signMessage, tagError } from './message.js';
 import { PullMediator } from './pull.js';
-import { StateProvider, type Ledger } from './state.js';
+import { StateProvider } from './state.js';
+import { Ledger } from './ledger.js';
 import { LeaderElection } from './election.js';
 import { AntiEntropy } from './antientropy.js';
 
@@ -91,7 +92,7 @@ export class GossipNode {
   joinChannel(join: ChannelJoin): void {
     const ch = new GossipChannel(this.env, this.channelHost(), join.name, new Set(join.orgs));
     let ledger = this.ledgers.get(join.name);
-    if (ledger === undefined) this.ledgers.set(join.name, (ledger = { blocks: new Map(), height: 0 }));
+    if (ledger === undefined) this.ledgers.set(join.name, (ledger = new Ledger()));
     const state = new StateProvider(this.env, join.name, ledger);
     ch.onBlock = (sm) => {
       if (sm.msg.content === 'dataMsg' && sm.msg.dataMsg.payload) state.addPayload(sm.msg.dataMsg.payload, false, this.env.tr.cause);

@@ -5,12 +5,7 @@
  */
 import type { Payload } from '../wire/messages.js';
 import type { PeerEnv } from './env.js';
-
-export interface Ledger {
-  /** Committed blocks' bytes by sequence (shared with the messages that carried them). */
-  blocks: Map<number, Uint8Array>;
-  height: number;
-}
+import type { Ledger } from './ledger.js';
 
 export class StateProvider {
   private readonly buffer = new Map<number, Payload>();
@@ -59,8 +54,7 @@ export class StateProvider {
       if (p === undefined) return;
       this.buffer.delete(this.next);
       const seq = this.next++;
-      this.ledger.blocks.set(seq, p.data);
-      this.ledger.height = seq + 1;
+      this.ledger.commit(seq, p.data);
       this.env.tr.state('commit', { channel: this.channel, block: seq, height: seq + 1 });
       this.onCommit(seq, p);
     }

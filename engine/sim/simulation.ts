@@ -10,7 +10,7 @@ import { Rng } from '../kernel/rng.js';
 import { Trace } from '../trace/trace.js';
 import { PeerTracer, type PeerEnv } from '../fabric/env.js';
 import { GossipNode } from '../fabric/node.js';
-import type { Ledger } from '../fabric/state.js';
+import { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
 import { MessageLog } from './message-log.js';
 import { MSPRegistry, OrgCA, type SigningIdentity } from '../msp/index.js';
@@ -125,7 +125,7 @@ export class Simulation {
         };
         for (const ch of channels) {
           const g = orderer.genesis(ch);
-          slot.ledgers.set(ch, { blocks: new Map([[0, g.bytes]]), height: 1 });
+          slot.ledgers.set(ch, new Ledger(g.bytes));
         }
         sim.peers.push(slot);
         sim.byId.set(slot.id, slot);

@@ -9,6 +9,8 @@ export interface PeerSummary {
   alive: boolean;
   height: Record<string, number>;
   leader: Record<string, boolean>;
+  /** SHA-256 of the world state per channel. */
+  worldState: Record<string, string>;
   membership: number;
   deadMembers: number;
 }
@@ -48,8 +50,10 @@ export function summarise(sim: Simulation): RunSummary {
   const peers: PeerSummary[] = sim.peers.map((p) => {
     const height: Record<string, number> = {};
     const leader: Record<string, boolean> = {};
+    const worldState: Record<string, string> = {};
     for (const ch of p.channels) {
       height[ch] = p.ledgers.get(ch)?.height ?? 0;
+      worldState[ch] = p.ledgers.get(ch)?.stateDigest() ?? '';
       leader[ch] = p.running && p.leaderOf.has(ch);
     }
     return {
@@ -58,6 +62,7 @@ export function summarise(sim: Simulation): RunSummary {
       alive: p.running,
       height,
       leader,
+      worldState,
       membership: p.running && p.node ? p.node.disc.getMembership().length : 0,
       deadMembers: p.running && p.node ? p.node.disc.deadLastTS.size : 0,
     };
