@@ -35,7 +35,7 @@ interface RawScenario {
   profile: ProfileName;
   description?: string;
   orgs: RawOrg[];
-  channels: { name: string; orgs: string[] }[];
+  channels: { name: string; orgs: string[]; collections?: { name: string; memberOrgs: string[]; requiredPeerCount: number; maxPeerCount: number; txPerBlock: number }[] }[];
   orderer: { batchTimeout: string; blocks: number; txPerBlock: number; start: string };
   gossip?: Record<string, unknown>;
   deliveryclient?: { blockGossipEnabled?: boolean };
@@ -113,6 +113,16 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     c.orgs.forEach((m, j) => {
       if (!byMsp.has(m)) report(['channels', i, 'orgs', j], `unknown org '${m}' in channel ${c.name}${didYouMean(m, byMsp.keys())}`);
       else if (c.orgs.indexOf(m) !== j) report(['channels', i, 'orgs', j], `org '${m}' is listed twice in channel ${c.name}`);
+    });
+    const collectionNames = new Set<string>();
+    (c.collections ?? []).forEach((col, k) => {
+      const at = ['channels', i, 'collections', k];
+      if (collectionNames.has(col.name)) report([...at, 'name'], `duplicate collection '${col.name}' in channel ${c.name}`);
+      collectionNames.add(col.name);
+      col.memberOrgs.forEach((m, j) => {
+        if (!c.orgs.includes(m)) report([...at, 'memberOrgs', j], `org '${m}' is not a member of channel ${c.name}${didYouMean(m, c.orgs)}`);
+      });
+      if (col.maxPeerCount < col.requiredPeerCount) report([...at, 'maxPeerCount'], `maxPeerCount (${col.maxPeerCount}) must be at least requiredPeerCount (${col.requiredPeerCount})`);
     });
   });
 
@@ -206,7 +216,7 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     seed: raw.seed,
     profile: raw.profile,
     orgs,
-    channels: raw.channels.map((c) => ({ name: c.name, orgs: [...c.orgs] })),
+    channels: raw.channels.map((c) => ({ name: c.name, orgs: [...c.orgs], collections: (c.collections ?? []).map((col) => ({ ...col, memberOrgs: [...col.memberOrgs] })) })),
     orderer: {
       batchTimeout: ms(raw.orderer.batchTimeout, ['orderer', 'batchTimeout']),
       blocks: raw.orderer.blocks,

@@ -25,9 +25,20 @@ export interface OrgSpec {
   externalEndpoints: string[];
 }
 
+export interface CollectionSpec {
+  name: string;
+  /** MSP IDs whose peers may hold the private data. */
+  memberOrgs: string[];
+  requiredPeerCount: number;
+  maxPeerCount: number;
+  /** Private transactions for this collection in each block. */
+  txPerBlock: number;
+}
+
 export interface ChannelSpec {
   name: string;
   orgs: string[]; // MSP IDs
+  collections: CollectionSpec[];
 }
 
 export interface OrdererSpec {

@@ -43,7 +43,7 @@ test('the DESIGN.md sketch loads with every default made explicit', () => {
     externalEndpoints: ['peer0', 'peer1', 'peer2', 'peer3'],
   });
   assert.equal(s.orgs[1].name, 'org2');
-  assert.deepEqual(s.channels, [{ name: 'mychannel', orgs: ['Org1MSP', 'Org2MSP'] }]);
+  assert.deepEqual(s.channels, [{ name: 'mychannel', orgs: ['Org1MSP', 'Org2MSP'], collections: [] }]);
   assert.deepEqual(s.orderer, { batchTimeout: 2000, blocks: 20, txPerBlock: 10, start: 1000 });
   assert.deepEqual(s.network, { latency: { min: 5, max: 50 }, loss: 0, links: [] });
   assert.deepEqual(s.lateJoiners, []);
