@@ -200,7 +200,14 @@ async function main(): Promise<void> {
     row('   of which identities + certificates (create)', sec(big.createMs));
     row('   of which run loop', sec(big.runMs));
     row('   simulated time reached', sec(big.simMs));
-    row(`   peak RSS (sampled)${big.complete ? '' : ' [PARTIAL window]'}`, `${fmt(big.mem.peakRssMB)} MB`, '< 2048 MB', verdict(big.mem.peakRssMB < 2048));
+    // Over a partial window a low peak proves nothing about the whole run: say so instead of PASS.
+    const memOk = big.mem.peakRssMB < 2048;
+    row(
+      `   peak RSS (sampled)${big.complete ? '' : ' [PARTIAL window]'}`,
+      `${fmt(big.mem.peakRssMB)} MB`,
+      '< 2048 MB',
+      big.complete || !memOk ? verdict(memOk) : 'PASS in window only, full run unknown',
+    );
     row('   peak heapUsed (sampled)', `${fmt(big.mem.peakHeapUsedMB)} MB`);
     row(`   deliveries (summary.messages.delivered)${big.complete ? '' : ' [PARTIAL window]'}`, fmt(big.delivered));
     row('   delivered msgs/s (run loop)', fmt(big.delivered / (big.runMs / 1000)));

@@ -181,6 +181,32 @@ export class Comm {
     });
   }
 
+  private readonly ackWaiters = new Map<string, (err: string | null) => void>();
+
+  /**
+   * SendWithAck for one peer: send, then wait for an Acknowledgement carrying the message's
+   * nonce from that peer; a non-empty error in it is a NACK.
+   */
+  sendWithAck(sm: SignedMessage, p: RemotePeer, timeout: number, done: (err: string | null) => void): void {
+    const k = `${sm.msg.nonce}/${hex(p.pkiId)}`;
+    const timer = this.env.rt.after(timeout, 'comm.ackTimeout', () => {
+      if (this.ackWaiters.delete(k)) done('timed out waiting for ack');
+    });
+    this.ackWaiters.set(k, (err) => {
+      timer.cancel();
+      this.ackWaiters.delete(k);
+      done(err);
+    });
+    this.sendTo(sm, p);
+  }
+
+  /** interceptAcks: an Acknowledgement answers a SendWithAck. */
+  ackReceived(m: ReceivedMessage): void {
+    if (m.sm.msg.content !== 'ack') return;
+    const err = m.sm.msg.ack.error;
+    this.ackWaiters.get(`${m.sm.msg.nonce}/${m.conn.remotePkiHex}`)?.(err === '' ? null : err);
+  }
+
   /**
    * comm.Handshake / Probe: dial, exchange ConnEstablish, report the remote's identity, close.
    * Discovery uses it to learn who sits behind a bootstrap or anchor endpoint.

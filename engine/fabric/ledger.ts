@@ -7,9 +7,21 @@
 import { createHash } from 'node:crypto';
 import { decodeBlock } from '../wire/codec.js';
 
+/** A private write of a transaction, as the block has it: only the hash of the write set. */
+export interface PvtRef {
+  txId: string;
+  collection: string;
+  /** SHA-256 (hex) of the private write set. */
+  hash: string;
+  /** PKI-ID (hex) of the endorsing peer: asked first when the data must be pulled. */
+  endorser: string;
+  seqInBlock: number;
+}
+
 export interface Tx {
   txId: string;
   writes: [string, string][];
+  pvt: PvtRef[];
 }
 
 /** Transactions of a block, parsed once per block however many peers commit it. */
@@ -18,12 +30,22 @@ const parsed = new WeakMap<Uint8Array, Tx[]>();
 export function transactionsOf(blockBytes: Uint8Array): Tx[] {
   let txs = parsed.get(blockBytes);
   if (txs === undefined) {
-    txs = [];
+    const list: Tx[] = [];
+    txs = list;
     try {
       for (const d of decodeBlock(blockBytes).data?.data ?? []) {
         try {
-          const tx = JSON.parse(Buffer.from(d).toString('utf8')) as Partial<Tx>;
-          if (typeof tx.txId === 'string' && Array.isArray(tx.writes)) txs.push({ txId: tx.txId, writes: tx.writes.filter((w) => Array.isArray(w) && w.length === 2).map((w) => [String(w[0]), String(w[1])]) });
+          const tx = JSON.parse(Buffer.from(d).toString('utf8')) as Partial<Tx> & { pvt?: Partial<PvtRef>[] };
+          if (typeof tx.txId !== 'string' || !Array.isArray(tx.writes)) continue;
+          const txId = tx.txId;
+          const pvt = (Array.isArray(tx.pvt) ? tx.pvt : []).map((r) => ({
+            txId,
+            collection: String(r.collection),
+            hash: String(r.hash),
+            endorser: String(r.endorser ?? ''),
+            seqInBlock: list.length,
+          }));
+          list.push({ txId, writes: tx.writes.filter((w) => Array.isArray(w) && w.length === 2).map((w) => [String(w[0]), String(w[1])]), pvt });
         } catch {
           // Not one of ours (the genesis block): no writes.
         }

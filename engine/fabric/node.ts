@@ -17,10 +17,14 @@ import { StateProvider } from './state.js';
 import { Ledger } from './ledger.js';
 import { LeaderElection } from './election.js';
 import { AntiEntropy } from './antientropy.js';
+import { PrivateData } from './privdata.js';
+import { transactionsOf } from './ledger.js';
+import type { CollectionSpec } from '../scenario/types.js';
 
 export interface ChannelJoin {
   name: string;
   orgs: string[];
+  collections: CollectionSpec[];
   /** Anchor peers of every org of the channel, from its config block. */
   anchors: { org: string; endpoint: string }[];
 }
@@ -48,6 +52,7 @@ export class GossipNode {
   readonly states = new Map<string, StateProvider>();
   readonly elections = new Map<string, LeaderElection>();
   readonly antiEntropy = new Map<string, AntiEntropy>();
+  readonly privdata = new Map<string, PrivateData>();
   /** StateInfo of channels we have not joined, kept to re-push to our org. */
   private readonly foreignStateInfo = new Map<string, SignedMessage>();
   private selfIdentityMsg?: SignedMessage;
@@ -106,8 +111,21 @@ export class GossipNode {
       verifyBlock: (seq, block) => this.env.mcs.verifyBlock(join.name, seq, block),
     });
     this.antiEntropy.set(join.name, ae);
+    const pd = new PrivateData(this.env, join.name, join.collections, {
+      peersOfChannel: () => ch.peersOfChannel().map((p) => p.member),
+      orgOfPeer: (k) => this.idMapper.orgOf(k),
+      send: (sm, to) => this.comm.sendTo(sm, this.remote(to)),
+      sendWithAck: (sm, to, timeout, done) => this.comm.sendWithAck(sm, this.remote(to), timeout, done),
+    });
+    this.privdata.set(join.name, pd);
+    state.beforeCommit = (seq, payload, done) => {
+      const refs = transactionsOf(payload.data).flatMap((tx) => tx.pvt);
+      if (refs.length === 0) return done();
+      pd.beforeCommit(seq, refs, done);
+    };
     ch.start();
     ae.start();
+    pd.start();
     if (ledger.height > 1) ch.updateLedgerHeight(BigInt(ledger.height));
     this.learnAnchorPeers(join);
     if (this.env.config.useLeaderElection) {
@@ -167,8 +185,12 @@ export class GossipNode {
     const msg = m.sm.msg;
     const tr = this.env.tr;
     const from = m.conn.remoteIdx;
-    // The message selector: ConnEstablish, Empty and private-data messages never reach here.
-    if (msg.content === 'conn' || msg.content === 'empty' || msg.content === 'privateReq' || msg.content === 'privateRes' || msg.content === 'privateData' || msg.content === 'ack') return;
+    if (msg.content === 'ack') return this.comm.ackReceived(m);
+    // Private data bypasses the node (its message selector drops it); the channel's private data
+    // handler takes it, after a Readers-policy check of the sender.
+    if (msg.content === 'privateReq' || msg.content === 'privateRes' || msg.content === 'privateData') return this.handlePrivateData(m);
+    // The message selector: ConnEstablish and Empty never reach here.
+    if (msg.content === 'conn' || msg.content === 'empty') return;
     const tagErr = tagError(msg);
     if (tagErr !== null) return tr.reject(from, m.sm, `Tag of ${m.sm.typeName} isn't legal: ${tagErr}`);
     if (msg.content === 'stateInfo') {
@@ -223,6 +245,22 @@ export class GossipNode {
     if ((msg.content === 'hello' || msg.content === 'dataDig' || msg.content === 'dataReq' || msg.content === 'dataUpdate') && this.isIdentityPull(msg)) {
       return this.handleCertStoreMessage(m);
     }
+  }
+
+  private handlePrivateData(m: ReceivedMessage): void {
+    const name = bytesStr(m.sm.msg.channel);
+    const pd = this.privdata.get(name);
+    const ch = this.channels.get(name);
+    if (pd === undefined || ch === undefined) return this.env.tr.reject(m.conn.remoteIdx, m.sm, `No such channel ${name} discarding message`);
+    if (!ch.isOrgInChannel(m.conn.remoteOrg)) return this.env.tr.reject(m.conn.remoteIdx, m.sm, `Got unauthorized request from ${m.conn.remoteEndpoint}`);
+    const msg = m.sm.msg;
+    if (msg.content === 'privateData') {
+      pd.handlePush(m, (error) => {
+        const ack = noopSign({ nonce: msg.nonce, channel: new Uint8Array(0), tag: Tag.UNDEFINED, content: 'ack', ack: { error } });
+        if (m.conn.open) m.conn.send(ack);
+      });
+    } else if (msg.content === 'privateReq') pd.handleRequest(m);
+    else pd.handleResponse(m);
   }
 
   private isIdentityPull(msg: GossipMessage): boolean {

@@ -10,8 +10,11 @@ import type { Ledger } from './ledger.js';
 export class StateProvider {
   private readonly buffer = new Map<number, Payload>();
   private next: number;
-  /** The highest sequence ever seen at the door, for the straggler warning. */
+  private committing = false;
+  /** After each commit (the channel raises the height StateInfo advertises). */
   onCommit: (seq: number, payload: Payload) => void = () => {};
+  /** Before each commit: the coordinator gathers private data; `done` lets the commit go on. */
+  beforeCommit: (seq: number, payload: Payload, done: () => void) => void = (_s, _p, done) => done();
 
   constructor(
     private readonly env: PeerEnv,
@@ -47,16 +50,26 @@ export class StateProvider {
     return true;
   }
 
-  /** deliverPayloads: pop buf[next] while it is there, commit, raise the height. */
+  /**
+   * deliverPayloads: pop buf[next] while it is there and commit it, strictly in order. A commit
+   * may wait (for private data); the next block waits behind it.
+   */
   private deliverPayloads(): void {
-    for (;;) {
+    while (!this.committing) {
       const p = this.buffer.get(this.next);
       if (p === undefined) return;
       this.buffer.delete(this.next);
       const seq = this.next++;
-      this.ledger.commit(seq, p.data);
-      this.env.tr.state('commit', { channel: this.channel, block: seq, height: seq + 1 });
-      this.onCommit(seq, p);
+      this.committing = true;
+      let sync = true;
+      this.beforeCommit(seq, p, () => {
+        this.ledger.commit(seq, p.data);
+        this.env.tr.state('commit', { channel: this.channel, block: seq, height: seq + 1 });
+        this.committing = false;
+        this.onCommit(seq, p);
+        if (!sync) this.deliverPayloads();
+      });
+      sync = false;
     }
   }
 

@@ -39,6 +39,8 @@ export class Orderer {
   private readonly rng: Rng;
   private readonly streams = new Set<DeliverTarget>();
   private cut = 0;
+  /** Transactions submitted by clients, waiting for the next block. */
+  private readonly pending = new Map<string, Uint8Array[]>();
 
   constructor(
     private readonly kernel: Kernel,
@@ -73,6 +75,8 @@ export class Orderer {
         const txId = this.rng.u64().toString(16).padStart(16, '0');
         txs.push(strBytes(JSON.stringify({ txId, channel: ch, block: seq, writes: [[`key${this.rng.int(1000)}`, `v${seq}.${i}`]] })));
       }
+      txs.push(...(this.pending.get(ch) ?? []));
+      this.pending.delete(ch);
       const prev = chain[seq - 1];
       const block = this.makeBlock(ch, seq, blockHeaderHash(this.headerOf(prev)), txs);
       chain.push(block);
@@ -103,6 +107,13 @@ export class Orderer {
     this.headers.set(cut, block.header!);
     void channel;
     return cut;
+  }
+
+  /** Broadcast: a client's endorsed transaction, to be ordered into the next block. */
+  submit(channel: string, tx: Uint8Array): void {
+    const list = this.pending.get(channel) ?? [];
+    list.push(tx);
+    this.pending.set(channel, list);
   }
 
   /** A peer's deliver client connects (at start, on becoming leader, after a restart). */

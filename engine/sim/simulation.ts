@@ -20,6 +20,7 @@ import { SimNetwork } from './network.js';
 import { Orderer, type DeliverTarget } from './orderer.js';
 import { EPOCH_MS, SimRuntime } from './runtime.js';
 import { Counters } from './counters.js';
+import { Clients } from './client.js';
 
 export const ORDERER_MSP = 'OrdererMSP';
 
@@ -148,6 +149,7 @@ export class Simulation {
     const late = new Map(this.scenario.lateJoiners.map((l) => [l.peer, l.at]));
     for (const p of this.peers) this.kernel.at(late.get(p.id) ?? 0, () => this.startPeer(p));
     this.orderer.start();
+    new Clients(this.kernel, this.scenario, this.peers, this.orderer).start();
     for (const f of this.scenario.faults) {
       this.kernel.at(f.at, () => {
         const a = f.action;
@@ -200,7 +202,7 @@ export class Simulation {
       const anchors = this.scenario.orgs
         .filter((o) => spec.orgs.includes(o.mspId))
         .flatMap((o) => o.anchorPeers.map((a) => ({ org: o.mspId, endpoint: endpointOf(o, a) })));
-      node.joinChannel({ name: ch, orgs: spec.orgs, anchors });
+      node.joinChannel({ name: ch, orgs: spec.orgs, collections: spec.collections, anchors });
       if (cfg.gossip.orgLeader) this.becomeLeader(p, ch);
     }
   }
