@@ -40,7 +40,7 @@ interface RawScenario {
   gossip?: Record<string, unknown>;
   deliveryclient?: { blockGossipEnabled?: boolean };
   network: { latency: RawLatency; loss: number; links: { between: [string, string]; latency?: RawLatency; loss?: number }[] };
-  peers: { start: { peer: string; at: string }[] };
+  peers: { start: { peer: string; at: string }[]; certExpiry?: { peer: string; at: string }[] };
   faults: RawFault[];
   run: { until: string };
   expect: Record<string, unknown>[];
@@ -156,6 +156,10 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     checkTime(at, s.at, ['peers', 'start', i, 'at'], 'start');
     return { peer: s.peer, at };
   });
+  const certExpiry: PeerStartSpec[] = (raw.peers.certExpiry ?? []).map((s, i) => {
+    checkPeer(s.peer, ['peers', 'certExpiry', i, 'peer']);
+    return { peer: s.peer, at: ms(s.at, ['peers', 'certExpiry', i, 'at']) };
+  });
 
   // Faults, sorted by time (stable: same-time faults keep the file's order).
   const faults: FaultSpec[] = raw.faults.map((f, i) => {
@@ -226,6 +230,7 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     config,
     network: { latency: latency(raw.network.latency, ['network', 'latency']), loss: raw.network.loss, links },
     lateJoiners,
+    certExpiry,
     faults,
     run: { until },
   };

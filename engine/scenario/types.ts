@@ -98,6 +98,8 @@ export interface Scenario {
   network: NetworkSpec;
   /** Peers that join after the start. */
   lateJoiners: PeerStartSpec[];
+  /** Certificates that expire during the run: `at` is the certificate's NotAfter. */
+  certExpiry: PeerStartSpec[];
   faults: FaultSpec[];
   run: { until: number };
   /** Lesson text: what the scenario shows and what to watch for. */

@@ -107,7 +107,8 @@ export class Simulation {
       const channels = scenario.channels.filter((c) => c.orgs.includes(org.mspId)).map((c) => c.name);
       for (let i = 0; i < org.peers; i++) {
         const name = `peer${i}`;
-        const identity = await ca.issue(name, 'peer', validity);
+        const expiry = scenario.certExpiry.find((c) => c.peer === `${name}.${org.name}`);
+        const identity = await ca.issue(name, 'peer', expiry ? { notBefore: validity.notBefore, notAfter: new Date(EPOCH_MS + expiry.at) } : validity);
         const idx = sim.peers.length;
         const host = `${name}.${org.domain}:7051`;
         const slot: PeerSlot = {
