@@ -147,10 +147,19 @@ export function pullMsgType(m: GossipMessage): number {
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** PKI-IDs are keyed by hex in maps, as Fabric keys them by string(pkiID). */
+const hexCache = new WeakMap<Uint8Array, string>();
+
+/**
+ * PKI-IDs are keyed by hex in maps, as Fabric keys them by string(pkiID). Decoded messages are
+ * shared and immutable, so the hex of one byte array is computed once.
+ */
 export function hex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]];
+  let s = hexCache.get(b);
+  if (s === undefined) {
+    s = '';
+    for (let i = 0; i < b.length; i++) s += HEX[b[i]];
+    hexCache.set(b, s);
+  }
   return s;
 }
 

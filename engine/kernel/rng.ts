@@ -57,18 +57,22 @@ export class Rng {
     return out;
   }
 
-  /** The first k elements of a random permutation that satisfy pred (filter.SelectPeers). */
-  select<T>(k: number, xs: readonly T[], pred: (x: T) => boolean = () => true): T[] {
+  /**
+   * The first k elements of a random permutation that satisfy pred (filter.SelectPeers).
+   * A lazy Fisher-Yates: only the positions actually drawn are swapped (in a small map), so
+   * picking 3 of 1,000 peers costs a few draws, not a copy of the whole membership.
+   */
+  select<T>(k: number, xs: readonly T[], pred?: (x: T) => boolean): T[] {
     const out: T[] = [];
-    if (k <= 0) return out;
-    // Partial Fisher-Yates: stop as soon as k matches are found.
-    const arr = xs.slice();
-    for (let i = 0; i < arr.length && out.length < k; i++) {
-      const j = i + this.int(arr.length - i);
-      const tmp = arr[i];
-      arr[i] = arr[j];
-      arr[j] = tmp;
-      if (pred(arr[i])) out.push(arr[i]);
+    const n = xs.length;
+    if (k <= 0 || n === 0) return out;
+    const swapped = new Map<number, number>();
+    for (let i = 0; i < n && out.length < k; i++) {
+      const j = i + this.int(n - i);
+      const atJ = swapped.get(j) ?? j;
+      swapped.set(j, swapped.get(i) ?? i);
+      const x = xs[atJ];
+      if (pred === undefined || pred(x)) out.push(x);
     }
     return out;
   }

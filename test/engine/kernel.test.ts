@@ -47,3 +47,22 @@ test('seeded random streams are reproducible and independent by label', () => {
     assert.ok(v >= 0 && v < 1);
   }
 });
+
+test('select picks k distinct matching elements, uniformly', () => {
+  const r = new Rng(3);
+  const xs = Array.from({ length: 50 }, (_, i) => i);
+  const counts = new Array(50).fill(0);
+  for (let n = 0; n < 20_000; n++) {
+    const got = r.select(3, xs, (x) => x % 2 === 0);
+    assert.equal(got.length, 3);
+    assert.equal(new Set(got).size, 3);
+    for (const g of got) {
+      assert.equal(g % 2, 0);
+      counts[g]++;
+    }
+  }
+  // 60,000 picks over 25 even numbers: 2,400 each, within a few percent.
+  for (let i = 0; i < 50; i += 2) assert.ok(Math.abs(counts[i] - 2400) < 250, `${i}: ${counts[i]}`);
+  assert.deepEqual(r.select(5, [1, 2], () => true).sort(), [1, 2]);
+  assert.deepEqual(r.select(2, xs, () => false), []);
+});
