@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { main } from './main.js';
 
 main(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n')).then(

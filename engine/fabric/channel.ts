@@ -11,9 +11,21 @@ import type { PeerEnv } from './env.js';
 import { SignedMessage, bytesEqual, bytesStr, fromEnvelope, hex, noopSign, strBytes } from './message.js';
 import { PullMediator } from './pull.js';
 
-/** GenerateMAC: SHA-256(pkiID ‖ channel), a plain hash, not an HMAC. */
+const macs = new Map<string, Uint8Array>();
+
+/**
+ * GenerateMAC: SHA-256(pkiID ‖ channel), a plain hash, not an HMAC. Every StateInfo is checked
+ * against it at every receiver, so each (peer, channel) MAC is computed once.
+ */
 export function channelMAC(pkiId: Uint8Array, channel: string): Uint8Array {
-  return createHash('sha256').update(pkiId).update(channel).digest();
+  const k = `${hex(pkiId)}/${channel}`;
+  let mac = macs.get(k);
+  if (mac === undefined) {
+    mac = createHash('sha256').update(pkiId).update(channel).digest();
+    if (macs.size > 200_000) macs.clear();
+    macs.set(k, mac);
+  }
+  return mac;
 }
 
 /** What the channel needs from the node (Fabric's channel.Adapter). */
@@ -125,6 +137,7 @@ export class GossipChannel {
       const sm = this.host.sign({ nonce: 0n, channel: new Uint8Array(0), tag: Tag.CHAN_OR_ORG, content: 'stateInfo', stateInfo });
       this.stateInfoMsg = sm;
       this.stateInfos.set(e.pkiHex, sm);
+      this.stateInfoVersion++;
     }
     return this.stateInfoMsg;
   }
@@ -149,7 +162,7 @@ export class GossipChannel {
 
   private sweepStateInfo(): void {
     for (const k of [...this.stateInfos.keys()]) {
-      if (k !== this.env.pkiHex && this.host.lookup(k) === undefined) this.stateInfos.delete(k);
+      if (k !== this.env.pkiHex && this.host.lookup(k) === undefined && this.stateInfos.delete(k)) this.stateInfoVersion++;
     }
   }
 
@@ -172,16 +185,24 @@ export class GossipChannel {
     return this.host.membership().filter((m) => this.eligibleForChannel(m) && this.host.orgOfPeer(m.pkiHex) === this.env.mspId);
   }
 
+  private peersCache: { membership: NetworkMember[]; version: number; peers: { member: NetworkMember; height: bigint }[] } | null = null;
+  private stateInfoVersion = 0;
+
   /** GetPeers ("peers of channel"): alive members with a StateInfo that did not leave. */
   peersOfChannel(): { member: NetworkMember; height: bigint }[] {
+    // Recomputed only when membership or a StateInfo changed: elections ask on every message.
+    const membership = this.host.membership();
+    const c = this.peersCache;
+    if (c !== null && c.membership === membership && c.version === this.stateInfoVersion) return c.peers;
     const out: { member: NetworkMember; height: bigint }[] = [];
-    for (const m of this.host.membership()) {
+    for (const m of membership) {
       const si = this.stateInfos.get(m.pkiHex);
       if (si === undefined || si.msg.content !== 'stateInfo') continue;
       const props = si.msg.stateInfo.properties;
       if (props?.leftChannel) continue;
       out.push({ member: m, height: props?.ledgerHeight ?? 0n });
     }
+    this.peersCache = { membership, version: this.stateInfoVersion, peers: out };
     return out;
   }
 
@@ -263,6 +284,7 @@ export class GossipChannel {
       return false;
     }
     this.stateInfos.set(k, sm);
+    this.stateInfoVersion++;
     return true;
   }
 

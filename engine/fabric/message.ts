@@ -86,9 +86,20 @@ export function noopSign(msg: GossipMessage): SignedMessage {
   return new SignedMessage(msg);
 }
 
-/** EnvelopeToGossipMessage: decode the payload bytes as received, keeping them. Throws WireError. */
+const decoded = new WeakMap<Envelope, SignedMessage>();
+
+/**
+ * EnvelopeToGossipMessage: decode the payload bytes as received, keeping them. Throws WireError.
+ * Envelopes nested in membership responses, snapshots and pull updates are the senders' own
+ * immutable objects, shared by every receiver: each is decoded once.
+ */
 export function fromEnvelope(env: Envelope): SignedMessage {
-  return new SignedMessage(decodeGossipMessage(env.payload), env);
+  let sm = decoded.get(env);
+  if (sm === undefined) {
+    sm = new SignedMessage(decodeGossipMessage(env.payload), env);
+    decoded.set(env, sm);
+  }
+  return sm;
 }
 
 /** Decode a whole frame off the wire. Throws WireError. */

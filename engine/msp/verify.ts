@@ -72,7 +72,8 @@ export class VerifyCache {
     const seen = this.byObject.get(sig);
     if (seen) {
       for (const e of seen) {
-        if (e.identity === identity && e.data === data) {
+        // Peers hold different copies of the same certificate: compare bytes when objects differ.
+        if (e.data === data && (e.identity === identity || sameBytes(e.identity, identity))) {
           this.hits++;
           return e.result;
         }
@@ -93,6 +94,10 @@ export class VerifyCache {
     else if (seen.length < 4) seen.push(entry); // the same signature object reused on other payloads: rare
     return result;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 }
 
 function contentKey(identity: Uint8Array, sig: Uint8Array, data: Uint8Array): string {

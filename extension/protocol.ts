@@ -1,0 +1,134 @@
+/**
+ * The one typed protocol between the extension host and the Gossip Scope webview (and between
+ * the host and the engine worker, which speaks the same messages). Both sides import only these
+ * types; nothing here may import engine code or `vscode`.
+ *
+ * Versioned: a webview that receives an `init` with another protocolVersion reloads itself.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** One trace event as the UI receives it (the engine's TraceEvent, JSON-safe). */
+export interface UiEvent {
+  id: number;
+  t: number;
+  kind: 'send' | 'deliver' | 'drop' | 'reject' | 'verify' | 'timer' | 'state' | 'log' | 'fault';
+  peer: number; // -1: the orderer / the network
+  other?: number;
+  type?: string; // Fabric message type name
+  msg?: number; // message id (for inspectMessage)
+  parent?: number;
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface UiPeer {
+  idx: number;
+  id: string; // peer0.org1
+  mspId: string;
+  org: string; // org1
+  endpoint: string; // external endpoint, '' when none
+  internalEndpoint: string;
+  channels: string[];
+}
+
+/** The state of one peer that the graph colours and the tree view lists. */
+export interface UiPeerState {
+  idx: number;
+  running: boolean;
+  /** Ledger height per channel. */
+  height: Record<string, number>;
+  /** Leader (pulls from the orderer) per channel. */
+  leader: Record<string, boolean>;
+  /** Alive members it sees, and the dead ones it remembers. */
+  alive: number;
+  dead: number;
+  /** Its height is below the highest cut block on some channel. */
+  behind: boolean;
+}
+
+export interface UiNetwork {
+  scenario: { name: string; file: string; description?: string; seed: number; profile: string };
+  orgs: { mspId: string; name: string }[];
+  channels: { name: string; orgs: string[] }[];
+  peers: UiPeer[];
+}
+
+export type RunState = 'paused' | 'running' | 'finished';
+
+export interface UiStatus {
+  simTime: number;
+  events: number;
+  state: RunState;
+  speed: number; // simulated ms per real ms; 0 = as fast as possible
+  until: number;
+}
+
+/** Every field of a message, decoded, with its bytes and its signature examined. */
+export interface MessageDetail {
+  msg: number;
+  type: string;
+  /** The decoded GossipMessage; 64-bit numbers and bytes rendered as strings (decimal, hex). */
+  fields: unknown;
+  /** Envelope bytes as hex (the payload exactly as signed). */
+  payloadHex: string;
+  size: number;
+  signature: null | {
+    derHex: string;
+    r: string; // hex
+    s: string; // hex
+    lowS: boolean;
+  };
+  /** Who signed it: the identity the verifier used. */
+  signer: null | {
+    mspId: string;
+    subject: string;
+    issuer: string;
+    notBefore: string;
+    notAfter: string;
+    pkiId: string;
+  };
+  /** Verification verdicts at receivers, from the trace (recent events only). */
+  verdicts: { peer: number; ok: boolean; reason: string }[];
+  secretEnvelope: boolean;
+}
+
+export interface PeerDetail {
+  idx: number;
+  id: string;
+  running: boolean;
+  pkiId: string;
+  membership: { alive: { id: string; lastSeen: number }[]; dead: { id: string; lastSeen: number }[] };
+  channels: {
+    name: string;
+    height: number;
+    leader: boolean;
+    /** Peers of the channel as this peer knows them from StateInfo. */
+    stateInfo: { id: string; height: number }[];
+    worldState: { key: string; value: string }[];
+  }[];
+}
+
+export type FaultRequest =
+  | { kind: 'crash'; peer: string }
+  | { kind: 'restart'; peer: string }
+  | { kind: 'partition'; groups: string[][] }
+  | { kind: 'heal' };
+
+/** Host → webview. */
+export type ToWebview =
+  | { type: 'init'; protocolVersion: number; network: UiNetwork; status: UiStatus; states: UiPeerState[] }
+  /** A batch of everything that happened since the last frame (sent at most ~30 times a second). */
+  | { type: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number }
+  | { type: 'messageDetail'; detail: MessageDetail | null; msg: number }
+  | { type: 'peerDetail'; detail: PeerDetail | null; idx: number }
+  | { type: 'select'; what: 'peer'; idx: number }
+  | { type: 'error'; message: string };
+
+/** Webview → host. */
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'control'; action: 'run' | 'pause' | 'step' | 'reset'; until?: number }
+  | { type: 'speed'; speed: number }
+  | { type: 'inspectMessage'; msg: number }
+  | { type: 'inspectPeer'; idx: number }
+  | { type: 'fault'; fault: FaultRequest };
