@@ -73,7 +73,7 @@ function describe(r: RunResult): void {
   );
   out(
     `  messages: ${fmt(r.sent)} sent, ${fmt(r.delivered)} delivered, ${fmt(r.dropped)} dropped, ${fmt(r.rejected)} rejected; ` +
-      `${fmt(r.kernelEvents)} kernel events, ${fmt(r.traceEvents)} trace events`,
+      `${fmt(r.kernelEvents)} kernel events (at most ${fmt(r.peakPending)} pending), ${fmt(r.traceEvents)} trace events`,
   );
   const types = Object.entries(r.deliveredByType).sort((a, b) => b[1] - a[1]);
   out(`  delivered by type: ${types.map(([t, c]) => `${t} ${fmt(c)}`).join(', ')}`);

@@ -29,8 +29,10 @@ export interface RunResult {
   /** Simulated time actually reached. */
   simMs: number;
   complete: boolean;
-  /** Wall ms per simulated ms over the last quarter of the run loop. */
+  /** Wall ms per simulated ms over the last quarter of the run loop (over the whole loop if simulated time stood still in it). */
   recentPace: number;
+  /** Most events waiting in the kernel's queue at one time (sampled). */
+  peakPending: number;
   loadMs: number;
   /** Simulation.create: CAs, every peer's key and certificate, genesis blocks. */
   createMs: number;
@@ -82,6 +84,10 @@ export async function runNetwork(network: BenchNetwork, opts: RunOptions): Promi
   const t2 = now();
   sample();
   const afterCreate = process.memoryUsage();
+  let peakPending = 0;
+  const samplePending = () => {
+    if (sim.kernel.pending > peakPending) peakPending = sim.kernel.pending;
+  };
 
   // The run loop: slices of simulated time; memory is sampled between slices and every 1024
   // events inside a slice (a slice can hold a burst: at start-up every peer handshakes at once),
@@ -91,7 +97,10 @@ export async function runNetwork(network: BenchNetwork, opts: RunOptions): Promi
   let events = 0;
   const shouldStop = () => {
     if ((++events & 15) !== 0) return false;
-    if ((events & 1023) === 0) sample();
+    if ((events & 1023) === 0) {
+      sample();
+      samplePending();
+    }
     if (now() > deadline) stopped = true;
     return stopped;
   };
@@ -106,18 +115,20 @@ export async function runNetwork(network: BenchNetwork, opts: RunOptions): Promi
     sim.kernel.runUntil(t, shouldStop);
     runMs += now() - s0;
     sample();
+    samplePending();
     if (!stopped && now() > deadline && t < opts.untilMs) stopped = true;
     pace.push({ wallMs: runMs, simMs: sim.kernel.now });
     if (opts.progressEveryMs && now() - lastProgress > opts.progressEveryMs) {
       lastProgress = now();
-      log(`    … ${network.name}: simulated ${(sim.kernel.now / 1000).toFixed(2)}s of ${(opts.untilMs / 1000).toFixed(0)}s after ${(runMs / 1000).toFixed(1)}s in the run loop, ${sim.kernel.executed} kernel events, rss ${(process.memoryUsage().rss / MB).toFixed(0)} MB`);
+      log(`    … ${network.name}: simulated ${(sim.kernel.now / 1000).toFixed(2)}s of ${(opts.untilMs / 1000).toFixed(0)}s after ${(runMs / 1000).toFixed(1)}s in the run loop, ${sim.kernel.executed} kernel events, ${sim.kernel.pending} pending, rss ${(process.memoryUsage().rss / MB).toFixed(0)} MB`);
     }
   }
   const complete = !stopped;
   // Pace of the last quarter of the run loop (wall ms per simulated ms), for estimates of partial runs.
   const since = pace.find((p) => p.wallMs >= runMs * 0.75) ?? pace[0];
   const last = pace[pace.length - 1];
-  const recentPace = last.simMs > since.simMs ? (last.wallMs - since.wallMs) / (last.simMs - since.simMs) : Infinity;
+  const recentPace =
+    last.simMs > since.simMs ? (last.wallMs - since.wallMs) / (last.simMs - since.simMs) : last.simMs > 0 ? last.wallMs / last.simMs : Infinity;
   const s0 = now();
   const summary = summarise(sim);
   const summaryMs = now() - s0;
@@ -135,6 +146,7 @@ export async function runNetwork(network: BenchNetwork, opts: RunOptions): Promi
     simMs: sim.kernel.now,
     complete,
     recentPace,
+    peakPending,
     loadMs: t1 - t0,
     createMs: t2 - t1,
     runMs,

@@ -1,0 +1,155 @@
+/**
+ * What the UI shows of a running simulation, in the shapes of extension/protocol.ts: the
+ * network, each peer's state, a message with its bytes and signature, a peer's views.
+ * Engine-side and JSON-safe: the worker posts these objects as they are.
+ */
+import type { MessageDetail, PeerDetail, UiNetwork, UiPeer, UiPeerState } from '../../extension/protocol.js';
+import { hex } from '../fabric/message.js';
+import { decodeSerializedIdentity } from '../msp/index.js';
+import type { Simulation } from '../sim/simulation.js';
+import type { TraceEvent } from '../trace/events.js';
+
+export function networkOf(sim: Simulation): UiNetwork {
+  const s = sim.scenario;
+  return {
+    scenario: { name: s.name, file: s.file, description: s.description, seed: s.seed, profile: s.profile },
+    orgs: s.orgs.map((o) => ({ mspId: o.mspId, name: o.name })),
+    channels: s.channels.map((c) => ({ name: c.name, orgs: [...c.orgs] })),
+    peers: sim.peers.map(
+      (p): UiPeer => ({ idx: p.idx, id: p.id, mspId: p.org.mspId, org: p.org.name, endpoint: p.endpoint, internalEndpoint: p.internalEndpoint, channels: [...p.channels] }),
+    ),
+  };
+}
+
+export function peerStates(sim: Simulation): UiPeerState[] {
+  const tops = new Map<string, number>();
+  for (const [ch, chain] of sim.orderer.chains) tops.set(ch, chain.length);
+  return sim.peers.map((p) => {
+    const height: Record<string, number> = {};
+    const leader: Record<string, boolean> = {};
+    let behind = false;
+    for (const ch of p.channels) {
+      const h = p.ledgers.get(ch)?.height ?? 0;
+      height[ch] = h;
+      leader[ch] = p.running && p.leaderOf.has(ch);
+      if (h < (tops.get(ch) ?? 0)) behind = true;
+    }
+    const disc = p.running ? p.node?.disc : undefined;
+    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind };
+  });
+}
+
+/** JSON-safe rendering: bigint → decimal string, bytes → hex (printable text kept as text). */
+export function jsonSafe(v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) {
+    const text = Buffer.from(v).toString('utf8');
+    return v.length > 0 && /^[\x20-\x7e\n\r\t]*$/.test(text) ? text : hex(v);
+  }
+  if (Array.isArray(v)) return v.map(jsonSafe);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
+  return v;
+}
+
+/** r and s of a DER ECDSA signature, or null when it is not one. */
+function derRS(sig: Uint8Array): { r: string; s: string } | null {
+  if (sig.length < 8 || sig[0] !== 0x30) return null;
+  let i = 2;
+  const out: string[] = [];
+  for (let k = 0; k < 2; k++) {
+    if (sig[i] !== 0x02) return null;
+    const len = sig[i + 1];
+    out.push(Buffer.from(sig.subarray(i + 2, i + 2 + len)).toString('hex').replace(/^00/, ''));
+    i += 2 + len;
+  }
+  return { r: out[0], s: out[1] };
+}
+
+const HALF_N = 0x7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8n;
+
+/** The peer whose key signed a message (for the types Fabric signs), by the PKI-ID it names. */
+function signerPki(sim: Simulation, msgId: number): Uint8Array | undefined {
+  const sm = sim.messages.get(msgId);
+  if (sm === undefined) return undefined;
+  const m = sm.msg;
+  switch (m.content) {
+    case 'aliveMsg':
+      return m.aliveMsg.membership?.pkiId;
+    case 'stateInfo':
+      return m.stateInfo.pkiId;
+    case 'leadershipMsg':
+      return m.leadershipMsg.pkiId;
+    case 'peerIdentity':
+      return m.peerIdentity.pkiId;
+    case 'conn':
+      return m.conn.pkiId;
+    default:
+      return undefined;
+  }
+}
+
+export function describeMessage(sim: Simulation, msgId: number, recent: readonly TraceEvent[] = []): MessageDetail | null {
+  const sm = sim.messages.get(msgId);
+  if (sm === undefined) return null;
+  const env = sm.envelope;
+  const rs = env.signature.length > 0 ? derRS(env.signature) : null;
+  let signer: MessageDetail['signer'] = null;
+  const pki = signerPki(sim, msgId);
+  if (pki !== undefined && env.signature.length > 0) {
+    const owner = sim.peers.find((p) => hex(p.identity.pkiId) === hex(pki));
+    const identity = owner?.identity.serialized ?? (sm.msg.content === 'conn' ? sm.msg.conn.identity : undefined);
+    const info = identity ? sim.registry.deserialize(identity) : undefined;
+    if (info !== undefined && typeof info !== 'string') {
+      signer = {
+        mspId: info.mspId,
+        subject: info.subject,
+        issuer: info.issuer,
+        notBefore: info.notBefore.toISOString(),
+        notAfter: info.notAfter.toISOString(),
+        pkiId: hex(info.pkiId),
+      };
+    } else if (identity) {
+      const sid = decodeSerializedIdentity(identity);
+      signer = sid ? { mspId: sid.mspid, subject: '', issuer: '', notBefore: '', notAfter: '', pkiId: hex(pki) } : null;
+    }
+  }
+  return {
+    msg: msgId,
+    type: sm.typeName,
+    fields: jsonSafe(sm.msg),
+    payloadHex: Buffer.from(env.payload).toString('hex'),
+    size: env.payload.length + env.signature.length,
+    signature: rs === null ? null : { derHex: Buffer.from(env.signature).toString('hex'), r: rs.r, s: rs.s, lowS: BigInt('0x' + rs.s) <= HALF_N },
+    signer,
+    verdicts: recent.filter((e) => e.kind === 'verify' && e.msg === msgId).map((e) => ({ peer: e.peer, ok: e.data?.ok === true, reason: e.reason ?? '' })),
+    secretEnvelope: env.secretEnvelope !== undefined,
+  };
+}
+
+export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
+  const p = sim.peers[idx];
+  if (p === undefined) return null;
+  const idOf = (i: number) => sim.peers[i]?.id ?? `#${i}`;
+  const snap = p.running && p.node ? p.node.disc.snapshot() : { alive: [], dead: [] };
+  return {
+    idx,
+    id: p.id,
+    running: p.running,
+    pkiId: hex(p.identity.pkiId),
+    membership: {
+      alive: snap.alive.map((a) => ({ id: idOf(a.member.idx), lastSeen: a.lastSeen })),
+      dead: snap.dead.map((a) => ({ id: idOf(a.member.idx), lastSeen: a.lastSeen })),
+    },
+    channels: p.channels.map((name) => {
+      const ledger = p.ledgers.get(name);
+      const ch = p.running ? p.node?.channels.get(name) : undefined;
+      return {
+        name,
+        height: ledger?.height ?? 0,
+        leader: p.running && p.leaderOf.has(name),
+        stateInfo: (ch?.peersOfChannel() ?? []).map((x) => ({ id: idOf(x.member.idx), height: Number(x.height) })),
+        worldState: [...(ledger?.worldState ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, 200).map(([key, value]) => ({ key, value })),
+      };
+    }),
+  };
+}
