@@ -17,6 +17,7 @@ export interface UiEvent {
   type?: string; // Fabric message type name
   msg?: number; // message id (for inspectMessage)
   parent?: number;
+  /** drop/reject: Fabric's reason; verify: 'valid' or why not; timer: its name; state: what changed. */
   reason?: string;
   data?: Record<string, unknown>;
 }

@@ -360,7 +360,7 @@ export class Comm {
     }
     const env = sm.envelope;
     const sigErr = env.signature.length === 0 ? 'Empty signature' : this.env.mcs.verify(c.identity, env.signature, env.payload);
-    tr.emit('verify', from.env.idx, sm.typeName, sm.id, sigErr ?? 'valid', { ok: sigErr === null });
+    tr.emit('verify', from.env.idx, sm.typeName, sm.id, sigErr ?? 'valid');
     if (sigErr !== null) return fail(`Failed verifying signature from ${from.env.endpoint || from.env.internalEndpoint} : ${sigErr}`);
     const org = this.env.mcs.orgOf(c.identity) ?? '';
     return { ...c, org };

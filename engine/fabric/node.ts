@@ -308,7 +308,7 @@ export class GossipNode {
       const se = env.secretEnvelope;
       err = se.signature.length === 0 ? 'Empty signature' : this.env.mcs.verify(identity, se.signature, se.payload);
     }
-    this.env.tr.emit('verify', from, sm.typeName, sm.id || undefined, err ?? 'valid', { ok: err === null });
+    this.env.tr.emit('verify', from, sm.typeName, sm.id || undefined, err ?? 'valid');
     return err;
   }
 

@@ -11,7 +11,7 @@ export type TraceKind =
   | 'deliver' // the message arrived and the receiver took it in
   | 'drop' // lost before it was handled: network loss, full send buffer, no connection, peer down
   | 'reject' // the receiver handled it and refused it, with Fabric's reason
-  | 'verify' // a signature check at a receiver, with the verdict
+  | 'verify' // a signature (or block) check at a receiver: reason is 'valid' or why it failed
   | 'timer' // a protocol timer fired
   | 'state' // a peer's state changed (membership, ledger, leadership, connections)
   | 'log' // a line Fabric would log that is not one of the above

@@ -121,7 +121,7 @@ export function describeMessage(sim: Simulation, msgId: number, recent: readonly
     size: env.payload.length + env.signature.length,
     signature: rs === null ? null : { derHex: Buffer.from(env.signature).toString('hex'), r: rs.r, s: rs.s, lowS: BigInt('0x' + rs.s) <= HALF_N },
     signer,
-    verdicts: recent.filter((e) => e.kind === 'verify' && e.msg === msgId).map((e) => ({ peer: e.peer, ok: e.data?.ok === true, reason: e.reason ?? '' })),
+    verdicts: recent.filter((e) => e.kind === 'verify' && e.msg === msgId).map((e) => ({ peer: e.peer, ok: e.reason === 'valid', reason: e.reason ?? '' })),
     secretEnvelope: env.secretEnvelope !== undefined,
   };
 }
