@@ -17,6 +17,12 @@ export interface CommNet {
   schedule(delay: number, fn: () => void): void;
   /** Per-message cost of writing to a stream; sets how fast a send buffer drains. */
   readonly sendCost: number;
+  /** Whether injected faults (link rules, tampering) are in force: only then are the next two asked. */
+  faulty(): boolean;
+  /** Under link rules: the delay of each copy that arrives, and whether it may overtake. */
+  fate(from: number, to: number): { delays: number[]; fifo: boolean } | string;
+  /** A tampered replacement for a message in flight, or null. */
+  tamper(from: number, to: number, sm: SignedMessage): SignedMessage | Uint8Array | null;
 }
 
 export interface RemotePeer {
@@ -73,6 +79,8 @@ export class Connection {
     this.lastDeparture = departure;
     deps.push(departure);
     env.tr.emit('send', this.remoteIdx, sm.typeName, sm.id);
+    const cause = env.tr.cause;
+    if (net.faulty()) return this.sendUnderFaults(sm, departure, cause);
     const fate = net.route(env.idx, this.remoteIdx);
     if (typeof fate === 'string') {
       env.tr.emit('drop', this.remoteIdx, sm.typeName, sm.id, fate);
@@ -81,11 +89,46 @@ export class Connection {
     // A stream is FIFO: nothing overtakes what was sent before it on the same connection.
     const arrival = Math.max(departure + fate, this.lastArrival);
     this.lastArrival = arrival;
-    const cause = env.tr.cause;
     net.schedule(arrival - now, () => this.other.arrive(sm, cause));
   }
 
+  /** The same, with link rules and tampering in force (kept off the common path). */
+  private sendUnderFaults(sm: SignedMessage, departure: number, cause: number): void {
+    const env = this.owner.env;
+    const net = this.owner.net;
+    const now = env.rt.now();
+    const fate = net.fate(env.idx, this.remoteIdx);
+    if (typeof fate === 'string') {
+      env.tr.emit('drop', this.remoteIdx, sm.typeName, sm.id, fate);
+      return;
+    }
+    const tampered = net.tamper(env.idx, this.remoteIdx, sm);
+    for (const delay of fate.delays) {
+      let arrival = departure + delay;
+      if (fate.fifo) arrival = Math.max(arrival, this.lastArrival);
+      this.lastArrival = Math.max(this.lastArrival, arrival);
+      if (tampered instanceof Uint8Array) {
+        net.schedule(arrival - now, () => this.other.arriveRaw(tampered, cause));
+      } else {
+        const what = tampered ?? sm;
+        if (what.id === 0) what.id = this.owner.nextMsgId(what);
+        net.schedule(arrival - now, () => this.other.arrive(what, cause));
+      }
+    }
+  }
+
+  /** Bytes that no longer decode (a tampered frame): the receiver's decoder rejects them. */
+  private arriveRaw(bytes: Uint8Array, cause: number): void {
+    if (!this.owner.running || !this.open) return;
+    this.owner.env.tr.within(cause, () => this.owner.receiveBytes(this, bytes));
+  }
+
   private arrive(sm: SignedMessage, cause: number): void {
+    // A paused process reads nothing: the message waits in the socket until it resumes.
+    this.owner.env.rt.gate(() => this.handleArrival(sm, cause));
+  }
+
+  private handleArrival(sm: SignedMessage, cause: number): void {
     if (!this.owner.running || !this.open) {
       // A drop is the sender's event: its message never made it.
       const senderTr = this.remote.env.tr;
@@ -298,13 +341,24 @@ export class Comm {
       me.tr.within(cause, () => {
         if (remote === null || !this.running) return done(null, err || 'peer stopped');
         const mine = this.connEstablish(probe);
+        // The remote must answer within connTimeout (readWithTimeout), or the attempt fails.
+        let settled = false;
+        const settle = (conn: Connection | null, e: string) => {
+          if (settled) return;
+          settled = true;
+          timer.cancel();
+          done(conn, e);
+        };
+        const timer = this.env.rt.after(this.env.config.connTimeout, 'comm.handshakeTimeout', () => settle(null, `timed out waiting for connection message from ${endpoint}`));
         // Our ConnEstablish travels to the remote, which authenticates us and answers.
         this.transmitHandshake(mine, remote, () => {
           const theirsOk = remote.authenticate(mine, this);
-          if (typeof theirsOk === 'string') return this.net.schedule(0, () => me.tr.within(cause, () => done(null, theirsOk)));
+          if (typeof theirsOk === 'string') return this.net.schedule(0, () => me.tr.within(cause, () => settle(null, theirsOk)));
           const theirs = remote.connEstablish(false);
           remote.transmitHandshake(theirs, this, () =>
             me.tr.within(cause, () => {
+              if (settled) return;
+              const done = settle;
               const ok = this.authenticate(theirs, remote);
               if (typeof ok === 'string') return done(null, ok);
               if (expectedPki !== null && !bytesEqual(ok.pkiId, expectedPki)) {
@@ -334,13 +388,15 @@ export class Comm {
       return;
     }
     const cause = tr.cause;
-    this.net.schedule(fate, () => {
-      if (!to.running) return tr.within(cause, () => tr.emit('drop', to.env.idx, sm.typeName, sm.id, 'peer down'));
-      to.env.tr.within(cause, () => {
-        const ev = to.env.tr.emit('deliver', this.env.idx, sm.typeName, sm.id);
-        to.env.tr.within(ev, onArrive);
-      });
-    });
+    this.net.schedule(fate, () =>
+      to.env.rt.gate(() => {
+        if (!to.running) return tr.within(cause, () => tr.emit('drop', to.env.idx, sm.typeName, sm.id, 'peer down'));
+        to.env.tr.within(cause, () => {
+          const ev = to.env.tr.emit('deliver', this.env.idx, sm.typeName, sm.id);
+          to.env.tr.within(ev, onArrive);
+        });
+      }),
+    );
   }
 
   /** authenticateRemotePeer's checks on the remote's first message; the reason on failure. */

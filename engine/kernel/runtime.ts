@@ -20,4 +20,6 @@ export interface Runtime {
   every(ms: number, name: string, fn: () => void): Timer;
   /** This peer's random stream (nonces, peer selection). */
   rng: Rng;
+  /** Runs fn now, or, while the process is paused, when it resumes. */
+  gate(fn: () => void): void;
 }

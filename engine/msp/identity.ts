@@ -70,7 +70,17 @@ export function parseIdentity(serialized: Uint8Array): Parsed {
   }
   const validity = certValidity(block.der);
   if (!validity) return fail('parseCertificate failed: x509: malformed validity');
-  const publicKey = cert.publicKey;
+  // OpenSSL parses certificates lazily: a damaged key or name only throws when read.
+  let publicKey: KeyObject;
+  let subject: string;
+  let issuer: string;
+  try {
+    publicKey = cert.publicKey;
+    subject = oneLine(cert.subject);
+    issuer = oneLine(cert.issuer);
+  } catch (e) {
+    return fail(`parseCertificate failed: x509: malformed certificate (${(e as Error).message})`);
+  }
   if (publicKey.asymmetricKeyType !== 'ec' || publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     return fail("failed to import certificate's public key: gossip-scope supports ECDSA P-256 identities only");
   }
@@ -83,8 +93,8 @@ export function parseIdentity(serialized: Uint8Array): Parsed {
     publicKey,
     notBefore: validity.notBefore,
     notAfter: validity.notAfter,
-    subject: oneLine(cert.subject),
-    issuer: oneLine(cert.issuer),
+    subject,
+    issuer,
   };
   return { sid, pkiId, info, cert, error: null, wellFormed: wellFormed(sid, block, certPem) };
 }

@@ -131,6 +131,15 @@ export class MSPRegistry {
 
   /** Go's x509 Verify against this MSP's roots, with Fabric's wrapping of its errors. */
   private checkChain(e: Entry): string | null {
+    try {
+      return this.checkChainOf(e);
+    } catch (err) {
+      // A damaged certificate can make OpenSSL throw on a field it parses lazily.
+      return `could not obtain certification chain: x509: malformed certificate (${(err as Error).message})`;
+    }
+  }
+
+  private checkChainOf(e: Entry): string | null {
     const cert = e.cert!;
     if (cert.ca) {
       return (

@@ -3,6 +3,7 @@
  * check what a schema cannot (references between parts, times, ranges), and apply the `gossip:`
  * overrides to the profile's configuration.
  */
+import { MESSAGE_TYPES } from '../fabric/message-types.js';
 import { DURATION_KEYS, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
 import { didYouMean, type Locator, type Path } from './diagnostics.js';
 import type { SchemaProblem } from './validate.js';
@@ -24,10 +25,15 @@ interface RawLatency {
 }
 interface RawFault {
   at: string;
+  until?: string;
   crash?: string;
   restart?: string;
+  pause?: string;
+  resume?: string;
   partition?: string[][];
   heal?: 'all';
+  link?: { between?: [string, string]; loss?: number; delay?: string; jitter?: string; duplicate?: number; reorder?: number };
+  tamper?: { from: string; to?: string; type?: string; mode: 'flip' | 'strip-signature'; count: number };
 }
 interface RawScenario {
   name: string;
@@ -162,6 +168,8 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
   });
 
   // Faults, sorted by time (stable: same-time faults keep the file's order).
+  const runEnd = until;
+  const linkWindows: { key: string; at: number; until: number; line: number; col: number }[] = [];
   const faults: FaultSpec[] = raw.faults.map((f, i) => {
     const at = ms(f.at, ['faults', i, 'at']);
     checkTime(at, f.at, ['faults', i, 'at'], 'fault');
@@ -178,11 +186,60 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
       checkPeer(f.restart, [...path, 'restart']);
       return { kind: 'restart', peer: f.restart };
     }
+    if (f.pause !== undefined) {
+      checkPeer(f.pause, [...path, 'pause']);
+      return { kind: 'pause', peer: f.pause };
+    }
+    if (f.resume !== undefined) {
+      checkPeer(f.resume, [...path, 'resume']);
+      return { kind: 'resume', peer: f.resume };
+    }
     if (f.partition !== undefined) {
       checkPartition(f.partition, [...path, 'partition']);
       return { kind: 'partition', groups: f.partition.map((g) => [...g]) };
     }
+    if (f.link !== undefined) return linkFault(f, f.link, path);
+    if (f.tamper !== undefined) {
+      const t = f.tamper;
+      checkPeer(t.from, [...path, 'tamper', 'from']);
+      if (t.to !== undefined) checkPeer(t.to, [...path, 'tamper', 'to']);
+      if (t.type !== undefined && !MESSAGE_TYPES.includes(t.type)) {
+        report([...path, 'tamper', 'type'], `unknown message type '${t.type}'${didYouMean(t.type, MESSAGE_TYPES)}`);
+      }
+      return { kind: 'tamper', rule: { from: t.from, to: t.to ?? null, type: t.type ?? null, mode: t.mode, count: t.count } };
+    }
     return { kind: 'heal' };
+  }
+
+  function linkFault(f: RawFault, l: NonNullable<RawFault['link']>, path: Path): FaultAction {
+    const at = ms(f.at, [...path, 'at']);
+    if (f.until === undefined) report([...path, 'link'], 'a link rule needs until: the end of its time window');
+    const until = f.until === undefined ? at : ms(f.until, [...path, 'until']);
+    if (f.until !== undefined && until <= at) report([...path, 'until'], `the window ends (${f.until}) before it starts (${f.at})`);
+    if (f.until !== undefined && until > runEnd) report([...path, 'until'], `the window ends after the run (run.until is ${raw.run.until})`);
+    if (l.between !== undefined) {
+      l.between.forEach((id, j) => checkPeer(id, [...path, 'link', 'between', j]));
+      if (l.between[0] === l.between[1]) report([...path, 'link', 'between'], 'a link joins two different peers');
+    }
+    const rule = {
+      between: l.between ? ([l.between[0], l.between[1]] as [string, string]) : null,
+      loss: l.loss ?? 0,
+      delay: l.delay === undefined ? 0 : ms(l.delay, [...path, 'link', 'delay']),
+      jitter: l.jitter === undefined ? 0 : ms(l.jitter, [...path, 'link', 'jitter']),
+      duplicate: l.duplicate ?? 0,
+      reorder: l.reorder ?? 0,
+    };
+    if (rule.loss === 0 && rule.delay === 0 && rule.jitter === 0 && rule.duplicate === 0 && rule.reorder === 0) {
+      report([...path, 'link'], 'a link rule needs at least one of loss, delay, jitter, duplicate or reorder');
+    }
+    // Two rules on the same link at the same time would be ambiguous.
+    const key = rule.between ? [...rule.between].sort().join('|') : '*';
+    for (const w of linkWindows) {
+      if (w.key === key && at < w.until && w.at < until) report([...path, 'at'], `this link rule overlaps the one at ${w.line}:${w.col} on the same link`);
+    }
+    const pos = loc.pos(path);
+    linkWindows.push({ key, at, until, line: pos?.line ?? 0, col: pos?.col ?? 0 });
+    return { kind: 'link', rule, until };
   }
 
   function checkPartition(groups: string[][], path: Path): void {

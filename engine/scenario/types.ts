@@ -72,11 +72,35 @@ export interface PeerStartSpec {
   at: number;
 }
 
+export interface LinkRule {
+  /** The two peers of the link (both directions); null: every link. */
+  between: [string, string] | null;
+  loss: number;
+  delay: number;
+  jitter: number;
+  duplicate: number;
+  reorder: number;
+}
+
+export interface TamperRule {
+  from: string;
+  to: string | null;
+  /** Fabric type name, or null for any. */
+  type: string | null;
+  mode: 'flip' | 'strip-signature';
+  count: number;
+}
+
 export type FaultAction =
   | { kind: 'crash'; peer: string }
   | { kind: 'restart'; peer: string }
-  | { kind: 'partition'; groups: string[][] } // each group: MSP IDs or peer ids
-  | { kind: 'heal' };
+  | { kind: 'pause'; peer: string }
+  | { kind: 'resume'; peer: string }
+  | { kind: 'partition'; groups: string[][] } // each group: MSP IDs, peer ids or 'orderer'
+  | { kind: 'heal' }
+  /** A link rule for the window [at, until). */
+  | { kind: 'link'; rule: LinkRule; until: number }
+  | { kind: 'tamper'; rule: TamperRule };
 
 export interface FaultSpec {
   at: number;

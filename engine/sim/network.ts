@@ -1,7 +1,10 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { Rng } from '../kernel/rng.js';
 import type { Comm, CommNet } from '../fabric/comm.js';
-import type { NetworkSpec, LatencySpec } from '../scenario/types.js';
+import type { NetworkSpec, LatencySpec, LinkRule, TamperRule } from '../scenario/types.js';
+import { SignedMessage, fromBytes } from '../fabric/message.js';
+import { encodeEnvelope } from '../wire/codec.js';
+import type { Trace } from '../trace/trace.js';
 
 /**
  * The simulated network between peers: seeded latency per message, loss, partitions, and what
@@ -19,6 +22,10 @@ export class SimNetwork {
   private ordererGroup: number | null = null;
   private readonly links = new Map<string, { latency?: LatencySpec; loss?: number }>();
   readonly sendCost = 0.02; // ms per message written to a stream: sets how fast a send buffer drains
+  /** Link rules in force (faults with a time window); a and b are peer indexes, -1 for any. */
+  private readonly rules: { rule: LinkRule; a: number; b: number }[] = [];
+  private readonly tampers: { rule: TamperRule; from: number; to: number; left: number }[] = [];
+  trace?: Trace;
 
   constructor(
     private readonly kernel: Kernel,
@@ -74,9 +81,14 @@ export class SimNetwork {
     return ga !== null && gb !== null && ga !== gb;
   }
 
+  private link(a: number, b: number): { latency?: LatencySpec; loss?: number } | undefined {
+    // Most scenarios set no per-link rules: skip building the key.
+    return this.links.size === 0 ? undefined : this.links.get(`${Math.min(a, b)}:${Math.max(a, b)}`);
+  }
+
   /** One-way latency from a to b (a or b may be -1: the orderer). */
   latency(a: number, b: number): number {
-    const link = this.links.get(`${Math.min(a, b)}:${Math.max(a, b)}`);
+    const link = this.link(a, b);
     const l = link?.latency ?? this.spec.latency;
     // Microsecond resolution keeps times exact in binary floating point.
     return Math.round((l.min + this.rng.next() * (l.max - l.min)) * 1000) / 1000;
@@ -84,16 +96,85 @@ export class SimNetwork {
 
   route(a: number, b: number): number | string {
     if (this.partitioned(a, b)) return 'partitioned';
-    const link = this.links.get(`${Math.min(a, b)}:${Math.max(a, b)}`);
+    const link = this.link(a, b);
     const loss = link?.loss ?? this.spec.loss;
     if (loss > 0 && this.rng.next() < loss) return 'lost on the network';
     return this.latency(a, b);
+  }
+
+  addLinkRule(rule: LinkRule, a: number, b: number): void {
+    this.rules.push({ rule, a, b });
+  }
+
+  removeLinkRule(rule: LinkRule): void {
+    const i = this.rules.findIndex((r) => r.rule === rule);
+    if (i >= 0) this.rules.splice(i, 1);
+  }
+
+  addTamper(rule: TamperRule, from: number, to: number): void {
+    this.tampers.push({ rule, from, to, left: rule.count });
+  }
+
+  get faulty(): boolean {
+    return this.rules.length > 0 || this.tampers.length > 0;
+  }
+
+  /**
+   * The fate of one message while link rules are in force: the delays of each copy that
+   * arrives (none: lost), and whether it may overtake earlier messages.
+   */
+  fate(a: number, b: number): { delays: number[]; fifo: boolean } | string {
+    const base = this.route(a, b);
+    if (typeof base === 'string') return base;
+    let delay = base;
+    let copies = 1;
+    let fifo = true;
+    for (const { rule, a: x, b: y } of this.rules) {
+      if (x >= 0 && !((x === a && y === b) || (x === b && y === a))) continue;
+      if (rule.loss > 0 && this.rng.next() < rule.loss) return 'lost by a link rule';
+      delay += rule.delay + (rule.jitter > 0 ? Math.round(this.rng.next() * rule.jitter * 1000) / 1000 : 0);
+      if (rule.duplicate > 0 && this.rng.next() < rule.duplicate) copies = 2;
+      if (rule.reorder > 0 && this.rng.next() < rule.reorder) fifo = false;
+    }
+    const delays = [delay];
+    if (copies === 2) delays.push(delay + this.latency(a, b));
+    return { delays, fifo };
+  }
+
+  /** A message in flight that a tamper rule catches: its altered form (or raw bytes that no longer decode). */
+  tamper(a: number, b: number, sm: SignedMessage): SignedMessage | Uint8Array | null {
+    const t = this.tampers.find((x) => x.left > 0 && x.from === a && (x.to < 0 || x.to === b) && (x.rule.type === null || x.rule.type === sm.typeName));
+    if (t === undefined) return null;
+    t.left--;
+    const env = sm.envelope;
+    let what: string;
+    let out: SignedMessage | Uint8Array;
+    if (t.rule.mode === 'strip-signature') {
+      what = 'signature stripped';
+      out = new SignedMessage(sm.msg, { payload: env.payload, signature: new Uint8Array(0), secretEnvelope: env.secretEnvelope });
+    } else {
+      const payload = Uint8Array.from(env.payload);
+      const at = this.rng.int(payload.length);
+      payload[at] ^= 0x01 << this.rng.int(8);
+      what = `payload byte ${at} flipped`;
+      const bytes = encodeEnvelope({ payload, signature: env.signature, secretEnvelope: env.secretEnvelope });
+      try {
+        out = fromBytes(bytes);
+      } catch {
+        out = bytes;
+      }
+    }
+    this.trace?.emit(this.kernel.now, 'fault', a, b, sm.typeName, sm.id || undefined, `tampered: ${what}`);
+    return out;
   }
 
   forPeer(idx: number, dialTimeout: () => number): CommNet {
     return {
       sendCost: this.sendCost,
       route: (a, b) => this.route(a, b),
+      faulty: () => this.faulty,
+      fate: (a, b) => this.fate(a, b),
+      tamper: (a, b, sm) => this.tamper(a, b, sm),
       schedule: (delay, fn) => this.kernel.after(delay, fn),
       dial: (from, endpoint, cb) => {
         const to = this.endpoints.get(endpoint);

@@ -33,9 +33,32 @@ export class SimRuntime implements Runtime {
     return unixNanoAt(this.kernel.now);
   }
 
+  private paused = false;
+  private held: (() => void)[] = [];
+
   /** The process dies: all its timers with it. */
   stop(): void {
     this.generation++;
+    this.paused = false;
+    this.held = [];
+  }
+
+  /** SIGSTOP: nothing runs; what comes due waits (a ticker keeps one pending tick). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** SIGCONT: everything that waited runs now, in order. */
+  resume(): void {
+    this.paused = false;
+    const held = this.held;
+    this.held = [];
+    for (const fn of held) fn();
+  }
+
+  gate(fn: () => void): void {
+    if (this.paused) this.held.push(fn);
+    else fn();
   }
 
   after(ms: number, name: string, fn: () => void): Timer {
@@ -43,7 +66,7 @@ export class SimRuntime implements Runtime {
     const timer = { cancelled: false, cancel: () => (timer.cancelled = true) };
     this.kernel.after(ms, () => {
       if (timer.cancelled || gen !== this.generation) return;
-      this.fire(name, fn);
+      this.gate(() => !timer.cancelled && gen === this.generation && this.fire(name, fn));
     });
     return timer;
   }
@@ -51,10 +74,18 @@ export class SimRuntime implements Runtime {
   every(ms: number, name: string, fn: () => void): Timer {
     const gen = this.generation;
     const timer = { cancelled: false, cancel: () => (timer.cancelled = true) };
+    let pending = false;
     const tick = () => {
       if (timer.cancelled || gen !== this.generation) return;
       this.kernel.after(ms, tick);
-      this.fire(name, fn);
+      if (!this.paused) return this.fire(name, fn);
+      // Paused: Go's ticker keeps one tick in its channel and drops the rest.
+      if (pending) return;
+      pending = true;
+      this.held.push(() => {
+        pending = false;
+        if (!timer.cancelled && gen === this.generation) this.fire(name, fn);
+      });
     };
     this.kernel.after(ms, tick);
     return timer;

@@ -14,7 +14,7 @@ import { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
 import { MessageLog } from './message-log.js';
 import { MSPRegistry, OrgCA, type SigningIdentity } from '../msp/index.js';
-import type { OrgSpec, Scenario } from '../scenario/types.js';
+import type { FaultAction, OrgSpec, Scenario } from '../scenario/types.js';
 import { BlockVerifier, peerCrypto } from './crypto.js';
 import { SimNetwork } from './network.js';
 import { Orderer, type DeliverTarget } from './orderer.js';
@@ -100,6 +100,7 @@ export class Simulation {
     const channelNames = scenario.channels.map((c) => c.name);
     const blocks = new BlockVerifier(registry, ORDERER_MSP, () => kernel.now);
     const orderer = new Orderer(kernel, trace, scenario.orderer, ordererId, channelNames, seed, (peer) => network.route(-1, peer));
+    network.trace = trace;
     const sim = new Simulation(kernel, scenario, registry, network, orderer, blocks, opts, trace);
 
     for (const org of scenario.orgs) {
@@ -155,10 +156,7 @@ export class Simulation {
       this.kernel.at(f.at, () => {
         const a = f.action;
         this.trace.emit(this.kernel.now, 'fault', -1, undefined, undefined, undefined, a.kind, a as unknown as Record<string, unknown>);
-        if (a.kind === 'crash') this.crash(a.peer);
-        else if (a.kind === 'restart') this.restart(a.peer);
-        else if (a.kind === 'partition') this.partition(a.groups);
-        else this.heal();
+        this.applyFault(a);
       });
     }
   }
@@ -219,7 +217,7 @@ export class Simulation {
       channel,
       height: () => p.ledgers.get(channel)?.height ?? 0,
       active: () => p.running && p.leaderOf.has(channel) && p.node === node,
-      deliver: (seq, bytes) => {
+      deliver: (seq, bytes) => p.rt.gate(() => {
         const prev = this.trace.cause;
         this.trace.cause = 0;
         try {
@@ -227,7 +225,7 @@ export class Simulation {
         } finally {
           this.trace.cause = prev;
         }
-      },
+      }),
     };
     p.deliver.set(channel, target);
     this.orderer.subscribe(target);
@@ -242,6 +240,48 @@ export class Simulation {
   }
 
   // ---- faults ----------------------------------------------------------------------------
+
+  /** The fault API: what scenario faults do, and what the UI and the debugger call. */
+  applyFault(a: FaultAction): void {
+    switch (a.kind) {
+      case 'crash':
+        return this.crash(a.peer);
+      case 'restart':
+        return this.restart(a.peer);
+      case 'pause':
+        return this.pause(a.peer);
+      case 'resume':
+        return this.resume(a.peer);
+      case 'partition':
+        return this.partition(a.groups);
+      case 'heal':
+        return this.heal();
+      case 'link': {
+        const [x, y] = a.rule.between ? a.rule.between.map((id) => this.peer(id).idx) : [-1, -1];
+        this.network.addLinkRule(a.rule, x, y);
+        this.kernel.at(a.until, () => {
+          this.network.removeLinkRule(a.rule);
+          this.trace.emit(this.kernel.now, 'fault', -1, undefined, undefined, undefined, 'link rule ended', { between: a.rule.between });
+        });
+        return;
+      }
+      case 'tamper':
+        return this.network.addTamper(a.rule, this.peer(a.rule.from).idx, a.rule.to === null ? -1 : this.peer(a.rule.to).idx);
+    }
+  }
+
+  pause(id: string): void {
+    const p = this.peer(id);
+    if (!p.running) return;
+    p.rt.pause();
+    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'paused', {});
+  }
+
+  resume(id: string): void {
+    const p = this.peer(id);
+    this.trace.emit(this.kernel.now, 'state', p.idx, undefined, undefined, undefined, 'resumed', {});
+    p.rt.resume();
+  }
 
   crash(id: string): void {
     const p = this.peer(id);

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hex } from '../../engine/fabric/message.js';
+import { summarise } from '../../engine/sim/summary.js';
+import { main } from '../../engine/cli/main.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run, twoOrgs } from './helpers.js';
+
+test('a paused peer keeps its connections but is declared dead by silence, and comes back when resumed', async () => {
+  const { sim, events } = await run(twoOrgs('faults:\n  - { at: 15s, pause: peer2.org1 }\n  - { at: 50s, resume: peer2.org1 }').replace('until: 60s', 'until: 80s'));
+  const p = sim.peer('peer2.org1');
+  const deaths = events.filter((e) => e.kind === 'state' && e.reason === 'dead' && e.data?.member === p.idx);
+  assert.ok(deaths.length >= 5);
+  // Nothing it sent after the pause and before the resume: it processed nothing.
+  assert.equal(events.filter((e) => e.kind === 'send' && e.peer === p.idx && e.t > 15_000 && e.t < 50_000).length, 0);
+  // Back to life: everyone sees it again, and it caught up.
+  const s = summarise(sim);
+  assert.equal(s.converged, true, s.notConverged.join('\n'));
+});
+
+test('a tampered alive message, block or stripped signature is never accepted by an honest peer', async () => {
+  const faults = [
+    '  - { at: 20s, tamper: { from: peer0.org1, type: AliveMessage, count: 5 } }',
+    '  - { at: 20s, tamper: { from: peer1.org2, type: StateInfo, mode: strip-signature, count: 5 } }',
+    '  - { at: 11s, tamper: { from: peer1.org1, type: DataMessage, count: 3 } }',
+  ].join('\n');
+  const { sim, events } = await run(twoOrgs(`faults:\n${faults}`), { until: 60_000 });
+  const tampered = events.filter((e) => e.kind === 'fault' && e.reason?.startsWith('tampered'));
+  assert.ok(tampered.length >= 8, `${tampered.length} messages tampered`);
+  const verdicts = events.filter((e) => e.kind === 'verify' && e.reason !== 'valid');
+  assert.ok(verdicts.length > 0, 'no signature check failed');
+  const rejects = events.filter((e) => e.kind === 'reject').map((e) => e.reason ?? '');
+  assert.ok(rejects.some((r) => r.startsWith('Failed verifying')), 'flipped alive payloads fail their signature');
+  assert.ok(rejects.some((r) => /Empty signature|found invalid/.test(r)), 'stripped StateInfo is refused');
+  assert.ok(rejects.some((r) => /fabricated block|Failed verifying block|Received fabricated/.test(r)) || events.some((e) => e.kind === 'reject' && /Ledger|channel/.test(e.reason ?? '')), 'tampered blocks are refused');
+  // No honest store holds a message whose signature does not verify.
+  for (const p of sim.peers) {
+    for (const sm of p.node!.disc.aliveMembership.values()) {
+      const am = sm.msg.content === 'aliveMsg' ? sm.msg.aliveMsg : undefined;
+      const signer = sim.peers.find((q) => hex(q.identity.pkiId) === hex(am!.membership!.pkiId))!;
+      assert.equal(sim.registry.verify(signer.identity.serialized, sm.envelope.signature, sm.envelope.payload), null, `${p.id} holds a forged alive message`);
+    }
+  }
+  const s = summarise(sim);
+  assert.equal(s.converged, true, s.notConverged.join('\n'));
+  for (const b of s.blocks) assert.equal(b.committedBy, 8, `block ${b.seq}`);
+});
+
+test('link rules lose, duplicate and delay messages in their window only', async () => {
+  const faults = [
+    '  - { at: 10s, until: 20s, link: { between: [peer0.org1, peer1.org1], loss: 1 } }',
+    '  - { at: 25s, until: 35s, link: { duplicate: 0.5, delay: 100ms, jitter: 50ms, reorder: 0.2 } }',
+  ].join('\n');
+  const { sim, events } = await run(twoOrgs(`faults:\n${faults}`), { until: 60_000 });
+  const a = sim.peer('peer0.org1').idx;
+  const b = sim.peer('peer1.org1').idx;
+  const lost = events.filter((e) => e.kind === 'drop' && e.reason === 'lost by a link rule');
+  assert.ok(lost.length > 0);
+  for (const e of lost.filter((x) => x.t < 22_000)) {
+    assert.ok(e.t >= 10_000 && e.t < 20_000);
+    assert.ok((e.peer === a && e.other === b) || (e.peer === b && e.other === a));
+  }
+  const between = (lo: number, hi: number, kind: string) => events.filter((e) => e.kind === kind && e.t >= lo && e.t < hi && e.type === 'AliveMessage').length;
+  const delivered = between(25_000, 35_500, 'deliver');
+  const sent = between(25_000, 35_000, 'send');
+  assert.ok(delivered > sent, `duplicates arrive: ${delivered} delivered, ${sent} sent`);
+  const s = summarise(sim);
+  assert.equal(s.converged, true, s.notConverged.join('\n'));
+});
+
+test('faults are deterministic: same scenario and seed, same trace hash', async () => {
+  const yaml = twoOrgs('faults:\n  - { at: 10s, until: 30s, link: { loss: 0.2, duplicate: 0.1, reorder: 0.1 } }\n  - { at: 12s, tamper: { from: peer0.org2, count: 3 } }\n  - { at: 15s, pause: peer3.org2 }\n  - { at: 25s, resume: peer3.org2 }');
+  const a = summarise((await run(yaml, { until: 40_000, keep: false })).sim);
+  const b = summarise((await run(yaml, { until: 40_000, keep: false })).sim);
+  assert.equal(a.traceHash, b.traceHash);
+});
+
+const BAD: [string, string, RegExp][] = [
+  ['unknown peer', '  - { at: 10s, pause: peer9.org1 }', /bad\.yaml:13:\d+: unknown peer 'peer9\.org1'/],
+  ['impossible window', '  - { at: 20s, until: 10s, link: { loss: 0.5 } }', /bad\.yaml:13:\d+: the window ends \(10s\) before it starts \(20s\)/],
+  ['overlapping windows', '  - { at: 10s, until: 30s, link: { loss: 0.5 } }\n  - { at: 20s, until: 40s, link: { delay: 1s } }', /bad\.yaml:14:\d+: this link rule overlaps the one at 13:\d+ on the same link/],
+  ['bad rate', '  - { at: 10s, until: 20s, link: { loss: 1.5 } }', /bad\.yaml:13:\d+: must be a number between 0 and 1, got 1\.5/],
+  ['missing window', '  - { at: 10s, link: { loss: 0.5 } }', /bad\.yaml:13:\d+: a link rule needs until/],
+];
+
+for (const [what, fault, expected] of BAD) {
+  test(`a bad fault (${what}) exits 2 with file:line:col`, async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gs-')), 'bad.yaml');
+    writeFileSync(file, twoOrgs(`faults:\n${fault}`).trimStart());
+    let err = '';
+    const code = await main(['run', file], () => {}, (s) => (err += s));
+    assert.equal(code, 2, err);
+    assert.match(err, expected);
+  });
+}
