@@ -8,6 +8,7 @@ const entries = [
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
 ];
 if (existsSync('extension/extension.ts')) entries.push({ entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+if (existsSync('extension/engine-worker.ts')) entries.push({ entryPoints: ['extension/engine-worker.ts'], outfile: 'dist/engine-worker.js' });
 if (existsSync('webview/main.ts')) entries.push({ entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' });
 
 await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));

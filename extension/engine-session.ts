@@ -1,0 +1,240 @@
+/**
+ * One simulated network as the engine worker runs it: loads the scenario, runs it at a chosen
+ * speed in short slices (so requests are answered between slices), steps, injects faults, and
+ * posts batched frames at most ~30 times a second. No worker_threads here: the worker entry
+ * (engine-worker.ts) feeds it messages, and tests can drive it directly.
+ */
+import { createWriteStream } from 'node:fs';
+import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
+import type { FaultAction } from '../engine/scenario/types.js';
+import { Simulation } from '../engine/sim/simulation.js';
+import { summarise } from '../engine/sim/summary.js';
+import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
+import { bigintToString } from '../engine/trace/trace.js';
+import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../engine/ui/inspect.js';
+import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
+import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
+
+const FRAME_INTERVAL_MS = 33;
+/** Longest stretch of engine work between two looks at the message queue. */
+const SLICE_BUDGET_MS = 25;
+/** Events one frame carries at most; older ones beyond this are counted as skipped. */
+export const MAX_FRAME_EVENTS = 4096;
+
+export class EngineSession {
+  private sim?: Simulation;
+  private source?: OpenRequest;
+  private state: RunState = 'paused';
+  private speed = 1;
+  private until = 0;
+  private pending: TraceEvent[] = [];
+  private skipped = 0;
+  private timer?: NodeJS.Timeout | NodeJS.Immediate;
+  private lastTickAt = 0;
+  private lastFrameAt = -Infinity;
+  /** stepTo: the message type to stop at, and whether it has been sent. */
+  private stopAtSend?: string;
+  private stopHit = false;
+
+  constructor(
+    private readonly post: (m: FromWorker) => void,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  async handle(m: ToWorker): Promise<void> {
+    if (m.type === 'open') return this.open(m);
+    const sim = this.sim;
+    if (sim === undefined) {
+      if ('requestId' in m) this.post({ type: 'requestFailed', requestId: m.requestId, message: 'no network is open' });
+      else this.post({ type: 'error', message: 'no network is open' });
+      return;
+    }
+    switch (m.type) {
+      case 'control':
+        if (m.action === 'run') return this.run(m.until);
+        if (m.action === 'pause') return this.pause();
+        if (m.action === 'step') return this.step();
+        return this.open(this.source!);
+      case 'stepTo':
+        this.stopAtSend = m.messageType;
+        this.stopHit = false;
+        return this.run(undefined);
+      case 'speed':
+        this.speed = Math.max(0, m.speed);
+        return this.flush();
+      case 'fault':
+        return this.fault(sim, m.fault);
+      case 'inspectMessage':
+        return this.post({ type: 'messageDetail', msg: m.msg, detail: describeMessage(sim, m.msg, sim.trace.recent()) });
+      case 'inspectPeer':
+        return this.post({ type: 'peerDetail', idx: m.idx, detail: describePeer(sim, m.idx) });
+      case 'metrics':
+        return this.post({ type: 'metrics', requestId: m.requestId, summary: summarise(sim) });
+      case 'exportTrace':
+        try {
+          const { events, lost } = await exportTrace(sim, m.path);
+          return this.post({ type: 'exported', requestId: m.requestId, path: m.path, events, lost });
+        } catch (err) {
+          return this.post({ type: 'requestFailed', requestId: m.requestId, message: (err as Error).message });
+        }
+    }
+  }
+
+  dispose(): void {
+    this.stopLoop();
+    this.sim = undefined;
+  }
+
+  private async open(req: OpenRequest): Promise<void> {
+    this.dispose();
+    this.source = req;
+    this.speed = Math.max(0, req.speed);
+    this.state = 'paused';
+    this.pending = [];
+    this.skipped = 0;
+    this.stopAtSend = undefined;
+    let sim: Simulation;
+    try {
+      const scenario = loadScenario(req.text, req.file);
+      sim = await Simulation.create(scenario, { traceCapacity: Math.max(1000, req.maxTraceEvents) });
+    } catch (err) {
+      const diagnostics = err instanceof ScenarioError ? err.diagnostics : [];
+      this.post({ type: 'openFailed', message: (err as Error).message, diagnostics });
+      return;
+    }
+    this.sim = sim;
+    this.until = sim.scenario.run.until;
+    sim.trace.listen((ev) => this.collect(ev));
+    // Peers start at time 0 as scheduled events, so a first step already shows something.
+    sim.start();
+    this.post({ type: 'opened', network: networkOf(sim), status: this.status(), states: peerStates(sim) });
+  }
+
+  private collect(ev: TraceEvent): void {
+    this.pending.push(ev);
+    // Drop the oldest in bulk (not one by one) so a flat-out run stays linear.
+    if (this.pending.length >= 2 * MAX_FRAME_EVENTS) {
+      const extra = this.pending.length - MAX_FRAME_EVENTS;
+      this.pending.splice(0, extra);
+      this.skipped += extra;
+    }
+    if (this.stopAtSend !== undefined && ev.kind === 'send' && ev.type === this.stopAtSend) this.stopHit = true;
+  }
+
+  private run(until: number | undefined): void {
+    if (until !== undefined) this.until = until;
+    if (this.sim!.kernel.now >= this.until) {
+      this.state = 'finished';
+      return this.flush();
+    }
+    this.state = 'running';
+    this.lastTickAt = this.clock();
+    this.flush();
+    this.schedule();
+  }
+
+  private pause(): void {
+    this.stopLoop();
+    this.stopAtSend = undefined;
+    if (this.state === 'running') this.state = 'paused';
+    this.flush();
+  }
+
+  private step(): void {
+    this.stopLoop();
+    this.stopAtSend = undefined;
+    const more = this.sim!.kernel.step();
+    this.state = more ? 'paused' : 'finished';
+    this.flush();
+  }
+
+  private fault(sim: Simulation, f: FaultRequest): void {
+    const action = f as FaultAction;
+    try {
+      sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, action.kind, action as unknown as Record<string, unknown>);
+      sim.applyFault(action);
+    } catch (err) {
+      this.post({ type: 'error', message: `cannot ${f.kind}: ${(err as Error).message}` });
+    }
+    this.flush();
+  }
+
+  private schedule(): void {
+    // Flat out: yield only to let messages in. Timed: a slice every few ms is smooth enough.
+    this.timer = this.speed === 0 || this.stopAtSend !== undefined ? setImmediate(this.tick) : setTimeout(this.tick, 8);
+  }
+
+  private stopLoop(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
+    this.timer = undefined;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    const sim = this.sim;
+    if (sim === undefined || this.state !== 'running') return;
+    const now = this.clock();
+    const flatOut = this.speed === 0 || this.stopAtSend !== undefined;
+    const target = flatOut ? this.until : Math.min(this.until, sim.kernel.now + (now - this.lastTickAt) * this.speed);
+    this.lastTickAt = now;
+    const deadline = now + SLICE_BUDGET_MS;
+    let n = 0;
+    sim.kernel.runUntil(target, () => this.stopHit || ((++n & 127) === 0 && this.clock() > deadline));
+    if (this.stopHit) {
+      this.stopAtSend = undefined;
+      this.stopHit = false;
+      this.state = 'paused';
+      return this.flush();
+    }
+    if (sim.kernel.now >= this.until) {
+      this.state = 'finished';
+      return this.flush();
+    }
+    if (this.clock() - this.lastFrameAt >= FRAME_INTERVAL_MS) this.flush();
+    this.schedule();
+  };
+
+  private status(): UiStatus {
+    const sim = this.sim!;
+    return { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until };
+  }
+
+  /** Posts one frame with everything since the last one. */
+  private flush(): void {
+    const sim = this.sim;
+    if (sim === undefined) return;
+    const events = this.pending.length > MAX_FRAME_EVENTS ? this.pending.slice(-MAX_FRAME_EVENTS) : this.pending;
+    const skipped = this.skipped + (this.pending.length - events.length);
+    this.pending = [];
+    this.skipped = 0;
+    this.lastFrameAt = this.clock();
+    this.post({ type: 'frame', status: this.status(), events: events.map(toUiEvent), states: peerStates(sim), skipped });
+  }
+}
+
+/** The trace event as the webview receives it: JSON-safe (VS Code serialises webview messages). */
+function toUiEvent(ev: TraceEvent): UiEvent {
+  return ev.data === undefined ? (ev as UiEvent) : ({ ...ev, data: jsonSafe(ev.data) } as UiEvent);
+}
+
+/** JSON Lines as the CLI writes them: a header, then the events still in memory. */
+async function exportTrace(sim: Simulation, path: string): Promise<{ events: number; lost: number }> {
+  const events = sim.trace.recent();
+  const header = { traceVersion: TRACE_VERSION, scenario: sim.scenario.name, seed: sim.scenario.seed, peers: sim.peers.map((p) => p.id) };
+  const out = createWriteStream(path);
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('error', reject);
+    out.on('finish', resolve);
+  });
+  out.write(JSON.stringify(header) + '\n');
+  for (let i = 0; i < events.length; i += 4096) {
+    const chunk = events.slice(i, i + 4096).map((e) => JSON.stringify(e, bigintToString));
+    if (!out.write(chunk.join('\n') + '\n')) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), done]);
+  }
+  out.end();
+  await done;
+  return { events: events.length, lost: sim.trace.count - events.length };
+}

@@ -1,0 +1,40 @@
+/**
+ * Host <-> engine worker messages. The worker speaks the webview protocol (protocol.ts) for
+ * everything the webview also sees, and adds what only the host asks for: opening a scenario,
+ * exporting the trace, the metrics. Replies to host-only requests carry the request's id.
+ */
+import type { Diagnostic } from '../engine/scenario/load.js';
+import type { RunSummary } from '../engine/sim/summary.js';
+import type { FromWebview, ToWebview, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
+
+export interface OpenRequest {
+  type: 'open';
+  /** Shown in messages and in the network's scenario.file. */
+  file: string;
+  /** The scenario's YAML (the editor's text, saved or not). */
+  text: string;
+  /** Simulated ms per real ms; 0 = as fast as possible. */
+  speed: number;
+  /** Trace events kept in memory, for inspection and export. */
+  maxTraceEvents: number;
+}
+
+export type ToWorker =
+  | OpenRequest
+  | Exclude<FromWebview, { type: 'ready' }>
+  /** Runs until the next send of a message of this Fabric type (or the end of the run). */
+  | { type: 'stepTo'; messageType: string }
+  | { type: 'exportTrace'; requestId: number; path: string }
+  | { type: 'metrics'; requestId: number };
+
+export type FromWorker =
+  | Extract<ToWebview, { type: 'frame' | 'messageDetail' | 'peerDetail' | 'error' }>
+  | { type: 'opened'; network: UiNetwork; status: UiStatus; states: UiPeerState[] }
+  | { type: 'openFailed'; message: string; diagnostics: Diagnostic[] }
+  /** `events` written; `lost`: earlier events no longer in memory (maxTraceEvents). */
+  | { type: 'exported'; requestId: number; path: string; events: number; lost: number }
+  | { type: 'metrics'; requestId: number; summary: RunSummary }
+  | { type: 'requestFailed'; requestId: number; message: string };
+
+export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
+export type WorkerReply = Extract<FromWorker, { requestId: number }>;
