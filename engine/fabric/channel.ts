@@ -68,6 +68,7 @@ export class GossipChannel {
     private readonly host: ChannelHost,
     name: string,
     readonly orgs: Set<string>,
+    withholding: () => boolean = () => false,
   ) {
     this.name = name;
     this.nameBytes = strBytes(name);
@@ -84,7 +85,7 @@ export class GossipChannel {
         digestOf: (id) => strBytes(id),
         idOfDigest: (d) => bytesStr(d),
         consume: (sm) => this.onBlock(sm),
-        egressFilter: () => () => true,
+        egressFilter: () => () => !withholding(),
         // Only blocks at or above our ledger height are worth requesting.
         ingressFilter: (ids) => ids.filter((id) => /^\d+$/.test(id) && BigInt(id) >= this.ledgerHeight),
         send: (sm, to) => this.host.send(sm, [to]),

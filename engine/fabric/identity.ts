@@ -39,6 +39,11 @@ export class IdentityMapper {
     return null;
   }
 
+  /** Our own identity: a peer always knows itself, whatever others make of its certificate. */
+  putSelf(pkiId: Uint8Array, identity: Uint8Array, org: string): void {
+    this.byPki.set(hex(pkiId), { identity, org, expiresAt: Infinity });
+  }
+
   get(pkiHex: string): Uint8Array | undefined {
     return this.byPki.get(pkiHex)?.identity;
   }

@@ -56,6 +56,8 @@ export class GossipNode {
   /** StateInfo of channels we have not joined, kept to re-push to our org. */
   private readonly foreignStateInfo = new Map<string, SignedMessage>();
   private selfIdentityMsg?: SignedMessage;
+  /** A Byzantine peer that never passes blocks on (no push, nothing offered to pull). */
+  withholdBlocks = false;
   private readonly startedAt: number;
 
   constructor(
@@ -66,8 +68,7 @@ export class GossipNode {
   ) {
     this.startedAt = env.rt.now();
     this.idMapper = new IdentityMapper(env);
-    const selfErr = this.idMapper.put(env.pkiId, env.identity);
-    if (selfErr !== null) throw new Error(`own identity rejected: ${selfErr}`);
+    this.idMapper.putSelf(env.pkiId, env.identity, env.mspId);
     this.comm = new Comm(env, net, opts.nextMsgId);
     this.comm.onIdentity = (pki, identity) => this.idMapper.put(pki, identity);
     this.comm.onMessage = (m) => this.handleMessage(m);
@@ -95,7 +96,7 @@ export class GossipNode {
   // ---- channels -------------------------------------------------------------------------
 
   joinChannel(join: ChannelJoin): void {
-    const ch = new GossipChannel(this.env, this.channelHost(), join.name, new Set(join.orgs));
+    const ch = new GossipChannel(this.env, this.channelHost(), join.name, new Set(join.orgs), () => this.withholdBlocks);
     let ledger = this.ledgers.get(join.name);
     if (ledger === undefined) this.ledgers.set(join.name, (ledger = new Ledger()));
     const state = new StateProvider(this.env, join.name, ledger);
@@ -471,8 +472,9 @@ export class GossipNode {
     const rest: Emitted[] = [];
     for (const e of batch) {
       const msg = e.sm.msg;
-      if (msg.content === 'dataMsg') blocks.push(e);
-      else if (msg.content === 'leadershipMsg') leadership.push(e);
+      if (msg.content === 'dataMsg') {
+        if (!this.withholdBlocks) blocks.push(e);
+      } else if (msg.content === 'leadershipMsg') leadership.push(e);
       else if (msg.content === 'stateInfo') stateInfos.push(e);
       else if (isOrgRestricted(msg.tag) || (msg.content === 'aliveMsg' && msg.aliveMsg.membership?.endpoint === '' && this.idMapper.orgOf(hex(msg.aliveMsg.membership.pkiId)) === this.env.mspId)) orgOnly.push(e);
       else rest.push(e);

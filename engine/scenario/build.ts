@@ -7,7 +7,7 @@ import { MESSAGE_TYPES } from '../fabric/message-types.js';
 import { DURATION_KEYS, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
 import { didYouMean, type Locator, type Path } from './diagnostics.js';
 import type { SchemaProblem } from './validate.js';
-import type { FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
+import type { ByzantineBehaviour, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
 
 /** The scenario as the schema guarantees it, after ajv filled in the defaults. */
 interface RawOrg {
@@ -34,6 +34,7 @@ interface RawFault {
   heal?: 'all';
   link?: { between?: [string, string]; loss?: number; delay?: string; jitter?: string; duplicate?: number; reorder?: number };
   tamper?: { from: string; to?: string; type?: string; mode: 'flip' | 'strip-signature'; count: number };
+  byzantine?: { peer: string; behaviour: ByzantineBehaviour; target?: string; channel?: string };
 }
 interface RawScenario {
   name: string;
@@ -207,6 +208,25 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
         report([...path, 'tamper', 'type'], `unknown message type '${t.type}'${didYouMean(t.type, MESSAGE_TYPES)}`);
       }
       return { kind: 'tamper', rule: { from: t.from, to: t.to ?? null, type: t.type ?? null, mode: t.mode, count: t.count } };
+    }
+    if (f.byzantine !== undefined) {
+      const b = f.byzantine;
+      const at = [...path, 'byzantine'];
+      checkPeer(b.peer, [...at, 'peer']);
+      const needsTarget = b.behaviour === 'forge-alive' || b.behaviour === 'replay-alive';
+      if (needsTarget && b.target === undefined) report(at, `${b.behaviour} needs a target: the peer to impersonate`);
+      if (b.target !== undefined) {
+        checkPeer(b.target, [...at, 'target']);
+        if (b.target === b.peer) report([...at, 'target'], 'a peer cannot impersonate itself');
+      }
+      if (b.behaviour === 'wrong-channel') {
+        const org = orgs.find((o) => b.peer.endsWith(`.${o.name}`));
+        const ch = raw.channels.find((c) => c.name === b.channel);
+        if (b.channel === undefined) report(at, 'wrong-channel needs a channel: one the peer is not in');
+        else if (ch === undefined) report([...at, 'channel'], `unknown channel '${b.channel}'${didYouMean(b.channel, raw.channels.map((c) => c.name))}`);
+        else if (org !== undefined && ch.orgs.includes(org.mspId)) report([...at, 'channel'], `${b.peer} is in channel ${b.channel}: wrong-channel needs a channel its org is not in`);
+      }
+      return { kind: 'byzantine', peer: b.peer, behaviour: b.behaviour, target: b.target ?? null, channel: b.channel ?? null };
     }
     return { kind: 'heal' };
   }

@@ -100,7 +100,11 @@ export type FaultAction =
   | { kind: 'heal' }
   /** A link rule for the window [at, until). */
   | { kind: 'link'; rule: LinkRule; until: number }
-  | { kind: 'tamper'; rule: TamperRule };
+  | { kind: 'tamper'; rule: TamperRule }
+  | { kind: 'byzantine'; peer: string; behaviour: ByzantineBehaviour; target: string | null; channel: string | null };
+
+export const BYZANTINE_BEHAVIOURS = ['forge-alive', 'replay-alive', 'high-s', 'untrusted-ca', 'wrong-channel', 'withhold', 'flood'] as const;
+export type ByzantineBehaviour = (typeof BYZANTINE_BEHAVIOURS)[number];
 
 export interface FaultSpec {
   at: number;

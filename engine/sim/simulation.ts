@@ -21,6 +21,7 @@ import { Orderer, type DeliverTarget } from './orderer.js';
 import { EPOCH_MS, SimRuntime } from './runtime.js';
 import { Counters } from './counters.js';
 import { Clients } from './client.js';
+import { startByzantine } from './byzantine.js';
 
 export const ORDERER_MSP = 'OrdererMSP';
 
@@ -108,8 +109,12 @@ export class Simulation {
       const channels = scenario.channels.filter((c) => c.orgs.includes(org.mspId)).map((c) => c.name);
       for (let i = 0; i < org.peers; i++) {
         const name = `peer${i}`;
-        const expiry = scenario.certExpiry.find((c) => c.peer === `${name}.${org.name}`);
-        const identity = await ca.issue(name, 'peer', expiry ? { notBefore: validity.notBefore, notAfter: new Date(EPOCH_MS + expiry.at) } : validity);
+        const id = `${name}.${org.name}`;
+        const expiry = scenario.certExpiry.find((c) => c.peer === id);
+        // An untrusted-ca Byzantine peer holds a certificate from a CA that no channel trusts.
+        const rogue = scenario.faults.some((f) => f.action.kind === 'byzantine' && f.action.behaviour === 'untrusted-ca' && f.action.peer === id);
+        const issuer = rogue ? await OrgCA.create(`${seed}/rogue`, org.mspId, org.domain, validity) : ca;
+        const identity = await issuer.issue(name, 'peer', expiry ? { notBefore: validity.notBefore, notAfter: new Date(EPOCH_MS + expiry.at) } : validity);
         const idx = sim.peers.length;
         const host = `${name}.${org.domain}:7051`;
         const slot: PeerSlot = {
@@ -267,6 +272,8 @@ export class Simulation {
       }
       case 'tamper':
         return this.network.addTamper(a.rule, this.peer(a.rule.from).idx, a.rule.to === null ? -1 : this.peer(a.rule.to).idx);
+      case 'byzantine':
+        return startByzantine(a.behaviour, { peer: this.peer(a.peer), target: a.target === null ? null : this.peer(a.target), channel: a.channel });
     }
   }
 
