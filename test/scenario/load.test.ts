@@ -73,14 +73,17 @@ test('samples/two-orgs.yaml is the sketch, with its comments', () => {
   assert.deepEqual(strip(loadScenarioFile(samplePath('two-orgs.yaml'))), strip(loadScenario(SKETCH)));
 });
 
-test('samples/membership.yaml: fabric-v3, one crash, a lesson text', () => {
+test('samples/membership.yaml: fabric-v3, a pause and a crash, a lesson text', () => {
   const s = loadScenarioFile(samplePath('membership.yaml'));
   assert.equal(s.profile, 'fabric-v3');
   assert.deepEqual(s.config, profileConfig('fabric-v3'));
   assert.equal(s.orgs.length, 2);
   assert.ok(s.orgs.every((o) => o.peers === 4));
   assert.equal(s.orderer.blocks, 10);
-  assert.deepEqual(s.faults.map((f) => [f.at, f.action]), [[20000, { kind: 'crash', peer: 'peer2.org1' }]]);
+  assert.deepEqual(s.faults.map((f) => [f.at, f.action]), [
+    [20000, { kind: 'pause', peer: 'peer2.org1' }],
+    [20000, { kind: 'crash', peer: 'peer3.org2' }],
+  ]);
   assert.equal(s.run.until, 60000);
   assert.match(s.description ?? '', /5s/);
   assert.match(s.description ?? '', /25s/);
