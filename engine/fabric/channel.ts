@@ -36,8 +36,8 @@ export interface ChannelHost {
   gossip(sm: SignedMessage): void;
   forward(m: ReceivedMessage): void;
   send(sm: SignedMessage, to: NetworkMember[]): void;
-  /** Node-level StateInfo signature check (validateStateInfoMsg). */
-  validateStateInfo(sm: SignedMessage, from: number): string | null;
+  /** Node-level StateInfo signature check (validateStateInfoMsg); `traced` false: no verify event. */
+  validateStateInfo(sm: SignedMessage, from: number, traced?: boolean): string | null;
   sign(msg: GossipMessage): SignedMessage;
 }
 
@@ -408,6 +408,8 @@ export class GossipChannel {
     if (m.sm.msg.content !== 'stateSnapshot') return;
     const tr = this.env.tr;
     const from = m.conn.remoteIdx;
+    // Every element's signature is checked; the trace reports them as one verdict per snapshot.
+    let checked = 0;
     for (const env of m.sm.msg.stateSnapshot.elements) {
       let sm: SignedMessage;
       try {
@@ -423,11 +425,16 @@ export class GossipChannel {
       if (org === undefined) return;
       if (!this.isOrgInChannel(org)) return tr.reject(from, m.sm, `Channel ${this.name}: Peer ${k} is not in an eligible org, can't process a stateInfo from it`);
       if (!bytesEqual(si.channelMAC, channelMAC(si.pkiId, this.name))) return tr.reject(from, m.sm, `Channel ${this.name}: StateInfo message has an invalid MAC`);
-      const err = this.host.validateStateInfo(sm, from);
-      if (err !== null) return tr.reject(from, m.sm, `Channel ${this.name}: Failed validating state info message: ${err}`);
+      const err = this.host.validateStateInfo(sm, from, false);
+      checked++;
+      if (err !== null) {
+        tr.emit('verify', from, m.sm.typeName, m.sm.id || undefined, err, { elements: checked });
+        return tr.reject(from, m.sm, `Channel ${this.name}: Failed validating state info message: ${err}`);
+      }
       // Skip StateInfo of peers that have expired from membership.
       if (this.host.lookup(k) === undefined) continue;
       this.addStateInfo(sm);
     }
+    if (checked > 0) tr.emit('verify', from, m.sm.typeName, m.sm.id || undefined, 'valid', { elements: checked });
   }
 }

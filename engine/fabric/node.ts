@@ -282,12 +282,15 @@ export class GossipNode {
     return this.channels.get(bytesStr(msg.channel));
   }
 
-  /** validateStateInfoMsg: the signer must be known; the signature must verify. */
-  validateStateInfo(sm: SignedMessage, from: number): string | null {
+  /**
+   * validateStateInfoMsg: the signer must be known; the signature must verify. `traced` false:
+   * the caller reports the verdict (a snapshot reports its elements as one check).
+   */
+  validateStateInfo(sm: SignedMessage, from: number, traced = true): string | null {
     if (sm.msg.content !== 'stateInfo') return 'not a StateInfo';
     const identity = this.idMapper.get(hex(sm.msg.stateInfo.pkiId));
     if (identity === undefined) return 'PKI-ID not found in identity mapper';
-    return this.verifyEnvelope(sm, identity, from);
+    return this.verifyEnvelope(sm, identity, from, traced);
   }
 
   private validateLeadershipMessage(sm: SignedMessage, from: number): string | null {
@@ -299,7 +302,7 @@ export class GossipNode {
   }
 
   /** SignedGossipMessage.Verify: envelope, then secret envelope, against one identity. */
-  private verifyEnvelope(sm: SignedMessage, identity: Uint8Array, from: number): string | null {
+  private verifyEnvelope(sm: SignedMessage, identity: Uint8Array, from: number, traced = true): string | null {
     const env = sm.envelope;
     let err: string | null = null;
     if (env.payload.length === 0) err = 'Empty payload';
@@ -309,7 +312,7 @@ export class GossipNode {
       const se = env.secretEnvelope;
       err = se.signature.length === 0 ? 'Empty signature' : this.env.mcs.verify(identity, se.signature, se.payload);
     }
-    this.env.tr.emit('verify', from, sm.typeName, sm.id || undefined, err ?? 'valid');
+    if (traced) this.env.tr.emit('verify', from, sm.typeName, sm.id || undefined, err ?? 'valid');
     return err;
   }
 
@@ -598,7 +601,7 @@ export class GossipNode {
       gossip: (sm) => this.emitter.add(sm),
       forward: (m) => this.emitter.add(m.sm, m.conn.remotePkiHex),
       send: (sm, to) => this.send(sm, to),
-      validateStateInfo: (sm, from) => this.validateStateInfo(sm, from),
+      validateStateInfo: (sm, from, traced) => this.validateStateInfo(sm, from, traced),
       sign: (msg) => signMessage(msg, (d) => this.env.mcs.sign(d)),
     };
   }
