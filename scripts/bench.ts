@@ -16,7 +16,7 @@
  *                                 its target: past that it has failed, and the bench stays near 3 minutes)
  * A case stopped by its budget is reported as PARTIAL with the simulated time it reached.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { holdBenchmark, type QueueResult } from './bench/queue.js';
 import { runNetwork, type RunResult } from './bench/run.js';
 import { lastCutMs, type BenchNetwork } from './bench/scenario.js';
@@ -69,7 +69,7 @@ function describe(r: RunResult): void {
   out(`  network: ${n.orgs} orgs x ${n.peersPerOrg} peers = ${n.peers} peers, ${n.profile ?? 'classic-gossip'}, ${n.blocks} blocks every ${n.batchTimeoutMs} ms (last cut at ${sec(r.lastCutMs)}), latency 5–50 ms`);
   out(
     `  simulated ${sec(r.simMs)}${r.complete ? '' : ` of ${sec(r.plannedSimMs)} planned (STOPPED EARLY: wall budget ran out)`}; ` +
-      `wall: load ${sec(r.loadMs)}, create ${sec(r.createMs)}, run ${sec(r.runMs)}, summary ${sec(r.summaryMs)}, total ${sec(r.totalMs)}`,
+      `wall: load ${sec(r.loadMs)}, create ${sec(r.createMs)}, run ${sec(r.runMs)} (cpu ${sec(r.runCpuMs)}), summary ${sec(r.summaryMs)}, total ${sec(r.totalMs)}`,
   );
   out(
     `  messages: ${fmt(r.sent)} sent, ${fmt(r.delivered)} delivered, ${fmt(r.dropped)} dropped, ${fmt(r.rejected)} rejected; ` +
@@ -97,10 +97,13 @@ async function main(): Promise<void> {
     cpuModel: cpus()[0]?.model ?? '?',
     totalMemGB: totalmem() / 1024 ** 3,
     exposeGc: typeof (globalThis as { gc?: unknown }).gc === 'function',
+    loadavgAtStart: loadavg(),
   };
   out(`Gossip Scope engine benchmark`);
   out(`node ${env.node} (v8 ${env.v8}), ${env.platform}, ${env.cpus} CPUs (${env.cpuModel}), ${fmt(env.totalMemGB, 1)} GB RAM, --expose-gc: ${env.exposeGc ? 'yes' : 'no'}`);
   out(`the engine is single-threaded; the machine is shared and noisy (5–30 % between runs)`);
+  const busy = (l: number[]) => l[0] > env.cpus - 0.5;
+  out(`load average at start: ${env.loadavgAtStart.map((x) => x.toFixed(2)).join(' ')}${busy(env.loadavgAtStart) ? '  WARNING: other processes are using the CPUs; wall times will be inflated (compare the cpu figures)' : ''}`);
   out();
   const json: Record<string, unknown> = { env };
 
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
   if (mid) {
     deliveredPerSec = mid.delivered / (mid.runMs / 1000);
     row('1. delivered msgs/s, 50 peers, 60 s sim (run loop)', fmt(deliveredPerSec));
+    row('   delivered msgs per CPU-second (all threads, GC incl.)', fmt(mid.delivered / (mid.runCpuMs / 1000)));
     row('   kernel events/s, same run', fmt(mid.kernelEvents / (mid.runMs / 1000)));
     row('   speed-up, 50 peers (sim / run wall)', `${fmt(mid.simMs / mid.runMs, 1)}x`);
   }
@@ -225,7 +229,9 @@ async function main(): Promise<void> {
   printTable(rows);
   const res = process.resourceUsage();
   json.process = { maxRssMB: res.maxRSS / 1024, wallMs: Date.now() - started };
-  out(`process: max RSS over the whole bench ${fmt(res.maxRSS / 1024)} MB, bench wall time ${sec(Date.now() - started)}`);
+  const endLoad = loadavg();
+  json.loadavgAtEnd = endLoad;
+  out(`process: max RSS over the whole bench ${fmt(res.maxRSS / 1024)} MB, bench wall time ${sec(Date.now() - started)}; load average at end: ${endLoad.map((x) => x.toFixed(2)).join(' ')}${busy(endLoad) ? '  WARNING: the machine was busy' : ''}`);
   json.rows = rows;
   out(JSON.stringify(json));
 }

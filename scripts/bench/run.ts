@@ -38,6 +38,8 @@ export interface RunResult {
   createMs: number;
   /** The event loop only (sim.runUntil over all slices), excluding the memory sampling. */
   runMs: number;
+  /** CPU time (user + system, all threads of the process: GC helpers too) during the run loop. */
+  runCpuMs: number;
   summaryMs: number;
   /** loadMs + createMs + runMs + summaryMs, the wall time of the whole case. */
   totalMs: number;
@@ -105,6 +107,7 @@ export async function runNetwork(network: BenchNetwork, opts: RunOptions): Promi
     return stopped;
   };
   let runMs = 0;
+  let runCpuUs = 0;
   let t = 0;
   let lastProgress = now();
   const pace: { wallMs: number; simMs: number }[] = [{ wallMs: 0, simMs: 0 }];
@@ -112,8 +115,11 @@ export async function runNetwork(network: BenchNetwork, opts: RunOptions): Promi
   while (t < opts.untilMs && !stopped) {
     t = Math.min(opts.untilMs, t + opts.sliceMs);
     const s0 = now();
+    const c0 = process.cpuUsage();
     sim.kernel.runUntil(t, shouldStop);
     runMs += now() - s0;
+    const c1 = process.cpuUsage(c0);
+    runCpuUs += c1.user + c1.system;
     sample();
     samplePending();
     if (!stopped && now() > deadline && t < opts.untilMs) stopped = true;
@@ -150,6 +156,7 @@ export async function runNetwork(network: BenchNetwork, opts: RunOptions): Promi
     loadMs: t1 - t0,
     createMs: t2 - t1,
     runMs,
+    runCpuMs: runCpuUs / 1000,
     summaryMs,
     totalMs: t1 - t0 + (t2 - t1) + runMs + summaryMs,
     delivered: sum(summary.messages.delivered),
