@@ -207,6 +207,12 @@ export class GossipChannel {
     return out;
   }
 
+  /** Whether a peer counts among peersOfChannel (given that it is alive): a StateInfo that did not leave. */
+  inChannelView(pkiHex: string): boolean {
+    const si = this.stateInfos.get(pkiHex);
+    return si !== undefined && si.msg.content === 'stateInfo' && si.msg.stateInfo.properties?.leftChannel !== true;
+  }
+
   /** blockMsgStore.CheckValid: not a duplicate, not more than maxBlockCountToStore behind the newest. */
   private blockCheckValid(seq: number): boolean {
     if (this.blocks.has(seq)) return false;

@@ -23,6 +23,10 @@ export class IdentityMapper {
   put(pkiId: Uint8Array, identity: Uint8Array): string | null {
     if (pkiId.length === 0) return 'PKIID is nil';
     if (identity.length === 0) return 'identity is nil';
+    // Already stored, same bytes: it passed every check then, and it is purged when it expires,
+    // so the answer is the same (and this runs for every alive message during publishCertPeriod).
+    const known = this.byPki.get(hex(pkiId));
+    if (known !== undefined && (known.identity === identity || bytesEqual(known.identity, identity))) return null;
     const mcs = this.env.mcs;
     const org = mcs.orgOf(identity);
     if (org === null) return 'failed classifying identity';

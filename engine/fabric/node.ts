@@ -135,6 +135,8 @@ export class GossipNode {
           const view = ch.peersOfChannel().map((p) => p.member).filter(this.isInMyOrg);
           return [{ pkiId: this.env.pkiId, pkiHex: this.env.pkiHex }, ...view];
         },
+        // The same view, asked about one peer: every leadership message asks this.
+        inView: (k) => k === this.env.pkiHex || (this.disc.isAlive(k) && ch.inChannelView(k) && this.idMapper.orgOf(k) === this.env.mspId),
         gossip: (msg) => this.gossip(msg),
         onLeadershipChange: (isLeader) => this.opts.onLeadershipChange(join.name, isLeader),
       });

@@ -126,7 +126,10 @@ export class MSPRegistry {
   verify(serialized: Uint8Array, sig: Uint8Array, data: Uint8Array): string | null {
     const bad = this.validate(serialized);
     if (bad) return bad;
-    return this.verifyCache.verify(serialized, this.entry(serialized).info!.publicKey, sig, data);
+    // The canonical copy of the identity: peers hold different copies of the same certificate,
+    // and the cache's fast path compares identities by object.
+    const info = this.entry(serialized).info!;
+    return this.verifyCache.verify(info.serialized, info.publicKey, sig, data);
   }
 
   /** Go's x509 Verify against this MSP's roots, with Fabric's wrapping of its errors. */
