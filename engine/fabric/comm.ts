@@ -125,7 +125,9 @@ export class Connection {
 
   private arrive(sm: SignedMessage, cause: number): void {
     // A paused process reads nothing: the message waits in the socket until it resumes.
-    this.owner.env.rt.gate(() => this.handleArrival(sm, cause));
+    const rt = this.owner.env.rt;
+    if (rt.isPaused()) rt.gate(() => this.handleArrival(sm, cause));
+    else this.handleArrival(sm, cause);
   }
 
   private handleArrival(sm: SignedMessage, cause: number): void {

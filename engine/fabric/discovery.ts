@@ -16,6 +16,8 @@ export interface NetworkMember {
   internalEndpoint: string;
   /** Trace index of the peer, for the UI; -1 when unknown. */
   idx: number;
+  /** Its MSP ID, filled in by the node once its identity is known. */
+  org?: string;
 }
 
 /** PreferredEndpoint: the internal endpoint when known, else the external one. */
@@ -365,16 +367,19 @@ export class Discovery {
   }
 
   private learnExistingMember(sm: SignedMessage, k: string): void {
-    const m = this.memberOf(sm);
+    const am = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg;
     const old = this.id2Member.get(k)!;
-    const ts = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg.timestamp!;
     // The internal endpoint is only in same-org envelopes; keep what we knew otherwise.
-    if (m.internalEndpoint === '') m.internalEndpoint = old.internalEndpoint;
-    if (m.endpoint !== old.endpoint || m.internalEndpoint !== old.internalEndpoint) {
-      this.id2Member.set(k, m);
+    const internal = sm.internalEndpoint() || old.internalEndpoint;
+    if (am.membership!.endpoint !== old.endpoint || internal !== old.internalEndpoint) {
+      this.id2Member.set(k, { ...old, endpoint: am.membership!.endpoint, internalEndpoint: internal });
       this.changed();
     }
-    this.aliveLastTS.set(k, { incNum: ts.incNum, seqNum: ts.seqNum, lastSeen: this.env.rt.now() });
+    // The common case, a fresh heartbeat: update the record in place.
+    const ts = this.aliveLastTS.get(k)!;
+    ts.incNum = am.timestamp!.incNum;
+    ts.seqNum = am.timestamp!.seqNum;
+    ts.lastSeen = this.env.rt.now();
     this.aliveMembership.set(k, sm);
   }
 

@@ -462,7 +462,13 @@ export class GossipNode {
     }
   }
 
-  private isInMyOrg = (m: NetworkMember): boolean => this.idMapper.orgOf(m.pkiHex) === this.env.mspId;
+  private isInMyOrg = (m: NetworkMember): boolean => this.orgOfMember(m) === this.env.mspId;
+
+  /** A member's org, remembered on the member once known (a PKI-ID's org never changes). */
+  private orgOfMember(m: NetworkMember): string | undefined {
+    if (m.org === undefined) m.org = this.idMapper.orgOf(m.pkiHex);
+    return m.org;
+  }
 
   /** gossipBatch: route one emitted batch by kind, as Fabric partitions it. */
   private gossipBatch(batch: Emitted[]): void {

@@ -22,4 +22,6 @@ export interface Runtime {
   rng: Rng;
   /** Runs fn now, or, while the process is paused, when it resumes. */
   gate(fn: () => void): void;
+  /** Whether the process is paused (callers skip building a closure for gate when it is not). */
+  isPaused(): boolean;
 }

@@ -56,6 +56,10 @@ export class SimRuntime implements Runtime {
     for (const fn of held) fn();
   }
 
+  isPaused(): boolean {
+    return this.paused;
+  }
+
   gate(fn: () => void): void {
     if (this.paused) this.held.push(fn);
     else fn();
