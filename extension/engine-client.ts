@@ -39,6 +39,11 @@ export class EngineClient {
     });
   }
 
+  /** False once the worker has stopped (crashed or disposed): start a new client. */
+  get alive(): boolean {
+    return !this.exited;
+  }
+
   /** Every message from the worker, after the snapshot has been updated. */
   onMessage(listener: (m: FromWorker) => void): { dispose(): void } {
     this.listeners.add(listener);

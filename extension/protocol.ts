@@ -115,15 +115,23 @@ export type FaultRequest =
   | { kind: 'partition'; groups: string[][] }
   | { kind: 'heal' };
 
+/** The user's settings that change how the webview draws (gossipScope.* in VS Code). */
+export interface UiSettings {
+  /** Animate messages as dots along the edges (gossipScope.animation). */
+  animation: boolean;
+}
+
 /** Host → webview. */
 export type ToWebview =
-  | { type: 'init'; protocolVersion: number; network: UiNetwork; status: UiStatus; states: UiPeerState[] }
+  | { type: 'init'; protocolVersion: number; network: UiNetwork; status: UiStatus; states: UiPeerState[]; settings?: UiSettings }
   /** A batch of everything that happened since the last frame (sent at most ~30 times a second). */
   | { type: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number }
   | { type: 'messageDetail'; detail: MessageDetail | null; msg: number }
   | { type: 'peerDetail'; detail: PeerDetail | null; idx: number }
   | { type: 'select'; what: 'peer'; idx: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The user changed a setting while the panel was open. */
+  | ({ type: 'settings' } & UiSettings);
 
 /** Webview → host. */
 export type FromWebview =

@@ -147,6 +147,7 @@ function writeUserSettings(userDataDir, extra) {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'update.mode': 'none',
+    'git.openRepositoryInParentFolders': 'never',
     ...extra,
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
@@ -170,6 +171,7 @@ export async function startCodeServer({
   const extensionsDir = extensionsDirWith(extensionPath, root);
   const port = await freePort();
   const args = [
+    '--config', join(root, 'config.yaml'), // not ~/.config/code-server
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',

@@ -9,7 +9,22 @@ import { EngineClient } from '../../extension/engine-client.js';
 import type { FromWorker } from '../../extension/worker-protocol.js';
 
 const WORKER = join(__dirname, '../../extension/engine-worker.ts');
-const MEMBERSHIP = join(__dirname, '../../samples/membership.yaml');
+/** The worker's own fixture, so that edits to the samples do not move these tests. */
+const SCENARIO = `
+name: worker-fixture
+seed: 1
+profile: fabric-v3
+orgs:
+  - { mspId: Org1MSP, peers: 4, anchorPeers: [peer0] }
+  - { mspId: Org2MSP, peers: 4, anchorPeers: [peer0] }
+channels:
+  - { name: mychannel, orgs: [Org1MSP, Org2MSP] }
+orderer: { batchTimeout: 2s, blocks: 10, txPerBlock: 10 }
+network: { latency: { min: 5ms, max: 50ms }, loss: 0 }
+faults:
+  - { at: 20s, crash: peer2.org1 }
+run: { until: 60s }
+`;
 
 /** Node 20 does not pass tsx's loader hooks to workers: the worker registers them itself. */
 function startWorker(): EngineClient {
@@ -42,14 +57,14 @@ after(async () => {
 });
 
 test('open answers with the network, its status and every peer state', async () => {
-  const opened = await client.open({ file: MEMBERSHIP, text: readFileSync(MEMBERSHIP, 'utf8'), speed: 0, maxTraceEvents: 10_000 });
+  const opened = await client.open({ file: 'fixture.yaml', text: SCENARIO, speed: 0, maxTraceEvents: 10_000 });
   assert.equal(opened.type, 'opened');
   if (opened.type !== 'opened') return;
   assert.equal(opened.network.peers.length, 8);
   assert.deepEqual(opened.network.peers.map((p) => p.id).slice(0, 2), ['peer0.org1', 'peer1.org1']);
   assert.equal(opened.states.length, 8);
   assert.deepEqual({ simTime: opened.status.simTime, state: opened.status.state, until: opened.status.until }, { simTime: 0, state: 'paused', until: 60_000 });
-  assert.equal(client.snapshot?.network.scenario.name, 'membership');
+  assert.equal(client.snapshot?.network.scenario.name, 'worker-fixture');
 });
 
 test('step executes one event and sends a frame with what it did', async () => {
@@ -147,7 +162,7 @@ test('a flat-out run streams every event or counts it as skipped, and finishes a
 
 test('metrics and trace export answer their requests', async () => {
   const { summary } = await client.request({ type: 'metrics' });
-  assert.equal(summary.scenario, 'membership');
+  assert.equal(summary.scenario, 'worker-fixture');
   assert.equal(summary.peers.length, 8);
   const dir = mkdtempSync(join(tmpdir(), 'gossip-scope-export-'));
   try {

@@ -1,0 +1,71 @@
+/** The command palette's "Gossip Scope: …" commands, each a thin call into the controller. */
+import { homedir } from 'node:os';
+import * as vscode from 'vscode';
+import type { NetworkController } from './network-controller.js';
+import type { NetworkPanel } from './panel.js';
+import { metricsMarkdown } from './metrics-view.js';
+import { pickFault, pickMessageType, pickScenario, pickSpeed } from './pickers.js';
+
+export function registerCommands(context: vscode.ExtensionContext, controller: NetworkController, panel: NetworkPanel): vscode.Disposable[] {
+  /** Commands that need an open network say so instead of doing nothing. */
+  const withNetwork =
+    <A extends unknown[]>(f: (...args: A) => unknown) =>
+    (...args: A) => {
+      if (!controller.snapshot) return void vscode.window.showInformationMessage('Gossip Scope: open a network first (Gossip Scope: Open Network).');
+      return f(...args);
+    };
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'gossipScope.openNetwork': async (uri?: vscode.Uri) => {
+      const target = uri instanceof vscode.Uri ? uri : await pickScenario(context.extensionUri);
+      if (!target) return;
+      panel.show();
+      await controller.open(target);
+    },
+    'gossipScope.showPanel': withNetwork(() => panel.show()),
+    'gossipScope.run': withNetwork(() => controller.control('run')),
+    'gossipScope.pause': withNetwork(() => controller.control('pause')),
+    'gossipScope.toggleRun': withNetwork(() => controller.toggleRun()),
+    'gossipScope.step': withNetwork(() => controller.control('step')),
+    'gossipScope.stepToMessage': withNetwork(async () => {
+      const type = await pickMessageType();
+      if (type) controller.stepTo(type);
+    }),
+    'gossipScope.reset': withNetwork(() => controller.control('reset')),
+    'gossipScope.setSpeed': withNetwork(async () => {
+      const speed = await pickSpeed(controller.snapshot!.status.speed);
+      if (speed !== undefined) controller.setSpeed(speed);
+    }),
+    'gossipScope.injectFault': withNetwork(async () => {
+      const fault = await pickFault(controller.snapshot!);
+      if (fault) controller.fault(fault);
+    }),
+    'gossipScope.exportTrace': withNetwork(async () => {
+      const snap = controller.snapshot!;
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+      const target = await vscode.window.showSaveDialog({
+        title: 'Gossip Scope: Export Trace',
+        defaultUri: vscode.Uri.joinPath(folder, `${snap.network.scenario.name}.trace.jsonl`),
+        filters: { 'JSON Lines': ['jsonl'] },
+      });
+      if (!target) return;
+      try {
+        const r = await controller.exportTrace(target.fsPath);
+        const lost = r.lost > 0 ? ` (the ${r.lost.toLocaleString('en-US')} earliest are no longer in memory: see gossipScope.maxTraceEvents)` : '';
+        void vscode.window.showInformationMessage(`Gossip Scope: exported ${r.events.toLocaleString('en-US')} events to ${vscode.workspace.asRelativePath(target)}${lost}.`);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Gossip Scope: cannot export the trace: ${(err as Error).message}`);
+      }
+    }),
+    'gossipScope.showMetrics': withNetwork(async () => {
+      const summary = await controller.metrics();
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: metricsMarkdown(summary) });
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    }),
+    'gossipScope.selectPeer': withNetwork((idx: number) => {
+      panel.post({ type: 'select', what: 'peer', idx });
+      controller.send({ type: 'inspectPeer', idx });
+    }),
+  };
+  return Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
+}

@@ -1,0 +1,32 @@
+/**
+ * Gossip Scope's extension entry point: wires the engine worker's controller to the network
+ * panel, the Peers view, the status bar, scenario diagnostics and the commands.
+ */
+import * as vscode from 'vscode';
+import { registerCommands } from './commands.js';
+import { NetworkController } from './network-controller.js';
+import { NETWORK_VIEW_TYPE, NetworkPanel } from './panel.js';
+import { ScenarioDiagnostics } from './scenario-diagnostics.js';
+import { StatusBar } from './status-bar.js';
+import { PeersTree } from './tree.js';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const diagnostics = new ScenarioDiagnostics();
+  const controller = new NetworkController(context, diagnostics);
+  const panel = new NetworkPanel(context.extensionUri, controller);
+  const tree = new PeersTree(controller);
+  context.subscriptions.push(
+    diagnostics,
+    controller,
+    panel,
+    tree,
+    new StatusBar(controller),
+    vscode.window.registerTreeDataProvider('gossipScope.peers', tree),
+    vscode.window.registerWebviewPanelSerializer(NETWORK_VIEW_TYPE, panel.serializer),
+    ...registerCommands(context, controller, panel),
+  );
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; the worker stops with the controller.
+}

@@ -1,0 +1,139 @@
+/**
+ * The open network, as the rest of the extension sees it: opens a scenario in the engine worker,
+ * forwards commands to it, and announces what comes back (opened, frames, details) to the panel,
+ * the tree and the status bar. One network at a time; the worker lives as long as the extension.
+ */
+import * as vscode from 'vscode';
+import { EngineClient, type NetworkSnapshot } from './engine-client.js';
+import type { FaultRequest, FromWebview, ToWebview } from './protocol.js';
+import type { ScenarioDiagnostics } from './scenario-diagnostics.js';
+import { readSettings } from './settings.js';
+import type { FromWorker } from './worker-protocol.js';
+
+const LAST_SCENARIO_KEY = 'gossipScope.lastScenario';
+
+type Frame = Extract<FromWorker, { type: 'frame' }>;
+
+export class NetworkController implements vscode.Disposable {
+  private client?: EngineClient;
+  private opened?: vscode.Uri;
+  private readonly openedEmitter = new vscode.EventEmitter<NetworkSnapshot>();
+  private readonly frameEmitter = new vscode.EventEmitter<Frame>();
+  private readonly webviewEmitter = new vscode.EventEmitter<ToWebview>();
+  /** A network was opened (or reset): everything is new. */
+  readonly onDidOpen = this.openedEmitter.event;
+  /** A batch of events with the latest status and peer states. */
+  readonly onDidFrame = this.frameEmitter.event;
+  /** Every worker message the webview should see. */
+  readonly onWebviewMessage = this.webviewEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly diagnostics: ScenarioDiagnostics,
+  ) {}
+
+  get snapshot(): NetworkSnapshot | undefined {
+    return this.client?.snapshot;
+  }
+
+  /** The scenario file of the open network, or of the last one (for reopening after a reload). */
+  get scenarioUri(): vscode.Uri | undefined {
+    if (this.opened) return this.opened;
+    const saved = this.context.workspaceState.get<string>(LAST_SCENARIO_KEY);
+    return saved ? vscode.Uri.parse(saved) : undefined;
+  }
+
+  /** Opens a scenario file (the editor's text if it is open there); false when it does not load. */
+  async open(uri: vscode.Uri): Promise<boolean> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const settings = readSettings();
+    const client = this.engine();
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Gossip Scope: opening ${vscode.workspace.asRelativePath(uri)}` },
+      () => client.open({ file: uri.fsPath, text: doc.getText(), speed: settings.defaultSpeed, maxTraceEvents: settings.maxTraceEvents }),
+    );
+    if (result.type === 'openFailed') {
+      this.diagnostics.report(uri, result.diagnostics);
+      const first = result.diagnostics[0];
+      const where = first ? `${vscode.workspace.asRelativePath(uri)}:${first.line}:${first.col}: ${first.message}` : result.message;
+      void vscode.window.showErrorMessage(`Gossip Scope cannot open this scenario. ${where}`, 'Show Problems').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
+      return false;
+    }
+    this.diagnostics.report(uri, []);
+    this.opened = uri;
+    await this.context.workspaceState.update(LAST_SCENARIO_KEY, uri.toString());
+    await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
+    return true;
+  }
+
+  /** Commands and webview requests that the worker handles as they are. */
+  send(m: Exclude<FromWebview, { type: 'ready' }>): void {
+    this.client?.send(m);
+  }
+
+  control(action: 'run' | 'pause' | 'step' | 'reset'): void {
+    this.send({ type: 'control', action });
+  }
+
+  /** Run if paused, pause if running. */
+  toggleRun(): void {
+    this.control(this.snapshot?.status.state === 'running' ? 'pause' : 'run');
+  }
+
+  setSpeed(speed: number): void {
+    this.send({ type: 'speed', speed });
+  }
+
+  stepTo(messageType: string): void {
+    this.client?.send({ type: 'stepTo', messageType });
+  }
+
+  fault(fault: FaultRequest): void {
+    this.send({ type: 'fault', fault });
+  }
+
+  async exportTrace(path: string) {
+    return this.engine().request({ type: 'exportTrace', path });
+  }
+
+  async metrics() {
+    return (await this.engine().request({ type: 'metrics' })).summary;
+  }
+
+  dispose(): void {
+    void this.client?.dispose();
+    this.openedEmitter.dispose();
+    this.frameEmitter.dispose();
+    this.webviewEmitter.dispose();
+  }
+
+  private engine(): EngineClient {
+    if (this.client?.alive) return this.client;
+    const client = new EngineClient(this.context.asAbsolutePath('dist/engine-worker.js'));
+    client.onMessage((m) => this.receive(client, m));
+    this.client = client;
+    return client;
+  }
+
+  private receive(client: EngineClient, m: FromWorker): void {
+    switch (m.type) {
+      case 'opened':
+        this.openedEmitter.fire(client.snapshot!);
+        return;
+      case 'frame':
+        this.frameEmitter.fire(m);
+        this.webviewEmitter.fire(m);
+        return;
+      case 'messageDetail':
+      case 'peerDetail':
+        this.webviewEmitter.fire(m);
+        return;
+      case 'error':
+        this.webviewEmitter.fire(m);
+        void vscode.window.showErrorMessage(`Gossip Scope: ${m.message}`);
+        return;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The network panel: one webview that draws the open network. It relays between the webview and
+ * the controller: the webview's `ready` gets an `init` with the current network, worker frames go
+ * to the webview, and the webview's requests go to the worker. Not kept alive when hidden (it
+ * re-initialises from the controller's snapshot), and brought back after a reload by a serializer.
+ */
+import * as vscode from 'vscode';
+import type { NetworkController } from './network-controller.js';
+import { PROTOCOL_VERSION, type FromWebview, type ToWebview } from './protocol.js';
+import { readSettings } from './settings.js';
+import { webviewHtml } from './webview-html.js';
+
+export const NETWORK_VIEW_TYPE = 'gossipScope.network';
+
+export class NetworkPanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  /** The webview said `ready` since it was last (re)loaded: messages reach it. */
+  private ready = false;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: NetworkController,
+  ) {
+    this.subscriptions = [
+      controller.onDidOpen(() => this.sendInit()),
+      controller.onWebviewMessage((m) => this.post(m)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('gossipScope.animation')) this.post({ type: 'settings', animation: readSettings().animation });
+      }),
+    ];
+  }
+
+  /** Shows the panel, creating it if needed. */
+  show(): void {
+    if (this.panel) return this.panel.reveal(undefined, true);
+    const panel = vscode.window.createWebviewPanel(NETWORK_VIEW_TYPE, 'Gossip Scope', vscode.ViewColumn.Active, this.options());
+    this.adopt(panel);
+  }
+
+  /** Brings the panel back after a window reload, with the network it showed. */
+  readonly serializer: vscode.WebviewPanelSerializer = {
+    deserializeWebviewPanel: async (panel) => {
+      this.adopt(panel);
+      const uri = this.controller.scenarioUri;
+      if (this.controller.snapshot) this.sendInit();
+      else if (uri) await this.controller.open(uri);
+    },
+  };
+
+  post(m: ToWebview): void {
+    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    const webview = panel.webview;
+    webview.options = this.options();
+    const dist = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', file)).toString();
+    webview.html = webviewHtml({ cspSource: webview.cspSource, scriptUri: dist('webview.js'), styleUri: dist('webview.css') });
+    webview.onDidReceiveMessage((m: FromWebview) => this.receive(m));
+    panel.onDidChangeViewState(() => {
+      // A hidden webview is torn down; it says `ready` again when shown.
+      if (!panel.visible) this.ready = false;
+    });
+    panel.onDidDispose(() => {
+      if (this.panel === panel) this.panel = undefined;
+      this.ready = false;
+    });
+    if (this.controller.snapshot) panel.title = `Gossip Scope: ${this.controller.snapshot.network.scenario.name}`;
+  }
+
+  private receive(m: FromWebview): void {
+    if (m.type === 'ready') {
+      this.ready = true;
+      return this.sendInit();
+    }
+    this.controller.send(m);
+  }
+
+  private sendInit(): void {
+    const snap = this.controller.snapshot;
+    if (!snap) return;
+    if (this.panel) this.panel.title = `Gossip Scope: ${snap.network.scenario.name}`;
+    this.post({ type: 'init', protocolVersion: PROTOCOL_VERSION, ...snap, settings: { animation: readSettings().animation } });
+  }
+}

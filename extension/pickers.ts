@@ -1,0 +1,135 @@
+/** The quick picks behind the commands: which scenario, which fault on which peers, what speed. */
+import { realpathSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { MESSAGE_TYPES } from '../engine/fabric/message-types.js';
+import type { NetworkSnapshot } from './engine-client.js';
+import type { FaultRequest } from './protocol.js';
+import { looksLikeScenario } from './scenario-diagnostics.js';
+
+interface ScenarioItem extends vscode.QuickPickItem {
+  uri: vscode.Uri;
+}
+
+async function readText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+/** The extension may be linked into VS Code's extensions folder: compare real paths. */
+function sameFileKey(uri: vscode.Uri): string {
+  if (uri.scheme !== 'file') return uri.toString();
+  try {
+    return realpathSync(uri.fsPath);
+  } catch {
+    return uri.fsPath;
+  }
+}
+
+function scenarioItem(uri: vscode.Uri, text: string, where: string): ScenarioItem {
+  const name = /^name\s*:\s*(.+)$/m.exec(text)?.[1].trim();
+  const label = uri.path.split('/').pop()!;
+  return { label, description: where === label ? 'workspace' : where, detail: name ? `scenario ${name}` : undefined, uri };
+}
+
+/** The active editor's scenario first, then the workspace's scenario files, then the bundled samples. */
+export async function pickScenario(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const items: ScenarioItem[] = [];
+  const seen = new Set<string>();
+  const add = (uri: vscode.Uri, text: string, where: string) => {
+    const key = sameFileKey(uri);
+    if (seen.has(key) || !looksLikeScenario(text)) return;
+    seen.add(key);
+    items.push(scenarioItem(uri, text, where));
+  };
+  const active = vscode.window.activeTextEditor?.document;
+  if (active) add(active.uri, active.getText(), 'active editor');
+  for (const uri of await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/node_modules/**', 200)) {
+    add(uri, await readText(uri), vscode.workspace.asRelativePath(uri));
+  }
+  const samples = vscode.Uri.joinPath(extensionUri, 'samples');
+  for (const [name] of await vscode.workspace.fs.readDirectory(samples).then(undefined, () => [] as [string, vscode.FileType][])) {
+    if (/\.ya?ml$/.test(name)) add(vscode.Uri.joinPath(samples, name), await readText(vscode.Uri.joinPath(samples, name)), 'Gossip Scope sample');
+  }
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('No scenario files found: a scenario is a YAML file with orgs: and channels: (see the samples).');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: 'Gossip Scope: Open Network', placeHolder: 'Scenario file', matchOnDescription: true, matchOnDetail: true });
+  return pick?.uri;
+}
+
+type PeerItem = vscode.QuickPickItem & { id: string };
+
+async function pickPeer(snap: NetworkSnapshot, running: boolean, title: string): Promise<string | undefined> {
+  const items: PeerItem[] = snap.network.peers
+    .filter((p) => (snap.states[p.idx]?.running ?? false) === running)
+    .map((p) => ({ label: p.id, description: p.mspId, id: p.id }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(running ? 'Every peer is already down.' : 'No peer is down.');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Peer' }))?.id;
+}
+
+/** Partition: the peers (or whole orgs) picked form one side, everyone else the other. */
+async function pickPartition(snap: NetworkSnapshot): Promise<FaultRequest | undefined> {
+  const items: PeerItem[] = [
+    ...snap.network.orgs.map((o) => ({ label: `$(organization) ${o.mspId}`, description: 'whole org', id: o.mspId })),
+    ...snap.network.peers.map((p) => ({ label: p.id, description: p.mspId, id: p.id })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Partition: pick one side (the rest form the other)', canPickMany: true });
+  if (!picked || picked.length === 0) return undefined;
+  const side = new Set(picked.flatMap((i) => snap.network.peers.filter((p) => p.id === i.id || p.mspId === i.id).map((p) => p.id)));
+  const rest = snap.network.peers.filter((p) => !side.has(p.id)).map((p) => p.id);
+  if (rest.length === 0) {
+    void vscode.window.showWarningMessage('A partition needs peers on both sides.');
+    return undefined;
+  }
+  return { kind: 'partition', groups: [[...side], rest] };
+}
+
+export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | undefined> {
+  const kinds = [
+    { label: '$(debug-stop) Crash a peer', fault: 'crash' },
+    { label: '$(debug-restart) Restart a peer', fault: 'restart' },
+    { label: '$(split-horizontal) Partition the network', fault: 'partition' },
+    { label: '$(link) Heal all partitions', fault: 'heal' },
+  ] as const;
+  const kind = (await vscode.window.showQuickPick(kinds, { title: 'Gossip Scope: Inject Fault' }))?.fault;
+  switch (kind) {
+    case 'crash':
+    case 'restart': {
+      const peer = await pickPeer(snap, kind === 'crash', kind === 'crash' ? 'Crash which peer?' : 'Restart which peer?');
+      return peer ? { kind, peer } : undefined;
+    }
+    case 'partition':
+      return pickPartition(snap);
+    case 'heal':
+      return { kind: 'heal' };
+    default:
+      return undefined;
+  }
+}
+
+/** Simulated ms per real ms; 0 = as fast as possible. */
+export async function pickSpeed(current: number): Promise<number | undefined> {
+  const presets = [0.1, 0.25, 0.5, 1, 2, 5, 10, 50];
+  const items = [
+    ...presets.map((s) => ({ label: `${s}×`, description: s === 1 ? 'real time' : s < 1 ? 'slow motion' : '', speed: s as number | undefined })),
+    { label: 'As fast as possible', description: '0', speed: 0 },
+    { label: 'Other…', description: 'simulated ms per real ms', speed: undefined },
+  ].map((i) => ({ ...i, picked: i.speed === current }));
+  const pick = await vscode.window.showQuickPick(items, { title: `Gossip Scope: Set Speed (now ${current === 0 ? 'as fast as possible' : `${current}×`})` });
+  if (!pick) return undefined;
+  if (pick.speed !== undefined) return pick.speed;
+  const typed = await vscode.window.showInputBox({
+    title: 'Simulated milliseconds per real millisecond (0 = as fast as possible)',
+    value: String(current),
+    validateInput: (v) => (Number.isFinite(Number(v)) && Number(v) >= 0 && v.trim() !== '' ? undefined : 'a number, 0 or more'),
+  });
+  return typed === undefined ? undefined : Number(typed);
+}
+
+export async function pickMessageType(): Promise<string | undefined> {
+  return vscode.window.showQuickPick([...MESSAGE_TYPES], { title: 'Gossip Scope: Step to the next message of type', placeHolder: 'Fabric message type' });
+}

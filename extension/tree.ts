@@ -1,0 +1,86 @@
+/**
+ * The Peers view in the Gossip Scope activity-bar container: orgs, and under each its peers with
+ * their state, ledger height and leadership. Refreshed from frames, a few times a second at most.
+ */
+import * as vscode from 'vscode';
+import type { NetworkController } from './network-controller.js';
+import type { UiPeer, UiPeerState } from './protocol.js';
+
+const REFRESH_MS = 250;
+
+type Node = { kind: 'org'; mspId: string; name: string } | { kind: 'peer'; peer: UiPeer };
+
+/** `alive`, `dead`, `behind`: the same words the graph's colours stand for. */
+export function peerCondition(s: UiPeerState | undefined): 'alive' | 'dead' | 'behind' {
+  if (!s?.running) return 'dead';
+  return s.behind ? 'behind' : 'alive';
+}
+
+export function peerDescription(s: UiPeerState | undefined): string {
+  if (!s) return '';
+  const heights = Object.entries(s.height).map(([ch, h]) => (Object.keys(s.height).length > 1 ? `${ch} ${h}` : `height ${h}`));
+  const leading = Object.entries(s.leader).filter(([, l]) => l).map(([ch]) => ch);
+  const parts = [peerCondition(s), ...heights, `sees ${s.alive}`];
+  if (leading.length > 0) parts.push(Object.keys(s.leader).length > 1 ? `leader of ${leading.join(', ')}` : 'leader');
+  return parts.join(' · ');
+}
+
+const ICONS = {
+  alive: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed')),
+  behind: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('list.warningForeground')),
+  dead: new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('testing.iconFailed')),
+  leader: new vscode.ThemeIcon('star-full', new vscode.ThemeColor('testing.iconPassed')),
+};
+
+export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  private refreshTimer?: NodeJS.Timeout;
+
+  constructor(private readonly controller: NetworkController) {
+    this.subscriptions = [controller.onDidOpen(() => this.changed.fire(undefined)), controller.onDidFrame(() => this.refreshSoon())];
+  }
+
+  getChildren(node?: Node): Node[] {
+    const snap = this.controller.snapshot;
+    if (!snap) return [];
+    if (node === undefined) return snap.network.orgs.map((o) => ({ kind: 'org', mspId: o.mspId, name: o.name }));
+    if (node.kind === 'org') return snap.network.peers.filter((p) => p.mspId === node.mspId).map((peer) => ({ kind: 'peer', peer }));
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'org') {
+      const item = new vscode.TreeItem(node.mspId, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `org:${node.mspId}`;
+      item.iconPath = new vscode.ThemeIcon('organization');
+      item.contextValue = 'org';
+      return item;
+    }
+    const state = this.controller.snapshot?.states[node.peer.idx];
+    const item = new vscode.TreeItem(node.peer.id, vscode.TreeItemCollapsibleState.None);
+    item.id = `peer:${node.peer.id}`;
+    item.description = peerDescription(state);
+    const leads = state?.running && Object.values(state.leader).some(Boolean);
+    item.iconPath = leads ? ICONS.leader : ICONS[peerCondition(state)];
+    item.tooltip = `${node.peer.id} (${node.peer.mspId})\n${node.peer.endpoint || 'no external endpoint'}\n${peerDescription(state)}`;
+    item.contextValue = state?.running ? 'peer.running' : 'peer.crashed';
+    item.command = { command: 'gossipScope.selectPeer', title: 'Select Peer', arguments: [node.peer.idx] };
+    return item;
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.changed.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private refreshSoon(): void {
+    if (this.refreshTimer !== undefined) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire(undefined);
+    }, REFRESH_MS);
+  }
+}

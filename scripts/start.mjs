@@ -1,0 +1,23 @@
+// `npm start`: builds the extension and opens it in a real VS Code. With no desktop VS Code on
+// this machine, that is code-server (installed on first use into ~/.cache/gossip-scope), bound to
+// 127.0.0.1 on a free port with the samples folder open; open the printed URL in a browser.
+import { spawnSync } from 'node:child_process';
+import { CodeServerUnavailable, startCodeServer } from './code-server.mjs';
+
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+try {
+  const server = await startCodeServer({ output: process.argv.includes('--verbose') ? 'inherit' : 'ignore' });
+  console.log(`\nGossip Scope is running in VS Code (code-server) at\n\n  ${server.url}\n`);
+  console.log('Open it, press F1 and run "Gossip Scope: Open Network". Ctrl-C stops the server.');
+  const stop = async () => {
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (err) {
+  console.error(err instanceof CodeServerUnavailable ? `Cannot install code-server here: ${err.message}` : err);
+  process.exit(1);
+}

@@ -1,0 +1,129 @@
+/**
+ * Driving VS Code's workbench (code-server in Debian's Chromium) the way a person does: the
+ * command palette, quick picks, the status bar, views, and webviews found among nested iframes.
+ * Every step can leave a screenshot in test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export class Workbench {
+  private shots = 0;
+
+  constructor(
+    readonly page: Page,
+    private readonly resultsDir: string,
+  ) {
+    mkdirSync(resultsDir, { recursive: true });
+  }
+
+  /**
+   * Opens the workbench and waits until an extension's contributions are in (its activity-bar
+   * container is drawn): before that, the palette does not list its commands yet.
+   */
+  static async open(browser: Browser, url: string, resultsDir: string, activity: string): Promise<Workbench> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator(`.activitybar .action-item a[aria-label^="${activity}"]`).first().waitFor({ timeout: 60_000 });
+    return new Workbench(page, resultsDir);
+  }
+
+  /** Saves test-results/NN-name.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const path = join(this.resultsDir, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  /** F1, the command's title, Enter, once the palette's first row is exactly that command. */
+  async runCommand(title: string): Promise<void> {
+    const first = this.page.locator('.quick-input-list .monaco-list-row').first().locator('.label-name').first();
+    let label = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const input = await this.openQuickInput();
+      await input.fill(`>${title}`);
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        label = (await first.innerText({ timeout: 1000 }).catch(() => '')).trim();
+        if (label === title) return this.page.keyboard.press('Enter');
+        await this.page.waitForTimeout(100);
+      }
+    }
+    await this.screenshot(`palette-without-${title.replace(/\W+/g, '-')}`);
+    throw new Error(`the palette's first command is "${label}", not "${title}"`);
+  }
+
+  /** Types into an open quick pick and takes the first row whose label contains `text`. */
+  async pick(text: string, { filter = true }: { filter?: boolean } = {}): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible' });
+    const input = widget.locator('input.input').first();
+    if (filter) await input.fill(text);
+    const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  async quickInputClosed(): Promise<void> {
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /** The text of the status bar item whose text contains `marker`. */
+  async statusItem(marker: string): Promise<string> {
+    const item = this.page.locator('.statusbar-item', { hasText: marker }).first();
+    await item.waitFor({ timeout: 20_000 });
+    return (await item.innerText()).trim();
+  }
+
+  /** Waits until the status bar item containing `marker` satisfies `ok`; returns its text. */
+  async waitForStatus(marker: string, ok: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.statusItem(marker).catch(() => '');
+      if (ok(text)) return text;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`status bar never got there; last text: "${text}"`);
+  }
+
+  /** The frame of the webview whose document holds `selector` (webviews are nested iframes). */
+  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      }
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`no webview holds ${selector}`);
+  }
+
+  /** Shows a view container from the activity bar by its title (e.g. "Gossip Scope"). */
+  async showActivity(title: string): Promise<void> {
+    const item = this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
+    await item.click();
+  }
+
+  /** Labels of the rows of a tree view, as shown. */
+  async treeRows(viewTitle: string): Promise<string[]> {
+    const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: viewTitle }) }).first();
+    return pane.locator('.monaco-list-row').allInnerTexts();
+  }
+
+  private async openQuickInput() {
+    const widget = this.page.locator('.quick-input-widget');
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    await widget.waitFor({ state: 'visible' });
+    return widget.locator('input.input').first();
+  }
+}
