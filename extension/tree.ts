@@ -10,17 +10,20 @@ const REFRESH_MS = 250;
 
 type Node = { kind: 'org'; mspId: string; name: string } | { kind: 'peer'; peer: UiPeer };
 
+type Condition = 'alive' | 'dead' | 'behind' | 'not started';
+
 /** `alive`, `dead`, `behind`: the same words the graph's colours stand for. */
-export function peerCondition(s: UiPeerState | undefined): 'alive' | 'dead' | 'behind' {
-  if (!s?.running) return 'dead';
+function peerCondition(s: UiPeerState | undefined, everRan: boolean): Condition {
+  if (!s?.running) return everRan ? 'dead' : 'not started';
   return s.behind ? 'behind' : 'alive';
 }
 
-export function peerDescription(s: UiPeerState | undefined): string {
+function peerDescription(s: UiPeerState | undefined, everRan: boolean): string {
   if (!s) return '';
+  if (!everRan) return 'not started';
   const heights = Object.entries(s.height).map(([ch, h]) => (Object.keys(s.height).length > 1 ? `${ch} ${h}` : `height ${h}`));
   const leading = Object.entries(s.leader).filter(([, l]) => l).map(([ch]) => ch);
-  const parts = [peerCondition(s), ...heights, `sees ${s.alive}`];
+  const parts = [peerCondition(s, everRan), ...heights, `sees ${s.alive}`];
   if (leading.length > 0) parts.push(Object.keys(s.leader).length > 1 ? `leader of ${leading.join(', ')}` : 'leader');
   return parts.join(' · ');
 }
@@ -29,6 +32,7 @@ const ICONS = {
   alive: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed')),
   behind: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('list.warningForeground')),
   dead: new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('testing.iconFailed')),
+  'not started': new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('disabledForeground')),
   leader: new vscode.ThemeIcon('star-full', new vscode.ThemeColor('testing.iconPassed')),
 };
 
@@ -37,9 +41,21 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private refreshTimer?: NodeJS.Timeout;
+  /** Peers that have run at some point: a peer that is down was either crashed or not started yet. */
+  private readonly everRan = new Set<number>();
 
   constructor(private readonly controller: NetworkController) {
-    this.subscriptions = [controller.onDidOpen(() => this.changed.fire(undefined)), controller.onDidFrame(() => this.refreshSoon())];
+    this.subscriptions = [
+      controller.onDidOpen((snap) => {
+        this.everRan.clear();
+        this.noteRunning(snap.states);
+        this.changed.fire(undefined);
+      }),
+      controller.onDidFrame((f) => {
+        this.noteRunning(f.states);
+        this.refreshSoon();
+      }),
+    ];
   }
 
   getChildren(node?: Node): Node[] {
@@ -59,12 +75,13 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
       return item;
     }
     const state = this.controller.snapshot?.states[node.peer.idx];
+    const ran = this.everRan.has(node.peer.idx);
     const item = new vscode.TreeItem(node.peer.id, vscode.TreeItemCollapsibleState.None);
     item.id = `peer:${node.peer.id}`;
-    item.description = peerDescription(state);
+    item.description = peerDescription(state, ran);
     const leads = state?.running && Object.values(state.leader).some(Boolean);
-    item.iconPath = leads ? ICONS.leader : ICONS[peerCondition(state)];
-    item.tooltip = `${node.peer.id} (${node.peer.mspId})\n${node.peer.endpoint || 'no external endpoint'}\n${peerDescription(state)}`;
+    item.iconPath = leads ? ICONS.leader : ICONS[peerCondition(state, ran)];
+    item.tooltip = `${node.peer.id} (${node.peer.mspId})\n${node.peer.endpoint || 'no external endpoint'}\n${peerDescription(state, ran)}`;
     item.contextValue = state?.running ? 'peer.running' : 'peer.crashed';
     item.command = { command: 'gossipScope.selectPeer', title: 'Select Peer', arguments: [node.peer.idx] };
     return item;
@@ -74,6 +91,10 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     clearTimeout(this.refreshTimer);
     this.changed.dispose();
     for (const s of this.subscriptions) s.dispose();
+  }
+
+  private noteRunning(states: readonly UiPeerState[]): void {
+    for (const s of states) if (s.running) this.everRan.add(s.idx);
   }
 
   private refreshSoon(): void {

@@ -43,7 +43,7 @@ function ensureAptPackages(log) {
   log(`apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore', env });
-  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'ignore', env });
+  execFileSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'ignore', env });
 }
 
 /** Puts Debian's rg where @vscode/ripgrep looks for a cached download. */
