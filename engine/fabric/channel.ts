@@ -12,12 +12,17 @@ import { SignedMessage, bytesEqual, bytesStr, fromEnvelope, hex, noopSign, strBy
 import { PullMediator } from './pull.js';
 
 const macs = new Map<string, Uint8Array>();
+const macsByObject = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
 
 /**
  * GenerateMAC: SHA-256(pkiID ‖ channel), a plain hash, not an HMAC. Every StateInfo is checked
- * against it at every receiver, so each (peer, channel) MAC is computed once.
+ * against it at every receiver, so each (peer, channel) MAC is computed once: looked up by the
+ * PKI-ID's byte array first (shared by every receiver of a message), then by its hex.
  */
 export function channelMAC(pkiId: Uint8Array, channel: string): Uint8Array {
+  let perChannel = macsByObject.get(pkiId);
+  const hit = perChannel?.get(channel);
+  if (hit !== undefined) return hit;
   const k = `${hex(pkiId)}/${channel}`;
   let mac = macs.get(k);
   if (mac === undefined) {
@@ -25,6 +30,8 @@ export function channelMAC(pkiId: Uint8Array, channel: string): Uint8Array {
     if (macs.size > 200_000) macs.clear();
     macs.set(k, mac);
   }
+  if (perChannel === undefined) macsByObject.set(pkiId, (perChannel = new Map()));
+  perChannel.set(channel, mac);
   return mac;
 }
 
