@@ -22,7 +22,7 @@ export class EngineClient {
   private readonly listeners = new Set<(m: FromWorker) => void>();
   private readonly waiting = new Map<number, (m: WorkerReply) => void>();
   private nextRequestId = 1;
-  private opening?: (m: Opened) => void;
+  private readonly opening = new Map<number, (m: Opened) => void>();
   private exited = false;
   /** The last network opened and its latest status and peer states. */
   snapshot?: NetworkSnapshot;
@@ -35,7 +35,8 @@ export class EngineClient {
       this.exited = true;
       for (const [requestId, reply] of this.waiting) reply({ type: 'requestFailed', requestId, message: 'the engine worker stopped' });
       this.waiting.clear();
-      this.opening?.({ type: 'openFailed', message: 'the engine worker stopped', diagnostics: [] });
+      for (const reply of this.opening.values()) reply({ type: 'openFailed', message: 'the engine worker stopped', diagnostics: [] });
+      this.opening.clear();
     });
   }
 
@@ -55,10 +56,12 @@ export class EngineClient {
   }
 
   /** Opens a scenario; resolves with 'opened' or 'openFailed' (with the loader's diagnostics). */
-  open(req: Omit<OpenRequest, 'type'>): Promise<Opened> {
+  open(req: Omit<OpenRequest, 'type' | 'openId'>): Promise<Opened> {
+    const openId = this.nextRequestId++;
     return new Promise((resolve) => {
-      this.opening = resolve;
-      this.send({ type: 'open', ...req });
+      if (this.exited) return resolve({ type: 'openFailed', message: 'the engine worker stopped', diagnostics: [] });
+      this.opening.set(openId, resolve);
+      this.send({ type: 'open', ...req, openId });
     });
   }
 
@@ -86,9 +89,9 @@ export class EngineClient {
         if (this.snapshot) this.snapshot = { ...this.snapshot, status: m.status, states: m.states };
         break;
     }
-    if (m.type === 'opened' || m.type === 'openFailed') {
-      this.opening?.(m);
-      this.opening = undefined;
+    if ((m.type === 'opened' || m.type === 'openFailed') && m.openId !== undefined) {
+      this.opening.get(m.openId)?.(m);
+      this.opening.delete(m.openId);
     }
     if ('requestId' in m) {
       this.waiting.get(m.requestId)?.(m);

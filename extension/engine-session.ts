@@ -54,7 +54,7 @@ export class EngineSession {
         if (m.action === 'run') return this.run(m.until);
         if (m.action === 'pause') return this.pause();
         if (m.action === 'step') return this.step();
-        return this.open(this.source!);
+        return this.open({ ...this.source!, speed: this.speed });
       case 'stepTo':
         this.stopAtSend = m.messageType;
         this.stopHit = false;
@@ -86,28 +86,29 @@ export class EngineSession {
   }
 
   private async open(req: OpenRequest): Promise<void> {
-    this.dispose();
-    this.source = req;
-    this.speed = Math.max(0, req.speed);
-    this.state = 'paused';
-    this.pending = [];
-    this.skipped = 0;
-    this.stopAtSend = undefined;
     let sim: Simulation;
     try {
       const scenario = loadScenario(req.text, req.file);
       sim = await Simulation.create(scenario, { traceCapacity: Math.max(1000, req.maxTraceEvents) });
     } catch (err) {
       const diagnostics = err instanceof ScenarioError ? err.diagnostics : [];
-      this.post({ type: 'openFailed', message: (err as Error).message, diagnostics });
+      this.post({ type: 'openFailed', openId: req.openId, message: (err as Error).message, diagnostics });
       return;
     }
+    // The old network goes only now: a scenario that does not load leaves it open.
+    this.dispose();
+    this.source = { ...req, openId: undefined };
+    this.speed = Math.max(0, req.speed);
+    this.state = 'paused';
+    this.pending = [];
+    this.skipped = 0;
+    this.stopAtSend = undefined;
     this.sim = sim;
     this.until = sim.scenario.run.until;
     sim.trace.listen((ev) => this.collect(ev));
     // Peers start at time 0 as scheduled events, so a first step already shows something.
     sim.start();
-    this.post({ type: 'opened', network: networkOf(sim), status: this.status(), states: peerStates(sim) });
+    this.post({ type: 'opened', openId: req.openId, network: networkOf(sim), status: this.status(), states: peerStates(sim) });
   }
 
   private collect(ev: TraceEvent): void {

@@ -17,6 +17,8 @@ export interface OpenRequest {
   speed: number;
   /** Trace events kept in memory, for inspection and export. */
   maxTraceEvents: number;
+  /** Echoed in the answer; a reset's reopening has none. */
+  openId?: number;
 }
 
 export type ToWorker =
@@ -29,8 +31,9 @@ export type ToWorker =
 
 export type FromWorker =
   | Extract<ToWebview, { type: 'frame' | 'messageDetail' | 'peerDetail' | 'error' }>
-  | { type: 'opened'; network: UiNetwork; status: UiStatus; states: UiPeerState[] }
-  | { type: 'openFailed'; message: string; diagnostics: Diagnostic[] }
+  | { type: 'opened'; openId?: number; network: UiNetwork; status: UiStatus; states: UiPeerState[] }
+  /** The network open before (if any) is still open. */
+  | { type: 'openFailed'; openId?: number; message: string; diagnostics: Diagnostic[] }
   /** `events` written; `lost`: earlier events no longer in memory (maxTraceEvents). */
   | { type: 'exported'; requestId: number; path: string; events: number; lost: number }
   | { type: 'metrics'; requestId: number; summary: RunSummary }

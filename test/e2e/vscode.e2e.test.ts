@@ -17,6 +17,8 @@ import { CHROMIUM, launchBrowser, Workbench } from './workbench.js';
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e');
 const PEERS = 8; // samples/membership.yaml: two orgs of four
+/** Our status bar item (not the "Gossip Scope: opening …" progress item). */
+const STATUS = /Gossip [\d.]+ s ·/;
 
 let unavailable: string | undefined;
 let server: CodeServer | undefined;
@@ -90,7 +92,7 @@ test('Open Network draws every peer of samples/membership.yaml', async (t) => {
   await wb.runCommand('Gossip Scope: Open Network');
   await wb.pick('membership.yaml');
   await wb.quickInputClosed();
-  const status = parseStatus(await wb.statusItem('Gossip '));
+  const status = parseStatus(await wb.statusItem(STATUS));
   assert.deepEqual(status, { seconds: 0, events: 0, state: 'paused' });
   // The webview draws one element per peer and says how many.
   if (probe) t.diagnostic('dist/webview.js is not built yet: the webview is the protocol probe');
@@ -117,22 +119,22 @@ test('Step executes one event at a time, and the status bar follows', async (t) 
   let events = 0;
   for (let i = 0; i < 3; i++) {
     await wb.runCommand('Gossip Scope: Step');
-    const text = await wb.waitForStatus('Gossip ', (s) => parseStatus(s).events > events);
+    const text = await wb.waitForStatus(STATUS, (s) => parseStatus(s).events > events);
     events = parseStatus(text).events;
   }
-  assert.equal(parseStatus(await wb.statusItem('Gossip ')).state, 'paused');
+  assert.equal(parseStatus(await wb.statusItem(STATUS)).state, 'paused');
   await wb.screenshot('stepped');
 });
 
 test('Run advances simulated time, Pause stops it', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.runCommand('Gossip Scope: Run');
-  await wb.waitForStatus('Gossip ', (s) => parseStatus(s).state === 'running' && parseStatus(s).seconds >= 3);
+  await wb.waitForStatus(STATUS, (s) => parseStatus(s).state === 'running' && parseStatus(s).seconds >= 3);
   await wb.screenshot('running');
   await wb.runCommand('Gossip Scope: Pause');
-  const paused = parseStatus(await wb.waitForStatus('Gossip ', (s) => parseStatus(s).state === 'paused'));
+  const paused = parseStatus(await wb.waitForStatus(STATUS, (s) => parseStatus(s).state === 'paused'));
   await wb.page.waitForTimeout(500);
-  assert.equal(parseStatus(await wb.statusItem('Gossip ')).seconds, paused.seconds, 'no time passes while paused');
+  assert.equal(parseStatus(await wb.statusItem(STATUS)).seconds, paused.seconds, 'no time passes while paused');
   const peerRow = wb.page.locator('.monaco-list-row', { hasText: 'peer0.org1' }).first();
   assert.match(await peerRow.innerText(), /alive .*sees 7/);
   await wb.screenshot('paused');
@@ -171,13 +173,26 @@ test('Export Trace writes JSON Lines where the save dialog says', async (t) => {
   await wb.screenshot('exported');
 });
 
+test('Set Speed and Reset', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await wb.runCommand('Gossip Scope: Set Speed…');
+  await wb.pick('As fast as possible', { filter: false });
+  await wb.waitForStatus(STATUS, (s) => s.endsWith('· max'));
+  await wb.runCommand('Gossip Scope: Reset');
+  const status = parseStatus(await wb.waitForStatus(STATUS, (s) => parseStatus(s).events === 0));
+  assert.deepEqual(status, { seconds: 0, events: 0, state: 'paused' });
+  assert.match(await wb.statusItem(STATUS), /· max$/, 'a reset keeps the speed');
+  await wb.page.locator('.monaco-list-row', { hasText: /peer1\.org2\s*not started/ }).waitFor({ timeout: 10_000 });
+  await wb.screenshot('reset');
+});
+
 test('After a window reload the panel comes back with the same network', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.page.reload();
   await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   const webview = await wb.webviewFrame('[data-testid=peer-count]', 60_000);
   assert.equal(await webview.locator('[data-peer-id]').count(), PEERS);
-  assert.equal(parseStatus(await wb.statusItem('Gossip ')).seconds, 0, 'it reopens from the start');
+  assert.equal(parseStatus(await wb.statusItem(STATUS)).seconds, 0, 'it reopens from the start');
   await wb.screenshot('after-reload');
 });
 

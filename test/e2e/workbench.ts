@@ -77,14 +77,14 @@ export class Workbench {
   }
 
   /** The text of the status bar item whose text contains `marker`. */
-  async statusItem(marker: string): Promise<string> {
+  async statusItem(marker: string | RegExp): Promise<string> {
     const item = this.page.locator('.statusbar-item', { hasText: marker }).first();
     await item.waitFor({ timeout: 20_000 });
     return (await item.innerText()).trim();
   }
 
   /** Waits until the status bar item containing `marker` satisfies `ok`; returns its text. */
-  async waitForStatus(marker: string, ok: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  async waitForStatus(marker: string | RegExp, ok: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let text = '';
     while (Date.now() < deadline) {

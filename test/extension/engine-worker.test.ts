@@ -196,4 +196,18 @@ test('a broken scenario comes back as openFailed with file:line:col diagnostics'
   assert.ok(r.diagnostics.length > 0);
   assert.equal(r.diagnostics[0].file, 'bad.yaml');
   assert.equal(r.diagnostics[0].line, 3);
+  // The network that was open stays open.
+  const frame = next(client, isFrame);
+  client.send({ type: 'control', action: 'step' });
+  assert.equal((await frame).states.length, 8);
+});
+
+test('two opens at once each get their own answer', async () => {
+  const [a, b] = await Promise.all([
+    client.open({ file: 'a.yaml', text: SCENARIO.replace('worker-fixture', 'a'), speed: 1, maxTraceEvents: 1000 }),
+    client.open({ file: 'b.yaml', text: SCENARIO.replace('worker-fixture', 'b'), speed: 1, maxTraceEvents: 1000 }),
+  ]);
+  assert.equal(a.type === 'opened' && a.network.scenario.name, 'a');
+  assert.equal(b.type === 'opened' && b.network.scenario.name, 'b');
+  assert.equal(client.snapshot?.network.scenario.name, 'b');
 });
