@@ -23,7 +23,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `img-src ${cspSource} data: blob:`,
-    `font-src ${cspSource}`,
+    // Fonts (codicons) may be inlined in the bundle's CSS as data: URLs.
+    `font-src ${cspSource} data:`,
     // Layout may run in a worker built from the bundle (a blob: URL); nothing is fetched.
     'worker-src blob:',
     "connect-src 'none'",

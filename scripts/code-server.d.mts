@@ -18,4 +18,5 @@ export declare function startCodeServer(options?: {
   settings?: Record<string, unknown>;
   log?: (message: string) => void;
   output?: 'ignore' | 'inherit';
+  port?: number;
 }): Promise<CodeServer>;

@@ -154,7 +154,7 @@ function writeUserSettings(userDataDir, extra) {
 }
 
 /**
- * Starts code-server on 127.0.0.1 and a free port with `extensionPath` loaded and `folder` open.
+ * Starts code-server on 127.0.0.1 and a free port (or `port`) with `extensionPath` loaded and `folder` open.
  * Returns { url, port, pid, folder, stop() }; stop() ends the server (its whole process group).
  */
 export async function startCodeServer({
@@ -163,13 +163,14 @@ export async function startCodeServer({
   settings = {},
   log = (m) => console.error(`[code-server] ${m}`),
   output = 'ignore',
+  port: wantedPort,
 } = {}) {
   const bin = ensureCodeServer({ log });
   const root = mkdtempSync(join(tmpdir(), 'gossip-scope-vscode-'));
   const userDataDir = join(root, 'user-data');
   writeUserSettings(userDataDir, settings);
   const extensionsDir = extensionsDirWith(extensionPath, root);
-  const port = await freePort();
+  const port = wantedPort ?? (await freePort());
   const args = [
     '--config', join(root, 'config.yaml'), // not ~/.config/code-server
     '--auth', 'none',
@@ -183,7 +184,7 @@ export async function startCodeServer({
   ];
   // detached: its own process group, so stop() can end the server and the hosts it forked.
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', output, output] });
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}`;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -1,6 +1,7 @@
 // `npm start`: builds the extension and opens it in a real VS Code. With no desktop VS Code on
 // this machine, that is code-server (installed on first use into ~/.cache/gossip-scope), bound to
 // 127.0.0.1 on a free port with the samples folder open; open the printed URL in a browser.
+// Options: --port N (a fixed port, e.g. for an SSH tunnel), --verbose (code-server's own log).
 import { spawnSync } from 'node:child_process';
 import { CodeServerUnavailable, startCodeServer } from './code-server.mjs';
 
@@ -8,7 +9,9 @@ const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inher
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 try {
-  const server = await startCodeServer({ output: process.argv.includes('--verbose') ? 'inherit' : 'ignore' });
+  const portArg = process.argv.indexOf('--port');
+  const port = portArg > 0 ? Number(process.argv[portArg + 1]) : undefined;
+  const server = await startCodeServer({ output: process.argv.includes('--verbose') ? 'inherit' : 'ignore', port });
   console.log(`\nGossip Scope is running in VS Code (code-server) at\n\n  ${server.url}\n`);
   console.log('Open it, press F1 and run "Gossip Scope: Open Network". Ctrl-C stops the server.');
   const stop = async () => {
