@@ -128,7 +128,7 @@ test('run at a speed advances simulated time with the wall clock, in frames at m
   sub.dispose();
   const advanced = client.snapshot!.status.simTime - start;
   assert.ok(advanced > 1000 && advanced < 5 * 1500, `5 ms per ms for ~0.6 s, advanced ${advanced} ms`);
-  assert.ok(frames.length >= 5 && frames.length <= 30, `${frames.length} frames in 0.6 s`);
+  assert.ok(frames.length >= 3 && frames.length <= 30, `${frames.length} frames in 0.6 s (at most ~30 a second)`);
   assert.ok(frames.every((f) => f.status.speed === 5));
 });
 
