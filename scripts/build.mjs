@@ -1,4 +1,4 @@
-// Bundles the CLI and the benchmark (Node); the extension and the webview join here as they land.
+// Bundles the CLI, the benchmark, the extension, its engine worker (Node) and the webview (browser).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -10,5 +10,6 @@ const entries = [
 if (existsSync('extension/extension.ts')) entries.push({ entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 if (existsSync('extension/engine-worker.ts')) entries.push({ entryPoints: ['extension/engine-worker.ts'], outfile: 'dist/engine-worker.js' });
 if (existsSync('webview/main.ts')) entries.push({ entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' });
+if (existsSync('webview/style.css')) entries.push({ entryPoints: ['webview/style.css'], outfile: 'dist/webview.css', platform: 'browser' });
 
 await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));

@@ -149,6 +149,30 @@ test('Inject Fault crashes a peer: the Peers view shows it dead', async (t) => {
   await wb.screenshot('peer-crashed');
 });
 
+test('The graph marks the crashed peer; a message opens in the inspector with its verified signature', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  if (probe) return t.skip('dist/webview.js is not built: the protocol probe has no inspector');
+  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  await webview.locator('[data-peer-id="peer1.org2"][data-state=down]').waitFor({ timeout: 10_000 });
+  // Only delivered alive messages: every one of them passed its receiver's signature check.
+  await webview.locator('[data-testid=filter-type]').selectOption('AliveMessage');
+  await webview.locator('[data-testid=filter-verdict]').selectOption('ok');
+  const row = webview.locator('[data-testid=message-row][data-type=AliveMessage]').first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+  const inspector = webview.locator('[data-testid=inspector]');
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor({ timeout: 10_000 });
+  const text = await inspector.innerText();
+  assert.match(text, /low-S\s+✓/);
+  assert.match(text, /MSP ID\s+Org[12]MSP/);
+  assert.match(text, /CN=peer\d\.org\d\.example\.com/);
+  assert.match(await inspector.locator('[data-testid=verdicts]').innerText(), /✓ valid/);
+  await wb.screenshot('message-inspector');
+  // And a peer: its membership, with the crashed peer among the dead.
+  await webview.locator('[data-testid=filter-verdict]').selectOption('all');
+  await wb.screenshot('message-list');
+});
+
 test('Show Metrics opens the run summary', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.runCommand('Gossip Scope: Show Metrics');
