@@ -35,6 +35,7 @@ interface RawFault {
   link?: { between?: [string, string]; loss?: number; delay?: string; jitter?: string; duplicate?: number; reorder?: number };
   tamper?: { from: string; to?: string; type?: string; mode: 'flip' | 'strip-signature'; count: number };
   byzantine?: { peer: string; behaviour: ByzantineBehaviour; target?: string; channel?: string };
+  expire?: string;
 }
 interface RawScenario {
   name: string;
@@ -208,6 +209,10 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
         report([...path, 'tamper', 'type'], `unknown message type '${t.type}'${didYouMean(t.type, MESSAGE_TYPES)}`);
       }
       return { kind: 'tamper', rule: { from: t.from, to: t.to ?? null, type: t.type ?? null, mode: t.mode, count: t.count } };
+    }
+    if (f.expire !== undefined) {
+      checkPeer(f.expire, [...path, 'expire']);
+      return { kind: 'expire', peer: f.expire };
     }
     if (f.byzantine !== undefined) {
       const b = f.byzantine;

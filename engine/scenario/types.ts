@@ -101,6 +101,8 @@ export type FaultAction =
   /** A link rule for the window [at, until). */
   | { kind: 'link'; rule: LinkRule; until: number }
   | { kind: 'tamper'; rule: TamperRule }
+  /** The peer's certificate expires now (set as its NotAfter when the network is created). */
+  | { kind: 'expire'; peer: string }
   | { kind: 'byzantine'; peer: string; behaviour: ByzantineBehaviour; target: string | null; channel: string | null };
 
 export const BYZANTINE_BEHAVIOURS = ['forge-alive', 'replay-alive', 'high-s', 'untrusted-ca', 'wrong-channel', 'withhold', 'flood'] as const;

@@ -110,7 +110,9 @@ export class Simulation {
       for (let i = 0; i < org.peers; i++) {
         const name = `peer${i}`;
         const id = `${name}.${org.name}`;
-        const expiry = scenario.certExpiry.find((c) => c.peer === id);
+        // A certificate's NotAfter: from peers.certExpiry, or an `expire` fault at that time.
+        const expireFault = scenario.faults.find((f) => f.action.kind === 'expire' && f.action.peer === id);
+        const expiry = scenario.certExpiry.find((c) => c.peer === id) ?? (expireFault ? { peer: id, at: expireFault.at } : undefined);
         // An untrusted-ca Byzantine peer holds a certificate from a CA that no channel trusts.
         const rogue = scenario.faults.some((f) => f.action.kind === 'byzantine' && f.action.behaviour === 'untrusted-ca' && f.action.peer === id);
         const issuer = rogue ? await OrgCA.create(`${seed}/rogue`, org.mspId, org.domain, validity) : ca;
@@ -272,6 +274,10 @@ export class Simulation {
       }
       case 'tamper':
         return this.network.addTamper(a.rule, this.peer(a.rule.from).idx, a.rule.to === null ? -1 : this.peer(a.rule.to).idx);
+      case 'expire':
+        // Nothing to do now: the certificate was issued with this NotAfter; identity mappers
+        // everywhere purge it at that moment.
+        return;
       case 'byzantine':
         return startByzantine(a.behaviour, { peer: this.peer(a.peer), target: a.target === null ? null : this.peer(a.target), channel: a.channel });
     }

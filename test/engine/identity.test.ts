@@ -20,6 +20,13 @@ test('an expiring certificate purges the identity, the membership entry and the 
   assert.ok(events.some((e) => e.kind === 'reject' && e.t > 30_000 && e.other === p.idx && /certificate has expired|Don't have certificate|Identity store rejected/.test(e.reason ?? '')));
 });
 
+test('an expire fault is the same as peers.certExpiry', async () => {
+  const a = await run(twoOrgs('peers: { certExpiry: [{ peer: peer1.org1, at: 30s }] }'), { until: 40_000, keep: false });
+  const b = await run(twoOrgs('faults:\n  - { at: 30s, expire: peer1.org1 }'), { until: 40_000, keep: false });
+  assert.equal(a.sim.peer('peer1.org1').identity.certPem, b.sim.peer('peer1.org1').identity.certPem);
+  for (const q of b.sim.peers) if (q.id !== 'peer1.org1') assert.equal(q.node!.idMapper.get(hex(b.sim.peer('peer1.org1').identity.pkiId)), undefined);
+});
+
 test('certificates are learned by identity pull: a peer that joins after publishCertPeriod still validates everyone', async () => {
   const { sim, events } = await run(twoOrgs('peers: { start: [{ peer: peer2.org2, at: 25s }] }'), { until: 45_000 });
   const late = sim.peer('peer2.org2');

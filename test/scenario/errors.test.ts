@@ -75,7 +75,7 @@ test('numbers out of range, missing keys, wrong types', () => {
   expectErrors(base({ 4: '  - { mspId: Org2MSP }' }), ["4:5: missing key 'peers' in orgs[1]"]);
   expectErrors(base({ 10: 'network: { loss: 2 }' }), ['10:18: must be a number between 0 and 1, got 2']);
   expectErrors(base({ 7: 'gossip: []', 8: '', 9: '' }), ['7:9: expected a mapping, got a list']);
-  expectErrors(base({ 12: '  - { at: 10s }' }), ['12:5: a fault needs exactly one of crash, restart, pause, resume, partition, heal, link, tamper or byzantine']);
+  expectErrors(base({ 12: '  - { at: 10s }' }), ['12:5: a fault needs exactly one of crash, restart, pause, resume, partition, heal, link, tamper, byzantine or expire']);
 });
 
 test('unknown org in a channel', () => {
