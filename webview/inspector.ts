@@ -5,6 +5,11 @@
 import type { MessageDetail, PeerDetail, UiNetwork } from '../extension/protocol.js';
 import { el, secs } from './dom.js';
 
+/** A two-column table of labels and values. */
+function kvTable(rows: [string, string][], valueClass = ''): HTMLElement {
+  return el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', valueClass ? { class: valueClass } : {}, v))));
+}
+
 export class Inspector {
   private network: UiNetwork | null = null;
 
@@ -28,7 +33,7 @@ export class Inspector {
 
   showPeer(d: PeerDetail): void {
     const section = (title: string, ...body: (Node | string)[]) => el('section', {}, el('h3', {}, title), ...body);
-    const table = (rows: [string, string][]) => el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))));
+    const table = (rows: [string, string][]) => kvTable(rows);
     this.root.replaceChildren(
       el('h2', { 'data-testid': 'inspector-title' }, `${d.id} ${d.running ? '' : '(down)'}`),
       table([['PKI-ID', d.pkiId]]),
@@ -60,36 +65,31 @@ export class Inspector {
       ['secret envelope', d.secretEnvelope ? 'yes (internal endpoint, same org only)' : 'no'],
     ];
     const sig = d.signature
-      ? el(
-          'table',
-          {},
-          ...[
+      ? kvTable(
+          [
             ['DER', d.signature.derHex],
             ['r', d.signature.r],
             ['s', d.signature.s],
             ['low-S', d.signature.lowS ? '✓ s ≤ n/2 (Fabric accepts)' : '✗ high S (Fabric rejects)'],
-          ].map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, v))),
+          ],
+          'mono',
         )
       : el('p', {}, 'Not signed (noop-signed: authenticated by the connection handshake; blocks carry the orderer\'s signature).');
     const signer = d.signer
-      ? el(
-          'table',
-          {},
-          ...[
-            ['MSP ID', d.signer.mspId],
-            ['subject', d.signer.subject],
-            ['issuer', d.signer.issuer],
-            ['valid', `${d.signer.notBefore} → ${d.signer.notAfter}`],
-            ['PKI-ID', d.signer.pkiId],
-          ].map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))),
-        )
+      ? kvTable([
+          ['MSP ID', d.signer.mspId],
+          ['subject', d.signer.subject],
+          ['issuer', d.signer.issuer],
+          ['valid', `${d.signer.notBefore} → ${d.signer.notAfter}`],
+          ['PKI-ID', d.signer.pkiId],
+        ])
       : el('p', {}, '—');
     const verdicts = d.verdicts.length
       ? el('ul', { 'data-testid': 'verdicts' }, ...d.verdicts.map((v) => el('li', { class: v.ok ? 'ok' : 'bad' }, `${this.name(v.peer)}: ${v.ok ? '✓ valid' : `✗ ${v.reason}`}`)))
       : el('p', {}, 'No verification of it in the recent trace.');
     this.root.replaceChildren(
       el('h2', { 'data-testid': 'inspector-title' }, `Message #${d.msg}: ${d.type}`),
-      el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v)))),
+      kvTable(rows),
       el('h3', {}, 'Signature'),
       sig,
       el('h3', {}, 'Signer'),
