@@ -9,13 +9,14 @@ import { PROFILES, configToYamlShape, parseDuration, profileConfig, type Profile
 import { ScenarioError, loadScenarioFile } from '../scenario/load.js';
 import { Simulation } from '../sim/simulation.js';
 import { summarise, type RunSummary } from '../sim/summary.js';
+import { runChecked } from '../sim/expectations.js';
 import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
 
 class UsageError extends Error {}
 
 const USAGE = `usage:
-  gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl]
+  gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]`;
 
 interface Args {
@@ -85,7 +86,7 @@ function toYaml(v: unknown, indent = ''): string {
 }
 
 async function run(argv: string[], out: (s: string) => void): Promise<number> {
-  const { positional, flags } = parseArgs(argv, new Set(['seed', 'until', 'trace']), new Set(['json']));
+  const { positional, flags } = parseArgs(argv, new Set(['seed', 'until', 'trace']), new Set(['json', 'check']));
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'run needs a scenario file' : `unexpected argument '${positional[1]}'`);
   const scenario = loadScenarioFile(positional[0]);
   const seedFlag = flags.get('seed');
@@ -103,10 +104,16 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
   const tracePath = flags.get('trace');
   let closeTrace: (() => Promise<void>) | undefined;
   if (typeof tracePath === 'string') closeTrace = writeTrace(sim, tracePath);
-  sim.runUntil(scenario.run.until);
+  // With expectations, the run is looked at as it goes, so each can be met at its time.
+  const results = scenario.expect.length > 0 ? runChecked(sim, scenario.run.until) : (sim.runUntil(scenario.run.until), undefined);
   await closeTrace?.();
   const summary = summarise(sim);
+  if (results !== undefined) summary.expectations = results;
   out(flags.has('json') ? JSON.stringify(summary, null, 2) : humanSummary(summary));
+  if (flags.has('check')) {
+    if (scenario.expect.length === 0) throw new UsageError(`--check: ${positional[0]} has no expect: entries`);
+    return results!.every((r) => r.status === 'met') ? 0 : 1;
+  }
   return 0;
 }
 
@@ -148,6 +155,10 @@ function humanSummary(s: RunSummary): string {
     'messages (sent / delivered / dropped):',
     ...Object.keys(s.messages.sent).map((t) => `  ${t.padEnd(22)} ${s.messages.sent[t]} / ${s.messages.delivered[t] ?? 0} / ${s.messages.dropped[t] ?? 0}`),
   ];
+  if (s.expectations) {
+    lines.push('', 'expectations:');
+    for (const r of s.expectations) lines.push(`  ${r.status === 'met' ? '✓' : '✗'} ${r.text}${r.status === 'met' && r.at !== null ? ` (at ${(r.at / 1000).toFixed(1)}s)` : r.detail ? `: ${r.detail}` : ''}`);
+  }
   const rejected = Object.entries(s.messages.rejected);
   if (rejected.length > 0) lines.push('rejected:', ...rejected.map(([r, n]) => `  ${n}  ${r}`));
   return lines.join('\n');

@@ -7,7 +7,7 @@ import { MESSAGE_TYPES } from '../fabric/message-types.js';
 import { DURATION_KEYS, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
 import { didYouMean, type Locator, type Path } from './diagnostics.js';
 import type { SchemaProblem } from './validate.js';
-import type { ByzantineBehaviour, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
+import type { ByzantineBehaviour, Expectation, ExpectationCheck, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
 
 /** The scenario as the schema guarantees it, after ajv filled in the defaults. */
 interface RawOrg {
@@ -51,7 +51,7 @@ interface RawScenario {
   peers: { start: { peer: string; at: string }[]; certExpiry?: { peer: string; at: string }[] };
   faults: RawFault[];
   run: { until: string };
-  expect: Record<string, unknown>[];
+  expect: { height?: number; channel?: string; dead?: string; alive?: string; leaderIn?: string; converged?: true; rejected?: string; noPrivateDataAt?: string; behind?: string; by?: string; text?: string }[];
 }
 
 /** Org name from an MSP ID: Org1MSP → org1, AlphaMSP → alpha. */
@@ -297,6 +297,7 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
   checkLeadership(config, raw, report);
 
   const scenario: Scenario = {
+    expect: [],
     name: raw.name,
     file,
     seed: raw.seed,
@@ -317,7 +318,29 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     run: { until },
   };
   if (raw.description !== undefined) scenario.description = raw.description;
-  if (raw.expect.length > 0) scenario.expect = raw.expect;
+  scenario.expect = raw.expect.map((e, i): Expectation => {
+    const path: Path = ['expect', i];
+    const by = e.by === undefined ? until : ms(e.by, [...path, 'by']);
+    if (e.by !== undefined) checkTime(by, e.by, [...path, 'by'], 'expectation');
+    const org = (id: string, key: string) => {
+      if (!byMsp.has(id)) report([...path, key], `unknown org '${id}'${didYouMean(id, byMsp.keys())}`);
+      return id;
+    };
+    const channel = (name: string | undefined) => {
+      if (name !== undefined && !raw.channels.some((c) => c.name === name)) report([...path, 'channel'], `unknown channel '${name}'`);
+      return name ?? null;
+    };
+    let check: ExpectationCheck;
+    if (e.height !== undefined) check = { kind: 'height', height: e.height, channel: channel(e.channel) };
+    else if (e.dead !== undefined) (checkPeer(e.dead, [...path, 'dead']), (check = { kind: 'dead', peer: e.dead }));
+    else if (e.alive !== undefined) (checkPeer(e.alive, [...path, 'alive']), (check = { kind: 'alive', peer: e.alive }));
+    else if (e.leaderIn !== undefined) check = { kind: 'leaderIn', org: org(e.leaderIn, 'leaderIn'), channel: channel(e.channel) };
+    else if (e.rejected !== undefined) check = { kind: 'rejected', text: e.rejected };
+    else if (e.noPrivateDataAt !== undefined) check = { kind: 'noPrivateDataAt', org: org(e.noPrivateDataAt, 'noPrivateDataAt') };
+    else if (e.behind !== undefined) (checkPeer(e.behind, [...path, 'behind']), (check = { kind: 'behind', peer: e.behind }));
+    else check = { kind: 'converged' };
+    return { check, by, text: e.text ?? describeCheck(check, by), pos: loc.pos(path) };
+  });
   return problems.length > 0 ? { problems } : { scenario, problems };
 }
 
@@ -346,4 +369,27 @@ function checkLeadership(config: EffectiveConfig, raw: RawScenario, report: (pat
     setByUser ? ['gossip', setByUser] : ['profile'],
     `useLeaderElection and orgLeader are both true (profile ${raw.profile}${setByUser ? ` with gossip.${setByUser}` : ''}); Fabric refuses this: set the other one to false`,
   );
+}
+
+/** The words for an expectation the lesson did not word itself. */
+function describeCheck(c: ExpectationCheck, by: number): string {
+  const when = `by ${by / 1000}s`;
+  switch (c.kind) {
+    case 'height':
+      return `every live peer reaches height ${c.height}${c.channel ? ` on ${c.channel}` : ''} ${when}`;
+    case 'dead':
+      return `${c.peer} is declared dead by every live peer ${when}`;
+    case 'alive':
+      return `every live peer sees ${c.peer} alive ${when}`;
+    case 'leaderIn':
+      return `${c.org} has a leader${c.channel ? ` on ${c.channel}` : ''} ${when}`;
+    case 'converged':
+      return `the network has converged ${when}`;
+    case 'rejected':
+      return `a message is rejected with "${c.text}" ${when}`;
+    case 'noPrivateDataAt':
+      return `no private data ever reaches ${c.org}`;
+    case 'behind':
+      return `${c.peer} is behind ${when}`;
+  }
 }

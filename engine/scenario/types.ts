@@ -114,6 +114,25 @@ export interface FaultSpec {
   pos?: SourcePos;
 }
 
+export type ExpectationCheck =
+  | { kind: 'height'; height: number; channel: string | null }
+  | { kind: 'dead'; peer: string }
+  | { kind: 'alive'; peer: string }
+  | { kind: 'leaderIn'; org: string; channel: string | null }
+  | { kind: 'converged' }
+  | { kind: 'rejected'; text: string }
+  | { kind: 'noPrivateDataAt'; org: string }
+  | { kind: 'behind'; peer: string };
+
+export interface Expectation {
+  check: ExpectationCheck;
+  /** Simulated ms by which it must hold. */
+  by: number;
+  /** The lesson's words, or a generated description. */
+  text: string;
+  pos?: SourcePos;
+}
+
 export interface Scenario {
   name: string;
   /** The file it came from, for messages; `<inline>` for strings. */
@@ -134,6 +153,6 @@ export interface Scenario {
   run: { until: number };
   /** Lesson text: what the scenario shows and what to watch for. */
   description?: string;
-  /** Lesson checks (`expect:`), passed through unvalidated for now. */
-  expect?: Record<string, unknown>[];
+  /** Lesson checks (`expect:`). */
+  expect: Expectation[];
 }

@@ -2,6 +2,7 @@
  * The run summary that `gossip-scope run --json` prints (DESIGN.md, "The headless CLI").
  */
 import type { Simulation } from './simulation.js';
+import type { ExpectationResult } from './expectations.js';
 
 export interface PeerSummary {
   id: string;
@@ -42,6 +43,8 @@ export interface RunSummary {
   converged: boolean;
   /** Why not, when converged is false. */
   notConverged: string[];
+  /** The scenario's expectations, when it has any (run with --check, or always when present). */
+  expectations?: ExpectationResult[];
 }
 
 const sorted = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { test } from 'node:test';
+import { main } from '../../engine/cli/main.js';
+
+// Every sample is a lesson: it loads, runs, and meets its own expectations.
+for (const file of readdirSync('samples').filter((f) => f.endsWith('.yaml')).sort()) {
+  test(`samples/${file} meets its expectations (run --check)`, async () => {
+    let out = '';
+    let err = '';
+    const code = await main(['run', `samples/${file}`, '--check', '--json'], (s) => (out += s), (s) => (err += s));
+    const summary = JSON.parse(out);
+    const failed = (summary.expectations ?? []).filter((r: { status: string }) => r.status !== 'met');
+    assert.equal(code, 0, `${err}\n${JSON.stringify(failed, null, 2)}`);
+    assert.ok(summary.expectations.length > 0, 'a lesson states what should happen');
+  });
+}
+
+test('--check exits 1 when an expectation is not met', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'gs-')), 'lesson.yaml');
+  writeFileSync(file, readFileSync('samples/fabric-v3-vs-classic.yaml', 'utf8').replace('- { height: 11, by: 40s }', '- { height: 11, by: 5s }'));
+  let out = '';
+  const code = await main(['run', file, '--check'], (s) => (out += s), () => {});
+  assert.equal(code, 1);
+  assert.match(out, /✗ every live peer reaches height 11 by 5s: .* is at height \d+/);
+});
