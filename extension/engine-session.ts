@@ -12,6 +12,7 @@ import { summarise } from '../engine/sim/summary.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
 import { bigintToString } from '../engine/trace/trace.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../engine/ui/inspect.js';
+import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
 import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
 
@@ -32,6 +33,8 @@ export class EngineSession {
   private timer?: NodeJS.Timeout | NodeJS.Immediate;
   private lastTickAt = 0;
   private lastFrameAt = -Infinity;
+  /** The lesson's expectations, judged as the run goes. */
+  private watch?: ExpectationWatch;
   /** stepTo: the message type to stop at, and whether it has been sent. */
   private stopAtSend?: string;
   private stopHit = false;
@@ -106,6 +109,7 @@ export class EngineSession {
     this.sim = sim;
     this.until = sim.scenario.run.until;
     sim.trace.listen((ev) => this.collect(ev));
+    this.watch = sim.scenario.expect.length > 0 ? new ExpectationWatch(sim) : undefined;
     // Peers start at time 0 as scheduled events, so a first step already shows something.
     sim.start();
     this.post({ type: 'opened', openId: req.openId, network: networkOf(sim), status: this.status(), states: peerStates(sim) });
@@ -145,6 +149,7 @@ export class EngineSession {
     this.stopLoop();
     this.stopAtSend = undefined;
     const more = this.sim!.kernel.step();
+    this.watch?.evaluate();
     this.state = more ? 'paused' : 'finished';
     this.flush();
   }
@@ -183,7 +188,7 @@ export class EngineSession {
     this.lastTickAt = now;
     const deadline = now + SLICE_BUDGET_MS;
     let n = 0;
-    sim.kernel.runUntil(target, () => this.stopHit || ((++n & 127) === 0 && this.clock() > deadline));
+    this.advance(target, () => this.stopHit || ((++n & 127) === 0 && this.clock() > deadline));
     if (this.stopHit) {
       this.stopAtSend = undefined;
       this.stopHit = false;
@@ -198,9 +203,27 @@ export class EngineSession {
     this.schedule();
   };
 
+  /**
+   * Runs towards `target`, stopping at every expectation check point so that each expectation
+   * is judged at its own time, however fast the run goes.
+   */
+  private advance(target: number, shouldStop: () => boolean): void {
+    const sim = this.sim!;
+    const watch = this.watch;
+    if (watch === undefined) return sim.kernel.runUntil(target, shouldStop);
+    while (sim.kernel.now < target) {
+      const next = Math.min(target, (Math.floor(sim.kernel.now / CHECK_EVERY_MS) + 1) * CHECK_EVERY_MS);
+      sim.kernel.runUntil(next, shouldStop);
+      watch.evaluate();
+      if (sim.kernel.now < next) return;
+    }
+  }
+
   private status(): UiStatus {
     const sim = this.sim!;
-    return { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until };
+    const status: UiStatus = { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until };
+    if (this.watch !== undefined) status.expectations = this.watch.results.map((r) => ({ ...r }));
+    return status;
   }
 
   /** Posts one frame with everything since the last one. */

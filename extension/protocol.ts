@@ -56,12 +56,23 @@ export interface UiNetwork {
 
 export type RunState = 'paused' | 'running' | 'finished';
 
+/** A lesson's expectation (scenario `expect:`), as it stands now. */
+export interface UiExpectation {
+  text: string;
+  status: 'pending' | 'met' | 'failed';
+  /** Simulated ms when it (last) became true. */
+  at: number | null;
+  detail?: string;
+}
+
 export interface UiStatus {
   simTime: number;
   events: number;
   state: RunState;
   speed: number; // simulated ms per real ms; 0 = as fast as possible
   until: number;
+  /** The lesson's expectations, ticked off as they come true (absent when it has none). */
+  expectations?: UiExpectation[];
 }
 
 /** Every field of a message, decoded, with its bytes and its signature examined. */

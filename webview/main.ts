@@ -15,6 +15,7 @@ import { Inspector } from './inspector.js';
 import { MessageList } from './messages.js';
 import { onThemeChange } from './theme.js';
 import { Timeline } from './timeline.js';
+import { Lesson } from './lesson.js';
 
 const view = loadViewState();
 const app = document.getElementById('app')!;
@@ -53,14 +54,16 @@ const graphPane = el('div', { class: 'graph-pane' }, graphBox, dotsCanvas, legen
 const timelineCanvas = el('canvas', { class: 'timeline', title: 'Click to look back to that moment; click the right edge to follow live' });
 const listBox = el('div', { class: 'messages' });
 const inspectorBox = el('div', { class: 'inspector' });
+const lessonBox = el('div', { class: 'lesson' });
 const menu = el('div', { class: 'menu', hidden: '' });
-app.replaceChildren(toolbar, el('div', { class: 'main' }, el('div', { class: 'left' }, graphPane, timelineCanvas, listBox), inspectorBox), menu);
+app.replaceChildren(toolbar, el('div', { class: 'main' }, el('div', { class: 'left' }, graphPane, timelineCanvas, listBox), el('div', { class: 'right' }, lessonBox, inspectorBox)), menu);
 
 const graph = new Graph(graphBox);
 const dots = new Dots(dotsCanvas, graph);
 const messages = new MessageList(listBox, view);
 const inspector = new Inspector(inspectorBox);
 const timeline = new Timeline(timelineCanvas);
+const lesson = new Lesson(lessonBox);
 let network: UiNetwork | null = null;
 let states: UiPeerState[] = [];
 
@@ -130,6 +133,7 @@ function showStatus(s: UiStatus, skipped = 0): void {
   if (select.value !== String(s.speed) && Array.from(speed.children).some((o) => o.getAttribute('value') === String(s.speed))) select.value = String(s.speed);
   const extra = skipped + dots.skipped > 0 ? ` · ${skipped + dots.skipped} not animated` : '';
   statusText.textContent = `${secs(s.simTime)} · ${s.events} events · ${s.state}${extra}`;
+  lesson.update(s.expectations);
 }
 
 function applyStates(next: UiPeerState[]): void {
@@ -154,6 +158,7 @@ onMessage((msg: ToWebview) => {
       messages.reset(msg.network);
       inspector.reset(msg.network);
       timeline.reset(msg.network);
+      lesson.reset(msg.network);
       peerCount.textContent = String(msg.network.peers.length);
       peerCount.setAttribute('data-testid', 'peer-count');
       peerList.replaceChildren(...msg.network.peers.map((p) => el('li', { 'data-peer-id': p.id }, p.id)));

@@ -168,9 +168,12 @@ test('The graph marks the crashed peer; a message opens in the inspector with it
   assert.match(text, /CN=peer\d\.org\d\.example\.com/);
   assert.match(await inspector.locator('[data-testid=verdicts]').innerText(), /✓ valid/);
   await wb.screenshot('message-inspector');
-  // And a peer: its membership, with the crashed peer among the dead.
   await webview.locator('[data-testid=filter-verdict]').selectOption('all');
-  await wb.screenshot('message-list');
+  // The lesson beside the graph: its notes and its three expectations, ticked as they come true.
+  const lesson = webview.locator('[data-testid=lesson]');
+  assert.match(await lesson.innerText(), /AliveMessage every 5s/);
+  assert.equal(await lesson.locator('[data-testid=expectation]').count(), 3);
+  await wb.screenshot('lesson');
 });
 
 test('Show Metrics opens the run summary', async (t) => {

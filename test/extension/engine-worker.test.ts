@@ -211,3 +211,21 @@ test('two opens at once each get their own answer', async () => {
   assert.equal(b.type === 'opened' && b.network.scenario.name, 'b');
   assert.equal(client.snapshot?.network.scenario.name, 'b');
 });
+
+test('a lesson\'s expectations travel in every status and are judged at their times, even flat out', async () => {
+  const lesson = `${SCENARIO}expect:\n  - { dead: peer2.org1, by: 50s, text: crashed peer declared dead }\n  - { height: 11, by: 40s }\n  - { height: 99, by: 45s }\n`;
+  const opened = await client.open({ file: 'lesson.yaml', text: lesson, speed: 0, maxTraceEvents: 10_000 });
+  assert.equal(opened.type, 'opened');
+  if (opened.type !== 'opened') return;
+  assert.deepEqual(opened.status.expectations?.map((e) => e.status), ['pending', 'pending', 'pending']);
+  client.send({ type: 'speed', speed: 0 });
+  client.send({ type: 'control', action: 'run' });
+  const done = await next(client, (m): m is Frame => isFrame(m) && m.status.state === 'finished', 60_000);
+  const [dead, height, impossible] = done.status.expectations!;
+  assert.equal(dead.text, 'crashed peer declared dead');
+  assert.equal(dead.status, 'met');
+  assert.ok(dead.at !== null && dead.at > 20_000 && dead.at <= 50_000);
+  assert.equal(height.status, 'met');
+  assert.equal(impossible.status, 'failed');
+  assert.match(impossible.detail ?? '', /height/);
+});

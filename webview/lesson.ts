@@ -1,0 +1,42 @@
+/**
+ * A lesson beside the graph: the scenario's description, and its expectations ticked off as
+ * they come true (✓ met, ✗ failed, … not yet).
+ */
+import type { UiExpectation, UiNetwork } from '../extension/protocol.js';
+import { el, secs } from './dom.js';
+
+export class Lesson {
+  private readonly notes: HTMLElement;
+  private readonly checks: HTMLElement;
+  private last = '';
+
+  constructor(private readonly root: HTMLElement) {
+    this.notes = el('div', { class: 'notes' });
+    this.checks = el('ul', { class: 'checks', 'aria-label': 'expectations' });
+    root.setAttribute('data-testid', 'lesson');
+    root.append(el('h3', {}, 'Lesson'), this.notes, this.checks);
+    root.hidden = true;
+  }
+
+  reset(network: UiNetwork): void {
+    const text = network.scenario.description ?? '';
+    this.notes.replaceChildren(...text.split(/\n\s*\n/).filter((p) => p.trim()).map((p) => el('p', {}, p.replace(/\s*\n\s*/g, ' ').trim())));
+    this.last = '';
+    this.root.hidden = text === '';
+  }
+
+  update(expectations: UiExpectation[] | undefined): void {
+    const list = expectations ?? [];
+    const key = JSON.stringify(list);
+    if (key === this.last) return;
+    this.last = key;
+    if (list.length > 0) this.root.hidden = false;
+    this.checks.replaceChildren(
+      ...list.map((e) => {
+        const mark = e.status === 'met' ? '✓' : e.status === 'failed' ? '✗' : '…';
+        const when = e.status === 'met' && e.at !== null ? ` (${secs(e.at)})` : e.status === 'failed' && e.detail ? `: ${e.detail}` : '';
+        return el('li', { class: e.status, 'data-testid': 'expectation', 'data-status': e.status }, `${mark} ${e.text}${when}`);
+      }),
+    );
+  }
+}
