@@ -22,6 +22,15 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       panel.show();
       await controller.open(target);
     },
+    'gossipScope.openTrace': async (uri?: vscode.Uri) => {
+      const target =
+        uri instanceof vscode.Uri
+          ? uri
+          : (await vscode.window.showOpenDialog({ title: 'Gossip Scope: Open Trace for Replay', filters: { 'Gossip Scope trace': ['jsonl'] }, canSelectMany: false }))?.[0];
+      if (!target) return;
+      panel.show();
+      await controller.openTrace(target);
+    },
     'gossipScope.showPanel': withNetwork(() => panel.show()),
     'gossipScope.run': withNetwork(() => controller.control('run')),
     'gossipScope.pause': withNetwork(() => controller.control('pause')),

@@ -14,6 +14,7 @@ import { bigintToString } from '../engine/trace/trace.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../engine/ui/inspect.js';
 import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
 import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
+import type { ReplaySpec } from './worker-protocol.js';
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
 
 const FRAME_INTERVAL_MS = 33;
@@ -35,6 +36,10 @@ export class EngineSession {
   private lastFrameAt = -Infinity;
   /** The lesson's expectations, judged as the run goes. */
   private watch?: ExpectationWatch;
+  /** Faults injected from the UI in this run (saved with an exported trace, to replay it). */
+  private applied: { at: number; afterEvents: number; fault: FaultRequest }[] = [];
+  /** When replaying a saved trace: what the run must reproduce. */
+  private replay?: ReplaySpec;
   /** stepTo: the message type to stop at, and whether it has been sent. */
   private stopAtSend?: string;
   private stopHit = false;
@@ -75,7 +80,7 @@ export class EngineSession {
         return this.post({ type: 'metrics', requestId: m.requestId, summary: summarise(sim) });
       case 'exportTrace':
         try {
-          const { events, lost } = await exportTrace(sim, m.path);
+          const { events, lost } = await exportTrace(sim, m.path, this.source!, this.applied);
           return this.post({ type: 'exported', requestId: m.requestId, path: m.path, events, lost });
         } catch (err) {
           return this.post({ type: 'requestFailed', requestId: m.requestId, message: (err as Error).message });
@@ -110,6 +115,13 @@ export class EngineSession {
     this.until = sim.scenario.run.until;
     sim.trace.listen((ev) => this.collect(ev));
     this.watch = sim.scenario.expect.length > 0 ? new ExpectationWatch(sim) : undefined;
+    this.applied = [];
+    this.replay = req.replay;
+    if (req.replay !== undefined) {
+      this.until = req.replay.until;
+      // The recorded UI faults happen again at their times: the run is the recorded one.
+      for (const { at, afterEvents, fault } of req.replay.faults) sim.kernel.afterEvents(afterEvents, at, () => this.fault(sim, fault));
+    }
     // Peers start at time 0 as scheduled events, so a first step already shows something.
     sim.start();
     this.post({ type: 'opened', openId: req.openId, network: networkOf(sim), status: this.status(), states: peerStates(sim) });
@@ -156,6 +168,7 @@ export class EngineSession {
 
   private fault(sim: Simulation, f: FaultRequest): void {
     const action = f as FaultAction;
+    this.applied.push({ at: sim.kernel.now, afterEvents: sim.kernel.executed, fault: f });
     try {
       sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, action.kind, action as unknown as Record<string, unknown>);
       sim.applyFault(action);
@@ -197,11 +210,25 @@ export class EngineSession {
     }
     if (sim.kernel.now >= this.until) {
       this.state = 'finished';
+      this.checkReplay(sim);
       return this.flush();
     }
     if (this.clock() - this.lastFrameAt >= FRAME_INTERVAL_MS) this.flush();
     this.schedule();
   };
+
+  /** A replay that reached the recorded end: did it reproduce the recorded run exactly? */
+  private checkReplay(sim: Simulation): void {
+    const r = this.replay;
+    if (r === undefined || sim.kernel.now < r.until) return;
+    this.replay = undefined;
+    const hash = sim.trace.hash();
+    const ok = hash === r.traceHash && sim.trace.count === r.events;
+    const message = ok
+      ? `Replay reproduced the saved run exactly: ${r.events} events, trace hash ${hash.slice(0, 16)}…`
+      : `Replay diverged from the saved run: ${sim.trace.count} events and hash ${hash.slice(0, 16)}… instead of ${r.events} and ${r.traceHash.slice(0, 16)}… (was it saved by another version of Gossip Scope?).`;
+    this.post({ type: 'replayChecked', ok, message });
+  }
 
   /**
    * Runs towards `target`, stopping at every expectation check point so that each expectation
@@ -245,9 +272,22 @@ function toUiEvent(ev: TraceEvent): UiEvent {
 }
 
 /** JSON Lines as the CLI writes them: a header, then the events still in memory. */
-async function exportTrace(sim: Simulation, path: string): Promise<{ events: number; lost: number }> {
+async function exportTrace(sim: Simulation, path: string, source: { text: string; file: string }, faults: { at: number; afterEvents: number; fault: FaultRequest }[]): Promise<{ events: number; lost: number }> {
   const events = sim.trace.recent();
-  const header = { traceVersion: TRACE_VERSION, scenario: sim.scenario.name, seed: sim.scenario.seed, peers: sim.peers.map((p) => p.id) };
+  // The header carries what it takes to replay the run exactly: the scenario as it was opened,
+  // the faults injected from the UI, and the end, event count and hash to check against.
+  const header = {
+    traceVersion: TRACE_VERSION,
+    scenario: sim.scenario.name,
+    seed: sim.scenario.seed,
+    peers: sim.peers.map((p) => p.id),
+    file: source.file,
+    scenarioText: source.text,
+    faults,
+    simTime: sim.kernel.now,
+    events: sim.trace.count,
+    traceHash: sim.trace.hash(),
+  };
   const out = createWriteStream(path);
   const done = new Promise<void>((resolve, reject) => {
     out.on('error', reject);

@@ -4,6 +4,7 @@
  * the tree and the status bar. One network at a time; the worker lives as long as the extension.
  */
 import * as vscode from 'vscode';
+import { readSavedTrace } from './saved-trace.js';
 import { EngineClient, type NetworkSnapshot } from './engine-client.js';
 import type { FaultRequest, FromWebview, ToWebview } from './protocol.js';
 import type { ScenarioDiagnostics } from './scenario-diagnostics.js';
@@ -65,6 +66,28 @@ export class NetworkController implements vscode.Disposable {
     this.opened = uri;
     await this.context.workspaceState.update(LAST_SCENARIO_KEY, uri.toString());
     await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
+    return true;
+  }
+
+  /**
+   * Opens a saved trace for replay: the run is recomputed from its scenario and seed (the engine
+   * is deterministic), with the UI faults it recorded, and checked against its trace hash.
+   */
+  async openTrace(uri: vscode.Uri): Promise<boolean> {
+    const saved = await readSavedTrace(uri.fsPath);
+    if (typeof saved === 'string') {
+      void vscode.window.showErrorMessage(`Gossip Scope cannot replay this trace. ${saved}`);
+      return false;
+    }
+    const settings = readSettings();
+    const result = await this.engine().open({ file: saved.file, text: saved.scenarioText, speed: settings.defaultSpeed, maxTraceEvents: settings.maxTraceEvents, replay: saved.replay });
+    if (result.type === 'openFailed') {
+      void vscode.window.showErrorMessage(`Gossip Scope cannot replay this trace: ${result.message}`);
+      return false;
+    }
+    this.opened = uri;
+    await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
+    void vscode.window.showInformationMessage(`Gossip Scope: replaying ${vscode.workspace.asRelativePath(uri)} (${saved.replay.events.toLocaleString('en-US')} events to ${saved.replay.until / 1000}s). Run it, step it, inspect it; at its end the trace hash is checked.`);
     return true;
   }
 
@@ -133,6 +156,10 @@ export class NetworkController implements vscode.Disposable {
       case 'error':
         this.webviewEmitter.fire(m);
         void vscode.window.showErrorMessage(`Gossip Scope: ${m.message}`);
+        return;
+      case 'replayChecked':
+        if (m.ok) void vscode.window.showInformationMessage(`Gossip Scope: ${m.message}`);
+        else void vscode.window.showWarningMessage(`Gossip Scope: ${m.message}`);
         return;
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../engine/scenario/load.js';
 import type { RunSummary } from '../engine/sim/summary.js';
-import type { FromWebview, ToWebview, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
+import type { FaultRequest, FromWebview, ToWebview, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 
 export interface OpenRequest {
   type: 'open';
@@ -19,6 +19,18 @@ export interface OpenRequest {
   maxTraceEvents: number;
   /** Echoed in the answer; a reset's reopening has none. */
   openId?: number;
+  /** Re-running a saved trace: its faults from the UI, and what the run must reproduce. */
+  replay?: ReplaySpec;
+}
+
+/** What a saved trace's header says of its run (see engine-session's exportTrace). */
+export interface ReplaySpec {
+  /** Faults injected from the UI during the recorded run: after how many events, at what time. */
+  faults: { at: number; afterEvents: number; fault: FaultRequest }[];
+  /** The recorded run's end, its event count and its trace hash. */
+  until: number;
+  events: number;
+  traceHash: string;
 }
 
 export type ToWorker =
@@ -37,7 +49,9 @@ export type FromWorker =
   /** `events` written; `lost`: earlier events no longer in memory (maxTraceEvents). */
   | { type: 'exported'; requestId: number; path: string; events: number; lost: number }
   | { type: 'metrics'; requestId: number; summary: RunSummary }
-  | { type: 'requestFailed'; requestId: number; message: string };
+  | { type: 'requestFailed'; requestId: number; message: string }
+  /** A replay reached the recorded end: the same events and trace hash, or where it went apart. */
+  | { type: 'replayChecked'; ok: boolean; message: string };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 export type WorkerReply = Extract<FromWorker, { requestId: number }>;

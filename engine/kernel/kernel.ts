@@ -32,8 +32,30 @@ export class Kernel {
     return this.queue.peekTime();
   }
 
+  /** Hooks that run once exactly `n` events have executed (replaying what a user did then). */
+  private readonly hooks: { n: number; t: number; fn: Task }[] = [];
+
+  /**
+   * Runs fn when exactly `n` events have executed, with the clock at `t` (which must not be
+   * earlier than the n-th event). A saved run's UI faults replay this way: same events before,
+   * same instant, so the replay is the same run.
+   */
+  afterEvents(n: number, t: number, fn: Task): void {
+    this.hooks.push({ n, t, fn });
+    this.hooks.sort((a, b) => a.n - b.n);
+  }
+
+  private runHooks(limit: number): void {
+    while (this.hooks.length > 0 && this.hooks[0].n === this.executed && this.hooks[0].t <= limit) {
+      const h = this.hooks.shift()!;
+      if (h.t > this.now) this.now = h.t;
+      h.fn();
+    }
+  }
+
   /** Executes one event; false when nothing is left. */
   step(): boolean {
+    if (this.hooks.length > 0) this.runHooks(Infinity);
     const t = this.queue.peekTime();
     if (t === Infinity) return false;
     const task = this.queue.pop()!;
@@ -46,7 +68,9 @@ export class Kernel {
   /** Executes every event up to and including time `until`, then sets the clock to `until`. */
   runUntil(until: number, shouldStop?: () => boolean): void {
     const q = this.queue;
-    while (q.peekTime() <= until) {
+    for (;;) {
+      if (this.hooks.length > 0) this.runHooks(until);
+      if (q.peekTime() > until) break;
       const t = q.peekTime();
       const task = q.pop()!;
       this.now = t;
@@ -55,5 +79,6 @@ export class Kernel {
       if (shouldStop !== undefined && shouldStop()) return;
     }
     if (until > this.now && until !== Infinity) this.now = until;
+    if (this.hooks.length > 0) this.runHooks(until);
   }
 }

@@ -66,3 +66,13 @@ test('select picks k distinct matching elements, uniformly', () => {
   assert.deepEqual(r.select(5, [1, 2], () => true).sort(), [1, 2]);
   assert.deepEqual(r.select(2, xs, () => false), []);
 });
+
+test('afterEvents runs a hook after exactly n events, at its own time, before later events', () => {
+  const k = new Kernel();
+  const seen: string[] = [];
+  for (const t of [10, 10, 20]) k.at(t, () => seen.push(`e${t}@${k.now}`));
+  k.afterEvents(1, 10, () => seen.push(`hook@${k.now}`));
+  k.afterEvents(3, 25, () => seen.push(`end@${k.now}`));
+  k.runUntil(30);
+  assert.deepEqual(seen, ['e10@10', 'hook@10', 'e10@10', 'e20@20', 'end@25']);
+});

@@ -1,7 +1,7 @@
 // The engine worker's protocol, without VS Code: the host's EngineClient starts the real worker
 // (TypeScript loaded through tsx) and drives it as the extension does.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -228,4 +228,40 @@ test('a lesson\'s expectations travel in every status and are judged at their ti
   assert.equal(height.status, 'met');
   assert.equal(impossible.status, 'failed');
   assert.match(impossible.detail ?? '', /height/);
+});
+
+test('an exported trace replays exactly: same scenario, same UI faults, same trace hash', async () => {
+  const { readSavedTrace } = await import('../../extension/saved-trace.js');
+  const dir = mkdtempSync(join(tmpdir(), 'gs-replay-'));
+  try {
+    const opened = await client.open({ file: 'fixture.yaml', text: SCENARIO, speed: 0, maxTraceEvents: 200_000 });
+    assert.equal(opened.type, 'opened');
+    // Run a while, crash a peer from the "UI", run on, export.
+    client.send({ type: 'control', action: 'run', until: 12_000 });
+    await next(client, (m): m is Frame => isFrame(m) && m.status.state === 'finished', 60_000);
+    client.send({ type: 'fault', fault: { kind: 'crash', peer: 'peer1.org2' } });
+    client.send({ type: 'control', action: 'run', until: 25_000 });
+    await next(client, (m): m is Frame => isFrame(m) && m.status.state === 'finished' && m.status.simTime >= 25_000, 60_000);
+    const path = join(dir, 'run.jsonl');
+    const exported = await client.request({ type: 'exportTrace', path });
+    assert.equal(exported.type, 'exported');
+    const saved = await readSavedTrace(path);
+    assert.ok(typeof saved !== 'string', String(saved));
+    if (typeof saved === 'string') return;
+    assert.equal(saved.replay.faults.length, 1);
+    assert.equal(saved.replay.until, 25_000);
+    // Replay: reopen from the header alone and run to its end.
+    const replayed = await client.open({ file: saved.file, text: saved.scenarioText, speed: 0, maxTraceEvents: 10_000, replay: saved.replay });
+    assert.equal(replayed.type, 'opened');
+    const checked = next(client, (m): m is Extract<FromWorker, { type: 'replayChecked' }> => m.type === 'replayChecked', 60_000);
+    client.send({ type: 'control', action: 'run' });
+    const verdict = await checked;
+    assert.equal(verdict.ok, true, verdict.message);
+    // A trace without its scenario (the CLI's) is refused with file:line:col.
+    const cli = join(dir, 'cli.jsonl');
+    writeFileSync(cli, JSON.stringify({ traceVersion: 1, scenario: 'x', seed: 1, peers: [] }) + '\n');
+    assert.match(String(await readSavedTrace(cli)), /cli\.jsonl:1:1: .*without its scenario/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
