@@ -92,8 +92,12 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
   const kinds = [
     { label: '$(debug-stop) Crash a peer', fault: 'crash' },
     { label: '$(debug-restart) Restart a peer', fault: 'restart' },
+    { label: '$(debug-pause) Pause a peer', fault: 'pause' },
+    { label: '$(debug-continue) Resume a paused peer', fault: 'resume' },
     { label: '$(split-horizontal) Partition the network', fault: 'partition' },
     { label: '$(link) Heal all partitions', fault: 'heal' },
+    { label: '$(edit) Tamper with the next message from a peer', fault: 'tamper' },
+    { label: '$(bug) Make a peer Byzantine', fault: 'byzantine' },
   ] as const;
   const kind = (await vscode.window.showQuickPick(kinds, { title: 'Gossip Scope: Inject Fault' }))?.fault;
   switch (kind) {
@@ -101,6 +105,51 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
     case 'restart': {
       const peer = await pickPeer(snap, kind === 'crash', kind === 'crash' ? 'Crash which peer?' : 'Restart which peer?');
       return peer ? { kind, peer } : undefined;
+    }
+    case 'pause':
+    case 'resume': {
+      // A paused peer still counts as running (its process is there), so both list running peers.
+      const peer = await pickPeer(snap, true, kind === 'pause' ? 'Pause which peer?' : 'Resume which peer?');
+      return peer ? { kind, peer } : undefined;
+    }
+    case 'tamper': {
+      const from = await pickPeer(snap, true, 'Tamper with the next message sent by which peer?');
+      if (!from) return undefined;
+      const type = await vscode.window.showQuickPick(
+        ['AliveMessage', 'StateInfo', 'LeadershipMessage', 'DataMessage', 'any message'].map((label) => ({ label })),
+        { title: 'Which kind of message?' },
+      );
+      if (!type) return undefined;
+      const mode = await vscode.window.showQuickPick(
+        [
+          { label: 'Flip a byte of the payload', mode: 'flip' as const },
+          { label: 'Strip the signature', mode: 'strip-signature' as const },
+        ],
+        { title: 'How?' },
+      );
+      const only = type.label === 'any message' ? null : type.label;
+      return mode ? { kind: 'tamper', rule: { from, to: null, type: only, mode: mode.mode, count: 1 } } : undefined;
+    }
+    case 'byzantine': {
+      const peer = await pickPeer(snap, true, 'Which peer turns Byzantine?');
+      if (!peer) return undefined;
+      const how = await vscode.window.showQuickPick(
+        [
+          { label: 'Forge alive messages for another peer', behaviour: 'forge-alive' as const },
+          { label: "Replay another peer's old alive message", behaviour: 'replay-alive' as const },
+          { label: 'Sign with high-S signatures', behaviour: 'high-s' as const },
+          { label: 'Withhold blocks', behaviour: 'withhold' as const },
+          { label: 'Flood its peers', behaviour: 'flood' as const },
+        ],
+        { title: `What does ${peer} do?` },
+      );
+      if (!how) return undefined;
+      let target: string | null = null;
+      if (how.behaviour === 'forge-alive' || how.behaviour === 'replay-alive') {
+        target = (await pickPeer(snap, true, 'Impersonating which peer?')) ?? null;
+        if (target === null) return undefined;
+      }
+      return { kind: 'byzantine', peer, behaviour: how.behaviour, target, channel: null };
     }
     case 'partition':
       return pickPartition(snap);

@@ -120,11 +120,19 @@ export interface PeerDetail {
   }[];
 }
 
+export type ByzantineKind = 'forge-alive' | 'replay-alive' | 'high-s' | 'wrong-channel' | 'withhold' | 'flood';
+
+/** Faults the UI can inject (the engine's FaultAction shapes, as JSON). */
 export type FaultRequest =
   | { kind: 'crash'; peer: string }
   | { kind: 'restart'; peer: string }
+  | { kind: 'pause'; peer: string }
+  | { kind: 'resume'; peer: string }
   | { kind: 'partition'; groups: string[][] }
-  | { kind: 'heal' };
+  | { kind: 'heal' }
+  /** Tamper with the next `count` messages from a peer (optionally to one peer, of one type). */
+  | { kind: 'tamper'; rule: { from: string; to: string | null; type: string | null; mode: 'flip' | 'strip-signature'; count: number } }
+  | { kind: 'byzantine'; peer: string; behaviour: ByzantineKind; target: string | null; channel: string | null };
 
 /** The user's settings that change how the webview draws (gossipScope.* in VS Code). */
 export interface UiSettings {

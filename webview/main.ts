@@ -109,6 +109,12 @@ function showMenu(idx: number, x: number, y: number): void {
   menu.replaceChildren(
     el('div', { class: 'menu-title' }, id),
     running ? item('Crash', () => post({ type: 'fault', fault: { kind: 'crash', peer: id } })) : item('Restart', () => post({ type: 'fault', fault: { kind: 'restart', peer: id } })),
+    item('Pause', () => post({ type: 'fault', fault: { kind: 'pause', peer: id } })),
+    item('Resume', () => post({ type: 'fault', fault: { kind: 'resume', peer: id } })),
+    item('Tamper with its next alive message', () => post({ type: 'fault', fault: { kind: 'tamper', rule: { from: id, to: null, type: 'AliveMessage', mode: 'flip', count: 1 } } })),
+    item('Byzantine: sign with high-S', () => post({ type: 'fault', fault: { kind: 'byzantine', peer: id, behaviour: 'high-s', target: null, channel: null } })),
+    item('Byzantine: withhold blocks', () => post({ type: 'fault', fault: { kind: 'byzantine', peer: id, behaviour: 'withhold', target: null, channel: null } })),
+    item('Byzantine: flood', () => post({ type: 'fault', fault: { kind: 'byzantine', peer: id, behaviour: 'flood', target: null, channel: null } })),
     item('Isolate (partition)', () => post({ type: 'fault', fault: { kind: 'partition', groups: [[id], network!.peers.filter((p) => p.id !== id).map((p) => p.id)] } })),
     item('Inspect', () => selectPeer(idx)),
   );

@@ -115,6 +115,7 @@ export class MessageList {
         el('span', { class: 'reason' }, e.kind === 'drop' || e.kind === 'reject' ? e.reason ?? '' : ''),
       );
       (row.querySelector('.swatch') as HTMLElement).style.background = typeColor(e.type);
+      if (e.reason && (e.kind === 'drop' || e.kind === 'reject')) row.title = e.reason;
       if (e.msg !== undefined) row.dataset.msg = String(e.msg);
       rows.push(row);
     }

@@ -176,6 +176,24 @@ test('The graph marks the crashed peer; a message opens in the inspector with it
   await wb.screenshot('lesson');
 });
 
+test('Tampering with a message from Inject Fault: the receivers reject it', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  if (probe) return t.skip('dist/webview.js is not built: the protocol probe has no message list');
+  await wb.runCommand('Gossip Scope: Inject Fault…');
+  await wb.pick('Tamper with the next message from a peer', { filter: false });
+  await wb.pick('peer0.org1');
+  await wb.pick('AliveMessage', { filter: false });
+  await wb.pick('Strip the signature', { filter: false });
+  await wb.runCommand('Gossip Scope: Run');
+  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  await webview.locator('[data-testid=filter-type]').selectOption('');
+  await webview.locator('[data-testid=filter-verdict]').selectOption('rejected');
+  await webview.locator('[data-testid=message-row][data-kind=reject]', { hasText: 'Invalid alive message' }).first().waitFor({ timeout: 30_000 });
+  await wb.runCommand('Gossip Scope: Pause');
+  await wb.screenshot('tampered-rejected');
+  await webview.locator('[data-testid=filter-verdict]').selectOption('all');
+});
+
 test('Show Metrics opens the run summary', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.runCommand('Gossip Scope: Show Metrics');
@@ -198,6 +216,22 @@ test('Export Trace writes JSON Lines where the save dialog says', async (t) => {
   assert.equal(JSON.parse(lines[0]).peers.length, PEERS);
   assert.ok(lines.length > 10);
   await wb.screenshot('exported');
+});
+
+test('Open Trace for Replay recomputes the exported run and finds the same trace hash', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await wb.runCommand('Gossip Scope: Open Trace for Replay…');
+  const input = wb.page.locator('.quick-input-widget input.input').first();
+  await input.waitFor();
+  await input.fill(join(workspace, 'membership.trace.jsonl'));
+  await wb.screenshot('open-trace-dialog');
+  await wb.page.keyboard.press('Enter');
+  await wb.page.waitForTimeout(1500);
+  await wb.screenshot('open-trace-after-enter');
+  await wb.page.locator('.notification-toast', { hasText: 'replaying' }).first().waitFor({ timeout: 15_000 });
+  await wb.runCommand('Gossip Scope: Run');
+  await wb.page.locator('.notification-toast', { hasText: 'Replay reproduced the saved run exactly' }).first().waitFor({ timeout: 60_000 });
+  await wb.screenshot('replayed');
 });
 
 test('Set Speed and Reset', async (t) => {

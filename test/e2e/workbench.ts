@@ -121,9 +121,17 @@ export class Workbench {
 
   private async openQuickInput() {
     const widget = this.page.locator('.quick-input-widget');
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
-    await widget.waitFor({ state: 'visible' });
-    return widget.locator('input.input').first();
+    for (let attempt = 0; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      try {
+        await widget.waitFor({ state: 'visible', timeout: 5_000 });
+        return widget.locator('input.input').first();
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        // Keys went to a webview's iframe: click an empty spot of the title bar to take focus back.
+        await this.page.locator('.part.titlebar').click({ position: { x: 300, y: 10 } });
+      }
+    }
   }
 }
