@@ -71,6 +71,10 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: metricsMarkdown(summary) });
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
     }),
+    'gossipScope.selectMessage': withNetwork((msg: number) => {
+      panel.show();
+      panel.post({ type: 'select', what: 'message', msg });
+    }),
     'gossipScope.selectPeer': withNetwork((idx: number) => {
       panel.post({ type: 'select', what: 'peer', idx });
       controller.send({ type: 'inspectPeer', idx });

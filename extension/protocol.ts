@@ -148,6 +148,8 @@ export type ToWebview =
   | { type: 'messageDetail'; detail: MessageDetail | null; msg: number }
   | { type: 'peerDetail'; detail: PeerDetail | null; idx: number }
   | { type: 'select'; what: 'peer'; idx: number }
+  /** Open a message in the inspector (chosen in the tree view's recent messages). */
+  | { type: 'select'; what: 'message'; msg: number }
   | { type: 'error'; message: string }
   /** The user changed a setting while the panel was open. */
   | ({ type: 'settings' } & UiSettings);

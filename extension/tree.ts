@@ -4,11 +4,18 @@
  */
 import * as vscode from 'vscode';
 import type { NetworkController } from './network-controller.js';
-import type { UiPeer, UiPeerState } from './protocol.js';
+import type { UiEvent, UiPeer, UiPeerState } from './protocol.js';
 
 const REFRESH_MS = 250;
 
-type Node = { kind: 'org'; mspId: string; name: string } | { kind: 'peer'; peer: UiPeer };
+type Node =
+  | { kind: 'org'; mspId: string; name: string }
+  | { kind: 'peer'; peer: UiPeer }
+  | { kind: 'recent' }
+  | { kind: 'message'; event: UiEvent };
+
+/** How many recent drops and rejections the view keeps. */
+const RECENT = 25;
 
 type Condition = 'alive' | 'dead' | 'behind' | 'not started';
 
@@ -43,16 +50,21 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   private refreshTimer?: NodeJS.Timeout;
   /** Peers that have run at some point: a peer that is down was either crashed or not started yet. */
   private readonly everRan = new Set<number>();
+  /** The latest drops and rejections: what usually needs explaining. */
+  private recent: UiEvent[] = [];
 
   constructor(private readonly controller: NetworkController) {
     this.subscriptions = [
       controller.onDidOpen((snap) => {
         this.everRan.clear();
+        this.recent = [];
         this.noteRunning(snap.states);
         this.changed.fire(undefined);
       }),
       controller.onDidFrame((f) => {
         this.noteRunning(f.states);
+        const notable = f.events.filter((e) => (e.kind === 'drop' || e.kind === 'reject') && e.msg !== undefined);
+        if (notable.length > 0) this.recent = [...this.recent, ...notable].slice(-RECENT);
         this.refreshSoon();
       }),
     ];
@@ -61,12 +73,32 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   getChildren(node?: Node): Node[] {
     const snap = this.controller.snapshot;
     if (!snap) return [];
-    if (node === undefined) return snap.network.orgs.map((o) => ({ kind: 'org', mspId: o.mspId, name: o.name }));
+    if (node === undefined) return [...snap.network.orgs.map((o): Node => ({ kind: 'org', mspId: o.mspId, name: o.name })), { kind: 'recent' }];
     if (node.kind === 'org') return snap.network.peers.filter((p) => p.mspId === node.mspId).map((peer) => ({ kind: 'peer', peer }));
+    if (node.kind === 'recent') return [...this.recent].reverse().map((event) => ({ kind: 'message', event }));
     return [];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'recent') {
+      const item = new vscode.TreeItem('Recent drops and rejections', vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = 'recent';
+      item.iconPath = new vscode.ThemeIcon('warning');
+      item.description = String(this.recent.length);
+      return item;
+    }
+    if (node.kind === 'message') {
+      const e = node.event;
+      const peers = this.controller.snapshot?.network.peers;
+      const name = (i: number | undefined) => (i === undefined ? '?' : i < 0 ? 'orderer' : peers?.[i]?.id ?? `#${i}`);
+      const item = new vscode.TreeItem(`${e.type ?? 'message'} ${e.kind === 'drop' ? 'dropped' : 'rejected'}`, vscode.TreeItemCollapsibleState.None);
+      item.id = `event:${e.id}`;
+      item.description = `${(e.t / 1000).toFixed(3)}s ${e.kind === 'drop' ? `${name(e.peer)} → ${name(e.other)}` : `at ${name(e.peer)}`}`;
+      item.tooltip = e.reason ?? '';
+      item.iconPath = new vscode.ThemeIcon(e.kind === 'drop' ? 'circle-slash' : 'error');
+      item.command = { command: 'gossipScope.selectMessage', title: 'Inspect Message', arguments: [e.msg] };
+      return item;
+    }
     if (node.kind === 'org') {
       const item = new vscode.TreeItem(node.mspId, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `org:${node.mspId}`;

@@ -197,7 +197,8 @@ onMessage((msg: ToWebview) => {
       else inspector.notFound(`Peer #${msg.idx}`);
       return;
     case 'select':
-      selectPeer(msg.idx);
+      if (msg.what === 'peer') selectPeer(msg.idx);
+      else messages.onOpen(msg.msg);
       return;
     case 'settings':
       dots.enabled = msg.animation;

@@ -192,6 +192,16 @@ test('Tampering with a message from Inject Fault: the receivers reject it', asyn
   await wb.runCommand('Gossip Scope: Pause');
   await wb.screenshot('tampered-rejected');
   await webview.locator('[data-testid=filter-verdict]').selectOption('all');
+  // The Peers view lists recent drops and rejections; clicking one opens it in the inspector.
+  const recent = wb.page.locator('.monaco-list-row', { hasText: 'Recent drops and rejections' });
+  // The activity item toggles the side bar: click it only when the view is not showing.
+  if (!(await recent.isVisible())) await wb.showActivity('Gossip Scope');
+  await recent.click();
+  const rejected = wb.page.locator('.monaco-list-row', { hasText: 'rejected' }).first();
+  await rejected.waitFor({ timeout: 10_000 });
+  await rejected.click();
+  await webview.locator('[data-testid=inspector-title]', { hasText: 'Message #' }).waitFor({ timeout: 10_000 });
+  await wb.screenshot('recent-rejection-inspected');
 });
 
 test('Show Metrics opens the run summary', async (t) => {
