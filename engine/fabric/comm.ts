@@ -309,9 +309,15 @@ export class Comm {
   }
 
   receive(conn: Connection, sm: SignedMessage, cause: number): void {
+    // Every delivery comes through here: no closures, just the cause set and restored.
     const tr = this.env.tr;
-    const ev = tr.within(cause, () => tr.emit('deliver', conn.remoteIdx, sm.typeName, sm.id));
-    tr.within(ev, () => this.onMessage({ sm, conn }));
+    const prev = tr.swapCause(cause);
+    try {
+      tr.swapCause(tr.emit('deliver', conn.remoteIdx, sm.typeName, sm.id));
+      this.onMessage({ sm, conn });
+    } finally {
+      tr.swapCause(prev);
+    }
   }
 
   /** The signed ConnEstablish; its bytes never change, so it is signed once (RFC 6979). */

@@ -50,6 +50,13 @@ export class PeerTracer {
     }
   }
 
+  /** Sets the current cause and returns the previous one (the hot path's closure-free within). */
+  swapCause(cause: number): number {
+    const prev = this.trace.cause;
+    this.trace.cause = cause;
+    return prev;
+  }
+
   get cause(): number {
     return this.trace.cause;
   }
