@@ -3,7 +3,6 @@
  * the identity mapper and its pull engine, and the channels; validates every incoming message
  * and routes every outgoing batch by tag, org and channel, as Fabric does.
  */
-import { decodeGossipMessage } from '../wire/codec.js';
 import { PullMsgType, Tag, type GossipMessage, type Payload } from '../wire/messages.js';
 import { Comm, type CommNet, type ReceivedMessage } from './comm.js';
 import { GossipChannel, channelMAC, type ChannelHost } from './channel.js';
@@ -11,7 +10,7 @@ import { Discovery, preferredEndpoint, type DiscoveryHost, type NetworkMember } 
 import { BatchingEmitter, type Emitted } from './emitter.js';
 import type { PeerEnv } from './env.js';
 import { IdentityMapper } from './identity.js';
-import { SignedMessage, bytesEqual, bytesStr, hex, noopSign, signMessage, tagError } from './message.js';
+import { SignedMessage, bytesEqual, bytesStr, fromEnvelope, hex, noopSign, signMessage, tagError } from './message.js';
 import { PullMediator } from './pull.js';
 import { StateProvider } from './state.js';
 import { Ledger } from './ledger.js';
@@ -236,7 +235,7 @@ export class GossipNode {
         const self = msg.memReq.selfInformation;
         let ok = false;
         try {
-          const inner = self ? new SignedMessage(decodeGossipMessage(self.payload)) : undefined;
+          const inner = self ? fromEnvelope(self) : undefined;
           ok = inner !== undefined && inner.msg.content === 'aliveMsg' && inner.msg.aliveMsg.membership !== undefined && bytesEqual(inner.msg.aliveMsg.membership.pkiId, m.conn.remotePki);
         } catch {
           return tr.reject(from, m.sm, 'Got membership request with invalid selfInfo');
@@ -393,7 +392,7 @@ export class GossipNode {
       for (const env of msg.dataUpdate.data) {
         let item: SignedMessage;
         try {
-          item = new SignedMessage(decodeGossipMessage(env.payload), env);
+          item = fromEnvelope(env);
         } catch {
           return this.env.tr.reject(m.conn.remoteIdx, m.sm, 'Data update contains an invalid message');
         }
