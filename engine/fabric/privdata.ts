@@ -46,7 +46,8 @@ export class PrivateData {
   readonly state = new Map<string, Map<string, string>>();
   /** Eligible private data committed as missing, for reconciliation. */
   readonly missing = new Map<string, PvtRef & { blockSeq: number }>();
-  private readonly pending = new Map<bigint, (els: PvtDataElement[], from: NetworkMember | undefined) => void>();
+  /** Outstanding pull requests: nonce → what to do with the answer. */
+  private readonly pending = new Map<bigint, (elements: PvtDataElement[]) => void>();
   private readonly channelBytes: Uint8Array;
 
   constructor(
@@ -259,7 +260,7 @@ export class PrivateData {
 
   handleResponse(m: ReceivedMessage): void {
     if (m.sm.msg.content !== 'privateRes') return;
-    this.pending.get(m.sm.msg.nonce)?.(m.sm.msg.privateRes.elements, undefined);
+    this.pending.get(m.sm.msg.nonce)?.(m.sm.msg.privateRes.elements);
   }
 
   /** The reconciler: fetch what was committed as missing, from the most recent blocks first. */
