@@ -1,15 +1,27 @@
 /**
- * Messages in flight, drawn as dots on a canvas laid over the graph: the graph itself never
- * redraws for them, which keeps hundreds of peers with hundreds of dots at display rate.
- * When more arrive than can be shown, the extra are counted as skipped, never queued.
+ * Messages in flight, drawn as dots on a canvas laid over the graph: Cytoscape never redraws
+ * for them, which keeps 500 peers with hundreds of dots at display rate. A dot's path is
+ * interpolated between the peers' model positions with the current pan and zoom applied.
+ * When more messages arrive than can be shown, the extra are counted as skipped, never queued:
+ * the state (graph, list, timeline) always gets every event; only the animation thins out.
  */
 import type { Graph } from './graph.js';
-import { typeColor } from './theme.js';
+import { color, typeColor } from './theme.js';
 
-const MAX_DOTS = 200;
-const FLIGHT_MS = 700;
+export const MAX_DOTS = 300;
+const FLIGHT_MS = 600;
+const RADIUS = 3.5;
+
+const enum DotKind {
+  Send,
+  /** Lost on the way: flies half way and ends in a cross. */
+  Drop,
+  /** Refused by the receiver: a ring flashes around it. */
+  Reject,
+}
 
 interface Dot {
+  kind: DotKind;
   from: number;
   to: number;
   start: number;
@@ -19,38 +31,50 @@ interface Dot {
 export class Dots {
   private readonly ctx: CanvasRenderingContext2D;
   private dots: Dot[] = [];
+  private drewSomething = false;
+  /** Messages not animated because too many were in flight (since the network was opened). */
   skipped = 0;
   enabled = true;
-  /** Frames drawn, for the benchmark. */
-  frames = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly graph: Graph,
   ) {
     this.ctx = canvas.getContext('2d')!;
-    const loop = (now: number) => {
-      this.draw(now);
-      requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
   }
 
-  add(from: number, to: number, type: string | undefined): void {
-    if (!this.enabled || from < 0 || to < 0) return;
-    if (this.dots.length >= MAX_DOTS) {
-      this.skipped++;
-      return;
-    }
-    this.dots.push({ from, to, start: performance.now(), color: typeColor(type) });
+  reset(): void {
+    this.dots = [];
+    this.skipped = 0;
   }
 
   get inFlight(): number {
     return this.dots.length;
   }
 
-  private draw(now: number): void {
-    this.frames++;
+  /** `delay`: real ms from now until it leaves, to spread a frame's messages over the frame. */
+  send(from: number, to: number, type: string | undefined, delay: number): void {
+    this.push(DotKind.Send, from, to, typeColor(type), delay);
+  }
+
+  drop(from: number, to: number, delay: number): void {
+    this.push(DotKind.Drop, from, to, color('--vscode-charts-red'), delay);
+  }
+
+  reject(at: number, delay: number): void {
+    this.push(DotKind.Reject, at, at, color('--vscode-charts-red'), delay);
+  }
+
+  private push(kind: DotKind, from: number, to: number, c: string, delay: number): void {
+    if (!this.enabled || from < 0 || to < 0) return;
+    if (this.dots.length >= MAX_DOTS) {
+      this.skipped++;
+      return;
+    }
+    this.dots.push({ kind, from, to, start: performance.now() + delay, color: c });
+  }
+
+  draw(now: number): void {
     const c = this.canvas;
     const w = c.clientWidth;
     const h = c.clientHeight;
@@ -60,28 +84,53 @@ export class Dots {
       c.height = Math.round(h * dpr);
     }
     const ctx = this.ctx;
+    if (this.dots.length === 0 && !this.drewSomething) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
+    this.drewSomething = this.dots.length > 0;
     if (this.dots.length === 0) return;
-    const positions = new Map<number, { x: number; y: number } | null>();
-    const at = (i: number) => {
-      let p = positions.get(i);
-      if (p === undefined) positions.set(i, (p = this.graph.position(i)));
-      return p;
-    };
-    const alive: Dot[] = [];
-    for (const d of this.dots) {
+    const pos = this.graph.positions();
+    const vp = this.graph.viewport();
+    const r = RADIUS * Math.min(1.5, Math.max(0.6, vp.zoom));
+    let kept = 0;
+    for (let i = 0; i < this.dots.length; i++) {
+      const d = this.dots[i];
       const t = (now - d.start) / FLIGHT_MS;
       if (t >= 1) continue;
-      alive.push(d);
-      const a = at(d.from);
-      const b = at(d.to);
-      if (a === null || b === null) continue;
+      this.dots[kept++] = d;
+      if (t < 0) continue;
+      const ax = pos[2 * d.from] * vp.zoom + vp.x;
+      const ay = pos[2 * d.from + 1] * vp.zoom + vp.y;
       ctx.fillStyle = d.color;
+      ctx.strokeStyle = d.color;
+      if (d.kind === DotKind.Reject) {
+        ctx.globalAlpha = 1 - t;
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        ctx.arc(ax, ay, 8 + 10 * t * vp.zoom, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.globalAlpha = 1;
+        continue;
+      }
+      const bx = pos[2 * d.to] * vp.zoom + vp.x;
+      const by = pos[2 * d.to + 1] * vp.zoom + vp.y;
+      const f = d.kind === DotKind.Drop ? Math.min(t, 0.5) : t;
+      const x = ax + (bx - ax) * f;
+      const y = ay + (by - ay) * f;
+      if (d.kind === DotKind.Drop && t > 0.5) {
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        ctx.moveTo(x - 4, y - 4);
+        ctx.lineTo(x + 4, y + 4);
+        ctx.moveTo(x + 4, y - 4);
+        ctx.lineTo(x - 4, y + 4);
+        ctx.stroke();
+        continue;
+      }
       ctx.beginPath();
-      ctx.arc(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, 3.5, 0, 2 * Math.PI);
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
       ctx.fill();
     }
-    this.dots = alive;
+    this.dots.length = kept;
   }
 }

@@ -1,23 +1,47 @@
 /**
- * The network graph: orgs as compound nodes, peers inside, coloured by state; an edge for each
- * pair that has exchanged messages. Positions are computed here (orgs on a grid, peers on a
- * circle inside each), so no force layout ever blocks the view, whatever the size.
+ * The network graph: orgs as compound nodes, peers inside, coloured by state. Positions are
+ * preset (layout.ts); colour changes are applied in batches a few times a second (flush), so
+ * Cytoscape redraws rarely. The live connections (edges.ts) and the messages in flight
+ * (dots.ts) are drawn on canvases under and over it, from the positions and viewport given here.
  */
 import cytoscape from 'cytoscape';
 import type { UiNetwork, UiPeerState } from '../extension/protocol.js';
+import { presetLayout } from './layout.js';
+
 import { color } from './theme.js';
 
-/** Above this many edges, new ones are not drawn: the dots still show the traffic. */
-const MAX_EDGES = 3000;
+export interface Viewport {
+  zoom: number;
+  pan: { x: number; y: number };
+}
 
 export class Graph {
   readonly cy: cytoscape.Core;
-  private readonly edges = new Set<string>();
-  private network: UiNetwork | null = null;
+  private peers: cytoscape.NodeSingular[] = [];
+  /** Model positions of the peers (x at 2i, y at 2i + 1); refreshed after the user drags. */
+  private model: Float64Array = new Float64Array(0);
+  private modelStale = false;
+  /** Bumps whenever a peer moved (the user dragged it), for the canvases that follow them. */
+  positionsVersion = 0;
+  /** The classes each peer is drawn with now ('down', 'leader behind', ...), to touch only changes. */
+  private looks: string[] = [];
+  private pendingStates: UiPeerState[] | null = null;
+  /** The user zoomed or panned: resizing no longer refits the graph. */
+  private userViewport = false;
   onSelectPeer: (idx: number | null) => void = () => {};
+  onSelectionChange: (idxs: number[]) => void = () => {};
   onContextPeer: (idx: number, x: number, y: number) => void = () => {};
+  /** A right-click on the background (an edge of the edge layer may be under it). */
+  onContextBackground: (x: number, y: number) => void = () => {};
+  onViewport: (v: Viewport) => void = () => {};
 
-  constructor(container: HTMLElement) {
+  constructor(private readonly container: HTMLElement) {
+    // Cytoscape adds an un-nonced <style> unless this id exists; the CSP would refuse it (and say so).
+    if (!document.getElementById('__________cytoscape_stylesheet')) {
+      const marker = document.createElement('meta');
+      marker.id = '__________cytoscape_stylesheet';
+      document.head.append(marker);
+    }
     this.cy = cytoscape({
       container,
       style: this.style(),
@@ -25,7 +49,9 @@ export class Graph {
       minZoom: 0.05,
       maxZoom: 4,
       boxSelectionEnabled: true,
-      selectionType: 'additive',
+      selectionType: 'single',
+      // Pan and zoom move a snapshot instead of redrawing 500 peers every frame.
+      textureOnViewport: true,
     });
     this.cy.on('tap', 'node.peer', (e) => this.onSelectPeer(Number(e.target.data('idx'))));
     this.cy.on('tap', (e) => {
@@ -35,99 +61,202 @@ export class Graph {
       const p = e.renderedPosition ?? e.target.renderedPosition();
       this.onContextPeer(Number(e.target.data('idx')), p.x, p.y);
     });
+    // An org's box is background too: the edges drawn under it can be right-clicked through it.
+    this.cy.on('cxttap', (e) => {
+      const onBackground = e.target === this.cy || (e.target as cytoscape.NodeSingular).hasClass?.('org');
+      if (onBackground && e.renderedPosition) this.onContextBackground(e.renderedPosition.x, e.renderedPosition.y);
+    });
+    this.cy.on('select unselect', 'node.peer', () => this.onSelectionChange(this.selectedPeers()));
+    this.cy.on('position', 'node', () => {
+      this.modelStale = true;
+      this.positionsVersion++;
+    });
+    this.cy.on('viewport', () => {
+      this.onViewport({ zoom: this.cy.zoom(), pan: { ...this.cy.pan() } });
+    });
+    // Only a person moves the viewport with these; fit() does not fire them.
+    container.addEventListener('wheel', () => (this.userViewport = true), { passive: true });
+    container.addEventListener('pointerdown', () => (this.userViewport = true));
+    new ResizeObserver(() => {
+      this.cy.resize();
+      if (!this.userViewport) this.fit();
+    }).observe(container);
   }
 
   private style(): cytoscape.StylesheetStyle[] {
     const fg = color('--vscode-editor-foreground');
+    const hc = color('--vscode-contrastBorder') !== '';
     return [
-      { selector: 'node.org', style: { label: 'data(label)', 'text-valign': 'top', 'font-size': 14, color: fg, 'background-opacity': 0.06, 'background-color': fg, 'border-width': 1, 'border-color': color('--vscode-panel-border'), shape: 'round-rectangle', padding: '16px' } },
-      { selector: 'node.peer', style: { label: 'data(label)', 'font-size': 9, color: fg, 'text-valign': 'bottom', 'text-margin-y': 3, width: 18, height: 18, 'background-color': color('--vscode-charts-green'), 'border-width': 0 } },
-      { selector: 'node.peer.leader', style: { shape: 'star', width: 24, height: 24, 'background-color': color('--vscode-charts-orange') } },
+      {
+        selector: 'node.org',
+        style: {
+          label: 'data(label)',
+          'text-valign': 'top',
+          'text-halign': 'center',
+          'font-size': 13,
+          'min-zoomed-font-size': 4,
+          color: fg,
+          'background-color': fg,
+          'background-opacity': 0.04,
+          'border-width': hc ? 2 : 1,
+          'border-color': hc ? color('--vscode-contrastBorder') : color('--vscode-panel-border'),
+          shape: 'round-rectangle',
+          padding: '14px',
+          // Explicit depths: with 'auto', every redraw walks each element's compound parents.
+          'z-compound-depth': 'bottom',
+        },
+      },
+      {
+        selector: 'node.peer',
+        style: {
+          label: 'data(label)',
+          'font-size': 8,
+          'min-zoomed-font-size': 7,
+          color: fg,
+          'text-valign': 'bottom',
+          'text-margin-y': 2,
+          width: 16,
+          height: 16,
+          'background-color': color('--vscode-charts-green'),
+          'border-width': hc ? 1 : 0,
+          'border-color': fg,
+          'z-compound-depth': 'top',
+        },
+      },
+      { selector: 'node.peer.leader', style: { shape: 'star', width: 22, height: 22, 'background-color': color('--vscode-charts-blue') } },
       { selector: 'node.peer.behind', style: { 'background-color': color('--vscode-charts-yellow') } },
-      { selector: 'node.peer.down', style: { 'background-color': color('--vscode-charts-red'), 'background-opacity': 0.35, 'border-width': 2, 'border-color': color('--vscode-charts-red') } },
-      { selector: 'node.peer:selected', style: { 'border-width': 3, 'border-color': color('--vscode-focusBorder') } },
-      { selector: 'edge', style: { width: 1, 'line-color': color('--vscode-panel-border'), opacity: 0.5, 'curve-style': 'haystack' } },
+      {
+        selector: 'node.peer.down',
+        style: { shape: 'ellipse', width: 16, height: 16, 'background-color': color('--vscode-charts-red'), 'background-opacity': 0.25, 'border-width': 2, 'border-color': color('--vscode-charts-red') },
+      },
+      { selector: 'node.peer:selected', style: { 'border-width': 3, 'border-color': color('--vscode-focusBorder'), 'underlay-color': color('--vscode-focusBorder'), 'underlay-opacity': 0.25, 'underlay-padding': 5 } },
     ];
   }
 
-  /** Rebuilds styles after a theme change. */
+  /** Rebuilds the styles after a theme change. */
   restyle(): void {
     this.cy.style(this.style());
   }
 
-  load(network: UiNetwork): void {
-    this.network = network;
-    this.edges.clear();
-    const els: cytoscape.ElementDefinition[] = [];
-    const orgs = network.orgs;
-    const cols = Math.ceil(Math.sqrt(orgs.length));
-    const byOrg = new Map<string, number[]>();
-    for (const p of network.peers) byOrg.set(p.mspId, [...(byOrg.get(p.mspId) ?? []), p.idx]);
-    const biggest = Math.max(1, ...[...byOrg.values()].map((l) => l.length));
-    // Room per org grows with the square root of its peers, as a circle's circumference must.
-    const radius = Math.max(60, (biggest * 28) / (2 * Math.PI));
-    const cell = radius * 2 + 120;
-    orgs.forEach((o, i) => {
-      els.push({ group: 'nodes', data: { id: `org:${o.mspId}`, label: o.mspId }, classes: 'org' });
-      const cx = (i % cols) * cell;
-      const cy = Math.floor(i / cols) * cell;
-      const members = byOrg.get(o.mspId) ?? [];
-      const r = Math.max(40, (members.length * 28) / (2 * Math.PI));
-      members.forEach((idx, k) => {
-        const a = (2 * Math.PI * k) / Math.max(1, members.length) - Math.PI / 2;
-        const p = network.peers[idx];
-        els.push({
-          group: 'nodes',
-          data: { id: `p${idx}`, idx, label: p.id, parent: `org:${o.mspId}` },
-          classes: 'peer',
-          position: { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) },
-        });
+  load(network: UiNetwork, viewport: Viewport | null): void {
+    this.looks = new Array(network.peers.length).fill('');
+    this.pendingStates = null;
+    const orgIndex = new Map(network.orgs.map((o, i) => [o.mspId, i]));
+    const r = this.container.getBoundingClientRect();
+    const layout = presetLayout(
+      network.peers.map((p) => orgIndex.get(p.mspId) ?? 0),
+      network.orgs.length,
+      r.width > 0 && r.height > 0 ? r.width / r.height : 16 / 9,
+    );
+    this.model = layout.peers;
+    const els: cytoscape.ElementDefinition[] = network.orgs.map((o) => ({ group: 'nodes', data: { id: `org:${o.mspId}`, label: o.mspId }, classes: 'org', selectable: false }));
+    for (const p of network.peers) {
+      els.push({
+        group: 'nodes',
+        data: { id: `p${p.idx}`, idx: p.idx, label: p.id.split('.')[0], parent: `org:${p.mspId}` },
+        classes: 'peer',
+        position: { x: layout.peers[2 * p.idx], y: layout.peers[2 * p.idx + 1] },
       });
-    });
+    }
     this.cy.batch(() => {
       this.cy.elements().remove();
       this.cy.add(els);
     });
-    this.cy.layout({ name: 'preset', fit: true, padding: 30 }).run();
+    this.peers = network.peers.map((p) => this.cy.getElementById(`p${p.idx}`) as cytoscape.NodeSingular);
+    this.modelStale = false;
+    this.positionsVersion++;
+    if (viewport) {
+      this.userViewport = true;
+      this.cy.viewport({ zoom: viewport.zoom, pan: viewport.pan });
+    } else {
+      this.userViewport = false;
+      this.fit();
+    }
   }
 
-  updateStates(states: UiPeerState[]): void {
-    this.cy.batch(() => {
-      for (const s of states) {
-        const n = this.cy.getElementById(`p${s.idx}`);
-        if (n.empty()) continue;
-        n.toggleClass('down', !s.running);
-        n.toggleClass('leader', s.running && Object.values(s.leader).some(Boolean));
-        n.toggleClass('behind', s.running && s.behind);
-      }
-    });
-  }
-
-  /** A connection seen in the traffic: drawn once, kept. */
-  connect(a: number, b: number): void {
-    if (a < 0 || b < 0 || a === b || this.edges.size >= MAX_EDGES) return;
-    const id = a < b ? `e${a}-${b}` : `e${b}-${a}`;
-    if (this.edges.has(id)) return;
-    this.edges.add(id);
-    this.cy.add({ group: 'edges', data: { id, source: `p${a}`, target: `p${b}` } });
-  }
-
-  select(idx: number | null): void {
-    this.cy.$(':selected').unselect();
-    if (idx !== null) this.cy.getElementById(`p${idx}`).select();
-  }
-
-  /** Where a peer is drawn now (after pan and zoom), for the dot overlay. */
-  position(idx: number): { x: number; y: number } | null {
-    const n = this.cy.getElementById(`p${idx}`);
-    return n.empty() ? null : n.renderedPosition();
-  }
-
-  selectedPeers(): number[] {
-    return this.cy.$('node.peer:selected').map((n) => Number(n.data('idx')));
+  fit(): void {
+    this.cy.fit(undefined, 24);
+    // Org names stay readable however far out a big network is zoomed.
+    const size = Math.min(80, Math.max(13, 12 / this.cy.zoom()));
+    this.cy.nodes('.org').style('font-size', size);
   }
 
   get peerCount(): number {
-    return this.network?.peers.length ?? 0;
+    return this.peers.length;
+  }
+
+  /** The latest peer states; applied at the next flush (only the peers whose look changed). */
+  setStates(states: UiPeerState[]): void {
+    this.pendingStates = states;
+  }
+
+  /** Applies the latest peer states (one Cytoscape redraw, if any peer's look changed). */
+  flush(): void {
+    const states = this.pendingStates;
+    this.pendingStates = null;
+    if (states !== null) this.cy.batch(() => this.applyStates(states));
+  }
+
+  private applyStates(states: UiPeerState[]): void {
+    for (const s of states) {
+      const node = this.peers[s.idx];
+      if (node === undefined) continue;
+      // Leadership is the shape, lagging the colour; down overrides both.
+      const look = !s.running ? 'down' : `${Object.values(s.leader).some(Boolean) ? 'leader ' : ''}${s.behind ? 'behind' : 'alive'}`;
+      if (this.looks[s.idx] === look) continue;
+      if (this.looks[s.idx] !== '') node.removeClass(this.looks[s.idx]);
+      node.addClass(look);
+      this.looks[s.idx] = look;
+    }
+  }
+
+  select(idx: number | null): void {
+    this.cy.$('node.peer:selected').unselect();
+    if (idx !== null) this.peers[idx]?.select();
+  }
+
+  toggleSelected(idx: number): void {
+    const node = this.peers[idx];
+    if (node) (node.selected() ? node.unselect() : node.select());
+  }
+
+  selectedPeers(): number[] {
+    return this.cy.$('node.peer:selected').map((node) => Number(node.data('idx')));
+  }
+
+  /** Peer positions in the model (pan and zoom not applied), for the dot overlay. */
+  positions(): Float64Array {
+    if (this.modelStale) {
+      this.modelStale = false;
+      this.peers.forEach((node, i) => {
+        const p = node.position();
+        this.model[2 * i] = p.x;
+        this.model[2 * i + 1] = p.y;
+      });
+    }
+    return this.model;
+  }
+
+  viewport(): { zoom: number; x: number; y: number } {
+    const pan = this.cy.pan();
+    return { zoom: this.cy.zoom(), x: pan.x, y: pan.y };
+  }
+
+  /** Where a peer is drawn, in client coordinates. */
+  clientPosition(idx: number): { x: number; y: number } | null {
+    const node = this.peers[idx];
+    if (node === undefined) return null;
+    const r = this.container.getBoundingClientRect();
+    const p = node.renderedPosition();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }
+
+  /** Centres the view on a peer without changing the zoom. */
+  reveal(idx: number): void {
+    const node = this.peers[idx];
+    if (node === undefined) return;
+    const r = this.container.getBoundingClientRect();
+    const p = node.renderedPosition();
+    if (p.x < 0 || p.y < 0 || p.x > r.width || p.y > r.height) this.cy.center(node);
   }
 }

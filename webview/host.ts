@@ -1,6 +1,6 @@
 /**
- * The webview's only channel to the extension host: typed messages (extension/protocol.ts) and
- * the view state VS Code keeps while the panel is hidden or the window reloads.
+ * The webview's only channel to the extension host: typed messages (extension/protocol.ts) out
+ * and in, and the state VS Code keeps for the view while the panel is hidden or the window reloads.
  */
 import type { FromWebview, ToWebview } from '../extension/protocol.js';
 
@@ -12,6 +12,7 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
+// VS Code allows one call per page load.
 const api = acquireVsCodeApi();
 
 export function post(msg: FromWebview): void {
@@ -19,29 +20,16 @@ export function post(msg: FromWebview): void {
 }
 
 export function onMessage(handler: (msg: ToWebview) => void): void {
-  window.addEventListener('message', (e: MessageEvent) => handler(e.data as ToWebview));
+  window.addEventListener('message', (e: MessageEvent) => {
+    const m = e.data as ToWebview | null;
+    if (m !== null && typeof m === 'object' && typeof m.type === 'string') handler(m);
+  });
 }
 
-/** What the user chose in this view: survives hiding the panel and reloading the window. */
-export interface ViewState {
-  selectedPeer: number | null;
-  selectedMessage: number | null;
-  filterType: string;
-  filterPeer: string;
-  filterVerdict: 'all' | 'dropped' | 'rejected' | 'ok';
+export function readSavedState(): unknown {
+  return api.getState();
 }
 
-export function loadViewState(): ViewState {
-  const s = api.getState() as Partial<ViewState> | undefined;
-  return {
-    selectedPeer: s?.selectedPeer ?? null,
-    selectedMessage: s?.selectedMessage ?? null,
-    filterType: s?.filterType ?? '',
-    filterPeer: s?.filterPeer ?? '',
-    filterVerdict: s?.filterVerdict ?? 'all',
-  };
-}
-
-export function saveViewState(s: ViewState): void {
-  api.setState(s);
+export function writeSavedState(state: unknown): void {
+  api.setState(state);
 }

@@ -1,20 +1,47 @@
 /**
- * The inspector: a peer's views (membership with last-seen times, ledgers, leadership,
- * StateInfo, world state) or a message's every field, bytes, signature, signer and verdicts.
+ * The inspector: a peer's views (membership with last-seen times, height and leadership per
+ * channel, StateInfo, world state) or a message's every decoded field, its bytes, signature
+ * (DER, r, s, low-S), signer and verification verdicts, with its journey through the network.
  */
-import type { MessageDetail, PeerDetail, UiNetwork } from '../extension/protocol.js';
+import type { MessageDetail, PeerDetail, UiEvent, UiNetwork } from '../extension/protocol.js';
 import { el, secs } from './dom.js';
+import { fieldTree } from './field-tree.js';
+
+type Row = [string, string | Node];
 
 /** A two-column table of labels and values. */
-function kvTable(rows: [string, string][], valueClass = ''): HTMLElement {
-  return el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', valueClass ? { class: valueClass } : {}, v))));
+function table(rows: Row[], attrs: Record<string, string> = {}): HTMLElement {
+  return el('table', attrs, ...rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))));
+}
+
+function section(title: string, testid: string, ...body: (Node | string)[]): HTMLElement {
+  return el('section', { 'data-testid': testid }, el('h3', {}, title), ...body);
+}
+
+const mark = (ok: boolean, text: string) => el('span', { class: ok ? 'ok' : 'bad' }, `${ok ? '✓' : '✗'} ${text}`);
+
+/** Hex in lines of 16 bytes with offsets, like a hex dump (fits the inspector's width). */
+function hexDump(hex: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < hex.length; i += 32) lines.push(`${(i / 2).toString(16).padStart(5, '0')}  ${hex.slice(i, i + 32).replace(/(..)/g, '$1 ').trim()}`);
+  return lines.join('\n');
+}
+
+/** A list that shows its first items and folds the rest away. */
+function foldedList(tag: 'ul' | 'ol', items: HTMLElement[], attrs: Record<string, string>, shown = 8): HTMLElement {
+  if (items.length <= shown) return el(tag, attrs, ...items);
+  const { class: cls = '', ...rest } = attrs;
+  return el('div', rest, el(tag, { class: cls }, ...items.slice(0, shown)), el('details', {}, el('summary', { class: 'hint' }, `${items.length - shown} more`), el(tag, { class: cls, start: String(shown + 1) }, ...items.slice(shown))));
 }
 
 export class Inspector {
   private network: UiNetwork | null = null;
+  /** What is shown, so a refresh of the same peer keeps the scroll position. */
+  private showing: { peer: number } | { msg: number } | null = null;
 
-  constructor(private readonly root: HTMLElement) {
+  constructor(readonly root: HTMLElement) {
     root.setAttribute('data-testid', 'inspector');
+    root.setAttribute('aria-live', 'polite');
     this.clear();
   }
 
@@ -24,95 +51,117 @@ export class Inspector {
   }
 
   clear(): void {
-    this.root.replaceChildren(el('p', { class: 'hint' }, 'Click a peer or a message to inspect it.'));
+    this.showing = null;
+    this.root.replaceChildren(el('p', { class: 'hint' }, 'Click a peer or a message to inspect it. Right-click a peer or an edge for faults.'));
   }
 
   private name(i: number): string {
-    return this.network?.peers[i]?.id ?? `#${i}`;
+    return i < 0 ? 'orderer' : (this.network?.peers[i]?.id ?? `#${i}`);
   }
 
-  showPeer(d: PeerDetail): void {
-    const section = (title: string, ...body: (Node | string)[]) => el('section', {}, el('h3', {}, title), ...body);
-    const table = (rows: [string, string][]) => kvTable(rows);
+  /** Says what is being fetched, so a click always shows an answer at once. */
+  loading(what: string): void {
+    this.root.replaceChildren(el('p', { class: 'hint' }, `Loading ${what}…`));
+  }
+
+  showPeer(d: PeerDetail, simTime: number): void {
+    const scroll = this.showing && 'peer' in this.showing && this.showing.peer === d.idx ? this.root.scrollTop : 0;
+    this.showing = { peer: d.idx };
+    const ago = (t: number) => `${secs(t)} (${secs(Math.max(0, simTime - t))} ago)`;
+    const members = (list: { id: string; lastSeen: number }[], ok: boolean) =>
+      list.length === 0 ? el('p', { class: 'hint' }, 'none') : table(list.map((m): Row => [m.id, el('span', { class: ok ? '' : 'bad' }, `last heard ${ago(m.lastSeen)}`)]), { class: 'members' });
     this.root.replaceChildren(
-      el('h2', { 'data-testid': 'inspector-title' }, `${d.id} ${d.running ? '' : '(down)'}`),
-      table([['PKI-ID', d.pkiId]]),
+      el('h2', { 'data-testid': 'inspector-title' }, d.id, ' ', el('span', { class: `chip ${d.running ? 'up' : 'down'}` }, d.running ? 'running' : 'down')),
+      table([['PKI-ID', el('span', { class: 'mono' }, d.pkiId)]]),
       section(
-        `Alive members (${d.membership.alive.length})`,
-        table(d.membership.alive.map((m) => [m.id, `last heard ${secs(m.lastSeen)}`])),
+        'Channels',
+        'peer-channels',
+        table(d.channels.map((c): Row => [c.name, `height ${c.height} · ${c.leader ? 'leader (pulls blocks from the orderer)' : 'not leader'}`])),
       ),
-      section(`Dead members (${d.membership.dead.length})`, table(d.membership.dead.map((m) => [m.id, `last heard ${secs(m.lastSeen)}`]))),
+      section(`Alive members (${d.membership.alive.length})`, 'membership-alive', members(d.membership.alive, true)),
+      section(`Dead members (${d.membership.dead.length})`, 'membership-dead', members(d.membership.dead, false)),
+      ...d.channels.map((c) => {
+        const behind = c.stateInfo.filter((s) => s.height < c.height).length;
+        return section(
+          `StateInfo on ${c.name} (${c.stateInfo.length} peers${behind ? `, ${behind} behind this one` : ''})`,
+          'stateinfo',
+          c.stateInfo.length === 0 ? el('p', { class: 'hint' }, 'no StateInfo received yet') : table(c.stateInfo.map((s): Row => [s.id, el('span', { class: s.height < c.height ? 'warn' : '' }, `height ${s.height}`)])),
+        );
+      }),
       ...d.channels.map((c) =>
         section(
-          `Channel ${c.name}`,
-          table([
-            ['height', String(c.height)],
-            ['leader', c.leader ? 'yes (pulls from the orderer)' : 'no'],
-          ]),
-          el('h4', {}, `StateInfo (${c.stateInfo.length} peers)`),
-          table(c.stateInfo.map((s) => [s.id, `height ${s.height}`])),
-          el('h4', {}, `World state (${c.worldState.length} keys)`),
-          table(c.worldState.slice(0, 50).map((w) => [w.key, w.value])),
+          `World state on ${c.name} (${c.worldState.length} keys)`,
+          'world-state',
+          c.worldState.length === 0 ? el('p', { class: 'hint' }, 'empty') : table(c.worldState.slice(0, 100).map((w): Row => [w.key, el('span', { class: 'mono' }, w.value)])),
         ),
       ),
     );
+    this.root.scrollTop = scroll;
   }
 
-  showMessage(d: MessageDetail): void {
-    const rows: [string, string][] = [
-      ['type', d.type],
-      ['size', `${d.size} bytes`],
-      ['secret envelope', d.secretEnvelope ? 'yes (internal endpoint, same org only)' : 'no'],
-    ];
+  showMessage(d: MessageDetail, journey: UiEvent[]): void {
+    this.showing = { msg: d.msg };
+    // The verdict: the signature checks, and the refusals the trace saw (some come before any check).
+    const badSig = d.verdicts.filter((v) => !v.ok);
+    const rejects = journey.filter((e) => e.kind === 'reject');
+    const drops = journey.filter((e) => e.kind === 'drop');
+    const verdict = el('div', { 'data-testid': 'verdict' });
+    if (d.signature === null) verdict.append(el('div', { class: 'hint' }, 'not signed'));
+    else if (d.verdicts.length === 0) verdict.append(el('div', { class: 'hint' }, 'no signature check in the recent trace'));
+    else if (badSig.length === 0) verdict.append(el('div', {}, mark(true, `signature valid at ${d.verdicts.length} receiver${d.verdicts.length > 1 ? 's' : ''}`)));
+    else verdict.append(el('div', {}, mark(false, `signature refused by ${badSig.length}: ${badSig[0].reason}`)));
+    if (rejects.length > 0) verdict.append(el('div', {}, mark(false, `rejected by ${rejects.length}: ${rejects[0].reason ?? ''}`)));
+    if (drops.length > 0) verdict.append(el('div', {}, mark(false, `dropped ${drops.length}× on the way: ${drops[0].reason ?? ''}`)));
     const sig = d.signature
-      ? kvTable(
+      ? table(
           [
-            ['DER', d.signature.derHex],
-            ['r', d.signature.r],
-            ['s', d.signature.s],
-            ['low-S', d.signature.lowS ? '✓ s ≤ n/2 (Fabric accepts)' : '✗ high S (Fabric rejects)'],
+            ['low-S', d.signature.lowS ? mark(true, 's ≤ n/2: Fabric accepts it') : mark(false, 'high S: Fabric rejects it')],
+            ['r', el('span', { class: 'mono' }, d.signature.r)],
+            ['s', el('span', { class: 'mono' }, d.signature.s)],
+            ['DER', el('span', { class: 'mono' }, d.signature.derHex)],
           ],
-          'mono',
+          { 'data-testid': 'signature' },
         )
-      : el('p', {}, 'Not signed (noop-signed: authenticated by the connection handshake; blocks carry the orderer\'s signature).');
+      : el('p', { 'data-testid': 'signature' }, 'Not signed: authenticated by the connection handshake (blocks carry the orderer\'s signature).');
     const signer = d.signer
-      ? kvTable([
+      ? table([
           ['MSP ID', d.signer.mspId],
           ['subject', d.signer.subject],
           ['issuer', d.signer.issuer],
           ['valid', `${d.signer.notBefore} → ${d.signer.notAfter}`],
-          ['PKI-ID', d.signer.pkiId],
+          ['PKI-ID', el('span', { class: 'mono' }, d.signer.pkiId)],
         ])
-      : el('p', {}, '—');
+      : el('p', { class: 'hint' }, '—');
     const verdicts = d.verdicts.length
-      ? el('ul', { 'data-testid': 'verdicts' }, ...d.verdicts.map((v) => el('li', { class: v.ok ? 'ok' : 'bad' }, `${this.name(v.peer)}: ${v.ok ? '✓ valid' : `✗ ${v.reason}`}`)))
-      : el('p', {}, 'No verification of it in the recent trace.');
+      ? foldedList('ul', d.verdicts.map((v) => el('li', {}, `${this.name(v.peer)}: `, v.ok ? mark(true, 'valid') : mark(false, v.reason))), { 'data-testid': 'verdicts', class: 'verdicts' })
+      : el('p', { 'data-testid': 'verdicts', class: 'hint' }, 'No verification of it in the recent trace.');
+    const steps = journey.map((e) => {
+      const what = e.kind === 'send' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} sent` : e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} dropped: ${e.reason ?? ''}` : e.kind === 'reject' ? `${this.name(e.peer)} rejected it: ${e.reason ?? ''}` : `${this.name(e.peer)} received it`;
+      return el('li', { class: e.kind === 'drop' || e.kind === 'reject' ? 'bad' : '' }, `${secs(e.t)} ${what}`);
+    });
     this.root.replaceChildren(
       el('h2', { 'data-testid': 'inspector-title' }, `Message #${d.msg}: ${d.type}`),
-      kvTable(rows),
-      el('h3', {}, 'Signature'),
-      sig,
-      el('h3', {}, 'Signer'),
-      signer,
-      el('h3', {}, 'Verification'),
-      verdicts,
-      el('h3', {}, 'Fields'),
-      tree(d.fields),
-      el('h3', {}, 'Payload (hex, exactly as signed)'),
-      el('pre', { class: 'mono hex' }, d.payloadHex.replace(/(.{64})/g, '$1\n')),
+      table([
+        ['verdict', verdict],
+        ['size', `${d.size} bytes`],
+        ['envelope', d.secretEnvelope ? 'with a secret envelope (internal endpoint, own org only)' : 'plain'],
+      ]),
+      section('Signature', 'signature-section', sig),
+      section('Signer', 'signer', signer),
+      section('Verification', 'verification', verdicts),
+      section('Fields', 'fields', fieldTree(d.fields, 'GossipMessage')),
+      section(`Payload (${d.payloadHex.length / 2} bytes, hex, exactly as signed)`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
+      section(`Journey (${journey.length} events in the list)`, 'journey', steps.length ? foldedList('ol', steps, { class: 'journey' }, 12) : el('p', { class: 'hint' }, 'no longer in the list')),
     );
+    this.root.scrollTop = 0;
   }
 
   notFound(what: string): void {
+    this.showing = null;
     this.root.replaceChildren(el('p', { class: 'hint' }, `${what} is no longer in memory (older than the kept trace).`));
   }
-}
 
-/** A collapsible tree of decoded fields. */
-function tree(v: unknown, key = 'GossipMessage'): HTMLElement {
-  if (v === null || typeof v !== 'object') return el('div', { class: 'leaf' }, el('span', { class: 'key' }, `${key}: `), el('span', { class: 'mono' }, String(v)));
-  const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v as Record<string, unknown>);
-  const d = el('details', { open: '' }, el('summary', {}, Array.isArray(v) ? `${key} [${v.length}]` : key));
-  for (const [k, x] of entries) d.append(tree(x, k));
-  return d;
+  get shownPeer(): number | null {
+    return this.showing && 'peer' in this.showing ? this.showing.peer : null;
+  }
 }

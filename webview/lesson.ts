@@ -10,7 +10,7 @@ export class Lesson {
   private readonly checks: HTMLElement;
   private last = '';
 
-  constructor(private readonly root: HTMLElement) {
+  constructor(readonly root: HTMLElement) {
     this.notes = el('div', { class: 'notes' });
     this.checks = el('ul', { class: 'checks', 'aria-label': 'expectations' });
     root.setAttribute('data-testid', 'lesson');

@@ -1,220 +1,281 @@
 /**
- * Gossip Scope's webview: the network graph with messages in flight, controls, the message
- * list, the timeline and the inspector. It talks to the extension host only through
- * extension/protocol.ts messages.
+ * Gossip Scope's webview: the network graph with messages in flight, the controls, the message
+ * list, the timeline, the peer overview and the inspector. This file only wires them together;
+ * it talks to the extension host through host.ts, in extension/protocol.ts messages.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { PROTOCOL_VERSION, type ToWebview, type UiNetwork, type UiPeerState, type UiStatus } from '../extension/protocol.js';
-import { custom, el, secs } from './dom.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { PROTOCOL_VERSION, type ToWebview, type UiEvent, type UiNetwork, type UiPeerState, type UiStatus } from '../extension/protocol.js';
+import { Controls } from './controls.js';
+import { el } from './dom.js';
 import { Dots } from './dots.js';
+import { EdgeLayer } from './edges.js';
+import { EventLog } from './event-log.js';
+import { FaultMenu } from './fault-menu.js';
 import { Graph } from './graph.js';
-import { loadViewState, onMessage, post, saveViewState } from './host.js';
+import { onMessage, post } from './host.js';
 import { Inspector } from './inspector.js';
+import { legend } from './legend.js';
+import { Lesson } from './lesson.js';
+import { FilterBar } from './message-filters.js';
 import { MessageList } from './messages.js';
+import { PeerList } from './peer-list.js';
+import { measureFirstPaint, probe } from './probe.js';
+import { ViewStateStore } from './state.js';
 import { onThemeChange } from './theme.js';
 import { Timeline } from './timeline.js';
-import { Lesson } from './lesson.js';
 
-const view = loadViewState();
-const app = document.getElementById('app')!;
+/** Peer colours are applied this often (each change is a full Cytoscape redraw). */
+const GRAPH_FLUSH_MS = 250;
+/** Which connections are live is worked out this often. */
+const EDGE_REFRESH_MS = 500;
+/** A shown peer's details are asked for again this often while the network changes. */
+const PEER_REFRESH_MS = 1000;
 
-// ---- layout -----------------------------------------------------------------------------
-const button = (label: string, action: () => void, testid: string) => {
-  const b = custom('vscode-button', { 'data-testid': testid }, label);
-  b.addEventListener('click', action);
-  return b;
-};
-const speed = custom('vscode-single-select', { 'aria-label': 'speed', 'data-testid': 'speed' });
-for (const [v, label] of [['1', '1×'], ['5', '5×'], ['20', '20×'], ['100', '100×'], ['0', 'fastest']]) speed.append(custom('vscode-option', { value: v }, label));
-speed.addEventListener('change', () => post({ type: 'speed', speed: Number((speed as unknown as { value: string }).value) }));
-const statusText = el('span', { class: 'status', 'data-testid': 'status' }, 'loading…');
-const title = el('span', { class: 'title' });
-const toolbar = el(
-  'div',
-  { class: 'toolbar' },
-  title,
-  button('Run', () => post({ type: 'control', action: 'run' }), 'run'),
-  button('Pause', () => post({ type: 'control', action: 'pause' }), 'pause'),
-  button('Step', () => post({ type: 'control', action: 'step' }), 'step'),
-  button('Reset', () => post({ type: 'control', action: 'reset' }), 'reset'),
-  speed,
-  button('Partition selected', () => partitionSelected(), 'partition'),
-  button('Heal', () => post({ type: 'fault', fault: { kind: 'heal' } }), 'heal'),
-  statusText,
+const store = new ViewStateStore();
+const log = new EventLog();
+const controls = new Controls(post);
+const filters = new FilterBar(store);
+const messages = new MessageList(log, filters);
+const timeline = new Timeline();
+const inspector = new Inspector(el('div', { class: 'inspector' }));
+const lesson = new Lesson(el('div', { class: 'lesson' }));
+const peerList = new PeerList();
+const graphBox = el('div', { class: 'graph', 'data-testid': 'graph' });
+const edgesCanvas = el('canvas', { class: 'edges', 'aria-hidden': 'true' });
+const dotsCanvas = el('canvas', { class: 'dots', 'aria-hidden': 'true' });
+
+document.getElementById('app')!.replaceChildren(
+  controls.root,
+  el(
+    'div',
+    { class: 'main' },
+    el('div', { class: 'left' }, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), timeline.root, messages.root),
+    el('div', { class: 'right' }, lesson.root, peerList.root, inspector.root),
+  ),
 );
-const graphBox = el('div', { class: 'graph' });
-const dotsCanvas = el('canvas', { class: 'dots' });
-const legend = el('div', { class: 'legend' }, 'green: alive · star: leader · yellow: behind · red: down · drag a box to select peers');
-// The count gets its test id only once a network is drawn, so nobody reads a placeholder.
-const peerCount = el('span', {}, '');
-const peerList = el('ul', { class: 'peer-list', 'aria-label': 'peers' });
-const graphPane = el('div', { class: 'graph-pane' }, graphBox, dotsCanvas, legend, el('div', { class: 'peers-info' }, peerCount, ' peers', peerList));
-const timelineCanvas = el('canvas', { class: 'timeline', title: 'Click to look back to that moment; click the right edge to follow live' });
-const listBox = el('div', { class: 'messages' });
-const inspectorBox = el('div', { class: 'inspector' });
-const lessonBox = el('div', { class: 'lesson' });
-const menu = el('div', { class: 'menu', hidden: '' });
-app.replaceChildren(toolbar, el('div', { class: 'main' }, el('div', { class: 'left' }, graphPane, timelineCanvas, listBox), el('div', { class: 'right' }, lessonBox, inspectorBox)), menu);
 
 const graph = new Graph(graphBox);
+const edges = new EdgeLayer(edgesCanvas, graph);
 const dots = new Dots(dotsCanvas, graph);
-const messages = new MessageList(listBox, view);
-const inspector = new Inspector(inspectorBox);
-const timeline = new Timeline(timelineCanvas);
-const lesson = new Lesson(lessonBox);
 let network: UiNetwork | null = null;
 let states: UiPeerState[] = [];
+let status: UiStatus | null = null;
+let hostSkipped = 0;
+let lastFrameAt = 0;
+let lastPeerRequest = 0;
+let lastGraphFlush = 0;
+let lastEdgeRefresh = 0;
 
-// ---- interactions -----------------------------------------------------------------------
-graph.onSelectPeer = (idx) => selectPeer(idx);
-graph.onContextPeer = (idx, x, y) => showMenu(idx, x, y);
-messages.onOpen = (msg) => {
-  view.selectedMessage = msg;
-  view.selectedPeer = null;
-  saveViewState(view);
-  post({ type: 'inspectMessage', msg });
-};
-messages.onFilter = () => saveViewState(view);
-timeline.onScrub = (t) => {
-  messages.upTo = t;
-  messages.add([]);
-};
-document.addEventListener('click', (e) => {
-  if (!menu.contains(e.target as Node)) menu.hidden = true;
-});
+probe.peerAt = (idx) => graph.clientPosition(idx);
+probe.zoom = () => graph.cy.zoom();
 
+const menu = new FaultMenu(
+  (fault) => post({ type: 'fault', fault }),
+  () => ({ network, states, selected: graph.selectedPeers() }),
+);
+document.body.append(menu.root);
+
+// ---- selection ------------------------------------------------------------------------
 function selectPeer(idx: number | null): void {
-  view.selectedPeer = idx;
-  view.selectedMessage = null;
-  saveViewState(view);
+  store.update({ selectedPeer: idx, selectedMessage: idx === null ? store.value.selectedMessage : null });
   graph.select(idx);
-  if (idx === null) inspector.clear();
-  else post({ type: 'inspectPeer', idx });
+  edges.highlight(idx);
+  if (idx === null) return inspector.clear();
+  messages.select(null);
+  graph.reveal(idx);
+  inspector.loading(network?.peers[idx]?.id ?? `peer #${idx}`);
+  requestPeer(idx);
 }
 
-function showMenu(idx: number, x: number, y: number): void {
-  if (network === null) return;
-  const id = network.peers[idx].id;
-  const running = states[idx]?.running ?? true;
-  const item = (label: string, fn: () => void) => {
-    const b = el('button', { class: 'item' }, label);
-    b.addEventListener('click', () => {
-      menu.hidden = true;
-      fn();
-    });
-    return b;
-  };
-  menu.replaceChildren(
-    el('div', { class: 'menu-title' }, id),
-    running ? item('Crash', () => post({ type: 'fault', fault: { kind: 'crash', peer: id } })) : item('Restart', () => post({ type: 'fault', fault: { kind: 'restart', peer: id } })),
-    item('Pause', () => post({ type: 'fault', fault: { kind: 'pause', peer: id } })),
-    item('Resume', () => post({ type: 'fault', fault: { kind: 'resume', peer: id } })),
-    item('Tamper with its next alive message', () => post({ type: 'fault', fault: { kind: 'tamper', rule: { from: id, to: null, type: 'AliveMessage', mode: 'flip', count: 1 } } })),
-    item('Byzantine: sign with high-S', () => post({ type: 'fault', fault: { kind: 'byzantine', peer: id, behaviour: 'high-s', target: null, channel: null } })),
-    item('Byzantine: withhold blocks', () => post({ type: 'fault', fault: { kind: 'byzantine', peer: id, behaviour: 'withhold', target: null, channel: null } })),
-    item('Byzantine: flood', () => post({ type: 'fault', fault: { kind: 'byzantine', peer: id, behaviour: 'flood', target: null, channel: null } })),
-    item('Isolate (partition)', () => post({ type: 'fault', fault: { kind: 'partition', groups: [[id], network!.peers.filter((p) => p.id !== id).map((p) => p.id)] } })),
-    item('Inspect', () => selectPeer(idx)),
-  );
+function requestPeer(idx: number): void {
+  lastPeerRequest = performance.now();
+  post({ type: 'inspectPeer', idx });
+}
+
+function openMessage(msg: number): void {
+  store.update({ selectedMessage: msg, selectedPeer: null });
+  graph.select(null);
+  edges.highlight(null);
+  messages.select(msg);
+  inspector.loading(`message #${msg}`);
+  post({ type: 'inspectMessage', msg });
+}
+
+graph.onSelectPeer = selectPeer;
+graph.onSelectionChange = (idxs) => {
+  peerList.setSelected(idxs);
+  controls.setPartitionable(idxs.length > 0 && idxs.length < graph.peerCount);
+};
+graph.onViewport = (viewport) => store.update({ viewport });
+graph.onContextPeer = (idx, x, y) => {
   const r = graphBox.getBoundingClientRect();
-  menu.style.left = `${r.left + x}px`;
-  menu.style.top = `${r.top + y}px`;
-  menu.hidden = false;
+  menu.openForPeer(idx, r.left + x, r.top + y);
+};
+graph.onContextBackground = (x, y) => {
+  const pair = edges.edgeAt(x, y);
+  if (pair === null) return;
+  const r = graphBox.getBoundingClientRect();
+  menu.openForEdge(pair[0], pair[1], r.left + x, r.top + y);
+};
+peerList.onSelect = (idx, add) => (add ? graph.toggleSelected(idx) : selectPeer(idx));
+peerList.onContext = (idx, x, y) => menu.openForPeer(idx, x, y);
+menu.onInspect = selectPeer;
+messages.onOpen = openMessage;
+timeline.onScrub = (t) => messages.scrollToTime(t);
+controls.onPartition = () => menu.partitionSelected();
+controls.onFit = () => graph.fit();
+
+// ---- host messages --------------------------------------------------------------------
+function showStatus(): void {
+  if (status !== null) controls.showStatus(status, dots.skipped + hostSkipped);
+  lesson.update(status?.expectations);
 }
 
-function partitionSelected(): void {
-  if (network === null) return;
-  const picked = new Set(graph.selectedPeers());
-  if (picked.size === 0 || picked.size === network.peers.length) return;
-  const a = network.peers.filter((p) => picked.has(p.idx)).map((p) => p.id);
-  const b = network.peers.filter((p) => !picked.has(p.idx)).map((p) => p.id);
-  post({ type: 'fault', fault: { kind: 'partition', groups: [a, b] } });
-}
-
-// ---- host messages ----------------------------------------------------------------------
-function showStatus(s: UiStatus, skipped = 0): void {
-  const select = speed as unknown as { value: string };
-  if (select.value !== String(s.speed) && Array.from(speed.children).some((o) => o.getAttribute('value') === String(s.speed))) select.value = String(s.speed);
-  const extra = skipped + dots.skipped > 0 ? ` · ${skipped + dots.skipped} not animated` : '';
-  statusText.textContent = `${secs(s.simTime)} · ${s.events} events · ${s.state}${extra}`;
-  lesson.update(s.expectations);
+function init(msg: Extract<ToWebview, { type: 'init' }>): void {
+  if (msg.protocolVersion !== PROTOCOL_VERSION) {
+    controls.showError(`This view speaks protocol ${PROTOCOL_VERSION}, the extension ${msg.protocolVersion}: reload the window.`);
+    return;
+  }
+  measureFirstPaint();
+  network = msg.network;
+  const sameNetwork = store.startNetwork(`${network.scenario.name}/${network.peers.length}`);
+  const s = network.scenario;
+  controls.setTitle(`${s.name} · ${s.profile} · seed ${s.seed}`);
+  graph.load(network, sameNetwork ? store.value.viewport : null);
+  edges.reset(network.peers.length);
+  dots.reset();
+  dots.enabled = msg.settings?.animation ?? dots.enabled;
+  hostSkipped = 0;
+  log.clear();
+  filters.setTypes([]);
+  messages.reset(network);
+  timeline.reset(network);
+  inspector.reset(network);
+  lesson.reset(network);
+  peerList.load(network, graph.peerCount);
+  applyStates(msg.states);
+  graph.flush();
+  edges.refresh();
+  status = msg.status;
+  showStatus();
+  // Back from hiding or a reload: show what was selected.
+  const { selectedPeer, selectedMessage } = store.value;
+  if (selectedPeer !== null && selectedPeer < network.peers.length) selectPeer(selectedPeer);
+  else if (selectedMessage !== null) openMessage(selectedMessage);
 }
 
 function applyStates(next: UiPeerState[]): void {
   states = next;
-  graph.updateStates(next);
-  for (const s of next) {
-    const li = peerList.children[s.idx] as HTMLElement | undefined;
-    if (li) li.dataset.state = s.running ? 'alive' : 'down';
+  graph.setStates(next);
+  edges.setStates(next);
+  peerList.setStates(next);
+}
+
+/** Spreads a frame's messages over the time until the next frame, in simulated-time order. */
+function animate(events: readonly UiEvent[]): void {
+  const now = performance.now();
+  const interval = Math.min(100, Math.max(16, now - lastFrameAt));
+  lastFrameAt = now;
+  if (events.length === 0) return;
+  const t0 = events[0].t;
+  const span = Math.max(1e-9, events[events.length - 1].t - t0);
+  for (const e of events) {
+    const delay = ((e.t - t0) / span) * interval;
+    switch (e.kind) {
+      case 'send':
+        edges.note(e.peer, e.other ?? -1, e.t);
+        dots.send(e.peer, e.other ?? -1, e.type, delay);
+        break;
+      case 'deliver':
+        edges.note(e.peer, e.other ?? -1, e.t);
+        break;
+      case 'drop':
+        dots.drop(e.peer, e.other ?? -1, delay);
+        break;
+      case 'reject':
+        dots.reject(e.peer, delay);
+        break;
+    }
   }
 }
 
-onMessage((msg: ToWebview) => {
+function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
+  probe.framesHandled++;
+  probe.eventsHandled += msg.events.length;
+  animate(msg.events);
+  if (log.add(msg.events)) filters.setTypes(log.types);
+  timeline.add(msg.events, msg.status.simTime);
+  applyStates(msg.states);
+  hostSkipped += msg.skipped;
+  status = msg.status;
+  showStatus();
+  // Keep a shown peer's views current while the network moves.
+  const shown = inspector.shownPeer;
+  if (shown !== null && msg.events.length > 0 && performance.now() - lastPeerRequest >= PEER_REFRESH_MS) requestPeer(shown);
+}
+
+onMessage((msg) => {
   switch (msg.type) {
-    case 'init': {
-      if (msg.protocolVersion !== PROTOCOL_VERSION) {
-        statusText.textContent = `protocol ${msg.protocolVersion} is not ${PROTOCOL_VERSION}: reload the window`;
-        return;
-      }
-      network = msg.network;
-      title.textContent = `${msg.network.scenario.name} (${msg.network.scenario.profile}, seed ${msg.network.scenario.seed})`;
-      graph.load(msg.network);
-      messages.reset(msg.network);
-      inspector.reset(msg.network);
-      timeline.reset(msg.network);
-      lesson.reset(msg.network);
-      peerCount.textContent = String(msg.network.peers.length);
-      peerCount.setAttribute('data-testid', 'peer-count');
-      peerList.replaceChildren(...msg.network.peers.map((p) => el('li', { 'data-peer-id': p.id }, p.id)));
-      dots.enabled = msg.settings?.animation ?? true;
-      applyStates(msg.states);
-      showStatus(msg.status);
-      if (view.selectedPeer !== null && view.selectedPeer < msg.network.peers.length) selectPeer(view.selectedPeer);
-      else if (view.selectedMessage !== null) post({ type: 'inspectMessage', msg: view.selectedMessage });
-      return;
-    }
-    case 'frame': {
-      for (const e of msg.events) {
-        if (e.kind === 'send') {
-          graph.connect(e.peer, e.other ?? -1);
-          dots.add(e.peer, e.other ?? -1, e.type);
-        }
-      }
-      messages.add(msg.events);
-      timeline.add(msg.events, msg.status.simTime);
-      applyStates(msg.states);
-      showStatus(msg.status, msg.skipped);
-      return;
-    }
+    case 'init':
+      return init(msg);
+    case 'frame':
+      return frame(msg);
     case 'messageDetail':
-      if (msg.detail) inspector.showMessage(msg.detail);
+      // An answer for something no longer selected is dropped.
+      if (store.value.selectedMessage !== msg.msg) return;
+      if (msg.detail) inspector.showMessage(msg.detail, log.eventsOf(msg.msg));
       else inspector.notFound(`Message #${msg.msg}`);
       return;
     case 'peerDetail':
-      if (msg.detail) inspector.showPeer(msg.detail);
+      if (store.value.selectedPeer !== msg.idx) return;
+      if (msg.detail) inspector.showPeer(msg.detail, status?.simTime ?? 0);
       else inspector.notFound(`Peer #${msg.idx}`);
       return;
     case 'select':
       if (msg.what === 'peer') selectPeer(msg.idx);
-      else messages.onOpen(msg.msg);
+      else openMessage(msg.msg);
       return;
     case 'settings':
       dots.enabled = msg.animation;
       return;
     case 'error':
-      statusText.textContent = msg.message;
+      controls.showError(msg.message);
       return;
   }
 });
 
-// The list and timeline redraw at display rate at most, however fast frames come.
-const render = () => {
-  messages.render();
-  timeline.render();
-  requestAnimationFrame(render);
+// ---- drawing ----------------------------------------------------------------------------
+// One loop: dots every frame; the graph, the edges, the list and the timeline only when they
+// changed, each at its own pace, however fast frames arrive.
+const loop = (now: number) => {
+  probe.animationFrames++;
+  if (now - lastGraphFlush >= GRAPH_FLUSH_MS) {
+    lastGraphFlush = now;
+    graph.flush();
+  }
+  if (now - lastEdgeRefresh >= EDGE_REFRESH_MS) {
+    lastEdgeRefresh = now;
+    edges.refresh();
+    probe.edges = edges.edgeCount;
+  }
+  edges.draw();
+  dots.draw(now);
+  probe.dotsInFlight = dots.inFlight;
+  probe.dotsSkipped = dots.skipped;
+  messages.render(now);
+  timeline.render(now);
+  requestAnimationFrame(loop);
 };
-requestAnimationFrame(render);
-onThemeChange(() => graph.restyle());
+requestAnimationFrame(loop);
+
+onThemeChange(() => {
+  graph.restyle();
+  edges.restyle();
+});
+window.addEventListener('pagehide', () => store.flush());
+performance.mark('gossip-scope:ready');
 post({ type: 'ready' });

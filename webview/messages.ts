@@ -1,124 +1,185 @@
 /**
- * The message list: the most recent sends, deliveries, drops and rejections, filterable by
- * type, peer and verdict. Drops and rejections show Fabric's reason. A row opens the message
- * in the inspector.
+ * The message list: recent sends, deliveries, drops and rejections, newest first, filtered by
+ * the filter bar. Virtual: only the rows in sight exist in the DOM, so 20,000 events cost no
+ * more than 30. Drops and rejections are highlighted with Fabric's reason. A row opens its
+ * message in the inspector. When the timeline's cursor is set, the list scrolls to that moment.
  */
 import type { UiEvent, UiNetwork } from '../extension/protocol.js';
 import { el, secs } from './dom.js';
-import type { ViewState } from './host.js';
+import type { EventLog } from './event-log.js';
+import { matcher, type FilterBar } from './message-filters.js';
 import { typeColor } from './theme.js';
 
-const KEEP = 5000;
-const SHOWN = 300;
+const ROW_H = 20;
+/** Re-filter at most this often while events stream in (a filter change applies at once). */
+const REFILTER_MS = 200;
 
 export class MessageList {
-  private events: UiEvent[] = [];
+  readonly root: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly sizer: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readonly pool: HTMLElement[] = [];
   private network: UiNetwork | null = null;
-  private readonly list: HTMLElement;
-  private readonly typeSelect: HTMLSelectElement;
-  private readonly peerInput: HTMLInputElement;
-  private readonly verdictSelect: HTMLSelectElement;
-  private readonly types = new Set<string>();
-  private dirty = false;
-  /** Show only events up to this simulated time (the timeline's scrubber); null: the latest. */
-  upTo: number | null = null;
+  /** Absolute log positions of the rows, newest first. */
+  private rows: number[] = [];
+  private seenVersion = -1;
+  private lastFilterAt = 0;
+  private forceFilter = true;
+  private forceDraw = true;
+  /** The event at the top of the view while the user reads below the newest (kept in place). */
+  private anchor: number | null = null;
+  private cursor: number | null = null;
+  private selectedMsg: number | null = null;
+
   onOpen: (msg: number) => void = () => {};
-  onFilter: () => void = () => {};
 
   constructor(
-    root: HTMLElement,
-    private readonly view: ViewState,
+    private readonly log: EventLog,
+    private readonly filters: FilterBar,
   ) {
-    this.typeSelect = el('select', { 'aria-label': 'message type', 'data-testid': 'filter-type' }, el('option', { value: '' }, 'all types'));
-    this.peerInput = el('input', { type: 'search', placeholder: 'peer', 'aria-label': 'peer', 'data-testid': 'filter-peer' });
-    this.verdictSelect = el(
-      'select',
-      { 'aria-label': 'verdict', 'data-testid': 'filter-verdict' },
-      el('option', { value: 'all' }, 'all'),
-      el('option', { value: 'ok' }, 'delivered'),
-      el('option', { value: 'dropped' }, 'dropped'),
-      el('option', { value: 'rejected' }, 'rejected'),
-    );
-    this.peerInput.value = view.filterPeer;
-    this.verdictSelect.value = view.filterVerdict;
-    for (const input of [this.typeSelect, this.peerInput, this.verdictSelect]) input.addEventListener('input', () => this.filterChanged());
-    this.list = el('div', { class: 'rows', role: 'list' });
-    this.list.addEventListener('click', (e) => {
-      const row = (e.target as HTMLElement).closest<HTMLElement>('[data-msg]');
-      if (row) this.onOpen(Number(row.dataset.msg));
+    this.sizer = el('div', { class: 'sizer' });
+    this.empty = el('p', { class: 'hint empty' });
+    this.scroller = el('div', { class: 'rows', role: 'list', 'aria-label': 'messages', tabindex: '0' }, this.sizer, this.empty);
+    this.scroller.addEventListener('scroll', () => {
+      this.anchor = this.scroller.scrollTop > ROW_H / 2 ? (this.rows[Math.floor(this.scroller.scrollTop / ROW_H)] ?? null) : null;
+      this.forceDraw = true;
     });
-    root.append(el('div', { class: 'filters' }, this.typeSelect, this.peerInput, this.verdictSelect), this.list);
-  }
-
-  private filterChanged(): void {
-    this.view.filterType = this.typeSelect.value;
-    this.view.filterPeer = this.peerInput.value.trim();
-    this.view.filterVerdict = this.verdictSelect.value as ViewState['filterVerdict'];
-    this.dirty = true;
-    this.onFilter();
+    this.scroller.addEventListener('click', (e) => {
+      const row = (e.target as HTMLElement).closest<HTMLElement>('[data-msg]');
+      if (row) this.open(Number(row.dataset.msg));
+    });
+    this.scroller.addEventListener('keydown', (e) => {
+      const row = (e.target as HTMLElement).closest<HTMLElement>('[data-msg]');
+      if (row && (e.key === 'Enter' || e.key === ' ')) {
+        e.preventDefault();
+        this.open(Number(row.dataset.msg));
+      }
+    });
+    filters.onChange = () => {
+      this.forceFilter = true;
+    };
+    this.root = el('div', { class: 'messages' }, filters.root, this.scroller);
   }
 
   reset(network: UiNetwork): void {
     this.network = network;
-    this.events = [];
-    this.dirty = true;
+    this.rows = [];
+    this.anchor = null;
+    this.selectedMsg = null;
+    this.forceFilter = true;
   }
 
-  add(events: UiEvent[]): void {
-    for (const e of events) {
-      if (e.kind !== 'send' && e.kind !== 'deliver' && e.kind !== 'drop' && e.kind !== 'reject') continue;
-      this.events.push(e);
-      if (e.type && !this.types.has(e.type)) {
-        this.types.add(e.type);
-        const opts = [...this.types].sort();
-        this.typeSelect.replaceChildren(el('option', { value: '' }, 'all types'), ...opts.map((t) => el('option', { value: t }, t)));
-        this.typeSelect.value = this.view.filterType;
-      }
+  private open(msg: number): void {
+    this.selectedMsg = msg;
+    this.forceDraw = true;
+    this.onOpen(msg);
+  }
+
+  /** Marks the message shown in the inspector (from the list, the tree view or a reload). */
+  select(msg: number | null): void {
+    this.selectedMsg = msg;
+    this.forceDraw = true;
+  }
+
+  /** Scrolls to the moment the timeline's cursor is on; null returns to the newest. */
+  scrollToTime(t: number | null): void {
+    this.cursor = t;
+    this.forceFilter = true;
+    if (t === null) {
+      this.anchor = null;
+      this.scroller.scrollTop = 0;
     }
-    if (this.events.length > KEEP) this.events = this.events.slice(-KEEP);
-    this.dirty = true;
   }
 
-  private name(i: number | undefined): string {
+  private name = (i: number | undefined): string => {
     if (i === undefined) return '';
-    return i < 0 ? 'orderer' : this.network?.peers[i]?.id ?? `#${i}`;
-  }
+    return i < 0 ? 'orderer' : (this.network?.peers[i]?.id ?? `#${i}`);
+  };
 
-  private matches(e: UiEvent): boolean {
-    const v = this.view;
-    if (this.upTo !== null && e.t > this.upTo) return false;
-    if (v.filterType && e.type !== v.filterType) return false;
-    if (v.filterPeer && !this.name(e.peer).includes(v.filterPeer) && !this.name(e.other).includes(v.filterPeer)) return false;
-    if (v.filterVerdict === 'dropped' && e.kind !== 'drop') return false;
-    if (v.filterVerdict === 'rejected' && e.kind !== 'reject') return false;
-    if (v.filterVerdict === 'ok' && e.kind !== 'deliver') return false;
-    return true;
-  }
-
-  /** Redraws at most once per animation frame, and only when something changed. */
-  render(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const rows: HTMLElement[] = [];
-    for (let i = this.events.length - 1; i >= 0 && rows.length < SHOWN; i--) {
-      const e = this.events[i];
-      if (!this.matches(e)) continue;
-      const arrow = e.kind === 'send' || e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other)}` : `${this.name(e.other)} → ${this.name(e.peer)}`;
-      const row = el(
-        'div',
-        { class: `row ${e.kind}`, role: 'listitem', 'data-testid': 'message-row', 'data-type': e.type ?? '', 'data-kind': e.kind },
-        el('span', { class: 'time' }, secs(e.t)),
-        el('span', { class: 'swatch' }),
-        el('span', { class: 'type' }, e.type ?? e.kind),
-        el('span', { class: 'kind' }, e.kind),
-        el('span', { class: 'who' }, arrow),
-        el('span', { class: 'reason' }, e.kind === 'drop' || e.kind === 'reject' ? e.reason ?? '' : ''),
-      );
-      (row.querySelector('.swatch') as HTMLElement).style.background = typeColor(e.type);
-      if (e.reason && (e.kind === 'drop' || e.kind === 'reject')) row.title = e.reason;
-      if (e.msg !== undefined) row.dataset.msg = String(e.msg);
-      rows.push(row);
+  private refilter(): void {
+    const match = matcher(this.filters.value, this.name);
+    const rows: number[] = [];
+    for (let abs = this.log.end - 1; abs >= this.log.start; abs--) if (match(this.log.at(abs)!)) rows.push(abs);
+    this.rows = rows;
+    this.filters.showCount(rows.length, this.log.end - this.log.start);
+    this.sizer.style.height = `${rows.length * ROW_H}px`;
+    const total = this.log.end - this.log.start;
+    this.empty.hidden = rows.length > 0;
+    this.empty.textContent = total === 0 ? 'No messages yet: Run or Step the network.' : 'No recent message matches the filters.';
+    let top: number | null = null;
+    if (this.cursor !== null) {
+      // Newest first: the first row at or before the cursor, put in the middle of the view.
+      const i = this.firstAtOrBefore(this.cursor);
+      top = Math.max(0, i * ROW_H - this.scroller.clientHeight / 2);
+      this.cursor = null;
+    } else if (this.anchor !== null) {
+      // Keep the row the user is reading where it is while newer rows arrive above it.
+      top = this.indexOf(this.anchor) * ROW_H;
     }
-    this.list.replaceChildren(...rows);
+    if (top !== null && Math.abs(this.scroller.scrollTop - top) >= 1) this.scroller.scrollTop = top;
+  }
+
+  private firstAtOrBefore(t: number): number {
+    for (let i = 0; i < this.rows.length; i++) if (this.log.at(this.rows[i])!.t <= t) return i;
+    return Math.max(0, this.rows.length - 1);
+  }
+
+  /** Where an absolute position is in the rows (descending), by binary search. */
+  private indexOf(abs: number): number {
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.rows[mid] > abs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Called every animation frame; does work only when something changed. */
+  render(now: number): void {
+    const stale = this.log.version !== this.seenVersion;
+    if (this.forceFilter || (stale && now - this.lastFilterAt >= REFILTER_MS)) {
+      this.forceFilter = false;
+      this.seenVersion = this.log.version;
+      this.lastFilterAt = now;
+      this.refilter();
+      this.forceDraw = true;
+    }
+    if (!this.forceDraw) return;
+    this.forceDraw = false;
+    const first = Math.floor(this.scroller.scrollTop / ROW_H);
+    const count = Math.min(this.rows.length - first, Math.ceil(this.scroller.clientHeight / ROW_H) + 1);
+    for (let k = 0; k < Math.max(count, 0); k++) this.fill(this.rowElement(k), this.log.at(this.rows[first + k])!, first + k);
+    for (let k = Math.max(count, 0); k < this.pool.length; k++) this.pool[k].remove();
+  }
+
+  private rowElement(k: number): HTMLElement {
+    let row = this.pool[k];
+    if (row === undefined) {
+      row = el('div', { role: 'listitem', tabindex: '-1' }, el('span', { class: 'time' }), el('span', { class: 'swatch' }), el('span', { class: 'type' }), el('span', { class: 'kind' }), el('span', { class: 'who' }), el('span', { class: 'reason' }));
+      this.pool[k] = row;
+    }
+    if (row.parentElement !== this.scroller) this.scroller.append(row);
+    return row;
+  }
+
+  private fill(row: HTMLElement, e: UiEvent, index: number): void {
+    const [time, swatch, type, kind, who, reason] = row.children as unknown as HTMLElement[];
+    row.className = `row ${e.kind}${e.msg !== undefined && e.msg === this.selectedMsg ? ' selected' : ''}`;
+    row.style.top = `${index * ROW_H}px`;
+    row.dataset.testid = 'message-row';
+    row.dataset.type = e.type ?? '';
+    row.dataset.kind = e.kind;
+    if (e.msg !== undefined) row.dataset.msg = String(e.msg);
+    else delete row.dataset.msg;
+    time.textContent = secs(e.t);
+    swatch.style.background = typeColor(e.type);
+    type.textContent = e.type ?? e.kind;
+    kind.textContent = e.kind === 'deliver' ? 'delivered' : e.kind === 'drop' ? 'dropped' : e.kind === 'reject' ? 'rejected' : 'sent';
+    who.textContent = e.kind === 'send' || e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other)}` : `${this.name(e.other)} → ${this.name(e.peer)}`;
+    reason.textContent = e.kind === 'drop' || e.kind === 'reject' ? (e.reason ?? '') : '';
+    reason.title = reason.textContent;
   }
 }

@@ -1,0 +1,297 @@
+/**
+ * The webview in Chromium, outside VS Code: the real bundle in test/webview/harness.html, under
+ * a strict Content-Security-Policy, fed a recorded run of the engine by the harness's fake host.
+ * Screenshots go to test-results/webview/. Skipped (not failed) when Chromium is not installed:
+ * `apt-get install -y chromium` (or test/setup/install-chromium.sh as root).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumUnavailable, harnessUrl, launchChromium, REPO, serveRepo } from './harness-server.mjs';
+import { ensureRecording } from './record-frames.js';
+
+const SHOTS = join(REPO, 'test-results', 'webview');
+const unavailable = chromiumUnavailable();
+let server: { url: string; close(): Promise<void> } | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let shots = 0;
+const pageErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${String(++shots).padStart(2, '0')}-${name}.png`) });
+}
+
+async function open(options: { net?: string; theme?: 'dark' | 'light' | 'high-contrast' } = {}): Promise<Page> {
+  const p = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+  p.on('pageerror', (e) => pageErrors.push(e.message));
+  await p.goto(harnessUrl(server!.url, options));
+  await p.locator('[data-testid=peer-count]').waitFor({ timeout: 30_000 });
+  return p;
+}
+
+/** Replays every recorded frame and waits until the webview has them all. */
+async function replayAll(p: Page): Promise<void> {
+  await p.evaluate(() => (window as unknown as { fakeHost: { sendAll(): void } }).fakeHost.sendAll());
+  await p.locator('[data-testid=status]', { hasText: 'finished' }).waitFor();
+  await p.waitForTimeout(400); // the list and graph apply batched changes a few times a second
+}
+
+/** Polls until `check` returns a truthy value (the list re-renders on the next animation frame). */
+async function eventually<T>(what: string, check: () => Promise<T | null>, timeout = 5000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The rows' values of an attribute, once every row has the expected one. */
+const rowsAll = (attr: string, value: string) =>
+  eventually(`every row with ${attr}=${value}`, async () => {
+    const values = await page.locator('[data-testid=message-row]').evaluateAll((rs, a) => rs.map((r) => r.getAttribute(a)), attr);
+    return values.length > 0 && values.every((v) => v === value) ? values : null;
+  });
+
+const posted = (p: Page) => p.evaluate(() => (window as unknown as { fakeHost: { posted: { type: string }[] } }).fakeHost.posted);
+
+before(async () => {
+  if (unavailable) return;
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
+  assert.equal(build.status, 0, 'the build failed');
+  await ensureRecording('100');
+  await ensureRecording('500');
+  server = await serveRepo();
+  browser = await launchChromium();
+  page = await open();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('draws every peer of a 100-peer network, with no CSP violation', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  assert.equal(await page.locator('[data-testid=peer-count]').innerText(), '100');
+  assert.equal(await page.locator('[data-peer-id]').count(), 100);
+  assert.equal(await page.locator('[data-peer-id="peer0.org1"]').count(), 1);
+  assert.deepEqual((await posted(page))[0], { type: 'ready' });
+  await replayAll(page);
+  // The crashed peer of the recording (peer1.org2, at 2s) is drawn down.
+  await page.locator('[data-peer-id="peer1.org2"][data-state=down]').waitFor();
+  assert.ok((await page.locator('[data-peer-id][data-state=alive]').count()) >= 90);
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { fakeHost: { cspViolations: string[] } }).fakeHost.cspViolations), []);
+  await shot('network-100');
+});
+
+test('clicking a peer in the graph fills the inspector with its views', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const at = await page.evaluate(() => (window as unknown as { gossipScopeProbe: { peerAt(i: number): { x: number; y: number } | null } }).gossipScopeProbe.peerAt(5));
+  assert.ok(at, 'peer 5 has a position');
+  await page.mouse.click(at.x, at.y);
+  const inspector = page.locator('[data-testid=inspector]');
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'peer5.org1' }).waitFor();
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'inspectPeer').at(-1), { type: 'inspectPeer', idx: 5 });
+  assert.match(await inspector.locator('[data-testid=membership-alive] h3').innerText(), /ALIVE MEMBERS \(\d+\)/i);
+  assert.match(await inspector.locator('[data-testid=membership-alive]').innerText(), /last heard .* ago/);
+  assert.match(await inspector.locator('[data-testid=peer-channels]').innerText(), /mychannel\s+height \d+/);
+  assert.match(await inspector.locator('[data-testid=stateinfo]').innerText(), /height \d+/);
+  await inspector.locator('[data-testid=world-state]').waitFor();
+  assert.ok(await page.locator('[data-peer-id="peer5.org1"].selected').count(), 'the peer list marks it selected');
+  await shot('peer-inspector');
+});
+
+test('a message row opens every field, the bytes, the signature with its low-S check, the signer and the verdicts', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await page.locator('[data-testid=filter-type]').selectOption('AliveMessage');
+  await page.locator('[data-testid=filter-verdict]').selectOption('ok');
+  const row = page.locator('[data-testid=message-row][data-type=AliveMessage]').first();
+  await row.click();
+  const inspector = page.locator('[data-testid=inspector]');
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor();
+  assert.ok(await row.evaluate((r) => r.classList.contains('selected')));
+  const signature = await inspector.locator('[data-testid=signature]').innerText();
+  assert.match(signature, /low-S\s+✓ s ≤ n\/2/);
+  assert.match(signature, /r\s+[0-9a-f]{60,64}/);
+  assert.match(signature, /DER\s+30[0-9a-f]+/);
+  assert.match(await inspector.locator('[data-testid=signer]').innerText(), /MSP ID\s+Org\dMSP[\s\S]*subject[\s\S]*issuer[\s\S]*valid[\s\S]*PKI-ID\s+[0-9a-f]{64}/);
+  assert.match(await inspector.locator('[data-testid=verdicts]').innerText(), /✓ valid/);
+  assert.match(await inspector.locator('[data-testid=fields]').innerText(), /aliveMsg/);
+  assert.match(await inspector.locator('[data-testid=payload-hex]').innerText(), /^00000 {2}[0-9a-f]{2} /);
+  // The tree folds.
+  const summary = inspector.locator('[data-testid=fields] summary', { hasText: 'aliveMsg' }).first();
+  await summary.click();
+  assert.equal(await summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open), false);
+  await shot('message-inspector');
+});
+
+test('a rejected message shows its reason in the list, highlighted, and its verdict in the inspector', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  // Rejections happen around 4 s (stripped signatures, a partition): replay up to 5 s only.
+  await page.evaluate(() => {
+    const host = (window as unknown as { fakeHost: { sendInit(): void; sendUntil(t: number): void } }).fakeHost;
+    host.sendInit();
+    host.sendUntil(5000);
+  });
+  await page.locator('[data-testid=status]', { hasText: /^4\.9\d\ds of/ }).waitFor();
+  await page.locator('[data-testid=filter-type]').selectOption('');
+  await page.locator('[data-testid=filter-verdict]').selectOption('rejected');
+  const rows = page.locator('[data-testid=message-row]');
+  await rowsAll('data-kind', 'reject');
+  assert.ok((await rows.first().locator('.reason').innerText()).length > 5, 'the reason is shown');
+  const color = await rows.first().locator('.reason').evaluate((e) => getComputedStyle(e).color);
+  const normal = await page.locator('.toolbar .title').evaluate((e) => getComputedStyle(e).color);
+  assert.notEqual(color, normal, 'the reason is in the error colour');
+  await rows.first().click();
+  const inspector = page.locator('[data-testid=inspector]');
+  await inspector.locator('[data-testid=journey] li.bad').first().waitFor();
+  assert.match(await inspector.locator('[data-testid=journey]').innerText(), /rejected it: /);
+  assert.match(await inspector.locator('[data-testid=verdict]').innerText(), /✗ rejected by \d+: \w+/);
+  await shot('rejected-rows');
+});
+
+test('filters by type, peer and verdict', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const rows = page.locator('[data-testid=message-row]');
+  await page.locator('[data-testid=filter-verdict]').selectOption('dropped');
+  await rowsAll('data-kind', 'drop');
+  await page.locator('[data-testid=filter-verdict]').selectOption('all');
+  await page.locator('[data-testid=filter-type]').selectOption('StateInfo');
+  await rowsAll('data-type', 'StateInfo');
+  await page.locator('[data-testid=filter-type]').selectOption('');
+  await page.locator('[data-testid=filter-peer] input').fill('peer3.org2');
+  const who = await eventually('rows of peer3.org2 only', async () => {
+    const w = await rows.evaluateAll((rs) => rs.map((r) => r.querySelector('.who')!.textContent!));
+    return w.length > 0 && w.every((x) => x.includes('peer3.org2')) ? w : null;
+  });
+  for (const w of who) assert.match(w, /peer3\.org2/);
+  assert.match(await page.locator('[data-testid=message-count]').innerText(), /^[\d,]+ of [\d,]+$/);
+  await shot('filtered-by-peer');
+  await page.locator('[data-testid=filter-peer] input').fill('');
+});
+
+test('scrubbing the timeline shows the events around that moment', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const canvas = page.locator('[data-testid=timeline]');
+  const box = (await canvas.boundingBox())!;
+  // The window shows the last 10 s; 4.5 s lies 45% of the way along the plot (after the labels).
+  await page.mouse.click(box.x + 64 + (box.width - 64) * 0.45, box.y + box.height / 2);
+  const cursor = Number(await canvas.getAttribute('data-cursor'));
+  assert.ok(cursor > 4000 && cursor < 5000, `cursor at ${cursor}`);
+  const times = await eventually(`rows around ${cursor}`, async () => {
+    const ts = await page.locator('[data-testid=message-row] .time').evaluateAll((xs) => xs.map((x) => parseFloat(x.textContent!) * 1000));
+    return ts.some((x) => x <= cursor) && ts.some((x) => x > cursor - 1000) ? ts : null;
+  });
+  assert.ok(Math.min(...times) <= cursor && Math.max(...times) >= cursor - 1000);
+  await shot('timeline-scrubbed');
+  await page.locator('[data-testid=timeline-live]').click();
+  assert.equal(await canvas.getAttribute('data-cursor'), null);
+});
+
+test('fault actions: crash from the context menu, partition the selected peers, heal', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const at = (await page.evaluate(() => (window as unknown as { gossipScopeProbe: { peerAt(i: number): { x: number; y: number } } }).gossipScopeProbe.peerAt(2)))!;
+  await page.mouse.click(at.x, at.y, { button: 'right' });
+  const menu = page.locator('[data-testid=fault-menu]');
+  await menu.locator('vscode-context-menu-item', { hasText: 'Crash' }).waitFor();
+  await shot('peer-context-menu');
+  await menu.locator('vscode-context-menu-item', { hasText: 'Crash' }).click();
+  await page.locator('[data-peer-id="peer2.org1"][data-state=down]').waitFor();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'fault', fault: { kind: 'crash', peer: 'peer2.org1' } });
+  // Select two peers (Ctrl+click in the peer list) and split them from the rest.
+  await page.locator('[data-peer-id="peer0.org3"]').click({ modifiers: ['Control'] });
+  await page.locator('[data-peer-id="peer1.org3"]').click({ modifiers: ['Control'] });
+  await page.locator('[data-testid=partition]:not([disabled])').click();
+  const partition = (await posted(page)).at(-1) as unknown as { fault: { kind: string; groups: string[][] } };
+  assert.equal(partition.fault.kind, 'partition');
+  assert.deepEqual(partition.fault.groups[0], ['peer0.org3', 'peer1.org3']);
+  assert.equal(partition.fault.groups[1].length, 98);
+  await page.locator('[data-testid=heal]').click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'fault', fault: { kind: 'heal' } });
+  await shot('after-faults');
+});
+
+test('an edge\'s context menu tampers with the next message on that connection', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const probe = (i: number) => page.evaluate((k) => (window as unknown as { gossipScopeProbe: { peerAt(i: number): { x: number; y: number } } }).gossipScopeProbe.peerAt(k), i);
+  // Between two neighbours of org3 (peers 50 and 51): edges run there, no peer sits there.
+  const [a, b] = [await probe(50), await probe(51)];
+  await page.mouse.click((a.x + b.x) / 2, (a.y + b.y) / 2, { button: 'right' });
+  const menu = page.locator('[data-testid=fault-menu]');
+  const first = menu.locator('vscode-context-menu-item').first();
+  await first.waitFor();
+  const title = (await first.getAttribute('label'))!;
+  const [from, to] = title.split(' ↔ ');
+  assert.match(from, /^peer\d+\.org\d$/);
+  await menu.locator('vscode-context-menu-item', { hasText: `Flip a byte of the next message ${from} → ${to}` }).click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'fault', fault: { kind: 'tamper', rule: { from, to, type: null, mode: 'flip', count: 1 } } });
+});
+
+test('Run, Pause, Step, Reset and the speed post control messages', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await page.locator('[data-testid=reset]').click();
+  await page.locator('[data-testid=status]', { hasText: 'paused' }).waitFor();
+  await page.locator('[data-testid=step]').click();
+  await page.locator('[data-testid=run]').click();
+  await page.locator('[data-testid=status]', { hasText: 'running' }).waitFor();
+  await page.locator('[data-testid=pause]:not([disabled])').click();
+  await page.locator('[data-testid=status]', { hasText: 'paused' }).waitFor();
+  await page.locator('[data-testid=speed]').click();
+  await page.locator('[data-testid=speed] li[role=option]', { hasText: '20×' }).click();
+  const controls = (await posted(page)).filter((m) => m.type === 'control' || m.type === 'speed');
+  assert.deepEqual(controls.slice(-5), [
+    { type: 'control', action: 'reset' },
+    { type: 'control', action: 'step' },
+    { type: 'control', action: 'run' },
+    { type: 'control', action: 'pause' },
+    { type: 'speed', speed: 20 },
+  ]);
+});
+
+test('the selection, the filters and the zoom survive hiding the panel (a reload)', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await page.locator('[data-peer-id="peer7.org2"]').click();
+  await page.locator('[data-testid=inspector-title]', { hasText: 'peer7.org2' }).waitFor();
+  await page.locator('[data-testid=filter-verdict]').selectOption('problems');
+  const graph = (await page.locator('[data-testid=graph]').boundingBox())!;
+  await page.mouse.move(graph.x + graph.width / 2, graph.y + graph.height / 2);
+  await page.mouse.wheel(0, -400);
+  await page.waitForTimeout(400);
+  const zoom = await page.evaluate(() => (window as unknown as { gossipScopeProbe: { zoom(): number } }).gossipScopeProbe.zoom());
+  await page.reload();
+  await page.locator('[data-testid=inspector-title]', { hasText: 'peer7.org2' }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('[data-testid=filter-verdict]').inputValue(), 'problems');
+  const restored = await page.evaluate(() => (window as unknown as { gossipScopeProbe: { zoom(): number } }).gossipScopeProbe.zoom());
+  assert.ok(Math.abs(restored - zoom) < 1e-6, `zoom ${restored} after reload, ${zoom} before`);
+  await shot('after-reload');
+  await page.locator('[data-testid=filter-verdict]').selectOption('all');
+});
+
+test('500 peers: every one drawn; light and high-contrast themes', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const big = await open({ net: '500' });
+  assert.equal(await big.locator('[data-testid=peer-count]').innerText(), '500');
+  assert.equal(await big.locator('[data-peer-id]').count(), 500);
+  await big.evaluate(() => (window as unknown as { fakeHost: { play(): void } }).fakeHost.play());
+  await big.locator('[data-testid=status]', { hasText: /[45]\.\d+s of/ }).waitFor({ timeout: 60_000 });
+  await big.screenshot({ path: join(SHOTS, `${String(++shots).padStart(2, '0')}-network-500.png`) });
+  await big.close();
+  for (const theme of ['light', 'high-contrast'] as const) {
+    const p = await open({ theme });
+    await replayAll(p);
+    await p.locator('[data-testid=filter-type]').selectOption('AliveMessage');
+    await p.locator('[data-testid=message-row]').first().click();
+    await p.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor();
+    await p.screenshot({ path: join(SHOTS, `${String(++shots).padStart(2, '0')}-theme-${theme}.png`) });
+    await p.close();
+  }
+  assert.deepEqual(pageErrors, []);
+});

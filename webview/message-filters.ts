@@ -1,0 +1,96 @@
+/**
+ * The message list's filter bar: type, peer and verdict. The selects are native <select>s
+ * styled like VS Code's dropdowns (tests and screen readers drive them as such); the peer box is
+ * a VS Code Elements text field. Choices persist in the view state.
+ */
+import type { UiEvent } from '../extension/protocol.js';
+import { custom, el } from './dom.js';
+import type { VerdictFilter, ViewStateStore } from './state.js';
+
+export interface Filter {
+  type: string;
+  peer: string;
+  verdict: VerdictFilter;
+}
+
+/** A predicate over events; `name` turns a peer index into its id. */
+export function matcher(f: Filter, name: (i: number | undefined) => string): (e: UiEvent) => boolean {
+  const peer = f.peer.trim().toLowerCase();
+  return (e) => {
+    if (f.type && e.type !== f.type) return false;
+    switch (f.verdict) {
+      case 'ok':
+        if (e.kind !== 'deliver') return false;
+        break;
+      case 'dropped':
+        if (e.kind !== 'drop') return false;
+        break;
+      case 'rejected':
+        if (e.kind !== 'reject') return false;
+        break;
+      case 'problems':
+        if (e.kind !== 'drop' && e.kind !== 'reject') return false;
+        break;
+    }
+    if (peer && !name(e.peer).toLowerCase().includes(peer) && !name(e.other).toLowerCase().includes(peer)) return false;
+    return true;
+  };
+}
+
+export class FilterBar {
+  readonly root: HTMLElement;
+  private readonly typeSelect: HTMLSelectElement;
+  private readonly peerField: HTMLElement & { value: string };
+  private readonly verdictSelect: HTMLSelectElement;
+  private readonly count: HTMLElement;
+  onChange: () => void = () => {};
+
+  constructor(private readonly store: ViewStateStore) {
+    const v = store.value;
+    this.typeSelect = el('select', { class: 'dropdown', 'aria-label': 'message type', 'data-testid': 'filter-type' }, el('option', { value: '' }, 'all types'));
+    this.peerField = custom('vscode-textfield', { placeholder: 'peer', 'aria-label': 'peer', 'data-testid': 'filter-peer', class: 'peer-filter' }) as HTMLElement & { value: string };
+    this.peerField.value = v.filterPeer;
+    this.verdictSelect = el(
+      'select',
+      { class: 'dropdown', 'aria-label': 'verdict', 'data-testid': 'filter-verdict' },
+      el('option', { value: 'all' }, 'all verdicts'),
+      el('option', { value: 'ok' }, 'delivered'),
+      el('option', { value: 'dropped' }, 'dropped'),
+      el('option', { value: 'rejected' }, 'rejected'),
+      el('option', { value: 'problems' }, 'dropped or rejected'),
+    );
+    this.verdictSelect.value = v.filterVerdict;
+    this.count = el('span', { class: 'count', 'data-testid': 'message-count' });
+    this.typeSelect.addEventListener('change', () => this.changed());
+    this.verdictSelect.addEventListener('change', () => this.changed());
+    this.peerField.addEventListener('input', () => this.changed());
+    this.root = el('div', { class: 'filters' }, this.typeSelect, this.peerField, this.verdictSelect, this.count);
+  }
+
+  get value(): Filter {
+    const v = this.store.value;
+    return { type: v.filterType, peer: v.filterPeer, verdict: v.filterVerdict };
+  }
+
+  private changed(): void {
+    this.store.update({
+      filterType: this.typeSelect.value,
+      filterPeer: String(this.peerField.value ?? ''),
+      filterVerdict: this.verdictSelect.value as VerdictFilter,
+    });
+    this.onChange();
+  }
+
+  /** New message types appeared: the type list grows, the choice stays. */
+  setTypes(types: Iterable<string>): void {
+    const chosen = this.store.value.filterType;
+    const all = new Set(types);
+    if (chosen) all.add(chosen);
+    this.typeSelect.replaceChildren(el('option', { value: '' }, 'all types'), ...[...all].sort().map((t) => el('option', { value: t }, t)));
+    this.typeSelect.value = chosen;
+  }
+
+  showCount(shown: number, total: number): void {
+    this.count.textContent = shown === total ? `${total.toLocaleString('en-US')} messages` : `${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
+  }
+}
