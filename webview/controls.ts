@@ -80,7 +80,7 @@ export class Controls {
     if (skipped > 0) parts.push(`${skipped.toLocaleString('en-US')} skipped`);
     const text = parts.join(' · ');
     if (this.status.textContent !== text) this.status.textContent = text;
-    this.status.title = skipped > 0 ? 'Skipped: messages not animated because too many were in flight, and events the host thinned out of full frames. Nothing is skipped in the state, the list or the timeline beyond that.' : '';
+    this.status.title = skipped > 0 ? 'Skipped: messages not animated as dots because too many were in flight (the graph, the list and the timeline still have them), plus events the host left out of overfull frames. Peer states are never skipped.' : '';
   }
 
   showError(message: string): void {

@@ -18,6 +18,9 @@ function section(title: string, testid: string, ...body: (Node | string)[]): HTM
   return el('section', { 'data-testid': testid }, el('h3', {}, title), ...body);
 }
 
+/** The messages Fabric signs; any other is authenticated by the connection it came on. */
+const SIGNED_TYPES = new Set(['AliveMessage', 'StateInfo', 'LeadershipMessage', 'PeerIdentity', 'ConnEstablish']);
+
 const mark = (ok: boolean, text: string) => el('span', { class: ok ? 'ok' : 'bad' }, `${ok ? '✓' : '✗'} ${text}`);
 
 /** Hex in lines of 16 bytes with offsets, like a hex dump (fits the inspector's width). */
@@ -106,7 +109,8 @@ export class Inspector {
     const rejects = journey.filter((e) => e.kind === 'reject');
     const drops = journey.filter((e) => e.kind === 'drop');
     const verdict = el('div', { 'data-testid': 'verdict' });
-    if (d.signature === null) verdict.append(el('div', { class: 'hint' }, 'not signed'));
+    const mustSign = SIGNED_TYPES.has(d.type);
+    if (d.signature === null) verdict.append(mustSign ? el('div', {}, mark(false, `no signature, yet Fabric signs every ${d.type}`)) : el('div', { class: 'hint' }, 'not signed (none needed)'));
     else if (d.verdicts.length === 0) verdict.append(el('div', { class: 'hint' }, 'no signature check in the recent trace'));
     else if (badSig.length === 0) verdict.append(el('div', {}, mark(true, `signature valid at ${d.verdicts.length} receiver${d.verdicts.length > 1 ? 's' : ''}`)));
     else verdict.append(el('div', {}, mark(false, `signature refused by ${badSig.length}: ${badSig[0].reason}`)));
@@ -122,7 +126,9 @@ export class Inspector {
           ],
           { 'data-testid': 'signature' },
         )
-      : el('p', { 'data-testid': 'signature' }, 'Not signed: authenticated by the connection handshake (blocks carry the orderer\'s signature).');
+      : mustSign
+        ? el('p', { 'data-testid': 'signature', class: 'bad' }, `No signature. Fabric signs every ${d.type}, so receivers refuse this one (stripped in flight?).`)
+        : el('p', { 'data-testid': 'signature' }, 'Not signed: authenticated by the connection handshake (blocks carry the orderer\'s signature).');
     const signer = d.signer
       ? table([
           ['MSP ID', d.signer.mspId],

@@ -7,6 +7,13 @@ import type { UiEvent } from '../extension/protocol.js';
 import { custom, el } from './dom.js';
 import type { VerdictFilter, ViewStateStore } from './state.js';
 
+/** Fabric's gossip message types (GossipMessage's content), offered before any is seen. */
+export const FABRIC_TYPES = [
+  'AliveMessage', 'MembershipRequest', 'MembershipResponse', 'ConnEstablish', 'PeerIdentity', 'DataMessage', 'GossipHello', 'DataDigest', 'DataRequest',
+  'DataUpdate', 'StateInfo', 'StateInfoSnapshot', 'StateInfoPullRequest', 'RemoteStateRequest', 'RemoteStateResponse', 'LeadershipMessage',
+  'PrivateDataMessage', 'RemotePvtDataRequest', 'RemotePvtDataResponse', 'Acknowledgement', 'Empty',
+];
+
 export interface Filter {
   type: string;
   peer: string;
@@ -81,10 +88,10 @@ export class FilterBar {
     this.onChange();
   }
 
-  /** New message types appeared: the type list grows, the choice stays. */
+  /** New message types appeared: the type list grows (beyond Fabric's own), the choice stays. */
   setTypes(types: Iterable<string>): void {
     const chosen = this.store.value.filterType;
-    const all = new Set(types);
+    const all = new Set([...FABRIC_TYPES, ...types]);
     if (chosen) all.add(chosen);
     this.typeSelect.replaceChildren(el('option', { value: '' }, 'all types'), ...[...all].sort().map((t) => el('option', { value: t }, t)));
     this.typeSelect.value = chosen;

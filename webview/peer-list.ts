@@ -25,12 +25,16 @@ export class PeerList {
       const li = (e.target as HTMLElement).closest<HTMLElement>('[data-idx]');
       if (li) this.onSelect(Number(li.dataset.idx), e.ctrlKey || e.metaKey || e.shiftKey);
     });
+    // One tab stop for the whole list (500 would be a trap); arrows move between peers.
     this.groups.addEventListener('keydown', (e) => {
       const li = (e.target as HTMLElement).closest<HTMLElement>('[data-idx]');
-      if (li && (e.key === 'Enter' || e.key === ' ')) {
-        e.preventDefault();
-        this.onSelect(Number(li.dataset.idx), e.ctrlKey || e.metaKey || e.shiftKey);
-      }
+      if (!li) return;
+      const idx = Number(li.dataset.idx);
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+      if (e.key === 'Enter' || e.key === ' ') this.onSelect(idx, e.ctrlKey || e.metaKey || e.shiftKey);
+      else if (step !== undefined) this.focus(idx + step);
+      else return;
+      e.preventDefault();
     });
     this.groups.addEventListener('contextmenu', (e) => {
       const li = (e.target as HTMLElement).closest<HTMLElement>('[data-idx]');
@@ -54,7 +58,7 @@ export class PeerList {
       return el('div', { class: 'org' }, el('span', { class: 'org-name' }, o.mspId), ul);
     });
     for (const p of network.peers) {
-      const li = el('li', { 'data-peer-id': p.id, 'data-idx': String(p.idx), tabindex: '0', title: p.id, 'aria-label': p.id });
+      const li = el('li', { 'data-peer-id': p.id, 'data-idx': String(p.idx), tabindex: p.idx === 0 ? '0' : '-1', title: p.id, 'aria-label': p.id });
       this.items[p.idx] = li;
       byOrg.get(p.mspId)?.append(li);
     }
@@ -77,6 +81,14 @@ export class PeerList {
       const p = this.network?.peers[s.idx];
       li.setAttribute('aria-label', `${p?.id ?? s.idx}: ${s.running ? 'running' : 'down'}${key.includes('L') ? ', leader' : ''}${key.includes('B') ? ', behind' : ''}`);
     }
+  }
+
+  private focus(idx: number): void {
+    const li = this.items[idx];
+    if (li === undefined) return;
+    for (const other of this.items) other.tabIndex = -1;
+    li.tabIndex = 0;
+    li.focus();
   }
 
   setSelected(idxs: readonly number[]): void {

@@ -135,13 +135,13 @@ test('a message row opens every field, the bytes, the signature with its low-S c
 
 test('a rejected message shows its reason in the list, highlighted, and its verdict in the inspector', async (t) => {
   if (unavailable) return t.skip(unavailable);
-  // Rejections happen around 4 s (stripped signatures, a partition): replay up to 5 s only.
+  // Rejections happen between 4 and 5.1 s (a partition, stripped signatures): replay up to 5.2 s only.
   await page.evaluate(() => {
     const host = (window as unknown as { fakeHost: { sendInit(): void; sendUntil(t: number): void } }).fakeHost;
     host.sendInit();
-    host.sendUntil(5000);
+    host.sendUntil(5200);
   });
-  await page.locator('[data-testid=status]', { hasText: /^4\.9\d\ds of/ }).waitFor();
+  await page.locator('[data-testid=status]', { hasText: /^5\.1\d\ds of/ }).waitFor();
   await page.locator('[data-testid=filter-type]').selectOption('');
   await page.locator('[data-testid=filter-verdict]').selectOption('rejected');
   const rows = page.locator('[data-testid=message-row]');
@@ -155,7 +155,14 @@ test('a rejected message shows its reason in the list, highlighted, and its verd
   await inspector.locator('[data-testid=journey] li.bad').first().waitFor();
   assert.match(await inspector.locator('[data-testid=journey]').innerText(), /rejected it: /);
   assert.match(await inspector.locator('[data-testid=verdict]').innerText(), /✗ rejected by \d+: \w+/);
+  // The alive messages whose signature was stripped in flight (the recording's tamper fault at 3 s).
+  await page.locator('[data-testid=filter-type]').selectOption('AliveMessage');
+  await rowsAll('data-type', 'AliveMessage');
+  await rows.first().click();
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor();
+  assert.match(await inspector.locator('[data-testid=verdict]').innerText(), /✗ no signature[\s\S]*✗ rejected by \d+: Invalid alive message/);
   await shot('rejected-rows');
+  await page.locator('[data-testid=filter-type]').selectOption('');
 });
 
 test('filters by type, peer and verdict', async (t) => {
