@@ -10,6 +10,11 @@ import { presetLayout } from './layout.js';
 
 import { color } from './theme.js';
 
+/** A peer's Cytoscape classes: leadership is the shape, lagging the colour; down overrides both. */
+function lookClasses(s: UiPeerState): string {
+  return !s.running ? 'down' : `${Object.values(s.leader).some(Boolean) ? 'leader ' : ''}${s.behind ? 'behind' : 'alive'}`;
+}
+
 export interface Viewport {
   zoom: number;
   pan: { x: number; y: number };
@@ -138,8 +143,10 @@ export class Graph {
     this.cy.style(this.style());
   }
 
-  load(network: UiNetwork, viewport: Viewport | null): void {
+  /** Draws a network; the peers start with their looks from `states` (one style pass, not two). */
+  load(network: UiNetwork, viewport: Viewport | null, states: readonly UiPeerState[]): void {
     this.looks = new Array(network.peers.length).fill('');
+    for (const s of states) if (s.idx < this.looks.length) this.looks[s.idx] = lookClasses(s);
     this.pendingStates = null;
     const orgIndex = new Map(network.orgs.map((o, i) => [o.mspId, i]));
     const r = this.container.getBoundingClientRect();
@@ -154,7 +161,7 @@ export class Graph {
       els.push({
         group: 'nodes',
         data: { id: `p${p.idx}`, idx: p.idx, label: p.id.split('.')[0], parent: `org:${p.mspId}` },
-        classes: 'peer',
+        classes: `peer ${this.looks[p.idx]}`,
         position: { x: layout.peers[2 * p.idx], y: layout.peers[2 * p.idx + 1] },
       });
     }
@@ -201,8 +208,7 @@ export class Graph {
     for (const s of states) {
       const node = this.peers[s.idx];
       if (node === undefined) continue;
-      // Leadership is the shape, lagging the colour; down overrides both.
-      const look = !s.running ? 'down' : `${Object.values(s.leader).some(Boolean) ? 'leader ' : ''}${s.behind ? 'behind' : 'alive'}`;
+      const look = lookClasses(s);
       if (this.looks[s.idx] === look) continue;
       if (this.looks[s.idx] !== '') node.removeClass(this.looks[s.idx]);
       node.addClass(look);

@@ -145,7 +145,7 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   const sameNetwork = store.startNetwork(`${network.scenario.name}/${network.peers.length}`);
   const s = network.scenario;
   controls.setTitle(`${s.name} · ${s.profile} · seed ${s.seed}`);
-  graph.load(network, sameNetwork ? store.value.viewport : null);
+  graph.load(network, sameNetwork ? store.value.viewport : null, msg.states);
   edges.reset(network.peers.length);
   dots.reset();
   dots.enabled = msg.settings?.animation ?? dots.enabled;
