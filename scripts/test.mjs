@@ -1,7 +1,7 @@
 // Runs every test file under test/ with Node's test runner, TypeScript loaded through tsx.
 // (Node 20's --test does not expand globs itself.)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function find(dir) {
@@ -14,6 +14,10 @@ function find(dir) {
 
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test').sort();
+// The browser tests need Debian's Chromium; as root on a fresh machine, install it first.
+if (!existsSync('/usr/bin/chromium') && process.getuid?.() === 0) {
+  spawnSync('bash', ['test/setup/install-chromium.sh'], { stdio: 'inherit' });
+}
 // Build once here: test files run in parallel, and two builds at once would race on dist/.
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
