@@ -18,3 +18,15 @@ export function custom(tag: string, attrs: Record<string, string> = {}, ...child
 
 /** Simulated milliseconds as seconds with one decimal. */
 export const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 3 : 1)}s`;
+
+/** Matches a canvas's backing store to its CSS size and the screen's pixel ratio; returns its size in CSS pixels and the ratio. */
+export function fitCanvas(c: HTMLCanvasElement): { w: number; h: number; dpr: number } {
+  const w = c.clientWidth;
+  const h = c.clientHeight;
+  const dpr = window.devicePixelRatio || 1;
+  if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+    c.width = Math.round(w * dpr);
+    c.height = Math.round(h * dpr);
+  }
+  return { w, h, dpr };
+}

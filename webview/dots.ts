@@ -5,6 +5,7 @@
  * When more messages arrive than can be shown, the extra are counted as skipped, never queued:
  * the state (graph, list, timeline) always gets every event; only the animation thins out.
  */
+import { fitCanvas } from './dom.js';
 import type { Graph } from './graph.js';
 import { color, typeColor } from './theme.js';
 
@@ -75,14 +76,7 @@ export class Dots {
   }
 
   draw(now: number): void {
-    const c = this.canvas;
-    const w = c.clientWidth;
-    const h = c.clientHeight;
-    const dpr = window.devicePixelRatio || 1;
-    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
-    }
+    const { w, h, dpr } = fitCanvas(this.canvas);
     const ctx = this.ctx;
     if (this.dots.length === 0 && !this.drewSomething) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

@@ -6,7 +6,7 @@
  * time span; "Live" or Escape returns to the present.
  */
 import type { UiEvent, UiNetwork } from '../extension/protocol.js';
-import { custom, el, secs } from './dom.js';
+import { custom, el, fitCanvas, secs } from './dom.js';
 import { color, typeColor } from './theme.js';
 
 const CAPACITY = 40_000;
@@ -184,14 +184,7 @@ export class Timeline {
     if (!this.dirty || (now - this.lastRender < RENDER_MS && !this.dragging)) return;
     this.dirty = false;
     this.lastRender = now;
-    const c = this.canvas;
-    const w = c.clientWidth;
-    const h = c.clientHeight;
-    const dpr = window.devicePixelRatio || 1;
-    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
-    }
+    const { w, h, dpr } = fitCanvas(this.canvas);
     const ctx = this.ctx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
