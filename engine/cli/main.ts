@@ -2,6 +2,7 @@
  * gossip-scope: the headless CLI (DESIGN.md, "The headless CLI").
  *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
  *   gossip-scope defaults [--profile P] --json
+ *   gossip-scope dap   (the debug adapter over stdio)
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
  */
 import { createWriteStream } from 'node:fs';
@@ -12,12 +13,14 @@ import { summarise, type RunSummary } from '../sim/summary.js';
 import { runChecked } from '../sim/expectations.js';
 import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
+import { serveDapOverStdio } from '../debug/stdio.js';
 
 class UsageError extends Error {}
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
-  gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]`;
+  gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
+  gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)`;
 
 interface Args {
   positional: string[];
@@ -49,6 +52,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const [cmd, ...rest] = argv;
     if (cmd === 'run') return await run(rest, out);
     if (cmd === 'defaults') return defaults(rest, out);
+    if (cmd === 'dap') return await serveDapOverStdio();
     if (cmd === undefined || cmd === '--help' || cmd === 'help') {
       out(USAGE);
       return cmd === undefined ? 2 : 0;

@@ -43,6 +43,11 @@ export class LeaderElection {
     this.channelBytes = new TextEncoder().encode(channel);
   }
 
+  /** What the debugger shows of this election (read-only). */
+  view(): { isLeader: boolean; leaderExists: boolean; yielding: boolean; proposals: number; seqNum: string } {
+    return { isLeader: this.isLeader, leaderExists: this.leaderExists, yielding: this.yielding, proposals: this.proposals.size, seqNum: this.seqNum.toString() };
+  }
+
   private get cfg() {
     return this.env.config.election;
   }

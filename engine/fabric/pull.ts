@@ -52,6 +52,11 @@ export class PullMediator {
     this.env.rt.every(this.env.config.pullInterval, `${this.name}.initiatePull`, () => this.initiatePull());
   }
 
+  /** What the debugger shows of this pull engine (read-only). */
+  view(): { items: number; advertised: string[]; roundsInFlight: number; acceptingDigests: boolean; acceptingResponses: boolean } {
+    return { items: this.items.size, advertised: [...this.state].slice(0, 100), roundsInFlight: this.outgoingNonces.size, acceptingDigests: this.acceptingDigests, acceptingResponses: this.acceptingResponses };
+  }
+
   add(sm: SignedMessage): void {
     const id = this.adapter.idOf(sm);
     this.items.set(id, sm);

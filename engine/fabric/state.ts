@@ -28,6 +28,11 @@ export class StateProvider {
     return this.ledger.height;
   }
 
+  /** Blocks waiting in the payload buffer for the ones before them (read-only). */
+  bufferedSeqs(): number[] {
+    return [...this.buffer.keys()].sort((a, b) => a - b);
+  }
+
   /**
    * addPayload. Gossip-received blocks come non-blocking and are refused when too far ahead;
    * orderer and state-transfer blocks come blocking (the simulator never needs to wait).

@@ -87,6 +87,12 @@ export class Trace {
     return this.hasher.digestHex();
   }
 
+  /** The event with this id, while it is still in the ring. */
+  byId(id: number): TraceEvent | undefined {
+    if (id < 1 || id > this.count || id <= this.count - this.capacity) return undefined;
+    return this.ring[(id - 1) % this.capacity];
+  }
+
   /** The most recent events, oldest first (at most `capacity`). */
   recent(limit = this.capacity): TraceEvent[] {
     const out: TraceEvent[] = [];

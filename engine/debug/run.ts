@@ -1,0 +1,254 @@
+/**
+ * A debugged run that can go backwards. The engine is deterministic, so "the network as it was
+ * after event N" is always reachable by building the network again from its scenario and seed
+ * and re-executing N kernel events (with the faults the user injected, at the same points).
+ * Building and re-executing is slow at depth (tens of thousands of events a second), so spare
+ * networks are prepared in idle time, parked a little behind the head: stepping back then costs
+ * at most SPARE_SPACING events of re-execution instead of the whole history.
+ *
+ * A position is a count of executed kernel events (tasks). Each task may emit trace events;
+ * the debugger stops only after tasks that emitted some (the visible positions).
+ */
+import { loadScenario } from '../scenario/load.js';
+import type { FaultAction } from '../scenario/types.js';
+import { Simulation } from '../sim/simulation.js';
+import type { TraceEvent } from '../trace/events.js';
+
+export interface RunSource {
+  file: string;
+  text: string;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Trace events kept in memory per network (causal chains reach back this far). */
+  traceCapacity?: number;
+}
+
+/** A fault the user injected while debugging: replayed at the same position in every rebuild. */
+export interface InjectedFault {
+  afterEvents: number;
+  at: number;
+  action: FaultAction;
+}
+
+/** Tasks between a spare and the position it serves: the most a step back re-executes. */
+export const SPARE_SPACING = 2000;
+/** Spares kept ready: consecutive step backs that need no rebuild. */
+export const SPARES = 2;
+/** Longest stretch of background work before yielding to requests. */
+const SLICE_MS = 12;
+
+/** One network and the trace events of the last task it executed. */
+export class Cursor {
+  stepEvents: TraceEvent[] = [];
+
+  constructor(readonly sim: Simulation) {
+    sim.trace.listen((ev) => this.stepEvents.push(ev));
+  }
+
+  get position(): number {
+    return this.sim.kernel.executed;
+  }
+
+  /** Executes one task at or before `until`; false when there is none. */
+  task(until: number): boolean {
+    const k = this.sim.kernel;
+    if (k.nextTime() > until) return false;
+    this.stepEvents = [];
+    return k.step();
+  }
+
+  /** Re-executes up to `position` (never past it). */
+  advanceTo(position: number, deadline = Infinity): void {
+    const k = this.sim.kernel;
+    let n = 0;
+    while (k.executed < position) {
+      this.stepEvents = [];
+      if (!k.step()) break;
+      if ((++n & 255) === 0 && performance.now() > deadline) return;
+    }
+  }
+}
+
+export async function buildNetwork(src: RunSource, faults: readonly InjectedFault[]): Promise<Simulation> {
+  const scenario = loadScenario(src.text, src.file);
+  if (src.seed !== undefined) scenario.seed = src.seed;
+  const sim = await Simulation.create(scenario, { traceCapacity: src.traceCapacity ?? 100_000 });
+  for (const f of faults) sim.kernel.afterEvents(f.afterEvents, f.at, () => applyInjected(sim, f.action));
+  sim.start();
+  return sim;
+}
+
+/** Applies a fault as the UI does: traced as a fault event, then handed to the engine. */
+export function applyInjected(sim: Simulation, a: FaultAction): void {
+  sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, a.kind, a as unknown as Record<string, unknown>);
+  sim.applyFault(a);
+}
+
+export class DebugRun {
+  head: Cursor;
+  /** Sorted positions after which the head stopped or could have (tasks that emitted events). */
+  private visible: number[] = [];
+  private spares: Cursor[] = [];
+  private readonly faults: InjectedFault[] = [];
+  private building?: Promise<void>;
+  private disposed = false;
+  /** Bumped whenever history changes (a new fault): spares built before are for another run. */
+  private generation = 0;
+
+  private constructor(
+    readonly source: RunSource,
+    first: Simulation,
+    /** Simulated ms the run goes to. */
+    readonly until: number,
+  ) {
+    this.head = new Cursor(first);
+  }
+
+  static async open(source: RunSource, until?: number): Promise<DebugRun> {
+    const sim = await buildNetwork(source, []);
+    return new DebugRun(source, sim, until ?? sim.scenario.run.until);
+  }
+
+  get sim(): Simulation {
+    return this.head.sim;
+  }
+
+  get position(): number {
+    return this.head.position;
+  }
+
+  get atEnd(): boolean {
+    return this.sim.kernel.nextTime() > this.until;
+  }
+
+  /** Executes tasks until one emits trace events; those events, or null at the end. */
+  step(): TraceEvent[] | null {
+    for (;;) {
+      if (!this.head.task(this.until)) return null;
+      if (this.head.stepEvents.length > 0) {
+        this.visible.push(this.head.position);
+        return this.head.stepEvents;
+      }
+    }
+  }
+
+  /** The visible position before `pos` (0, the start, when there is none). */
+  previousVisible(pos: number): number {
+    let lo = 0;
+    let hi = this.visible.length - 1;
+    let best = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.visible[mid] < pos) {
+        best = this.visible[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best;
+  }
+
+  /** Moves the head to exactly `position` (backwards through a spare or a rebuild). */
+  async travelTo(position: number): Promise<void> {
+    if (position >= this.head.position) {
+      this.head.advanceTo(position);
+      return;
+    }
+    await this.building; // a spare being built may be the one we need
+    let best: Cursor | undefined;
+    for (const c of this.spares) if (c.position <= position && (best === undefined || c.position > best.position)) best = c;
+    if (best !== undefined) this.spares.splice(this.spares.indexOf(best), 1);
+    else best = new Cursor(await buildNetwork(this.source, this.faults));
+    best.advanceTo(position);
+    this.head = best;
+    // Visible positions past the head are re-learnt as the run goes forward again.
+    while (this.visible.length > 0 && this.visible[this.visible.length - 1] > position) this.visible.pop();
+  }
+
+  /** A fresh network run to `position`, checking each task (for reverse continue's search). */
+  async scan(position: number, visit: (c: Cursor) => void): Promise<void> {
+    const c = new Cursor(await buildNetwork(this.source, this.faults));
+    while (c.position < position) {
+      c.stepEvents = [];
+      if (!c.sim.kernel.step()) break;
+      if (c.stepEvents.length > 0) visit(c);
+    }
+  }
+
+  /**
+   * Injects a fault now. History after the head is forgotten (it would have run without it),
+   * and spares are rebuilt with it.
+   */
+  async inject(action: FaultAction): Promise<void> {
+    const at = this.head.position;
+    const later = this.faults.some((f) => f.afterEvents > at);
+    for (let i = this.faults.length - 1; i >= 0; i--) if (this.faults[i].afterEvents > at) this.faults.splice(i, 1);
+    if (later) {
+      // The head carries hooks for faults that no longer happen: rebuild it without them.
+      const c = new Cursor(await buildNetwork(this.source, this.faults));
+      c.advanceTo(at);
+      this.head = c;
+    }
+    this.faults.push({ afterEvents: at, at: this.sim.kernel.now, action });
+    this.generation++;
+    this.spares = [];
+    applyInjected(this.sim, action);
+  }
+
+  get injected(): readonly InjectedFault[] {
+    return this.faults;
+  }
+
+  /** Where spares should stand so that the next step back from the head is cheap. */
+  private spareTarget(): number {
+    const target = this.previousVisible(this.head.position);
+    return Math.floor(target / SPARE_SPACING) * SPARE_SPACING;
+  }
+
+  /** Whether a step back from here would find a spare ready. */
+  get sparesReady(): boolean {
+    const want = this.spareTarget();
+    return this.spares.filter((c) => c.position <= this.previousVisible(this.head.position) && c.position >= want).length >= Math.min(SPARES, 1);
+  }
+
+  /**
+   * Prepares spares in the background, in slices that leave room for requests; resolves when
+   * SPARES of them stand at the current target. Call again after the head moves.
+   */
+  prepareSpares(): Promise<void> {
+    if (this.building !== undefined) return this.building;
+    const job = this.buildSpares().finally(() => {
+      if (this.building === job) this.building = undefined;
+    });
+    this.building = job;
+    return job;
+  }
+
+  private async buildSpares(): Promise<void> {
+    const gen = this.generation;
+    for (;;) {
+      if (this.disposed || gen !== this.generation) return;
+      const target = this.spareTarget();
+      const limit = this.previousVisible(this.head.position);
+      // Spares beyond what a step back needs are useless; keep the nearest ones below it.
+      this.spares = this.spares.filter((c) => c.position <= limit);
+      this.spares.sort((a, b) => b.position - a.position);
+      this.spares.length = Math.min(this.spares.length, SPARES);
+      const ready = this.spares.filter((c) => c.position >= target).length;
+      if (ready >= SPARES) return;
+      // The furthest-behind spare moves up if it can; otherwise a new network is built.
+      const lagging = this.spares.find((c) => c.position < target);
+      const c = lagging ?? new Cursor(await buildNetwork(this.source, this.faults));
+      if (lagging === undefined) this.spares.push(c);
+      while (c.position < target) {
+        if (this.disposed || gen !== this.generation) return;
+        c.advanceTo(target, performance.now() + SLICE_MS);
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.spares = [];
+  }
+}
