@@ -10,7 +10,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { spawnSync } from 'node:child_process';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..');
 const SCENARIO = join(ROOT, 'samples', 'two-orgs.yaml');
 
 let dc: DebugClient;
