@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands.js';
+import { registerDebugger } from './debugger.js';
 import { NetworkController } from './network-controller.js';
 import { NETWORK_VIEW_TYPE, NetworkPanel } from './panel.js';
 import { ScenarioDiagnostics } from './scenario-diagnostics.js';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerTreeDataProvider('gossipScope.peers', tree),
     vscode.window.registerWebviewPanelSerializer(NETWORK_VIEW_TYPE, panel.serializer),
     ...registerCommands(context, controller, panel),
+    ...registerDebugger(context, controller, panel),
   );
 }
 

@@ -15,8 +15,17 @@ const LAST_SCENARIO_KEY = 'gossipScope.lastScenario';
 
 type Frame = Extract<FromWorker, { type: 'frame' }>;
 
+/** Another source of the network the panel shows (a gossip debug session): see attachSource. */
+export interface AttachedSource {
+  /** A message from the source, in the worker's shapes. */
+  receive(m: FromWorker | Extract<ToWebview, { type: 'select' }>): void;
+  dispose(): void;
+}
+
 export class NetworkController implements vscode.Disposable {
   private client?: EngineClient;
+  /** While a debug session drives the network: what it last showed, and where requests go. */
+  private source?: { snapshot?: NetworkSnapshot; send: (m: Exclude<FromWebview, { type: 'ready' }>) => void };
   private opened?: vscode.Uri;
   private readonly openedEmitter = new vscode.EventEmitter<NetworkSnapshot>();
   private readonly frameEmitter = new vscode.EventEmitter<Frame>();
@@ -34,7 +43,28 @@ export class NetworkController implements vscode.Disposable {
   ) {}
 
   get snapshot(): NetworkSnapshot | undefined {
-    return this.client?.snapshot;
+    return this.source ? this.source.snapshot : this.client?.snapshot;
+  }
+
+  /**
+   * Hands the panel, the Peers view and the status bar to another source until disposed: a
+   * gossip debug session, whose adapter runs its own network. Webview requests go to `send`.
+   */
+  attachSource(send: (m: Exclude<FromWebview, { type: 'ready' }>) => void): AttachedSource {
+    const source: { snapshot?: NetworkSnapshot; send: typeof send } = { send };
+    this.source = source;
+    return {
+      receive: (m) => {
+        if (this.source !== source) return;
+        if (m.type === 'opened') source.snapshot = { network: m.network, status: m.status, states: m.states };
+        else if (m.type === 'frame' && source.snapshot) source.snapshot = { ...source.snapshot, status: m.status, states: m.states };
+        if (m.type === 'select') return this.webviewEmitter.fire(m);
+        this.receive(m);
+      },
+      dispose: () => {
+        if (this.source === source) this.source = undefined;
+      },
+    };
   }
 
   /** The scenario file of the open network, or of the last one (for reopening after a reload). */
@@ -48,6 +78,7 @@ export class NetworkController implements vscode.Disposable {
   async open(uri: vscode.Uri): Promise<boolean> {
     const doc = await vscode.workspace.openTextDocument(uri);
     const settings = readSettings();
+    this.source = undefined; // a network opened by hand takes the panel back from a debug session
     const client = this.engine();
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `Gossip Scope: opening ${vscode.workspace.asRelativePath(uri)}` },
@@ -93,6 +124,7 @@ export class NetworkController implements vscode.Disposable {
 
   /** Commands and webview requests that the worker handles as they are. */
   send(m: Exclude<FromWebview, { type: 'ready' }>): void {
+    if (this.source) return this.source.send(m);
     this.client?.send(m);
   }
 
@@ -135,15 +167,17 @@ export class NetworkController implements vscode.Disposable {
   private engine(): EngineClient {
     if (this.client?.alive) return this.client;
     const client = new EngineClient(this.context.asAbsolutePath('dist/engine-worker.js'));
-    client.onMessage((m) => this.receive(client, m));
+    client.onMessage((m) => {
+      if (!this.source) this.receive(m);
+    });
     this.client = client;
     return client;
   }
 
-  private receive(client: EngineClient, m: FromWorker): void {
+  private receive(m: FromWorker): void {
     switch (m.type) {
       case 'opened':
-        this.openedEmitter.fire(client.snapshot!);
+        this.openedEmitter.fire(this.snapshot!);
         return;
       case 'frame':
         this.frameEmitter.fire(m);

@@ -31,10 +31,10 @@ export class NetworkPanel implements vscode.Disposable {
     ];
   }
 
-  /** Shows the panel, creating it if needed. */
-  show(): void {
+  /** Shows the panel, creating it if needed (a debug session puts it beside the scenario). */
+  show(column: vscode.ViewColumn = vscode.ViewColumn.Active): void {
     if (this.panel) return this.panel.reveal(undefined, true);
-    const panel = vscode.window.createWebviewPanel(NETWORK_VIEW_TYPE, 'Gossip Scope', vscode.ViewColumn.Active, this.options());
+    const panel = vscode.window.createWebviewPanel(NETWORK_VIEW_TYPE, 'Gossip Scope', { viewColumn: column, preserveFocus: true }, this.options());
     this.adopt(panel);
   }
 

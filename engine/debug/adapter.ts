@@ -9,7 +9,7 @@
  * re-execute deterministically (run.ts).
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
   Breakpoint,
   CompletionItem,
@@ -35,7 +35,7 @@ import { causalChain, eventLabel, lastEventAt, peerName } from './frames.js';
 import { peerStateTree } from './peer-state.js';
 import { eventValue, evaluate, FUNCTIONS, VARIABLES, type Value } from './queries.js';
 import { DebugRun } from './run.js';
-import { faultAtLine, faultLines } from './scenario-lines.js';
+import { declarationLines, faultAtLine, faultLines } from './scenario-lines.js';
 import { preview, VariableTree } from './variables.js';
 
 export interface GossipLaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -65,6 +65,8 @@ export class GossipDebugSession extends DebugSession {
   private run?: DebugRun;
   private scenarioPath = '';
   private faultSpans: [number, number][] = [];
+  /** Where each org (and the orderer) is declared in the scenario. */
+  private declared = new Map<string, number>();
   private readonly bps = new BreakpointSet();
   private functionBps: GossipBreakpoint[] = [];
   private lineBps: GossipBreakpoint[] = [];
@@ -115,6 +117,7 @@ export class GossipDebugSession extends DebugSession {
       if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new Error(`"seed" must be an integer, not ${JSON.stringify(args.seed)}`);
       this.run = await DebugRun.open({ file: this.scenarioPath, text, seed: args.seed }, until);
       this.faultSpans = faultLines(text);
+      this.declared = declarationLines(text);
     } catch (err) {
       const message = err instanceof ScenarioError ? err.message : `Cannot start: ${(err as Error).message}`;
       this.sendErrorResponse(response, { id: 1001, format: message, showUser: true });
@@ -174,13 +177,14 @@ export class GossipDebugSession extends DebugSession {
     const chain = top === undefined ? [] : causalChain(sim, top);
     const frames = chain.map((ev) => {
       const frame = new StackFrame(ev.id, `${eventLabel(sim, ev)}  @${formatTime(ev.t)}${ev.peer !== peer ? ` [${peerName(sim, ev.peer)}]` : ''}`);
+      // The scenario is the program: a fault's frame is at its entry in `faults:`, a peer's
+      // at its org's declaration, the orderer's at `orderer:`.
       const fault = ev.kind === 'fault' ? sim.scenario.faults.findIndex((f) => f.action === ev.data) : -1;
-      if (fault >= 0 && this.faultSpans[fault] !== undefined) {
-        frame.source = new Source('scenario', this.scenarioPath);
-        frame.line = this.faultSpans[fault][0];
+      const line = fault >= 0 ? this.faultSpans[fault]?.[0] : this.declared.get(ev.peer < 0 ? 'orderer' : sim.peers[ev.peer].org.mspId);
+      if (line !== undefined) {
+        frame.source = new Source(basename(this.scenarioPath), this.scenarioPath);
+        frame.line = line;
         frame.column = 1;
-      } else {
-        (frame as DebugProtocol.StackFrame).presentationHint = 'normal';
       }
       return frame;
     });

@@ -1,0 +1,113 @@
+/**
+ * The gossip debugger in a real VS Code (code-server in Debian's Chromium): start a debug session
+ * on a scenario from the palette, step with the debug toolbar and see the graph panel, the Call
+ * Stack and Variables follow; step back and see the network go back. Screenshots land in
+ * test-results/e2e-debug/. Skips, saying why, only when code-server cannot be installed.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Frame } from 'playwright-core';
+import { CodeServerUnavailable, ensureCodeServer, startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { CHROMIUM, launchBrowser, Workbench } from './workbench.js';
+
+const REPO = join(__dirname, '..', '..');
+const RESULTS = join(REPO, 'test-results', 'e2e-debug');
+const STATUS = /Gossip [\d.]+ s ·/;
+
+let unavailable: string | undefined;
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let wb: Workbench;
+let scratch: string;
+
+function eventsIn(status: string): number {
+  const m = /([\d,]+) events/.exec(status);
+  assert.ok(m, `status bar reads "${status}"`);
+  return Number(m[1].replace(/,/g, ''));
+}
+
+before(async () => {
+  try {
+    ensureCodeServer();
+  } catch (err) {
+    if (!(err instanceof CodeServerUnavailable)) throw err;
+    unavailable = `code-server cannot be installed on this machine (${err.message.split('\n').at(-1)})`;
+    return;
+  }
+  if (!existsSync(CHROMIUM)) {
+    unavailable = `${CHROMIUM} is missing (apt-get install chromium as root)`;
+    return;
+  }
+  const build = process.env.GOSSIP_SCOPE_BUILT === '1' ? { status: 0 } : spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
+  assert.equal(build.status, 0, 'the build failed');
+  scratch = mkdtempSync(join(tmpdir(), 'gossip-scope-e2e-debug-'));
+  const workspace = join(scratch, 'workspace');
+  mkdirSync(workspace);
+  copyFileSync(join(REPO, 'samples', 'two-orgs.yaml'), join(workspace, 'two-orgs.yaml'));
+  server = await startCodeServer({ extensionPath: REPO, folder: workspace });
+  browser = await launchBrowser();
+  rmSync(RESULTS, { recursive: true, force: true });
+  wb = await Workbench.open(browser, server.url, RESULTS, 'Gossip Scope');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A button of the floating debug toolbar, by the start of its tooltip ("Step Over", "Step Back"). */
+async function toolbar(label: string): Promise<void> {
+  const button = wb.page.locator(`.debug-toolbar .action-item a[aria-label^="${label}"]`).first();
+  await button.waitFor({ timeout: 30_000 });
+  await button.click();
+}
+
+test('a debug session: the toolbar steps the network, the graph and the Call Stack follow, Step Back goes back', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await wb.runCommand('Gossip Scope: Debug Scenario');
+  await wb.pick('two-orgs.yaml');
+  // Stopped on entry: the toolbar is up and the panel draws the network.
+  await wb.page.locator('.debug-toolbar').waitFor({ timeout: 30_000 });
+  let webview: Frame = await wb.webviewFrame('[data-testid=peer-count]');
+  assert.equal((await webview.locator('[data-testid=peer-count]').innerText()).match(/\d+/)?.[0], '8');
+  assert.equal(eventsIn(await wb.statusItem(STATUS)), 0);
+  await wb.screenshot('debug-entry');
+
+  // Each Step Over moves the network on by one step; the panel lists the messages sent. (The
+  // first steps start the peers; the first messages follow.)
+  let events = 0;
+  const rows = () => webview.locator('[data-testid=message-row]').count();
+  for (let i = 0; i < 40 && (i < 4 || (await rows()) === 0); i++) {
+    await toolbar('Step Over');
+    events = eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) > events));
+  }
+  // The scenario opened beside the graph at the first stop; the graph is still in view.
+  webview = await wb.webviewFrame('[data-testid=message-row]');
+  assert.ok((await rows()) > 0);
+  await wb.screenshot('debug-stepped');
+
+  // The Call Stack lists peers as threads, and the stopped one shows its event and its causes.
+  const callStack = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Call Stack' }) }).first();
+  await callStack.locator('.monaco-list-row', { hasText: /peer\d\.org\d/ }).first().waitFor({ timeout: 10_000 });
+  await callStack.locator('.monaco-list-row', { hasText: /(send|deliver|timer|state|verify) .*@/ }).first().waitFor({ timeout: 10_000 });
+  // Variables shows the event, the peer and the network.
+  const variables = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Variables' }) }).first();
+  await variables.locator('.monaco-list-row', { hasText: 'Network' }).first().waitFor({ timeout: 10_000 });
+  assert.ok((await variables.locator('.monaco-list-row', { hasText: /^Peer / }).count()) + (await variables.locator('.monaco-list-row', { hasText: 'Event' }).count()) > 0);
+  await wb.screenshot('debug-call-stack');
+
+  // Step Back: the network is as it was one step before.
+  const before = events;
+  await toolbar('Step Back');
+  const back = eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) < before));
+  assert.ok(back > 0 && back < before, `stepped back from ${before} to ${back} events`);
+  await wb.screenshot('debug-stepped-back');
+
+  await toolbar('Stop');
+  await wb.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15_000 });
+});
