@@ -6,10 +6,11 @@
  *   3. 1,000 peers x 20 blocks: wall time incl. identity creation (< 60 s), peak memory (< 2 GB)
  *   4. the bare EventQueue ("hold", 100k pending): push+pop per second, and the ratio
  *      engine-delivered-per-second / queue-ops-per-second (target >= 0.25)
+ *   5. the debugger: Step Back from trace event 100,000 (target < 100 ms)
  *
  * Prints a table, details, and as the last line one JSON object with every number.
  * Options (for profiling and quick checks):
- *   --only=queue,mid,p100,p1000   run a subset
+ *   --only=queue,mid,p100,p1000,stepback   run a subset
  *   --net=ORGSxPEERSxBLOCKS       run one custom network only (e.g. --net=3x100x10), until last cut + 10 s
  *   --budget=SECONDS              wall-clock budget of the 100-peer and custom cases (default 150)
  *   --p1000-budget=SECONDS        wall-clock budget of the 1,000-peer case, load + create + run (default 60,
@@ -20,6 +21,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { holdBenchmark, type QueueResult } from './bench/queue.js';
 import { runNetwork, type RunResult } from './bench/run.js';
 import { lastCutMs, type BenchNetwork } from './bench/scenario.js';
+import { stepBackBenchmark } from './bench/step-back.js';
 
 const out = (s = '') => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -225,6 +227,17 @@ async function main(): Promise<void> {
       row('   ratio engine delivered/s / queue ops/s', fmt(ratio, 4), '>= 0.25', verdict(ratio >= 0.25));
       json.ratio = ratio;
     }
+  }
+  if (wants('stepback')) {
+    out(`[5] debugger: step back from trace event 100,000 …`);
+    const sb = await stepBackBenchmark();
+    json.stepBack = sb;
+    row('5. debugger: step back from event 100,000 (spare ready)', `${fmt(sb.stepBacksMs[0], 1)} ms`, '< 100 ms', verdict(sb.stepBacksMs[0] < 100));
+    row(`   next step backs (${sb.spares} spares, then none left)`, sb.stepBacksMs.slice(1).map((x) => `${fmt(x, 1)} ms`).join(', '));
+    row('   step back with no spare (whole history re-executed)', `${fmt(sb.coldMs)} ms`);
+    row(`   spares prepared in idle time (every ${fmt(sb.spareSpacing)} kernel events)`, `${fmt(sb.prepareSparesMs)} ms`);
+    row('   forward to event 100,000 (kernel events)', `${fmt(sb.forwardMs)} ms (${fmt(sb.kernelEvents)})`);
+    row('   back and forward again: same events and trace hash', sb.deterministic ? 'yes' : 'NO', 'yes', verdict(sb.deterministic));
   }
   printTable(rows);
   const res = process.resourceUsage();
