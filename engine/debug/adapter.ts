@@ -143,6 +143,8 @@ export class GossipDebugSession extends DebugSession {
     this.run?.dispose();
     this.run = undefined;
     this.sendResponse(response);
+    // Over stdio the process ends with the session; inline in VS Code this does nothing.
+    this.shutdown();
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {

@@ -3,12 +3,13 @@
  * `gossip-scope dap` process over stdio, through @vscode/debugadapter-testsupport.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const ROOT = join(__dirname, '..', '..');
 const SCENARIO = join(ROOT, 'samples', 'two-orgs.yaml');
@@ -202,9 +203,37 @@ describe('gossip debug adapter over DAP', () => {
     assert.ok(labels.includes('peer0.org1') && labels.includes('peers'), labels.join(', '));
   });
 
+  it('disconnect ends the standalone adapter process', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'dap'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const send = (seq: number, command: string, args: unknown) => {
+      const body = JSON.stringify({ seq, type: 'request', command, arguments: args });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    send(1, 'initialize', { adapterID: 'gossip' });
+    send(2, 'launch', { scenario: SCENARIO });
+    send(3, 'configurationDone', {});
+    await new Promise((r) => setTimeout(r, 1500));
+    send(4, 'disconnect', {});
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 5000))]);
+    if (code === 'still running') child.kill();
+    assert.equal(code, 0);
+    assert.match(out, /"command":"disconnect","success":true/);
+  });
+
   it('refuses a scenario that does not load, saying where', async () => {
     await dc.initializeRequest();
     await assert.rejects(dc.launchRequest({ scenario: join(ROOT, 'test', 'fixtures', 'does-not-exist.yaml') } as DebugProtocol.LaunchRequestArguments), /Cannot start: .*does-not-exist/);
+  });
+
+  it('refuses a broken scenario with file:line:col', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gossip-dap-'));
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(SCENARIO, 'utf8').replace('seed: 7', 'seed: seven'));
+    await dc.initializeRequest();
+    await assert.rejects(dc.launchRequest({ scenario: broken } as DebugProtocol.LaunchRequestArguments), /broken\.yaml:9:7: .*'seven'/);
   });
 });
 

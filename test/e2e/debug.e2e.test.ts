@@ -76,6 +76,8 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
   let webview: Frame = await wb.webviewFrame('[data-testid=peer-count]');
   assert.equal((await webview.locator('[data-testid=peer-count]').innerText()).match(/\d+/)?.[0], '8');
   assert.equal(eventsIn(await wb.statusItem(STATUS)), 0);
+  // Before the first event no peer has started: the graph draws them all down.
+  assert.equal(await webview.locator('[data-peer-id][data-state=down]').count(), 8);
   await wb.screenshot('debug-entry');
 
   // Each Step Over moves the network on by one step; the panel lists the messages sent. (The
@@ -89,6 +91,8 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
   // The scenario opened beside the graph at the first stop; the graph is still in view.
   webview = await wb.webviewFrame('[data-testid=message-row]');
   assert.ok((await rows()) > 0);
+  // The stepping moved the graph: the peers that started are drawn alive.
+  assert.ok((await webview.locator('[data-peer-id][data-state=alive]').count()) > 0, 'no peer drawn alive after stepping');
   await wb.screenshot('debug-stepped');
 
   // The Call Stack lists peers as threads, and the stopped one shows its event and its causes.
