@@ -432,6 +432,7 @@ export class GossipDebugSession extends DebugSession {
     if (run === undefined || this.busy) return;
     this.busy = true;
     this.pauseRequested = false;
+    run.idle = false; // spares wait: the run has the CPU
     let deadline = performance.now() + SLICE_MS;
     try {
       for (let n = 1; ; n++) {
@@ -447,9 +448,7 @@ export class GossipDebugSession extends DebugSession {
         if (arrived) return this.stopAt('step', arrived);
         if (this.pauseRequested) return this.stopAt('pause', events[0]);
         if ((n & 63) === 0 && performance.now() > deadline) {
-          this.busy = false; // a pause may come in now
-          await new Promise<void>((r) => setImmediate(r));
-          this.busy = true;
+          await new Promise<void>((r) => setImmediate(r)); // a pause request may come in now
           if (this.pauseRequested) return this.stopAt('pause', events[0]);
           deadline = performance.now() + SLICE_MS;
         }
@@ -474,7 +473,10 @@ export class GossipDebugSession extends DebugSession {
     stopped.body.description = description ?? (event ? `${eventLabel(this.sim, event)} at ${formatTime(event.t)}` : undefined);
     if (description !== undefined) stopped.body.text = description;
     this.sendEvent(stopped);
-    void this.run?.prepareSpares();
+    if (this.run !== undefined) {
+      this.run.idle = true;
+      void this.run.prepareSpares();
+    }
   }
 
   // --- evaluate and completion --------------------------------------------------------------

@@ -94,6 +94,8 @@ export class DebugRun {
   private disposed = false;
   /** Bumped whenever history changes (a new fault): spares built before are for another run. */
   private generation = 0;
+  /** False while the debugger runs the head: spares are built only while the user looks. */
+  idle = true;
 
   private constructor(
     readonly source: RunSource,
@@ -204,12 +206,6 @@ export class DebugRun {
     return Math.floor(target / SPARE_SPACING) * SPARE_SPACING;
   }
 
-  /** Whether a step back from here would find a spare ready. */
-  get sparesReady(): boolean {
-    const want = this.spareTarget();
-    return this.spares.filter((c) => c.position <= this.previousVisible(this.head.position) && c.position >= want).length >= Math.min(SPARES, 1);
-  }
-
   /**
    * Prepares spares in the background, in slices that leave room for requests; resolves when
    * SPARES of them stand at the current target. Call again after the head moves.
@@ -241,8 +237,8 @@ export class DebugRun {
       if (lagging === undefined) this.spares.push(c);
       while (c.position < target) {
         if (this.disposed || gen !== this.generation) return;
-        c.advanceTo(target, performance.now() + SLICE_MS);
-        await new Promise<void>((r) => setImmediate(r));
+        if (this.idle) c.advanceTo(target, performance.now() + SLICE_MS);
+        await new Promise<void>((r) => (this.idle ? setImmediate(r) : setTimeout(r, 50)));
       }
     }
   }
