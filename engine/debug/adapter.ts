@@ -250,7 +250,7 @@ export class GossipDebugSession extends DebugSession {
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     const made = args.breakpoints.map((b) => this.make('event', b.name, b));
     this.functionBps = made.flatMap((m) => (m.bp ? [m.bp] : []));
-    this.bps.replace(['event', 'value'], this.functionBps, this.sim);
+    if (this.run !== undefined) this.bps.replace(['event', 'value'], this.functionBps, this.sim);
     response.body = { breakpoints: made.map((m) => m.reply) };
     this.sendResponse(response);
   }
@@ -269,7 +269,7 @@ export class GossipDebugSession extends DebugSession {
       return m;
     });
     this.lineBps = made.flatMap((m) => (m.bp ? [m.bp] : []));
-    this.bps.replace(['fault'], this.lineBps, this.sim);
+    if (this.run !== undefined) this.bps.replace(['fault'], this.lineBps, this.sim);
     response.body = { breakpoints: made.map((m) => m.reply) };
     this.sendResponse(response);
   }
@@ -288,13 +288,14 @@ export class GossipDebugSession extends DebugSession {
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
     const made = args.breakpoints.map((b) => this.make('data', b.dataId, b));
     this.dataBps = made.flatMap((m) => (m.bp ? [m.bp] : []));
-    this.bps.replace(['data'], this.dataBps, this.sim);
+    if (this.run !== undefined) this.bps.replace(['data'], this.dataBps, this.sim);
     response.body = { breakpoints: made.map((m) => m.reply) };
     this.sendResponse(response);
   }
 
   private make(sort: 'event' | 'data' | 'fault', text: string, opts: { condition?: string; hitCondition?: string }, faultIndex?: number): { bp?: GossipBreakpoint; reply: DebugProtocol.Breakpoint } {
     try {
+      if (this.run === undefined) throw new Error('no network is running yet');
       const bp = this.bps.make(sort, text, this.sim, { ...opts, faultIndex });
       const reply = new Breakpoint(true) as DebugProtocol.Breakpoint;
       reply.id = bp.id;
