@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { NetworkController } from './network-controller.js';
 import type { NetworkPanel } from './panel.js';
 import { metricsMarkdown } from './metrics-view.js';
-import { pickFault, pickMessageType, pickScenario, pickSpeed } from './pickers.js';
+import { pickFault, pickMessageType, pickScenario, pickSpeed, scenarioArgument } from './pickers.js';
 
 export function registerCommands(context: vscode.ExtensionContext, controller: NetworkController, panel: NetworkPanel): vscode.Disposable[] {
   /** Commands that need an open network say so instead of doing nothing. */
@@ -16,8 +16,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
     };
 
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'gossipScope.openNetwork': async (uri?: vscode.Uri) => {
-      const target = uri instanceof vscode.Uri ? uri : await pickScenario(context.extensionUri);
+    'gossipScope.openNetwork': async (arg?: vscode.Uri | string) => {
+      const target = scenarioArgument(context.extensionUri, arg) ?? (await pickScenario(context.extensionUri));
       if (!target) return;
       panel.show();
       await controller.open(target);

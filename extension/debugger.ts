@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { GossipDebugSession, PANEL_EVENT } from '../engine/debug/adapter.js';
 import type { AttachedSource, NetworkController } from './network-controller.js';
 import type { NetworkPanel } from './panel.js';
-import { pickScenario } from './pickers.js';
+import { pickScenario, scenarioArgument } from './pickers.js';
 import type { FromWebview, MessageDetail, PeerDetail, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 
 export const DEBUG_TYPE = 'gossip';
@@ -75,9 +75,9 @@ export function registerDebugger(context: vscode.ExtensionContext, controller: N
       feeds.get(session.id)?.dispose();
       feeds.delete(session.id);
     }),
-    vscode.commands.registerCommand('gossipScope.debugScenario', async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand('gossipScope.debugScenario', async (arg?: vscode.Uri | string) => {
       const editor = vscode.window.activeTextEditor?.document;
-      const target = uri instanceof vscode.Uri ? uri : isScenario(editor) ? editor.uri : await pickScenario(context.extensionUri);
+      const target = scenarioArgument(context.extensionUri, arg) ?? (isScenario(editor) ? editor.uri : await pickScenario(context.extensionUri));
       if (target === undefined) return false;
       return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), launchConfiguration(target.fsPath));
     }),

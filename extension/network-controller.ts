@@ -97,6 +97,8 @@ export class NetworkController implements vscode.Disposable {
     this.opened = uri;
     await this.context.workspaceState.update(LAST_SCENARIO_KEY, uri.toString());
     await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
+    // The walkthrough ticks a lesson off when its sample has been opened.
+    await vscode.commands.executeCommand('setContext', 'gossipScope.openedScenario', uri.path.split('/').pop()!.replace(/\.ya?ml$/, ''));
     return true;
   }
 

@@ -31,6 +31,17 @@ function scenarioItem(uri: vscode.Uri, text: string, where: string): ScenarioIte
   return { label, description: where === label ? 'workspace' : where, detail: name ? `scenario ${name}` : undefined, uri };
 }
 
+/**
+ * A scenario named by a command argument (a walkthrough link passes "membership.yaml"): a URI as
+ * it is, a bare name as the bundled sample of that name.
+ */
+export function scenarioArgument(extensionUri: vscode.Uri, arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg !== 'string' || arg === '') return undefined;
+  if (arg.includes('/') || arg.includes('\\')) return vscode.Uri.file(arg);
+  return vscode.Uri.joinPath(extensionUri, 'samples', arg);
+}
+
 /** The active editor's scenario first, then the workspace's scenario files, then the bundled samples. */
 export async function pickScenario(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
   const items: ScenarioItem[] = [];
