@@ -14,6 +14,8 @@ export interface CodeServer {
 }
 export declare function startCodeServer(options?: {
   extensionPath?: string;
+  /** Install this packaged extension (code-server --install-extension) instead of linking extensionPath. */
+  vsix?: string;
   folder?: string;
   settings?: Record<string, unknown>;
   log?: (message: string) => void;

@@ -153,12 +153,24 @@ function writeUserSettings(userDataDir, extra) {
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
 }
 
+/** A fresh extensions folder with a packaged .vsix installed by code-server itself, as a user would. */
+function extensionsDirFromVsix(bin, vsix, root, userDataDir, log) {
+  const dir = join(root, 'extensions');
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync(bin, ['--install-extension', vsix, '--extensions-dir', dir, '--user-data-dir', userDataDir], { encoding: 'utf8' });
+  log(`${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim()}`);
+  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status})`);
+  return dir;
+}
+
 /**
- * Starts code-server on 127.0.0.1 and a free port (or `port`) with `extensionPath` loaded and `folder` open.
+ * Starts code-server on 127.0.0.1 and a free port (or `port`) with `extensionPath` loaded (or,
+ * with `vsix`, that package installed) and `folder` open.
  * Returns { url, port, pid, folder, stop() }; stop() ends the server (its whole process group).
  */
 export async function startCodeServer({
   extensionPath = REPO,
+  vsix,
   folder = join(REPO, 'samples'),
   settings = {},
   log = (m) => console.error(`[code-server] ${m}`),
@@ -169,7 +181,7 @@ export async function startCodeServer({
   const root = mkdtempSync(join(tmpdir(), 'gossip-scope-vscode-'));
   const userDataDir = join(root, 'user-data');
   writeUserSettings(userDataDir, settings);
-  const extensionsDir = extensionsDirWith(extensionPath, root);
+  const extensionsDir = vsix ? extensionsDirFromVsix(bin, vsix, root, userDataDir, log) : extensionsDirWith(extensionPath, root);
   const port = wantedPort ?? (await freePort());
   const args = [
     '--config', join(root, 'config.yaml'), // not ~/.config/code-server

@@ -1,0 +1,91 @@
+/**
+ * The packaged extension as a user installs it: `npm run package`'s .vsix installed into
+ * code-server with --install-extension (no development path), then the walkthrough's first
+ * lesson opened from its button, and the network drawn. Screenshots land in
+ * test-results/e2e-vsix/. Skips, saying why, only when code-server cannot be installed.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { CodeServerUnavailable, ensureCodeServer, startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { CHROMIUM, launchBrowser, Workbench } from './workbench.js';
+
+const REPO = join(__dirname, '..', '..');
+const RESULTS = join(REPO, 'test-results', 'e2e-vsix');
+
+let unavailable: string | undefined;
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let scratch: string;
+let vsix: string;
+
+/**
+ * Packages the extension as `npm run package` does (same vsce flags), from a staging copy: vsce
+ * runs `vscode:prepublish` (the build), which must not rewrite dist/ under the other test files.
+ */
+function packageExtension(into: string): string {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  const stage = join(into, 'stage');
+  mkdirSync(stage);
+  for (const entry of ['dist', 'samples', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSync(join(REPO, entry), join(stage, entry), { recursive: true });
+  mkdirSync(join(stage, 'engine', 'scenario'), { recursive: true });
+  cpSync(join(REPO, 'engine', 'scenario', 'scenario.schema.json'), join(stage, 'engine', 'scenario', 'scenario.schema.json'));
+  delete pkg.scripts['vscode:prepublish']; // dist/ is built already
+  writeFileSync(join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
+  const flags = (pkg.scripts.package as string).split(/\s+/).slice(2); // "vsce package <flags>"
+  const out = join(into, `${pkg.name}-${pkg.version}.vsix`);
+  const r = spawnSync(join(REPO, 'node_modules', '.bin', 'vsce'), ['package', ...flags, '--out', out], { cwd: stage, encoding: 'utf8' });
+  assert.equal(r.status, 0, `vsce package failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
+before(async () => {
+  try {
+    ensureCodeServer();
+  } catch (err) {
+    if (!(err instanceof CodeServerUnavailable)) throw err;
+    unavailable = `code-server cannot be installed on this machine (${err.message.split('\n').at(-1)})`;
+    return;
+  }
+  if (!existsSync(CHROMIUM)) {
+    unavailable = `${CHROMIUM} is missing (apt-get install chromium as root)`;
+    return;
+  }
+  const build = process.env.GOSSIP_SCOPE_BUILT === '1' ? { status: 0 } : spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
+  assert.equal(build.status, 0, 'the build failed');
+  scratch = mkdtempSync(join(tmpdir(), 'gossip-scope-e2e-vsix-'));
+  vsix = packageExtension(scratch);
+  const workspace = join(scratch, 'workspace');
+  mkdirSync(workspace);
+  server = await startCodeServer({ vsix, folder: workspace });
+  browser = await launchBrowser();
+  rmSync(RESULTS, { recursive: true, force: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test('the .vsix installs into code-server; the walkthrough opens its first lesson and the graph draws it', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const size = statSync(vsix).size;
+  assert.ok(size < 5 * 1024 * 1024, `the .vsix is ${size} bytes`);
+  t.diagnostic(`${vsix}: ${(size / 1024 / 1024).toFixed(2)} MB`);
+  const wb = await Workbench.open(browser!, server!.url, RESULTS, 'Gossip Scope');
+  await wb.runCommand('Welcome: Open Walkthrough...');
+  await wb.pick('Learn Fabric Gossip');
+  const button = wb.page.locator('.getting-started-step a, .getting-started-step button', { hasText: 'Open the lesson' }).first();
+  await button.waitFor({ timeout: 30_000 });
+  await wb.screenshot('walkthrough');
+  await button.click();
+  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  assert.equal((await webview.locator('[data-testid=peer-count]').innerText()).match(/\d+/)?.[0], '8');
+  assert.equal(await webview.locator('[data-peer-id]').count(), 8);
+  await wb.screenshot('lesson-opened');
+});
