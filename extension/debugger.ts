@@ -50,7 +50,10 @@ export function registerDebugger(context: vscode.ExtensionContext, controller: N
   const feedOf = (session: vscode.DebugSession): AttachedSource => {
     let feed = feeds.get(session.id);
     if (feed === undefined) {
-      feed = controller.attachSource((m) => void forward(session, feed!, m));
+      feed = controller.attachSource(
+        (m) => void forward(session, feed!, m),
+        async (limit) => ((await session.customRequest('gossipScope.history', { limit })) as { events: UiEvent[] }).events,
+      );
       feeds.set(session.id, feed);
       void showSide(session, panel);
     }

@@ -78,6 +78,12 @@ export class EngineSession {
         return this.post({ type: 'peerDetail', idx: m.idx, detail: describePeer(sim, m.idx) });
       case 'metrics':
         return this.post({ type: 'metrics', requestId: m.requestId, summary: summarise(sim) });
+      case 'history': {
+        // Only what frames have already carried: the pending events follow in the next frame.
+        const held = this.pending.length;
+        const recent = sim.trace.recent(m.limit + held);
+        return this.post({ type: 'history', requestId: m.requestId, events: recent.slice(0, Math.max(0, recent.length - held)).map(toUiEvent) });
+      }
       case 'exportTrace':
         try {
           const { events, lost } = await exportTrace(sim, m.path, this.source!, this.applied);

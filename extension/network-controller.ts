@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { readSavedTrace } from './saved-trace.js';
 import { EngineClient, type NetworkSnapshot } from './engine-client.js';
-import type { FaultRequest, FromWebview, ToWebview } from './protocol.js';
+import type { FaultRequest, FromWebview, ToWebview, UiEvent } from './protocol.js';
 import type { ScenarioDiagnostics } from './scenario-diagnostics.js';
 import { readSettings } from './settings.js';
 import type { FromWorker } from './worker-protocol.js';
@@ -22,10 +22,13 @@ export interface AttachedSource {
   dispose(): void;
 }
 
+/** Events a webview gets back when it starts over (shown again, or the window reloaded). */
+export const HISTORY_EVENTS = 20_000;
+
 export class NetworkController implements vscode.Disposable {
   private client?: EngineClient;
   /** While a debug session drives the network: what it last showed, and where requests go. */
-  private source?: { snapshot?: NetworkSnapshot; send: (m: Exclude<FromWebview, { type: 'ready' }>) => void };
+  private source?: { snapshot?: NetworkSnapshot; send: (m: Exclude<FromWebview, { type: 'ready' }>) => void; history?: (limit: number) => Promise<UiEvent[]> };
   private opened?: vscode.Uri;
   private readonly openedEmitter = new vscode.EventEmitter<NetworkSnapshot>();
   private readonly frameEmitter = new vscode.EventEmitter<Frame>();
@@ -50,8 +53,8 @@ export class NetworkController implements vscode.Disposable {
    * Hands the panel, the Peers view and the status bar to another source until disposed: a
    * gossip debug session, whose adapter runs its own network. Webview requests go to `send`.
    */
-  attachSource(send: (m: Exclude<FromWebview, { type: 'ready' }>) => void): AttachedSource {
-    const source: { snapshot?: NetworkSnapshot; send: typeof send } = { send };
+  attachSource(send: (m: Exclude<FromWebview, { type: 'ready' }>) => void, history?: (limit: number) => Promise<UiEvent[]>): AttachedSource {
+    const source: { snapshot?: NetworkSnapshot; send: typeof send; history?: typeof history } = { send, history };
     this.source = source;
     return {
       receive: (m) => {
@@ -122,6 +125,17 @@ export class NetworkController implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
     void vscode.window.showInformationMessage(`Gossip Scope: replaying ${vscode.workspace.asRelativePath(uri)} (${saved.replay.events.toLocaleString('en-US')} events to ${saved.replay.until / 1000}s). Run it, step it, inspect it; at its end the trace hash is checked.`);
     return true;
+  }
+
+  /** The most recent events (already sent in frames), for a webview that starts over. */
+  async history(limit = HISTORY_EVENTS): Promise<UiEvent[]> {
+    try {
+      if (this.source) return (await this.source.history?.(limit)) ?? [];
+      if (!this.client?.alive || !this.client.snapshot) return [];
+      return (await this.client.request({ type: 'history', limit })).events;
+    } catch {
+      return []; // the panel still opens, with the network as it is now
+    }
   }
 
   /** Commands and webview requests that the worker handles as they are. */

@@ -16,6 +16,9 @@ export class NetworkPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   /** The webview said `ready` since it was last (re)loaded: messages reach it. */
   private ready = false;
+  /** While an init (with its history) is on its way, frames wait so none is lost or doubled. */
+  private initialising = false;
+  private held: ToWebview[] = [];
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -23,7 +26,7 @@ export class NetworkPanel implements vscode.Disposable {
     private readonly controller: NetworkController,
   ) {
     this.subscriptions = [
-      controller.onDidOpen(() => this.sendInit()),
+      controller.onDidOpen(() => void this.sendInit()),
       controller.onWebviewMessage((m) => this.post(m)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('gossipScope.animation')) this.post({ type: 'settings', animation: readSettings().animation });
@@ -43,12 +46,13 @@ export class NetworkPanel implements vscode.Disposable {
     deserializeWebviewPanel: async (panel) => {
       this.adopt(panel);
       const uri = this.controller.scenarioUri;
-      if (this.controller.snapshot) this.sendInit();
+      if (this.controller.snapshot) void this.sendInit();
       else if (uri) await this.controller.open(uri);
     },
   };
 
   post(m: ToWebview): void {
+    if (this.initialising && m.type === 'frame') return void this.held.push(m);
     if (this.panel && this.ready) void this.panel.webview.postMessage(m);
   }
 
@@ -83,15 +87,28 @@ export class NetworkPanel implements vscode.Disposable {
   private receive(m: FromWebview): void {
     if (m.type === 'ready') {
       this.ready = true;
-      return this.sendInit();
+      return void this.sendInit();
     }
     this.controller.send(m);
   }
 
-  private sendInit(): void {
-    const snap = this.controller.snapshot;
-    if (!snap) return;
-    if (this.panel) this.panel.title = `Gossip Scope: ${snap.network.scenario.name}`;
-    this.post({ type: 'init', protocolVersion: PROTOCOL_VERSION, ...snap, settings: { animation: readSettings().animation } });
+  /** The network as it is now and its recent history; frames that come meanwhile follow it. */
+  private async sendInit(): Promise<void> {
+    if (!this.controller.snapshot) return;
+    this.initialising = true;
+    this.held = [];
+    try {
+      const history = await this.controller.history();
+      const snap = this.controller.snapshot;
+      if (!snap) return;
+      if (this.panel) this.panel.title = `Gossip Scope: ${snap.network.scenario.name}`;
+      this.initialising = false;
+      this.post({ type: 'init', protocolVersion: PROTOCOL_VERSION, ...snap, settings: { animation: readSettings().animation }, history });
+    } finally {
+      this.initialising = false;
+      const held = this.held;
+      this.held = [];
+      for (const m of held) this.post(m);
+    }
   }
 }

@@ -142,7 +142,16 @@ export interface UiSettings {
 
 /** Host → webview. */
 export type ToWebview =
-  | { type: 'init'; protocolVersion: number; network: UiNetwork; status: UiStatus; states: UiPeerState[]; settings?: UiSettings }
+  | {
+      type: 'init';
+      protocolVersion: number;
+      network: UiNetwork;
+      status: UiStatus;
+      states: UiPeerState[];
+      settings?: UiSettings;
+      /** The most recent events, oldest first: a panel shown again (or reloaded) starts from them. */
+      history?: UiEvent[];
+    }
   /** A batch of everything that happened since the last frame (sent at most ~30 times a second). */
   | { type: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number }
   | { type: 'messageDetail'; detail: MessageDetail | null; msg: number }

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../engine/scenario/load.js';
 import type { RunSummary } from '../engine/sim/summary.js';
-import type { FaultRequest, FromWebview, ToWebview, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
+import type { FaultRequest, FromWebview, ToWebview, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 
 export interface OpenRequest {
   type: 'open';
@@ -39,7 +39,9 @@ export type ToWorker =
   /** Runs until the next send of a message of this Fabric type (or the end of the run). */
   | { type: 'stepTo'; messageType: string }
   | { type: 'exportTrace'; requestId: number; path: string }
-  | { type: 'metrics'; requestId: number };
+  | { type: 'metrics'; requestId: number }
+  /** The most recent trace events (at most `limit`), for a webview that starts over. */
+  | { type: 'history'; requestId: number; limit: number };
 
 export type FromWorker =
   | Extract<ToWebview, { type: 'frame' | 'messageDetail' | 'peerDetail' | 'error' }>
@@ -49,6 +51,7 @@ export type FromWorker =
   /** `events` written; `lost`: earlier events no longer in memory (maxTraceEvents). */
   | { type: 'exported'; requestId: number; path: string; events: number; lost: number }
   | { type: 'metrics'; requestId: number; summary: RunSummary }
+  | { type: 'history'; requestId: number; events: UiEvent[] }
   | { type: 'requestFailed'; requestId: number; message: string }
   /** A replay reached the recorded end: the same events and trace hash, or where it went apart. */
   | { type: 'replayChecked'; ok: boolean; message: string };

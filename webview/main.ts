@@ -158,6 +158,11 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   lesson.reset(network);
   peerList.load(network, graph.peerCount);
   applyStates(msg.states);
+  // Shown again or reloaded: the list and the timeline start from the recent history (no dots).
+  if (msg.history !== undefined && msg.history.length > 0) {
+    if (log.add(msg.history)) filters.setTypes(log.types);
+    timeline.add(msg.history, msg.status.simTime);
+  }
   graph.flush();
   edges.refresh();
   status = msg.status;

@@ -535,6 +535,12 @@ export class GossipDebugSession extends DebugSession {
       }
       return;
     }
+    if (command === 'gossipScope.history' && this.run !== undefined) {
+      // What the panel has been sent so far, for a panel that starts over.
+      const limit = Math.max(0, Math.min((args as { limit?: number }).limit ?? PANEL_MAX_EVENTS, this.sim.trace.capacity));
+      response.body = { events: this.panelEvents(Math.max(0, this.panelSeen - limit), this.panelSeen) };
+      return this.sendResponse(response);
+    }
     if (command === 'gossipScope.inspectMessage' && this.run !== undefined) {
       response.body = describeMessage(this.sim, (args as { msg: number }).msg, this.sim.trace.recent());
       return this.sendResponse(response);
@@ -561,14 +567,20 @@ export class GossipDebugSession extends DebugSession {
   private sendFrame(at: TraceEvent | undefined): void {
     const sim = this.sim;
     const from = Math.max(this.panelSeen, sim.trace.count - PANEL_MAX_EVENTS);
-    const events: unknown[] = [];
-    for (let id = from + 1; id <= sim.trace.count; id++) {
-      const ev = sim.trace.byId(id);
-      if (ev !== undefined) events.push(ev.data === undefined ? ev : { ...ev, data: jsonSafe(ev.data) });
-    }
+    const events = this.panelEvents(from, sim.trace.count);
     const skipped = from - this.panelSeen;
     this.panelSeen = sim.trace.count;
     this.sendPanel({ kind: 'frame', status: this.status(), events, states: peerStates(sim), skipped, select: at?.msg !== undefined ? { msg: at.msg } : at !== undefined && at.peer >= 0 ? { peer: at.peer } : undefined });
+  }
+
+  /** Trace events (after, to] as the panel takes them: JSON-safe, while still in memory. */
+  private panelEvents(after: number, to: number): unknown[] {
+    const events: unknown[] = [];
+    for (let id = after + 1; id <= to; id++) {
+      const ev = this.sim.trace.byId(id);
+      if (ev !== undefined) events.push(ev.data === undefined ? ev : { ...ev, data: jsonSafe(ev.data) });
+    }
+    return events;
   }
 }
 

@@ -190,13 +190,22 @@ test('Tampering with a message from Inject Fault: the receivers reject it', asyn
   await wb.pick('AliveMessage', { filter: false });
   await wb.pick('Strip the signature', { filter: false });
   await wb.runCommand('Gossip Scope: Run');
-  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  let webview = await wb.webviewFrame('[data-testid=peer-count]');
   await webview.locator('[data-testid=filter-type]').selectOption('');
   await webview.locator('[data-testid=filter-verdict]').selectOption('rejected');
   await webview.locator('[data-testid=message-row][data-kind=reject]', { hasText: 'Invalid alive message' }).first().waitFor({ timeout: 30_000 });
   await wb.runCommand('Gossip Scope: Pause');
   await wb.screenshot('tampered-rejected');
   await webview.locator('[data-testid=filter-verdict]').selectOption('all');
+  // Hidden behind another editor and shown again, the panel keeps its message list and timeline.
+  const rowsBefore = await webview.locator('[data-testid=message-row]').count();
+  assert.ok(rowsBefore > 0);
+  await wb.runCommand('Help: Welcome');
+  await wb.runCommand('Gossip Scope: Show Network Panel');
+  webview = await wb.webviewFrame('[data-testid=message-row]');
+  assert.ok((await webview.locator('[data-testid=message-row]').count()) > 0, 'the message list is empty after hiding the panel');
+  await webview.locator('[data-testid=message-row][data-kind=reject]').first().waitFor({ timeout: 10_000 });
+  await wb.screenshot('shown-again');
   // The Peers view lists recent drops and rejections; clicking one opens it in the inspector.
   const recent = wb.page.locator('.monaco-list-row', { hasText: 'Recent drops and rejections' });
   // The activity item toggles the side bar: click it only when the view is not showing.

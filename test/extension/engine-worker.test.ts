@@ -160,6 +160,15 @@ test('a flat-out run streams every event or counts it as skipped, and finishes a
   assert.equal(done.states[2].running, false, 'peer2.org1 crashed at 20 s as the scenario says');
 });
 
+test('history: the most recent events, in order, ending where the frames have got to', async () => {
+  const { events } = await client.request({ type: 'history', limit: 500 });
+  assert.equal(events.length, 500);
+  for (let i = 1; i < events.length; i++) assert.equal(events[i].id, events[i - 1].id + 1);
+  const status = client.snapshot!.status;
+  assert.ok(events[events.length - 1].id <= status.events, 'nothing a frame has not carried yet');
+  assert.ok(events.every((e) => e.data === undefined || JSON.stringify(e.data) !== undefined), 'JSON-safe');
+});
+
 test('metrics and trace export answer their requests', async () => {
   const { summary } = await client.request({ type: 'metrics' });
   assert.equal(summary.scenario, 'worker-fixture');
