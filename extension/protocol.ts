@@ -45,6 +45,8 @@ export interface UiPeerState {
   dead: number;
   /** Its height is below the highest cut block on some channel. */
   behind: boolean;
+  /** Paused (the pause fault): up, connections open, answering nothing. */
+  paused?: boolean;
 }
 
 export interface UiNetwork {

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { NetworkController } from './network-controller.js';
+import { peerCondition, peerDescription } from './peer-condition.js';
 import type { UiEvent, UiPeer, UiPeerState } from './protocol.js';
 
 const REFRESH_MS = 250;
@@ -17,29 +18,12 @@ type Node =
 /** How many recent drops and rejections the view keeps. */
 const RECENT = 25;
 
-type Condition = 'alive' | 'dead' | 'behind' | 'not started';
-
-/** `alive`, `dead`, `behind`: the same words the graph's colours stand for. */
-function peerCondition(s: UiPeerState | undefined, everRan: boolean): Condition {
-  if (!s?.running) return everRan ? 'dead' : 'not started';
-  return s.behind ? 'behind' : 'alive';
-}
-
-function peerDescription(s: UiPeerState | undefined, everRan: boolean): string {
-  if (!s) return '';
-  if (!everRan) return 'not started';
-  const heights = Object.entries(s.height).map(([ch, h]) => (Object.keys(s.height).length > 1 ? `${ch} ${h}` : `height ${h}`));
-  const leading = Object.entries(s.leader).filter(([, l]) => l).map(([ch]) => ch);
-  const parts = [peerCondition(s, everRan), ...heights, `sees ${s.alive}`];
-  if (leading.length > 0) parts.push(Object.keys(s.leader).length > 1 ? `leader of ${leading.join(', ')}` : 'leader');
-  return parts.join(' · ');
-}
-
 const ICONS = {
   alive: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed')),
   behind: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('list.warningForeground')),
   dead: new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('testing.iconFailed')),
   'not started': new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('disabledForeground')),
+  paused: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground')),
   leader: new vscode.ThemeIcon('star-full', new vscode.ThemeColor('testing.iconPassed')),
 };
 
@@ -111,7 +95,7 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     const item = new vscode.TreeItem(node.peer.id, vscode.TreeItemCollapsibleState.None);
     item.id = `peer:${node.peer.id}`;
     item.description = peerDescription(state, ran);
-    const leads = state?.running && Object.values(state.leader).some(Boolean);
+    const leads = state?.running && !state.paused && Object.values(state.leader).some(Boolean);
     item.iconPath = leads ? ICONS.leader : ICONS[peerCondition(state, ran)];
     item.tooltip = `${node.peer.id} (${node.peer.mspId})\n${node.peer.endpoint || 'no external endpoint'}\n${peerDescription(state, ran)}`;
     item.contextValue = state?.running ? 'peer.running' : 'peer.crashed';
