@@ -6,7 +6,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
-import type { FaultAction } from '../engine/scenario/types.js';
+import { faultActionOf } from '../engine/ui/faults.js';
 import { Simulation } from '../engine/sim/simulation.js';
 import { summarise } from '../engine/sim/summary.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
@@ -173,7 +173,7 @@ export class EngineSession {
   }
 
   private fault(sim: Simulation, f: FaultRequest): void {
-    const action = f as FaultAction;
+    const action = faultActionOf(f, sim.kernel.now);
     this.applied.push({ at: sim.kernel.now, afterEvents: sim.kernel.executed, fault: f });
     try {
       sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, action.kind, action as unknown as Record<string, unknown>);

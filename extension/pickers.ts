@@ -71,9 +71,9 @@ export async function pickScenario(extensionUri: vscode.Uri): Promise<vscode.Uri
 
 type PeerItem = vscode.QuickPickItem & { id: string };
 
-async function pickPeer(snap: NetworkSnapshot, running: boolean, title: string): Promise<string | undefined> {
+async function pickPeer(snap: NetworkSnapshot, running: boolean, title: string, except?: string): Promise<string | undefined> {
   const items: PeerItem[] = snap.network.peers
-    .filter((p) => (snap.states[p.idx]?.running ?? false) === running)
+    .filter((p) => (snap.states[p.idx]?.running ?? false) === running && p.id !== except)
     .map((p) => ({ label: p.id, description: p.mspId, id: p.id }));
   if (items.length === 0) {
     void vscode.window.showInformationMessage(running ? 'Every peer is already down.' : 'No peer is down.');
@@ -108,6 +108,7 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
     { label: '$(split-horizontal) Partition the network', fault: 'partition' },
     { label: '$(link) Heal all partitions', fault: 'heal' },
     { label: '$(edit) Tamper with the next message from a peer', fault: 'tamper' },
+    { label: '$(circle-slash) Drop or delay messages between two peers', fault: 'link' },
     { label: '$(bug) Make a peer Byzantine', fault: 'byzantine' },
   ] as const;
   const kind = (await vscode.window.showQuickPick(kinds, { title: 'Gossip Scope: Inject Fault' }))?.fault;
@@ -161,6 +162,22 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
         if (target === null) return undefined;
       }
       return { kind: 'byzantine', peer, behaviour: how.behaviour, target, channel: null };
+    }
+    case 'link': {
+      const a = await pickPeer(snap, true, 'One end of the link');
+      if (!a) return undefined;
+      const b = await pickPeer(snap, true, `The other end (messages ${a} ↔ it)`, a);
+      if (!b) return undefined;
+      const how = await vscode.window.showQuickPick(
+        [
+          { label: 'Drop every message for 10 s', loss: 1, delay: 0, forMs: 10_000 },
+          { label: 'Drop half the messages for 30 s', loss: 0.5, delay: 0, forMs: 30_000 },
+          { label: 'Delay every message by 1 s, for 30 s', loss: 0, delay: 1000, forMs: 30_000 },
+          { label: 'Delay every message by 5 s, for 60 s', loss: 0, delay: 5000, forMs: 60_000 },
+        ],
+        { title: `${a} ↔ ${b}` },
+      );
+      return how ? { kind: 'link', between: [a, b], loss: how.loss, delay: how.delay, forMs: how.forMs } : undefined;
     }
     case 'partition':
       return pickPartition(snap);

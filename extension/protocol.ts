@@ -134,6 +134,8 @@ export type FaultRequest =
   | { kind: 'heal' }
   /** Tamper with the next `count` messages from a peer (optionally to one peer, of one type). */
   | { kind: 'tamper'; rule: { from: string; to: string | null; type: string | null; mode: 'flip' | 'strip-signature'; count: number } }
+  /** For the next `forMs`: lose a share of the messages on a link (both ways), and/or delay them. */
+  | { kind: 'link'; between: [string, string]; loss: number; delay: number; forMs: number }
   | { kind: 'byzantine'; peer: string; behaviour: ByzantineKind; target: string | null; channel: string | null };
 
 /** The user's settings that change how the webview draws (gossipScope.* in VS Code). */

@@ -96,7 +96,26 @@ export class FaultMenu {
       label: `${mode === 'flip' ? 'Flip a byte of' : 'Strip the signature of'} the next message ${from} → ${to}`,
       run: () => this.fault({ kind: 'tamper', rule: { from, to, type: null, mode, count: 1 } }),
     });
-    this.open(`${pa.id} ↔ ${pb.id}`, [tamper(pa.id, pb.id, 'flip'), tamper(pb.id, pa.id, 'flip'), tamper(pa.id, pb.id, 'strip-signature'), tamper(pb.id, pa.id, 'strip-signature')], x, y);
+    const link = (label: string, loss: number, delay: number, forMs: number): Item => ({
+      label,
+      run: () => this.fault({ kind: 'link', between: [pa.id, pb.id], loss, delay, forMs }),
+    });
+    this.open(
+      `${pa.id} ↔ ${pb.id}`,
+      [
+        link('Drop every message on this link for 10 s', 1, 0, 10_000),
+        link('Drop half the messages on this link for 30 s', 0.5, 0, 30_000),
+        link('Delay messages on this link by 1 s, for 30 s', 0, 1000, 30_000),
+        link('Delay messages on this link by 5 s, for 60 s', 0, 5000, 60_000),
+        { label: '' },
+        tamper(pa.id, pb.id, 'flip'),
+        tamper(pb.id, pa.id, 'flip'),
+        tamper(pa.id, pb.id, 'strip-signature'),
+        tamper(pb.id, pa.id, 'strip-signature'),
+      ],
+      x,
+      y,
+    );
   }
 
   /** The partition tool in the toolbar: the selected peers against everyone else. */

@@ -26,7 +26,8 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MESSAGE_TYPES } from '../fabric/message-types.js';
 import { ScenarioError } from '../scenario/load.js';
-import type { FaultAction } from '../scenario/types.js';
+import type { FaultRequest } from '../../extension/protocol.js';
+import { faultActionOf } from '../ui/faults.js';
 import type { TraceEvent } from '../trace/events.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../ui/inspect.js';
 import { BreakpointSet, type Breakpoint as GossipBreakpoint, type Hit } from './breakpoints.js';
@@ -526,7 +527,7 @@ export class GossipDebugSession extends DebugSession {
   protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
     if (command === 'gossipScope.fault' && this.run !== undefined) {
       try {
-        await this.run.inject((args as { fault: FaultAction }).fault);
+        await this.run.inject(faultActionOf((args as { fault: FaultRequest }).fault, this.sim.kernel.now));
         this.bps.prime(this.sim);
         this.sendResponse(response);
         this.sendFrame(this.current);

@@ -227,7 +227,7 @@ test('fault actions: crash from the context menu, partition the selected peers, 
   await shot('after-faults');
 });
 
-test('an edge\'s context menu tampers with the next message on that connection', async (t) => {
+test('an edge\'s context menu tampers with the next message on that connection, drops or delays its messages', async (t) => {
   if (unavailable) return t.skip(unavailable);
   const probe = (i: number) => page.evaluate((k) => (window as unknown as { gossipScopeProbe: { peerAt(i: number): { x: number; y: number } } }).gossipScopeProbe.peerAt(k), i);
   // Between two neighbours of org3 (peers 50 and 51): edges run there, no peer sits there.
@@ -241,6 +241,13 @@ test('an edge\'s context menu tampers with the next message on that connection',
   assert.match(from, /^peer\d+\.org\d$/);
   await menu.locator('vscode-context-menu-item', { hasText: `Flip a byte of the next message ${from} → ${to}` }).click();
   assert.deepEqual((await posted(page)).at(-1), { type: 'fault', fault: { kind: 'tamper', rule: { from, to, type: null, mode: 'flip', count: 1 } } });
+  // The same menu drops or delays what crosses the link, for a while.
+  await page.mouse.click((a.x + b.x) / 2, (a.y + b.y) / 2, { button: 'right' });
+  await menu.locator('vscode-context-menu-item', { hasText: 'Drop every message on this link for 10 s' }).click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'fault', fault: { kind: 'link', between: [from, to], loss: 1, delay: 0, forMs: 10_000 } });
+  await page.mouse.click((a.x + b.x) / 2, (a.y + b.y) / 2, { button: 'right' });
+  await menu.locator('vscode-context-menu-item', { hasText: 'Delay messages on this link by 1 s' }).click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'fault', fault: { kind: 'link', between: [from, to], loss: 0, delay: 1000, forMs: 30_000 } });
 });
 
 test('Run, Pause, Step, Reset and the speed post control messages', async (t) => {
