@@ -2,7 +2,9 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { NetworkController } from './network-controller.js';
+import type { FaultRequest } from './protocol.js';
 import type { NetworkPanel } from './panel.js';
+import { MetricsDocuments } from './metrics-document.js';
 import { metricsMarkdown } from './metrics-view.js';
 import { pickFault, pickMessageType, pickScenario, pickSpeed, scenarioArgument } from './pickers.js';
 
@@ -15,12 +17,13 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       return f(...args);
     };
 
+  const metrics = new MetricsDocuments();
   const commands: Record<string, (...args: never[]) => unknown> = {
     'gossipScope.openNetwork': async (arg?: vscode.Uri | string) => {
       const target = scenarioArgument(context.extensionUri, arg) ?? (await pickScenario(context.extensionUri));
-      if (!target) return;
+      if (!target) return false;
       panel.show();
-      await controller.open(target);
+      return controller.open(target);
     },
     'gossipScope.openTrace': async (uri?: vscode.Uri) => {
       const target =
@@ -36,27 +39,31 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
     'gossipScope.pause': withNetwork(() => controller.control('pause')),
     'gossipScope.toggleRun': withNetwork(() => controller.toggleRun()),
     'gossipScope.step': withNetwork(() => controller.control('step')),
-    'gossipScope.stepToMessage': withNetwork(async () => {
-      const type = await pickMessageType();
+    // Commands take their answer as an argument too (keybindings, scripts, tests); without one they ask.
+    'gossipScope.stepToMessage': withNetwork(async (messageType?: string) => {
+      const type = typeof messageType === 'string' ? messageType : await pickMessageType();
       if (type) controller.stepTo(type);
     }),
     'gossipScope.reset': withNetwork(() => controller.control('reset')),
-    'gossipScope.setSpeed': withNetwork(async () => {
-      const speed = await pickSpeed(controller.snapshot!.status.speed);
+    'gossipScope.setSpeed': withNetwork(async (value?: number) => {
+      const speed = typeof value === 'number' ? value : await pickSpeed(controller.snapshot!.status.speed);
       if (speed !== undefined) controller.setSpeed(speed);
     }),
-    'gossipScope.injectFault': withNetwork(async () => {
-      const fault = await pickFault(controller.snapshot!);
+    'gossipScope.injectFault': withNetwork(async (request?: FaultRequest) => {
+      const fault = request !== undefined && typeof request === 'object' && 'kind' in request ? request : await pickFault(controller.snapshot!);
       if (fault) controller.fault(fault);
     }),
-    'gossipScope.exportTrace': withNetwork(async () => {
+    'gossipScope.exportTrace': withNetwork(async (to?: vscode.Uri) => {
       const snap = controller.snapshot!;
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
-      const target = await vscode.window.showSaveDialog({
-        title: 'Gossip Scope: Export Trace',
-        defaultUri: vscode.Uri.joinPath(folder, `${snap.network.scenario.name}.trace.jsonl`),
-        filters: { 'JSON Lines': ['jsonl'] },
-      });
+      const target =
+        to instanceof vscode.Uri
+          ? to
+          : await vscode.window.showSaveDialog({
+              title: 'Gossip Scope: Export Trace',
+              defaultUri: vscode.Uri.joinPath(folder, `${snap.network.scenario.name}.trace.jsonl`),
+              filters: { 'JSON Lines': ['jsonl'] },
+            });
       if (!target) return;
       try {
         const r = await controller.exportTrace(target.fsPath);
@@ -68,8 +75,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
     }),
     'gossipScope.showMetrics': withNetwork(async () => {
       const summary = await controller.metrics();
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: metricsMarkdown(summary) });
-      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      await metrics.show(summary.scenario, metricsMarkdown(summary));
     }),
     'gossipScope.selectMessage': withNetwork((msg: number) => {
       panel.show();
@@ -80,5 +86,5 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       controller.send({ type: 'inspectPeer', idx });
     }),
   };
-  return Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
+  return [metrics, ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown))];
 }

@@ -5,13 +5,19 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands.js';
 import { registerDebugger } from './debugger.js';
+import type { NetworkSnapshot } from './engine-client.js';
 import { NetworkController } from './network-controller.js';
 import { NETWORK_VIEW_TYPE, NetworkPanel } from './panel.js';
 import { ScenarioDiagnostics } from './scenario-diagnostics.js';
 import { StatusBar } from './status-bar.js';
 import { PeersTree } from './tree.js';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the extension offers other extensions (and its extension-host tests): the open network. */
+export interface GossipScopeApi {
+  snapshot(): NetworkSnapshot | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): GossipScopeApi {
   const diagnostics = new ScenarioDiagnostics();
   const controller = new NetworkController(context, diagnostics);
   const panel = new NetworkPanel(context.extensionUri, controller);
@@ -27,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(context, controller, panel),
     ...registerDebugger(context, controller, panel),
   );
+  return { snapshot: () => controller.snapshot };
 }
 
 export function deactivate(): void {

@@ -9,6 +9,8 @@ const entries = [
 ];
 if (existsSync('extension/extension.ts')) entries.push({ entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 if (existsSync('extension/engine-worker.ts')) entries.push({ entryPoints: ['extension/engine-worker.ts'], outfile: 'dist/engine-worker.js' });
+// The extension-host tests, loaded by VS Code next to the extension (never packaged: .vscodeignore).
+if (existsSync('test/vscode-host/suite.ts')) entries.push({ entryPoints: ['test/vscode-host/suite.ts'], outfile: 'dist/test/host-suite.js', external: ['vscode'] });
 // The webview is minified: it is parsed on every show of the panel, so its size is first-paint time.
 if (existsSync('webview/main.ts')) entries.push({ entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022', minify: true });
 if (existsSync('webview/style.css')) entries.push({ entryPoints: ['webview/style.css'], outfile: 'dist/webview.css', platform: 'browser', minify: true });

@@ -21,4 +21,10 @@ export declare function startCodeServer(options?: {
   log?: (message: string) => void;
   output?: 'ignore' | 'inherit';
   port?: number;
+  /** More code-server / VS Code server arguments (before the folder). */
+  extraArgs?: string[];
+  /** More environment for the server (and the extension hosts it starts). */
+  env?: Record<string, string>;
+  /** More extension folders to load beside this one (test-only helpers). */
+  extraExtensions?: string[];
 }): Promise<CodeServer>;

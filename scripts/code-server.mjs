@@ -127,11 +127,15 @@ async function waitUntilHealthy(url, child, timeoutMs) {
 
 /** A fresh extensions folder holding only this repo, linked under its publisher.name-version. */
 function extensionsDirWith(extensionPath, root) {
-  const pkg = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8'));
   const dir = join(root, 'extensions');
   mkdirSync(dir, { recursive: true });
-  symlinkSync(extensionPath, join(dir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
+  linkExtension(extensionPath, dir);
   return dir;
+}
+
+function linkExtension(extensionPath, dir) {
+  const pkg = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8'));
+  symlinkSync(extensionPath, join(dir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
 }
 
 /** User settings that keep the first run quiet: no welcome page, no trust prompt, no tips. */
@@ -176,12 +180,16 @@ export async function startCodeServer({
   log = (m) => console.error(`[code-server] ${m}`),
   output = 'ignore',
   port: wantedPort,
+  extraArgs = [],
+  env = {},
+  extraExtensions = [],
 } = {}) {
   const bin = ensureCodeServer({ log });
   const root = mkdtempSync(join(tmpdir(), 'gossip-scope-vscode-'));
   const userDataDir = join(root, 'user-data');
   writeUserSettings(userDataDir, settings);
   const extensionsDir = vsix ? extensionsDirFromVsix(bin, vsix, root, userDataDir, log) : extensionsDirWith(extensionPath, root);
+  for (const extra of extraExtensions) linkExtension(extra, extensionsDir);
   const port = wantedPort ?? (await freePort());
   const args = [
     '--config', join(root, 'config.yaml'), // not ~/.config/code-server
@@ -192,10 +200,11 @@ export async function startCodeServer({
     '--disable-workspace-trust',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
+    ...extraArgs,
     folder,
   ];
   // detached: its own process group, so stop() can end the server and the hosts it forked.
-  const child = spawn(bin, args, { detached: true, stdio: ['ignore', output, output] });
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', output, output], env: { ...process.env, ...env } });
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}`;
   let stopped = false;
   const stop = async () => {
