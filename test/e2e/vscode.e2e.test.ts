@@ -204,7 +204,10 @@ test('Tampering with a message from Inject Fault: the receivers reject it', asyn
   await wb.runCommand('Gossip Scope: Show Network Panel');
   webview = await wb.webviewFrame('[data-testid=message-row]');
   assert.ok((await webview.locator('[data-testid=message-row]').count()) > 0, 'the message list is empty after hiding the panel');
-  await webview.locator('[data-testid=message-row][data-kind=reject]').first().waitFor({ timeout: 10_000 });
+  // The rejections from before hiding are still there.
+  await webview.locator('[data-testid=filter-verdict]').selectOption('rejected');
+  await webview.locator('[data-testid=message-row][data-kind=reject]', { hasText: 'Invalid alive message' }).first().waitFor({ timeout: 10_000 });
+  await webview.locator('[data-testid=filter-verdict]').selectOption('all');
   await wb.screenshot('shown-again');
   // The Peers view lists recent drops and rejections; clicking one opens it in the inspector.
   const recent = wb.page.locator('.monaco-list-row', { hasText: 'Recent drops and rejections' });
