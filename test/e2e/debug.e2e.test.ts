@@ -5,14 +5,14 @@
  * test-results/e2e-debug/. Skips, saying why, only when code-server cannot be installed.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Frame } from 'playwright-core';
-import { CodeServerUnavailable, ensureCodeServer, startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
-import { CHROMIUM, launchBrowser, Workbench } from './workbench.js';
+import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { e2eUnavailable } from './prerequisites.js';
+import { launchBrowser, Workbench } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e-debug');
@@ -31,19 +31,8 @@ function eventsIn(status: string): number {
 }
 
 before(async () => {
-  try {
-    ensureCodeServer();
-  } catch (err) {
-    if (!(err instanceof CodeServerUnavailable)) throw err;
-    unavailable = `code-server cannot be installed on this machine (${err.message.split('\n').at(-1)})`;
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    unavailable = `${CHROMIUM} is missing (apt-get install chromium as root)`;
-    return;
-  }
-  const build = process.env.GOSSIP_SCOPE_BUILT === '1' ? { status: 0 } : spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
-  assert.equal(build.status, 0, 'the build failed');
+  unavailable = e2eUnavailable();
+  if (unavailable) return;
   scratch = mkdtempSync(join(tmpdir(), 'gossip-scope-e2e-debug-'));
   const workspace = join(scratch, 'workspace');
   mkdirSync(workspace);

@@ -5,14 +5,14 @@
  * results to a file this test reads. Skips, saying why, only when code-server cannot be installed.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { CodeServerUnavailable, ensureCodeServer, startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
-import { CHROMIUM, launchBrowser } from './workbench.js';
+import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { e2eUnavailable } from './prerequisites.js';
+import { launchBrowser } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e-host');
@@ -24,19 +24,8 @@ let scratch: string;
 let resultsFile: string;
 
 before(async () => {
-  try {
-    ensureCodeServer();
-  } catch (err) {
-    if (!(err instanceof CodeServerUnavailable)) throw err;
-    unavailable = `code-server cannot be installed on this machine (${err.message.split('\n').at(-1)})`;
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    unavailable = `${CHROMIUM} is missing (apt-get install chromium as root)`;
-    return;
-  }
-  const build = process.env.GOSSIP_SCOPE_BUILT === '1' ? { status: 0 } : spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
-  assert.equal(build.status, 0, 'the build failed');
+  unavailable = e2eUnavailable();
+  if (unavailable) return;
   scratch = mkdtempSync(join(tmpdir(), 'gossip-scope-e2e-host-'));
   const workspace = join(scratch, 'workspace');
   mkdirSync(workspace);

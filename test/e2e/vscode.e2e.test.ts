@@ -5,14 +5,14 @@
  * Skips, saying why, only when code-server cannot be installed on this machine.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { CodeServerUnavailable, ensureCodeServer, startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
-import { CHROMIUM, launchBrowser, Workbench } from './workbench.js';
+import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { e2eUnavailable } from './prerequisites.js';
+import { launchBrowser, Workbench } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e');
@@ -53,21 +53,8 @@ function extensionUnderTest(scratch: string): { path: string; probe: boolean } {
 }
 
 before(async () => {
-  try {
-    ensureCodeServer();
-  } catch (err) {
-    if (!(err instanceof CodeServerUnavailable)) throw err;
-    console.error(err.message);
-    unavailable = `code-server cannot be installed on this machine (${err.message.split('\n').at(-1)})`;
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    unavailable = `${CHROMIUM} is missing (apt-get install chromium as root)`;
-    return;
-  }
-  // scripts/test.mjs builds once before the files run in parallel (two builds at once race on dist/).
-  const build = process.env.GOSSIP_SCOPE_BUILT === '1' ? { status: 0 } : spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
-  assert.equal(build.status, 0, 'the build failed');
+  unavailable = e2eUnavailable();
+  if (unavailable) return;
   // A scratch workspace, so exported traces and broken scenarios never land in the repo.
   scratch = mkdtempSync(join(tmpdir(), 'gossip-scope-e2e-'));
   workspace = join(scratch, 'workspace');

@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { CodeServerUnavailable, ensureCodeServer, startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
-import { CHROMIUM, launchBrowser, Workbench } from './workbench.js';
+import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { e2eUnavailable } from './prerequisites.js';
+import { launchBrowser, Workbench } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e-vsix');
@@ -44,19 +45,8 @@ function packageExtension(into: string): string {
 }
 
 before(async () => {
-  try {
-    ensureCodeServer();
-  } catch (err) {
-    if (!(err instanceof CodeServerUnavailable)) throw err;
-    unavailable = `code-server cannot be installed on this machine (${err.message.split('\n').at(-1)})`;
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    unavailable = `${CHROMIUM} is missing (apt-get install chromium as root)`;
-    return;
-  }
-  const build = process.env.GOSSIP_SCOPE_BUILT === '1' ? { status: 0 } : spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
-  assert.equal(build.status, 0, 'the build failed');
+  unavailable = e2eUnavailable();
+  if (unavailable) return;
   scratch = mkdtempSync(join(tmpdir(), 'gossip-scope-e2e-vsix-'));
   vsix = packageExtension(scratch);
   const workspace = join(scratch, 'workspace');
