@@ -13,7 +13,8 @@ try {
   const port = portArg > 0 ? Number(process.argv[portArg + 1]) : undefined;
   const server = await startCodeServer({ output: process.argv.includes('--verbose') ? 'inherit' : 'ignore', port });
   console.log(`\nGossip Scope is running in VS Code (code-server) at\n\n  ${server.url}\n`);
-  console.log('Open it, press F1 and run "Gossip Scope: Open Network". Ctrl-C stops the server.');
+  console.log('Open it, press F1 and run "Gossip Scope: Open Network" (or "Welcome: Open Walkthrough..." › Learn Fabric Gossip;');
+  console.log('or open a sample and press F5 to step through it in the debugger). Ctrl-C stops the server.');
   const stop = async () => {
     await server.stop();
     process.exit(0);
