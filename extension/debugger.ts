@@ -74,6 +74,15 @@ export function registerDebugger(context: vscode.ExtensionContext, controller: N
       if (body.select?.msg !== undefined) feed.receive({ type: 'select', what: 'message', msg: body.select.msg });
       else if (body.select?.peer !== undefined) feed.receive({ type: 'select', what: 'peer', idx: body.select.peer });
     }),
+    // Choosing a frame in the Call Stack (an event, or one of its causes) shows it in the graph.
+    vscode.debug.onDidChangeActiveStackItem(async (item) => {
+      if (!(item instanceof vscode.DebugStackFrame) || item.session.type !== DEBUG_TYPE) return;
+      const feed = feeds.get(item.session.id);
+      const ev = (await item.session.customRequest('gossipScope.eventOf', { frameId: item.frameId }).then(undefined, () => null)) as { msg: number | null; peer: number } | null;
+      if (feed === undefined || ev === null) return;
+      if (ev.msg !== null) feed.receive({ type: 'select', what: 'message', msg: ev.msg });
+      else if (ev.peer >= 0) feed.receive({ type: 'select', what: 'peer', idx: ev.peer });
+    }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       feeds.get(session.id)?.dispose();
       feeds.delete(session.id);

@@ -542,6 +542,12 @@ export class GossipDebugSession extends DebugSession {
       response.body = { events: this.panelEvents(Math.max(0, this.panelSeen - limit), this.panelSeen) };
       return this.sendResponse(response);
     }
+    if (command === 'gossipScope.eventOf' && this.run !== undefined) {
+      // A frame chosen in the Call Stack: the event it stands for, so the graph can show it.
+      const ev = this.sim.trace.byId((args as { frameId: number }).frameId);
+      response.body = ev === undefined ? null : { msg: ev.msg ?? null, peer: ev.peer };
+      return this.sendResponse(response);
+    }
     if (command === 'gossipScope.inspectMessage' && this.run !== undefined) {
       response.body = describeMessage(this.sim, (args as { msg: number }).msg, this.sim.trace.recent());
       return this.sendResponse(response);

@@ -72,6 +72,9 @@ describe('gossip debug adapter over DAP', () => {
     assert.equal(stopped.body.reason, 'step');
     const frames = (await dc.stackTraceRequest({ threadId: stopped.body.threadId! })).body.stackFrames;
     assert.ok(frames.length >= 1);
+    // A frame stands for a trace event: the extension asks which, to show it in the graph.
+    const shown = (await dc.customRequest('gossipScope.eventOf', { frameId: frames[0].id })).body as { msg: number | null; peer: number };
+    assert.equal(shown.peer, stopped.body.threadId! - 1 === 8 ? -1 : stopped.body.threadId! - 1);
     assert.match(frames[0].name, /^(send|deliver|timer|state|verify|reject|drop|log|fault) .*@\d/);
     // Every frame below the top one is the cause of the frame above it.
     const scopes = (await dc.scopesRequest({ frameId: frames[0].id })).body.scopes;
