@@ -72,10 +72,19 @@ test('the .vsix installs into code-server; the walkthrough opens its first lesso
   await wb.pick('Learn Fabric Gossip');
   const button = wb.page.locator('.getting-started-step a, .getting-started-step button', { hasText: 'Open the lesson' }).first();
   await button.waitFor({ timeout: 30_000 });
+  // The step's page (media/walkthrough/membership.md) renders beside it, with its task.
+  const media = await wb.webviewFrame('text=Find it:');
+  assert.match(await media.locator('body').innerText(), /peer\.gossip\.aliveExpirationTimeout/);
   await wb.screenshot('walkthrough');
   await button.click();
   const webview = await wb.webviewFrame('[data-testid=peer-count]');
   assert.equal((await webview.locator('[data-testid=peer-count]').innerText()).match(/\d+/)?.[0], '8');
   assert.equal(await webview.locator('[data-peer-id]').count(), 8);
   await wb.screenshot('lesson-opened');
+  // Back in the walkthrough, the lesson is ticked off: its sample has been opened.
+  await wb.page.locator('.tab', { hasText: 'Walkthrough' }).first().click();
+  const step = wb.page.locator('.getting-started-step', { hasText: 'Membership and failure detection' }).first();
+  await step.locator('.codicon-getting-started-step-checked').waitFor({ timeout: 15_000 });
+  assert.equal(await wb.page.locator('.getting-started-step .codicon-getting-started-step-checked').count(), 1, 'only the lesson opened is ticked');
+  await wb.screenshot('lesson-ticked');
 });
