@@ -128,7 +128,9 @@ export class GossipDebugSession extends DebugSession {
     this.sendPanel({ kind: 'open', network: networkOf(this.sim), status: this.status(), states: peerStates(this.sim) });
     this.sendEvent(new InitializedEvent());
     // Breakpoints come between Initialized and configurationDone; start only after them.
-    await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 5000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.configurationDone, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     this.sendResponse(response);
     if (args.stopOnEntry === false) void this.go(() => undefined);
     else this.stopAt('entry', undefined, 'Before the first event');
@@ -166,7 +168,7 @@ export class GossipDebugSession extends DebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    const threads = this.run === undefined ? [] : this.sim.peers.map((p) => new Thread(p.idx + 1, `${p.id}${p.running ? '' : ' (down)'}`));
+    const threads = this.run === undefined ? [] : this.sim.peers.map((p) => new Thread(p.idx + 1, `${p.id}${!p.running ? ' (down)' : p.rt.isPaused() ? ' (paused)' : ''}`));
     if (this.run !== undefined) threads.push(new Thread(this.sim.peers.length + 1, 'orderer'));
     response.body = { threads };
     this.sendResponse(response);
@@ -394,17 +396,16 @@ export class GossipDebugSession extends DebugSession {
     let last: { position: number; hit: Hit } | undefined;
     this.busy = true;
     this.bps.resetHits();
-    let primed = false;
-    await run.scan(here - 1, (c) => {
-      if (!primed) {
-        this.bps.prime(c.sim);
-        primed = true;
-      }
-      let hit: Hit | undefined;
-      for (const ev of c.stepEvents) if ((hit = this.bps.checkEvent(ev, c.sim))) break;
-      hit ??= this.bps.checkValues(c.sim, c.stepEvents[0]);
-      if (hit) last = { position: c.position, hit };
-    });
+    await run.scan(
+      here - 1,
+      (c) => {
+        let hit: Hit | undefined;
+        for (const ev of c.stepEvents) if ((hit = this.bps.checkEvent(ev, c.sim))) break;
+        hit ??= this.bps.checkValues(c.sim, c.stepEvents[0]);
+        if (hit) last = { position: c.position, hit };
+      },
+      (c) => this.bps.prime(c.sim), // value breakpoints fire on a change from the start
+    );
     this.busy = false;
     this.bps.resetHits();
     if (last === undefined) return this.travel(0, 'entry');

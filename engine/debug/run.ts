@@ -166,9 +166,13 @@ export class DebugRun {
     while (this.visible.length > 0 && this.visible[this.visible.length - 1] > position) this.visible.pop();
   }
 
-  /** A fresh network run to `position`, checking each task (for reverse continue's search). */
-  async scan(position: number, visit: (c: Cursor) => void): Promise<void> {
+  /**
+   * A fresh network run to `position`, checking each task that emitted events (reverse
+   * continue's search); `begin` sees the network before its first event.
+   */
+  async scan(position: number, visit: (c: Cursor) => void, begin?: (c: Cursor) => void): Promise<void> {
     const c = new Cursor(await buildNetwork(this.source, this.faults));
+    begin?.(c);
     while (c.position < position) {
       c.stepEvents = [];
       if (!c.sim.kernel.step()) break;
