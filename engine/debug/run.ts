@@ -57,7 +57,10 @@ export class Cursor {
     return k.step();
   }
 
-  /** Re-executes up to `position` (never past it). */
+  /**
+   * Re-executes up to `position` (never past it). A fault the user injected right there is
+   * applied too, as it was when it was injected.
+   */
   advanceTo(position: number, deadline = Infinity): void {
     const k = this.sim.kernel;
     let n = 0;
@@ -66,6 +69,7 @@ export class Cursor {
       if (!k.step()) break;
       if ((++n & 255) === 0 && performance.now() > deadline) return;
     }
+    if (k.executed === position) k.runDueHooks();
   }
 }
 

@@ -53,6 +53,11 @@ export class Kernel {
     }
   }
 
+  /** Runs the hooks due now (exactly `executed` events done) without executing an event. */
+  runDueHooks(): void {
+    if (this.hooks.length > 0) this.runHooks(Infinity);
+  }
+
   /** Executes one event; false when nothing is left. */
   step(): boolean {
     if (this.hooks.length > 0) this.runHooks(Infinity);

@@ -51,6 +51,8 @@ describe('time travel', () => {
     const target = run.position;
     await run.travelTo(crashedAt - 1);
     assert.equal(run.sim.peer('peer2.org1').running, true, 'before the fault the peer runs');
+    await run.travelTo(crashedAt);
+    assert.equal(run.sim.peer('peer2.org1').running, false, 'right where it was injected, the fault has happened');
     run.head.advanceTo(target);
     assert.equal(run.sim.peer('peer2.org1').running, false);
     assert.equal(run.sim.trace.hash(), hash, 'the same run again, fault included');
