@@ -97,18 +97,21 @@ export class NetworkPanel implements vscode.Disposable {
     if (!this.controller.snapshot) return;
     this.initialising = true;
     this.held = [];
+    let seen = 0;
     try {
       const history = await this.controller.history();
       const snap = this.controller.snapshot;
       if (!snap) return;
       if (this.panel) this.panel.title = `Gossip Scope: ${snap.network.scenario.name}`;
+      seen = history.at(-1)?.id ?? 0;
       this.initialising = false;
       this.post({ type: 'init', protocolVersion: PROTOCOL_VERSION, ...snap, settings: { animation: readSettings().animation }, history });
     } finally {
       this.initialising = false;
       const held = this.held;
       this.held = [];
-      for (const m of held) this.post(m);
+      // A frame already on its way when the history was taken may repeat its last events.
+      for (const m of held) this.post(m.type === 'frame' ? { ...m, events: m.events.filter((e) => e.id > seen) } : m);
     }
   }
 }

@@ -420,8 +420,9 @@ export class GossipDebugSession extends DebugSession {
     await run.travelTo(position);
     this.busy = false;
     this.bps.prime(this.sim);
-    // The panel's history is ahead of the run now: it starts over from here.
-    this.panelSeen = Math.max(0, this.sim.trace.count - PANEL_MAX_EVENTS);
+    // The panel's history is ahead of the run now: it starts over from here, and takes the
+    // events before this point as its history.
+    this.panelSeen = this.sim.trace.count;
     this.sendPanel({ kind: 'open', network: networkOf(this.sim), status: this.status(), states: peerStates(this.sim) });
     const events = run.head.stepEvents;
     this.stepEvents = position === 0 ? [] : events;
