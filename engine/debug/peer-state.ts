@@ -2,6 +2,7 @@
  * One peer's state as a tree of plain values: what the debugger's Variables view and the
  * `state(peer)` query show. Read-only; built on demand when the user looks.
  */
+import { transactionsOf, type Ledger } from '../fabric/ledger.js';
 import type { Simulation } from '../sim/simulation.js';
 import { describePeer } from '../ui/inspect.js';
 import type { Value } from './queries.js';
@@ -16,9 +17,11 @@ export function peerStateTree(sim: Simulation, idx: number): { [k: string]: Valu
     const channel = node?.channels.get(ch.name);
     const pvt = node?.privdata.get(ch.name);
     const state = node?.states.get(ch.name);
+    const ledger = p.ledgers.get(ch.name);
     channels[ch.name] = {
       height: ch.height,
       leader: ch.leader,
+      ledger: ledger ? ledgerView(ledger) : null,
       election: election ? election.view() : sim.scenario.config.gossip.useLeaderElection ? null : p.leaderOf.has(ch.name) ? 'static leader (orgLeader)' : 'static follower',
       bufferedBlocks: state ? state.bufferedSeqs() : [],
       stateInfo: Object.fromEntries(ch.stateInfo.map((s) => [s.id, s.height])),
@@ -44,6 +47,17 @@ export function peerStateTree(sim: Simulation, idx: number): { [k: string]: Valu
     connections: node ? node.comm.connectedPeers().map((k) => sim.peers.find((q) => q.identity && hexOf(q.identity.pkiId) === k)?.id ?? k.slice(0, 16)) : [],
     channels,
   };
+}
+
+/** The newest blocks of a ledger: number, transactions, the keys they wrote; and its state digest. */
+function ledgerView(ledger: Ledger): { [k: string]: Value } {
+  const newest = [...ledger.blocks.keys()].sort((a, b) => b - a).slice(0, 10);
+  const blocks: { [k: string]: Value } = {};
+  for (const seq of newest) {
+    const txs = transactionsOf(ledger.blocks.get(seq)!);
+    blocks[`block ${seq}`] = { transactions: txs.length, writes: txs.flatMap((t) => t.writes.map(([k]) => k)).slice(0, 20), private: txs.flatMap((t) => t.pvt.map((r) => r.collection)) };
+  }
+  return { height: ledger.height, stateDigest: ledger.stateDigest().slice(0, 16), newestBlocks: blocks };
 }
 
 function hexOf(b: Uint8Array): string {

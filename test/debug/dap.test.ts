@@ -85,7 +85,7 @@ describe('gossip debug adapter over DAP', () => {
     const channels = peer.find((v) => v.name === 'channels')!;
     const mychannel = (await dc.variablesRequest({ variablesReference: channels.variablesReference })).body.variables.find((v) => v.name === 'mychannel')!;
     const fields = (await dc.variablesRequest({ variablesReference: mychannel.variablesReference })).body.variables.map((v) => v.name);
-    for (const n of ['height', 'leader', 'election', 'stateInfo', 'blockPull', 'worldState']) assert.ok(fields.includes(n), `channel entry lacks ${n}`);
+    for (const n of ['height', 'leader', 'ledger', 'election', 'stateInfo', 'blockPull', 'privateData', 'worldState']) assert.ok(fields.includes(n), `channel entry lacks ${n}`);
   });
 
   it('stops on a message predicate, shows the decoded message and its signature verdict', async () => {
