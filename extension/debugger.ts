@@ -8,6 +8,7 @@ import { GossipDebugSession, PANEL_EVENT } from '../engine/debug/adapter.js';
 import type { AttachedSource, NetworkController } from './network-controller.js';
 import type { NetworkPanel } from './panel.js';
 import { pickScenario, scenarioArgument } from './pickers.js';
+import { looksLikeScenario } from './scenario-diagnostics.js';
 import type { FromWebview, MessageDetail, PeerDetail, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 
 export const DEBUG_TYPE = 'gossip';
@@ -21,7 +22,7 @@ export function launchConfiguration(scenario: string): vscode.DebugConfiguration
 }
 
 function isScenario(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
-  return doc !== undefined && doc.languageId === 'yaml' && /^\s*(orgs|channels|peers)\s*:/m.test(doc.getText());
+  return doc !== undefined && doc.languageId === 'yaml' && looksLikeScenario(doc.getText());
 }
 
 const configurationProvider: vscode.DebugConfigurationProvider = {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands.js';
 import { registerDebugger } from './debugger.js';
+import { trackActiveScenario } from './scenario-context.js';
 import type { NetworkSnapshot } from './engine-client.js';
 import { NetworkController } from './network-controller.js';
 import { NETWORK_VIEW_TYPE, NetworkPanel } from './panel.js';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): GossipScopeApi {
     vscode.window.registerWebviewPanelSerializer(NETWORK_VIEW_TYPE, panel.serializer),
     ...registerCommands(context, controller, panel),
     ...registerDebugger(context, controller, panel),
+    trackActiveScenario(),
   );
   return { snapshot: () => controller.snapshot };
 }

@@ -103,4 +103,8 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
 
   await toolbar('Stop');
   await wb.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15_000 });
+  // The scenario the session opened offers Open Network and Debug Scenario in its title bar.
+  await wb.page.locator('.tab', { hasText: 'two-orgs.yaml' }).first().click();
+  await wb.page.locator('.editor-actions .action-label[aria-label="Debug Scenario"]').first().waitFor({ timeout: 10_000 });
+  await wb.page.locator('.editor-actions .action-label[aria-label="Open Network"]').first().waitFor({ timeout: 10_000 });
 });
