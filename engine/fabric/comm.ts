@@ -32,13 +32,48 @@ export interface RemotePeer {
   idx?: number;
 }
 
+/** What a handler knows of the connection a message came on (simulated or a real socket). */
+export interface Conn {
+  readonly remoteIdx: number;
+  readonly remoteEndpoint: string;
+  readonly remotePki: Uint8Array;
+  readonly remotePkiHex: string;
+  readonly remoteIdentity: Uint8Array;
+  readonly remoteOrg: string;
+  readonly open: boolean;
+  /** conn.send: non-blocking; a full send buffer drops the message. */
+  send(sm: SignedMessage): void;
+}
+
 /** A message as a handler sees it: the message, and the connection it came on. */
 export interface ReceivedMessage {
   sm: SignedMessage;
-  conn: Connection;
+  conn: Conn;
 }
 
-export class Connection {
+/**
+ * gossip/comm as the rest of a peer uses it: implemented over the simulator (Comm) and, in live
+ * mode, over real sockets.
+ */
+export interface CommLayer {
+  readonly running: boolean;
+  onMessage: (m: ReceivedMessage) => void;
+  onPresumedDead: (pkiHex: string) => void;
+  onIdentity: (pkiId: Uint8Array, identity: Uint8Array) => string | null;
+  connectionTo(pkiHex: string): Conn | undefined;
+  connectedPeers(): string[];
+  send(sm: SignedMessage, peers: RemotePeer[]): void;
+  sendTo(sm: SignedMessage, p: RemotePeer): void;
+  sendWithAck(sm: SignedMessage, p: RemotePeer, timeout: number, done: (err: string | null) => void): void;
+  ackReceived(m: ReceivedMessage): void;
+  probe(endpoint: string, cb: (identity: Uint8Array | null, pkiId: Uint8Array | null, err: string) => void): void;
+  closeConn(pkiHex: string): void;
+  disconnect(pkiHex: string): void;
+  stop(): void;
+  start(): void;
+}
+
+export class Connection implements Conn {
   open = true;
   /** The other side's object for the same stream. */
   other!: Connection;
@@ -162,7 +197,7 @@ interface PendingConn {
   queue: SignedMessage[];
 }
 
-export class Comm {
+export class Comm implements CommLayer {
   running = true;
   private readonly conns = new Map<string, Connection>();
   private readonly pending = new Map<string, PendingConn>();

@@ -4,7 +4,7 @@
  * and routes every outgoing batch by tag, org and channel, as Fabric does.
  */
 import { PullMsgType, Tag, type GossipMessage, type Payload } from '../wire/messages.js';
-import { Comm, type CommNet, type ReceivedMessage } from './comm.js';
+import { Comm, type CommLayer, type CommNet, type ReceivedMessage } from './comm.js';
 import { GossipChannel, channelMAC, type ChannelHost } from './channel.js';
 import { Discovery, preferredEndpoint, type DiscoveryHost, type NetworkMember } from './discovery.js';
 import { BatchingEmitter, type Emitted } from './emitter.js';
@@ -42,7 +42,7 @@ const isChannelRestricted = (t: Tag) => t === Tag.CHAN_AND_ORG || t === Tag.CHAN
 const isOrgRestricted = (t: Tag) => t === Tag.CHAN_AND_ORG || t === Tag.ORG_ONLY;
 
 export class GossipNode {
-  readonly comm: Comm;
+  readonly comm: CommLayer;
   readonly disc: Discovery;
   readonly idMapper: IdentityMapper;
   readonly emitter: BatchingEmitter;
@@ -61,14 +61,15 @@ export class GossipNode {
 
   constructor(
     readonly env: PeerEnv,
-    net: CommNet,
+    /** The simulated network, or (live mode) a factory of the peer's comm over real sockets. */
+    net: CommNet | ((env: PeerEnv, nextMsgId: (sm: SignedMessage) => number) => CommLayer),
     private readonly opts: NodeOptions,
     private readonly ledgers: Map<string, Ledger>,
   ) {
     this.startedAt = env.rt.now();
     this.idMapper = new IdentityMapper(env);
     this.idMapper.putSelf(env.pkiId, env.identity, env.mspId);
-    this.comm = new Comm(env, net, opts.nextMsgId);
+    this.comm = typeof net === 'function' ? net(env, opts.nextMsgId) : new Comm(env, net, opts.nextMsgId);
     this.comm.onIdentity = (pki, identity) => this.idMapper.put(pki, identity);
     this.comm.onMessage = (m) => this.handleMessage(m);
     this.emitter = new BatchingEmitter(env, (batch) => this.gossipBatch(batch));

@@ -6,7 +6,7 @@
  * digest of what passes the egress filter, then serve requests carrying a remembered nonce.
  */
 import type { Envelope, PullMsgType, Tag, GossipMessage } from '../wire/messages.js';
-import type { Connection, ReceivedMessage } from './comm.js';
+import type { Conn, ReceivedMessage } from './comm.js';
 import type { NetworkMember } from './discovery.js';
 import type { PeerEnv } from './env.js';
 import { SignedMessage, fromEnvelope, noopSign } from './message.js';
@@ -187,7 +187,7 @@ export class PullMediator {
   }
 
   /** ReceivedMessage.Respond: back on the same connection. */
-  private respond(conn: Connection, sm: SignedMessage): void {
+  private respond(conn: Conn, sm: SignedMessage): void {
     if (conn.open) conn.send(sm);
   }
 }

@@ -9,6 +9,7 @@ import { Kernel } from '../kernel/kernel.js';
 import { Rng } from '../kernel/rng.js';
 import { Trace } from '../trace/trace.js';
 import { PeerTracer, type PeerEnv } from '../fabric/env.js';
+import { Comm } from '../fabric/comm.js';
 import { GossipNode } from '../fabric/node.js';
 import { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
@@ -37,6 +38,8 @@ export interface PeerSlot {
   channels: string[];
   rt: SimRuntime;
   node?: GossipNode;
+  /** The node's comm over the simulated network (node.comm, with the simulator's own API). */
+  comm?: Comm;
   running: boolean;
   /** Ledgers survive a crash: a restarted peer resumes from its height. */
   ledgers: Map<string, Ledger>;
@@ -192,15 +195,18 @@ export class Simulation {
       tr: new PeerTracer(this.trace, p.rt, p.idx),
     };
     const bootstrap = p.org.bootstrap.map((n) => endpointOf(p.org, n));
-    const node = new GossipNode(env, this.network.forPeer(p.idx, () => cfg.gossip.dialTimeout), {
+    let comm!: Comm;
+    const net = this.network.forPeer(p.idx, () => cfg.gossip.dialTimeout);
+    const node = new GossipNode(env, (e, nextMsgId) => (comm = new Comm(e, net, nextMsgId)), {
       bootstrap,
       peerIndex: (k) => this.byPki.get(k) ?? -1,
       nextMsgId: this.nextMsgId,
       onLeadershipChange: (channel, isLeader) => (isLeader ? this.becomeLeader(p, channel) : this.stopLeading(p, channel)),
     }, p.ledgers);
     p.node = node;
+    p.comm = comm;
     p.running = true;
-    this.network.register(p.idx, p.internalEndpoint, node.comm);
+    this.network.register(p.idx, p.internalEndpoint, comm);
     env.tr.state('started', { endpoint: p.endpoint, internalEndpoint: p.internalEndpoint });
     node.start();
     for (const ch of p.channels) {

@@ -10,8 +10,8 @@ import { run, twoOrgs } from './helpers.js';
 
 test('fact 21: a ConnEstablish whose tls_cert_hash is not the connection\u2019s TLS certificate is refused', async () => {
   const { sim } = await run(twoOrgs(), { until: 2000 });
-  const dialer = sim.peer('peer1.org1').node!.comm;
-  const listener = sim.peer('peer2.org1').node!.comm;
+  const dialer = sim.peer('peer1.org1').comm!;
+  const listener = sim.peer('peer2.org1').comm!;
   const handshake = (tlsCertHash: Uint8Array) => {
     const e = dialer.env;
     const msg: GossipMessage = { nonce: 0n, channel: new Uint8Array(0), tag: Tag.EMPTY, content: 'conn', conn: { pkiId: e.pkiId, identity: e.identity, tlsCertHash, probe: false } };
@@ -22,7 +22,7 @@ test('fact 21: a ConnEstablish whose tls_cert_hash is not the connection\u2019s 
   assert.equal(typeof ok, 'object');
   // Someone else's TLS certificate (a relayed handshake): refused with Fabric's words, although
   // the message is validly signed by the identity it names.
-  const other = sim.peer('peer3.org1').node!.comm.env.tlsCertHash;
+  const other = sim.peer('peer3.org1').comm!.env.tlsCertHash;
   const refused = listener.authenticate(handshake(other), dialer);
   assert.equal(typeof refused, 'string');
   assert.match(refused as string, new RegExp(`^Expected ${Buffer.from(dialer.env.tlsCertHash).toString('hex')} in remote hash of TLS cert, but got ${Buffer.from(other).toString('hex')}$`));

@@ -20,8 +20,8 @@ test('a peer survives random and mutated frames and keeps converging', async () 
     if (e.kind === 'reject' && e.peer === target.idx) rejects.push(e.reason ?? '');
   });
   sim.runUntil(15_000);
-  const node = target.node!;
-  const conns = sim.peers.filter((p) => p !== target).map((p) => node.comm.connectionTo(hex(p.identity.pkiId))).filter((c) => c !== undefined);
+  const comm = target.comm!;
+  const conns = sim.peers.filter((p) => p !== target).map((p) => comm.connectionTo(hex(p.identity.pkiId))).filter((c) => c !== undefined);
   assert.ok(conns.length > 0, 'peer1.org1 has no connections');
   // Real frames from this run, to mutate: every kind the network has sent so far.
   const real: Uint8Array[] = [];
@@ -52,7 +52,7 @@ test('a peer survives random and mutated frames and keeps converging', async () 
         decodes = false;
       }
       const before = rejects.length;
-      node.comm.receiveBytes(conn, bytes);
+      comm.receiveBytes(conn, bytes);
       fed++;
       // A frame that does not decode is rejected at once, with the decoder's reason.
       if (!decodes) assert.match(rejects[before] ?? '', /^Got invalid envelope: /);
