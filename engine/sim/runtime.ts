@@ -6,8 +6,8 @@ import type { Trace } from '../trace/trace.js';
 /** Simulated wall clock: time 0 of every run is this instant, so UnixNano stamps are reproducible. */
 export const EPOCH_MS = Date.UTC(2026, 0, 1);
 
-export function unixNanoAt(simMs: number): bigint {
-  return (BigInt(EPOCH_MS) * 1000n + BigInt(Math.round(simMs * 1000))) * 1000n;
+export function unixNanoAt(simMs: number, epochMs = EPOCH_MS): bigint {
+  return (BigInt(epochMs) * 1000n + BigInt(Math.round(simMs * 1000))) * 1000n;
 }
 
 /**
@@ -23,6 +23,8 @@ export class SimRuntime implements Runtime {
     private readonly trace: Trace,
     private readonly peer: number,
     readonly rng: Rng,
+    /** Wall-clock ms of time 0: the simulator's fixed epoch, or (live mode) the process's start. */
+    private readonly epochMs = EPOCH_MS,
   ) {}
 
   now(): number {
@@ -30,7 +32,7 @@ export class SimRuntime implements Runtime {
   }
 
   unixNano(): bigint {
-    return unixNanoAt(this.kernel.now);
+    return unixNanoAt(this.kernel.now, this.epochMs);
   }
 
   private paused = false;

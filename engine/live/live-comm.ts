@@ -1,0 +1,306 @@
+/**
+ * gossip/comm over real sockets (live mode): one WebSocket per remote PKI-ID, opened with the
+ * same signed ConnEstablish handshake as Fabric's gRPC stream (the dialer speaks first, the
+ * listener checks it and answers with its own), binary frames carrying the Envelope bytes the
+ * codec produces, a bounded send buffer that drops on overflow, "presumed dead" when a dial
+ * fails. Socket events enter the protocol through the real-time kernel, in order.
+ */
+import { WebSocket, type RawData } from 'ws';
+import type { PeerEnv } from '../fabric/env.js';
+import type { CommLayer, Conn, ReceivedMessage, RemotePeer } from '../fabric/comm.js';
+import { SignedMessage, bytesEqual, fromBytes, hex, signMessage } from '../fabric/message.js';
+import { encodeEnvelope } from '../wire/codec.js';
+import { Tag, type ConnEstablish, type GossipMessage } from '../wire/messages.js';
+import type { RealTimeKernel } from './realtime.js';
+
+export interface LiveCommOptions {
+  /** ws:// URL of a gossip endpoint (host:port as the scenario names it), or undefined when unknown. */
+  resolve(endpoint: string): string | undefined;
+  /** Trace index of a PKI-ID (-1 when unknown). */
+  peerIndex(pkiHex: string): number;
+}
+
+class LiveConn implements Conn {
+  open = true;
+  constructor(
+    private readonly comm: LiveComm,
+    readonly ws: WebSocket,
+    readonly remoteIdx: number,
+    readonly remoteEndpoint: string,
+    readonly remotePki: Uint8Array,
+    readonly remotePkiHex: string,
+    readonly remoteIdentity: Uint8Array,
+    readonly remoteOrg: string,
+  ) {}
+
+  send(sm: SignedMessage): void {
+    this.comm.write(this, sm);
+  }
+}
+
+export class LiveComm implements CommLayer {
+  running = true;
+  onMessage: (m: ReceivedMessage) => void = () => {};
+  onPresumedDead: (pkiHex: string) => void = () => {};
+  onIdentity: (pkiId: Uint8Array, identity: Uint8Array) => string | null = () => null;
+  private readonly conns = new Map<string, LiveConn>();
+  private readonly pending = new Map<string, SignedMessage[]>();
+  private readonly ackWaiters = new Map<string, (err: string | null) => void>();
+  private connMsg?: SignedMessage;
+  private probeMsg?: SignedMessage;
+
+  constructor(
+    readonly env: PeerEnv,
+    private readonly rtk: RealTimeKernel,
+    private readonly nextMsgId: (sm: SignedMessage) => number,
+    private readonly opts: LiveCommOptions,
+  ) {}
+
+  connectionTo(pkiHex: string): Conn | undefined {
+    return this.conns.get(pkiHex);
+  }
+
+  connectedPeers(): string[] {
+    return [...this.conns.keys()];
+  }
+
+  send(sm: SignedMessage, peers: RemotePeer[]): void {
+    for (const p of peers) this.sendTo(sm, p);
+  }
+
+  sendTo(sm: SignedMessage, p: RemotePeer): void {
+    if (!this.running) return;
+    const key = hex(p.pkiId);
+    const conn = this.conns.get(key);
+    if (conn !== undefined) return conn.send(sm);
+    const queue = this.pending.get(key);
+    if (queue !== undefined) {
+      if (queue.length < this.env.config.sendBuffSize) queue.push(sm);
+      else this.drop(p.idx ?? this.opts.peerIndex(key), sm, `Buffer to ${p.endpoint} overflowed, dropping message`);
+      return;
+    }
+    this.pending.set(key, [sm]);
+    this.dial(p.endpoint, p.pkiId, false, (c, err) => {
+      const waiting = this.pending.get(key) ?? [];
+      this.pending.delete(key);
+      if (c === null) {
+        this.env.tr.log('warn', 'gossip.comm', `Failed obtaining connection for ${p.endpoint}, PKIid:${key} reason: ${err}`);
+        for (const m of waiting) this.drop(p.idx ?? this.opts.peerIndex(key), m, `Failed obtaining connection: ${err}`);
+        this.disconnect(key);
+        return;
+      }
+      for (const m of waiting) c.send(m);
+    });
+  }
+
+  sendWithAck(sm: SignedMessage, p: RemotePeer, timeout: number, done: (err: string | null) => void): void {
+    const k = `${sm.msg.nonce}/${hex(p.pkiId)}`;
+    const timer = this.env.rt.after(timeout, 'comm.ackTimeout', () => {
+      if (this.ackWaiters.delete(k)) done('timed out waiting for ack');
+    });
+    this.ackWaiters.set(k, (err) => {
+      timer.cancel();
+      this.ackWaiters.delete(k);
+      done(err);
+    });
+    this.sendTo(sm, p);
+  }
+
+  ackReceived(m: ReceivedMessage): void {
+    if (m.sm.msg.content !== 'ack') return;
+    const err = m.sm.msg.ack.error;
+    this.ackWaiters.get(`${m.sm.msg.nonce}/${m.conn.remotePkiHex}`)?.(err === '' ? null : err);
+  }
+
+  probe(endpoint: string, cb: (identity: Uint8Array | null, pkiId: Uint8Array | null, err: string) => void): void {
+    this.dial(endpoint, null, true, (c, err) => (c === null ? cb(null, null, err) : cb(c.remoteIdentity, c.remotePki, '')));
+  }
+
+  closeConn(pkiHex: string): void {
+    const c = this.conns.get(pkiHex);
+    if (c !== undefined) this.close(c);
+  }
+
+  disconnect(pkiHex: string): void {
+    this.onPresumedDead(pkiHex);
+    this.closeConn(pkiHex);
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const c of [...this.conns.values()]) this.close(c);
+    this.pending.clear();
+  }
+
+  start(): void {
+    this.running = true;
+  }
+
+  /** A connection a remote dialled in: it speaks first (its ConnEstablish), then we answer. */
+  accept(ws: WebSocket): void {
+    ws.binaryType = 'nodebuffer';
+    const timer = setTimeout(() => ws.terminate(), this.env.config.connTimeout);
+    ws.once('message', (data: RawData) =>
+      this.rtk.now(() => {
+        clearTimeout(timer);
+        if (!this.running) return ws.terminate();
+        const sm = this.decode(-1, data);
+        if (sm === null) return ws.terminate();
+        const ok = this.authenticate(sm, -1);
+        if (typeof ok === 'string') return ws.close(1008, ok.slice(0, 120));
+        const probe = ok.probe;
+        ws.send(encodeEnvelope(this.connEstablish(false).envelope));
+        if (probe) return; // Fabric answers a probe's handshake and keeps no connection
+        this.register(ws, ok, '');
+      }),
+    );
+  }
+
+  /** Sends one message: counted in the send buffer (bytes not yet written), else dropped. */
+  write(c: LiveConn, sm: SignedMessage): void {
+    const env = this.env;
+    if (sm.id === 0) sm.id = this.nextMsgId(sm);
+    if (!c.open || c.ws.readyState !== WebSocket.OPEN) return this.drop(c.remoteIdx, sm, 'connection closed');
+    // ws buffers what the socket has not taken yet: sendBuffSize messages' worth is the limit.
+    if (c.ws.bufferedAmount > env.config.sendBuffSize * 4096) return this.drop(c.remoteIdx, sm, `Buffer to ${c.remoteEndpoint} overflowed, dropping message`);
+    env.tr.emit('send', c.remoteIdx, sm.typeName, sm.id);
+    c.ws.send(encodeEnvelope(sm.envelope));
+  }
+
+  private drop(to: number | undefined, sm: SignedMessage, reason: string): void {
+    if (sm.id === 0) sm.id = this.nextMsgId(sm);
+    this.env.tr.emit('drop', to ?? -1, sm.typeName, sm.id, reason);
+  }
+
+  private dial(endpoint: string, expectedPki: Uint8Array | null, probe: boolean, done: (c: LiveConn | null, err: string) => void): void {
+    const url = this.opts.resolve(endpoint);
+    if (url === undefined) return this.rtk.now(() => done(null, `no address for ${endpoint}`));
+    let settled = false;
+    const settle = (c: LiveConn | null, err: string) =>
+      this.rtk.now(() => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        done(c, err);
+      });
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: this.env.config.dialTimeout });
+    ws.binaryType = 'nodebuffer';
+    const timer = setTimeout(() => {
+      ws.terminate();
+      settle(null, `timed out waiting for connection message from ${endpoint}`);
+    }, this.env.config.dialTimeout + this.env.config.connTimeout);
+    ws.on('error', (e) => settle(null, e.message));
+    ws.on('open', () => ws.send(encodeEnvelope(this.connEstablish(probe).envelope)));
+    ws.once('message', (data: RawData) =>
+      this.rtk.now(() => {
+        if (settled) return;
+        const sm = this.decode(-1, data);
+        if (sm === null) return settle(null, 'bad handshake');
+        const ok = this.authenticate(sm, -1);
+        if (typeof ok === 'string') {
+          ws.terminate();
+          return settle(null, ok);
+        }
+        if (expectedPki !== null && !bytesEqual(ok.pkiId, expectedPki)) {
+          this.env.tr.log('warn', 'gossip.comm', `Remote endpoint claims to be a different peer, expected ${hex(expectedPki)} but got ${hex(ok.pkiId)}`);
+          ws.terminate();
+          return settle(null, 'authentication failure: remote peer claims to be a different peer');
+        }
+        if (probe) {
+          ws.close();
+          return settle(new LiveConn(this, ws, this.opts.peerIndex(hex(ok.pkiId)), endpoint, ok.pkiId, hex(ok.pkiId), ok.identity, ok.org), '');
+        }
+        settle(this.register(ws, ok, endpoint), '');
+      }),
+    );
+  }
+
+  /** connStore.onConnected: one connection per PKI-ID; a newer stream replaces an older one. */
+  private register(ws: WebSocket, ok: ConnEstablish & { org: string }, endpoint: string): LiveConn {
+    const key = hex(ok.pkiId);
+    const c = new LiveConn(this, ws, this.opts.peerIndex(key), endpoint, ok.pkiId, key, ok.identity, ok.org);
+    const old = this.conns.get(key);
+    this.conns.set(key, c);
+    if (old !== undefined) this.close(old);
+    else this.env.tr.state('connected', { peer: c.remoteIdx });
+    // A paused process reads nothing: frames wait in the socket until it resumes.
+    ws.on('message', (data: RawData) => this.rtk.now(() => (this.env.rt.isPaused() ? this.env.rt.gate(() => this.frame(c, data)) : this.frame(c, data))));
+    ws.on('close', () => this.rtk.now(() => this.forget(c)));
+    ws.on('error', () => this.rtk.now(() => this.forget(c)));
+    return c;
+  }
+
+  private frame(c: LiveConn, data: RawData): void {
+    if (!this.running || !c.open) return;
+    const sm = this.decode(c.remoteIdx, data);
+    if (sm === null) return;
+    const tr = this.env.tr;
+    const prev = tr.swapCause(0);
+    try {
+      tr.swapCause(tr.emit('deliver', c.remoteIdx, sm.typeName, sm.id));
+      this.onMessage({ sm, conn: c });
+    } finally {
+      tr.swapCause(prev);
+    }
+  }
+
+  /** readFromStream: a frame that does not decode is rejected, the connection goes on. */
+  private decode(from: number, data: RawData): SignedMessage | null {
+    const bytes = data instanceof Buffer ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    try {
+      const sm = fromBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      sm.id = this.nextMsgId(sm);
+      return sm;
+    } catch (e) {
+      this.env.tr.emit('reject', from, undefined, undefined, `Got invalid envelope: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  /**
+   * authenticateRemotePeer. Live mode speaks plain WebSocket, without TLS: the ConnEstablish's
+   * tls_cert_hash is carried but there is no TLS certificate on the connection to bind it to.
+   */
+  private authenticate(sm: SignedMessage, from: number): (ConnEstablish & { org: string }) | string {
+    const tr = this.env.tr;
+    const fail = (reason: string) => {
+      tr.reject(from, sm, reason);
+      return reason;
+    };
+    if (sm.msg.content !== 'conn') return fail('wrong type');
+    const c = sm.msg.conn;
+    if (c.pkiId.length === 0) return fail('no PKI-ID');
+    const idErr = this.onIdentity(c.pkiId, c.identity);
+    if (idErr !== null) return fail(`Identity store rejected the remote peer : ${idErr}`);
+    const env = sm.envelope;
+    const sigErr = env.signature.length === 0 ? 'Empty signature' : this.env.mcs.verify(c.identity, env.signature, env.payload);
+    tr.emit('verify', from, sm.typeName, sm.id, sigErr ?? 'valid');
+    if (sigErr !== null) return fail(`Failed verifying signature from the remote peer : ${sigErr}`);
+    return { ...c, org: this.env.mcs.orgOf(c.identity) ?? '' };
+  }
+
+  private connEstablish(probe: boolean): SignedMessage {
+    const cached = probe ? this.probeMsg : this.connMsg;
+    if (cached !== undefined) return cached;
+    const e = this.env;
+    const conn: ConnEstablish = { pkiId: e.pkiId, identity: e.identity, tlsCertHash: e.tlsCertHash, probe };
+    const msg: GossipMessage = { nonce: 0n, channel: new Uint8Array(0), tag: Tag.EMPTY, content: 'conn', conn };
+    const sm = signMessage(msg, (d) => e.mcs.sign(d));
+    if (probe) this.probeMsg = sm;
+    else this.connMsg = sm;
+    return sm;
+  }
+
+  private close(c: LiveConn): void {
+    if (c.open) c.ws.close();
+    this.forget(c);
+  }
+
+  private forget(c: LiveConn): void {
+    c.open = false;
+    if (this.conns.get(c.remotePkiHex) === c) {
+      this.conns.delete(c.remotePkiHex);
+      this.env.tr.state('disconnected', { peer: c.remoteIdx });
+    }
+  }
+}

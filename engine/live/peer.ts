@@ -1,0 +1,168 @@
+/**
+ * One peer of a scenario as a live process: the same GossipNode as the simulator, on a kernel
+ * driven by the wall clock, talking to other processes over WebSockets (live-comm.ts). Every
+ * process derives every identity from the scenario's seed, as the simulator does, so processes
+ * agree on CAs, certificates and PKI-IDs without exchanging files.
+ */
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import { PeerTracer, type PeerEnv } from '../fabric/env.js';
+import { Ledger } from '../fabric/ledger.js';
+import { hex, type SignedMessage } from '../fabric/message.js';
+import { GossipNode } from '../fabric/node.js';
+import { Kernel } from '../kernel/kernel.js';
+import { Rng } from '../kernel/rng.js';
+import { MSPRegistry, OrgCA } from '../msp/index.js';
+import type { Scenario } from '../scenario/types.js';
+import { BlockVerifier, peerCrypto } from '../sim/crypto.js';
+import { Orderer } from '../sim/orderer.js';
+import { EPOCH_MS, SimRuntime } from '../sim/runtime.js';
+import { ORDERER_MSP } from '../sim/simulation.js';
+import type { TraceEvent } from '../trace/events.js';
+import { Trace } from '../trace/trace.js';
+import { LiveComm } from './live-comm.js';
+import { RealTimeKernel } from './realtime.js';
+
+export interface LivePeerOptions {
+  scenario: Scenario;
+  /** peer0.org1 */
+  id: string;
+  /** Where this peer listens (127.0.0.1 by default). */
+  host?: string;
+  port: number;
+  /** The ws:// URL of a gossip endpoint the scenario names (peer0.org1.example.com:7051). */
+  address(endpoint: string): string | undefined;
+  /** Every trace event this peer emits (to stream to a controller). */
+  onTrace?: (ev: TraceEvent) => void;
+}
+
+/** Every peer of the scenario by id, in the simulator's order (trace indexes agree across processes). */
+export function peerIds(scenario: Scenario): { id: string; name: string; mspId: string; endpoint: string }[] {
+  return scenario.orgs.flatMap((org) =>
+    Array.from({ length: org.peers }, (_, i) => ({ id: `peer${i}.${org.name}`, name: `peer${i}`, mspId: org.mspId, endpoint: `peer${i}.${org.domain}:7051` })),
+  );
+}
+
+export class LivePeer {
+  constructor(
+    readonly id: string,
+    readonly idx: number,
+    readonly node: GossipNode,
+    readonly trace: Trace,
+    readonly clock: RealTimeKernel,
+    private readonly rt: SimRuntime,
+    private readonly server: WebSocketServer,
+    readonly comm: LiveComm,
+    /** Every peer's id by trace index, and trace index by PKI-ID. */
+    private readonly ids: string[],
+    private readonly pkiToIdx: Map<string, number>,
+  ) {}
+
+  /** The peer's alive view: ids of the peers it sees alive. */
+  membership(): string[] {
+    return this.node.disc.getMembership().map((m) => this.ids[this.pkiToIdx.get(hex(m.pkiId)) ?? -1] ?? hex(m.pkiId).slice(0, 16));
+  }
+
+  /** SIGSTOP / SIGCONT: the process stays up with its sockets open, and does nothing meanwhile. */
+  pause(): void {
+    this.clock.now(() => this.rt.pause());
+  }
+
+  resume(): void {
+    this.clock.now(() => this.rt.resume());
+  }
+
+  async stop(): Promise<void> {
+    this.node.stop();
+    this.clock.stop();
+    for (const ws of this.server.clients) ws.terminate();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
+  const { scenario } = o;
+  const seed = scenario.seed;
+  const all = peerIds(scenario);
+  const idx = all.findIndex((p) => p.id === o.id);
+  if (idx < 0) throw new Error(`no peer ${o.id} in scenario ${scenario.name} (peers: ${all.map((p) => p.id).join(', ')})`);
+  const me = all[idx];
+  const org = scenario.orgs.find((x) => x.mspId === me.mspId)!;
+
+  // The same identities as the simulator's: CAs and certificates are functions of the seed.
+  const validity = { notBefore: new Date(EPOCH_MS - 86_400_000), notAfter: new Date(EPOCH_MS + 365 * 86_400_000) };
+  const registry = new MSPRegistry();
+  const cas = new Map<string, OrgCA>();
+  for (const x of scenario.orgs) {
+    const ca = await OrgCA.create(seed, x.mspId, x.domain, validity);
+    registry.addCA(ca);
+    cas.set(x.mspId, ca);
+  }
+  const ordererCA = await OrgCA.create(seed, ORDERER_MSP, 'example.com', validity);
+  registry.addCA(ordererCA);
+  const ordererId = await ordererCA.issue('orderer', 'orderer', validity);
+  const identity = await cas.get(me.mspId)!.issue(me.name, 'peer', validity);
+  const pkiToIdx = new Map<string, number>();
+  for (const [i, p] of all.entries()) {
+    const x = p.mspId === me.mspId && p.name === me.name ? identity : await cas.get(p.mspId)!.issue(p.name, 'peer', validity);
+    pkiToIdx.set(hex(x.pkiId), i);
+  }
+
+  const kernel = new Kernel();
+  const clock = new RealTimeKernel(kernel);
+  const trace = new Trace(100_000);
+  if (o.onTrace) trace.listen(o.onTrace);
+  const rt = new SimRuntime(kernel, trace, idx, new Rng(seed, `peer/${me.id}`), Date.now());
+  const channels = scenario.channels.filter((c) => c.orgs.includes(me.mspId)).map((c) => c.name);
+  // Genesis blocks are the orderer's, identical everywhere (deterministic signatures).
+  const genesisOf = new Orderer(kernel, trace, scenario.orderer, ordererId, channels, seed, () => 0);
+  const ledgers = new Map(channels.map((ch) => [ch, new Ledger(genesisOf.genesis(ch).bytes)]));
+  const host = me.endpoint;
+  const blocks = new BlockVerifier(registry, ORDERER_MSP, () => kernel.now);
+  const env: PeerEnv = {
+    idx,
+    name: me.id,
+    mspId: me.mspId,
+    pkiId: identity.pkiId,
+    pkiHex: hex(identity.pkiId),
+    identity: identity.serialized,
+    tlsCertHash: createHash('sha256').update(identity.certDer).digest(),
+    endpoint: org.externalEndpoints.includes(me.name) ? host : '',
+    internalEndpoint: host,
+    config: scenario.config.gossip,
+    rt,
+    mcs: peerCrypto(registry, blocks, (d) => identity.sign(d), () => kernel.now),
+    tr: new PeerTracer(trace, rt, idx),
+  };
+  let nextId = 0;
+  const nextMsgId = (_sm: SignedMessage) => ++nextId;
+  let comm!: LiveComm;
+  const peerIndex = (k: string) => pkiToIdx.get(k) ?? -1;
+  const node = new GossipNode(env, (e, next) => (comm = new LiveComm(e, clock, next, { resolve: o.address, peerIndex })), {
+    bootstrap: org.bootstrap.map((n) => `${n}.${org.domain}:7051`),
+    peerIndex,
+    nextMsgId,
+    // Blocks from the orderer reach live peers through the controller (not in this slice).
+    onLeadershipChange: () => {},
+  }, ledgers);
+
+  const server = new WebSocketServer({ host: o.host ?? '127.0.0.1', port: o.port, perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  server.on('connection', (ws) => comm.accept(ws));
+
+  clock.start();
+  clock.now(() => {
+    env.tr.state('started', { endpoint: env.endpoint, internalEndpoint: env.internalEndpoint });
+    node.start();
+    for (const ch of channels) {
+      const spec = scenario.channels.find((c) => c.name === ch)!;
+      const anchors = scenario.orgs.filter((x) => spec.orgs.includes(x.mspId)).flatMap((x) => x.anchorPeers.map((a) => ({ org: x.mspId, endpoint: `${a}.${x.domain}:7051` })));
+      node.joinChannel({ name: ch, orgs: spec.orgs, collections: spec.collections, anchors });
+    }
+  });
+  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx);
+}
