@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { PeerTracer, type PeerEnv } from '../fabric/env.js';
 import { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
@@ -28,11 +28,13 @@ export interface LivePeerOptions {
   scenario: Scenario;
   /** peer0.org1 */
   id: string;
-  /** Where this peer listens (127.0.0.1 by default). */
+  /** Where this peer listens (127.0.0.1 by default); it advertises this address as its endpoint. */
   host?: string;
   port: number;
-  /** The ws:// URL of a gossip endpoint the scenario names (peer0.org1.example.com:7051). */
-  address(endpoint: string): string | undefined;
+  /** host:port of other peers of the scenario, by id: where its bootstrap and anchor peers are. */
+  addresses: Map<string, string>;
+  /** ws:// URL of the ordering service (orderer-service.ts); without one no blocks come. */
+  orderer?: string;
   /** Every trace event this peer emits (to stream to a controller). */
   onTrace?: (ev: TraceEvent) => void;
 }
@@ -57,6 +59,9 @@ export class LivePeer {
     /** Every peer's id by trace index, and trace index by PKI-ID. */
     private readonly ids: string[],
     private readonly pkiToIdx: Map<string, number>,
+    private readonly deliver: Map<string, WebSocket>,
+    /** Ledgers by channel (heights, world state). */
+    readonly ledgers: Map<string, Ledger>,
   ) {}
 
   /** The peer's alive view: ids of the peers it sees alive. */
@@ -75,6 +80,7 @@ export class LivePeer {
 
   async stop(): Promise<void> {
     this.node.stop();
+    for (const ws of this.deliver.values()) ws.terminate();
     this.clock.stop();
     for (const ws of this.server.clients) ws.terminate();
     await new Promise<void>((r) => this.server.close(() => r()));
@@ -118,7 +124,9 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   // Genesis blocks are the orderer's, identical everywhere (deterministic signatures).
   const genesisOf = new Orderer(kernel, trace, scenario.orderer, ordererId, channels, seed, () => 0);
   const ledgers = new Map(channels.map((ch) => [ch, new Ledger(genesisOf.genesis(ch).bytes)]));
-  const host = me.endpoint;
+  // The endpoint it advertises is where it really listens: others dial what they learn.
+  const host = `${o.host ?? '127.0.0.1'}:${o.port}`;
+  const addressOf = (id: string) => o.addresses.get(id) ?? (id === me.id ? host : undefined);
   const blocks = new BlockVerifier(registry, ORDERER_MSP, () => kernel.now);
   const env: PeerEnv = {
     idx,
@@ -139,12 +147,28 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   const nextMsgId = (_sm: SignedMessage) => ++nextId;
   let comm!: LiveComm;
   const peerIndex = (k: string) => pkiToIdx.get(k) ?? -1;
-  const node = new GossipNode(env, (e, next) => (comm = new LiveComm(e, clock, next, { resolve: o.address, peerIndex })), {
-    bootstrap: org.bootstrap.map((n) => `${n}.${org.domain}:7051`),
+  const deliver = new Map<string, WebSocket>();
+  const lead = (channel: string, isLeader: boolean) => {
+    if (!isLeader || o.orderer === undefined) {
+      deliver.get(channel)?.close();
+      deliver.delete(channel);
+      return;
+    }
+    if (deliver.has(channel)) return;
+    // A Deliver stream from the ledger's height on, as a leader's deliver client opens it.
+    const ws = new WebSocket(`${o.orderer}/deliver?peer=${idx}&channel=${encodeURIComponent(channel)}&height=${ledgers.get(channel)?.height ?? 0}`, { perMessageDeflate: false });
+    deliver.set(channel, ws);
+    ws.on('message', (data: Buffer) =>
+      clock.now(() => rt.gate(() => node.deliverFromOrderer(channel, data.readBigUInt64BE(0), new Uint8Array(data.subarray(8)), scenario.config.deliveryclient.blockGossipEnabled))),
+    );
+    ws.on('error', () => deliver.delete(channel));
+    ws.on('close', () => deliver.get(channel) === ws && deliver.delete(channel));
+  };
+  const node = new GossipNode(env, (e, next) => (comm = new LiveComm(e, clock, next, { resolve: (ep) => `ws://${ep}`, peerIndex })), {
+    bootstrap: org.bootstrap.map((n) => addressOf(`${n}.${org.name}`)).filter((a): a is string => a !== undefined && a !== host),
     peerIndex,
     nextMsgId,
-    // Blocks from the orderer reach live peers through the controller (not in this slice).
-    onLeadershipChange: () => {},
+    onLeadershipChange: (channel, isLeader) => lead(channel, isLeader),
   }, ledgers);
 
   const server = new WebSocketServer({ host: o.host ?? '127.0.0.1', port: o.port, perMessageDeflate: false });
@@ -160,9 +184,13 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
     node.start();
     for (const ch of channels) {
       const spec = scenario.channels.find((c) => c.name === ch)!;
-      const anchors = scenario.orgs.filter((x) => spec.orgs.includes(x.mspId)).flatMap((x) => x.anchorPeers.map((a) => ({ org: x.mspId, endpoint: `${a}.${x.domain}:7051` })));
+      const anchors = scenario.orgs
+        .filter((x) => spec.orgs.includes(x.mspId))
+        .flatMap((x) => x.anchorPeers.map((a) => ({ org: x.mspId, endpoint: addressOf(`${a}.${x.name}`) ?? '' })))
+        .filter((a) => a.endpoint !== '');
       node.joinChannel({ name: ch, orgs: spec.orgs, collections: spec.collections, anchors });
+      if (scenario.config.gossip.orgLeader) lead(ch, true);
     }
   });
-  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx);
+  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers);
 }

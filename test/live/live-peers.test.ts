@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { loadScenario } from '../../engine/scenario/load.js';
+import { startOrdererService } from '../../engine/live/orderer-service.js';
 import { peerIds, startLivePeer, type LivePeer } from '../../engine/live/peer.js';
 
 const SCENARIO = `
@@ -19,6 +20,7 @@ orgs:
   - { mspId: Org2MSP, peers: 2, anchorPeers: [peer0] }
 channels:
   - { name: mychannel, orgs: [Org1MSP, Org2MSP] }
+orderer: { batchTimeout: 200ms, blocks: 5, txPerBlock: 3 }
 gossip: { aliveTimeInterval: 300ms, aliveExpirationTimeout: 1500ms, reconnectInterval: 1500ms, pullInterval: 1s, publishStateInfoInterval: 500ms, requestStateInfoInterval: 500ms }
 run: { until: 30s }
 `;
@@ -44,24 +46,29 @@ async function until(ok: () => boolean, what: string, timeoutMs: number): Promis
 }
 
 const running: LivePeer[] = [];
+const closers: (() => Promise<void>)[] = [];
 after(async () => {
   for (const p of running) await p.stop().catch(() => {});
+  for (const c of closers) await c().catch(() => {});
 });
 
 test('live peers find each other over WebSockets, and declare a stopped one dead', async () => {
   const scenario = loadScenario(SCENARIO, 'live.yaml');
   const all = peerIds(scenario);
   const ports = new Map<string, number>();
-  for (const p of all) ports.set(p.endpoint, await freePort());
-  const address = (endpoint: string) => (ports.has(endpoint) ? `ws://127.0.0.1:${ports.get(endpoint)}` : undefined);
+  for (const p of all) ports.set(p.id, await freePort());
+  const addresses = new Map([...ports].map(([id, port]) => [id, `127.0.0.1:${port}`]));
+  const orderer = await startOrdererService(scenario);
+  closers.push(() => orderer.close());
   const verdicts: string[] = [];
   for (const p of all) {
     running.push(
       await startLivePeer({
         scenario,
         id: p.id,
-        port: ports.get(p.endpoint)!,
-        address,
+        port: ports.get(p.id)!,
+        addresses,
+        orderer: orderer.url,
         onTrace: (ev) => {
           if (ev.kind === 'verify' && ev.type === 'ConnEstablish') verdicts.push(ev.reason ?? '');
         },
@@ -73,6 +80,11 @@ test('live peers find each other over WebSockets, and declare a stopped one dead
   const took = await until(() => running.every((p) => JSON.stringify(p.membership().sort()) === JSON.stringify(others(p))), 'every peer sees the three others', 15_000);
   assert.ok(verdicts.length > 0 && verdicts.every((v) => v === 'valid'), `handshake verdicts: ${[...new Set(verdicts)].join(', ')}`);
   console.log(`# full membership after ${took} ms`);
+  // fabric-v3: every peer is an org leader and takes the blocks from the orderer's Deliver stream.
+  const blocks = await until(() => running.every((p) => p.ledgers.get('mychannel')!.height === 6), 'every peer has the 5 blocks', 15_000);
+  console.log(`# every peer at height 6 after ${blocks} ms more`);
+  const digests = new Set(running.map((p) => p.ledgers.get('mychannel')!.stateDigest()));
+  assert.equal(digests.size, 1, 'one world state');
 
   // Stop peer1.org2 (its sockets close, it answers nothing more): the others drop it.
   const victim = running.find((p) => p.id === 'peer1.org2')!;

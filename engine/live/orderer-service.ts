@@ -1,0 +1,75 @@
+/**
+ * The ordering service of a live network: the simulator's Orderer on the wall clock, with a
+ * Deliver stream per leader peer over a WebSocket (`/deliver?peer=I&channel=C&height=H`). Each
+ * block goes as one binary frame: 8 bytes of sequence number, then the block's bytes.
+ */
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Kernel } from '../kernel/kernel.js';
+import { OrgCA } from '../msp/index.js';
+import type { Scenario } from '../scenario/types.js';
+import { Orderer, type DeliverTarget } from '../sim/orderer.js';
+import { EPOCH_MS } from '../sim/runtime.js';
+import { ORDERER_MSP } from '../sim/simulation.js';
+import { Trace } from '../trace/trace.js';
+import { RealTimeKernel } from './realtime.js';
+
+export interface OrdererService {
+  url: string;
+  orderer: Orderer;
+  close(): Promise<void>;
+}
+
+export function blockFrame(seq: number, bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(8 + bytes.length);
+  out.writeBigUInt64BE(BigInt(seq), 0);
+  out.set(bytes, 8);
+  return out;
+}
+
+export async function startOrdererService(scenario: Scenario, host = '127.0.0.1', port = 0): Promise<OrdererService> {
+  const validity = { notBefore: new Date(EPOCH_MS - 86_400_000), notAfter: new Date(EPOCH_MS + 365 * 86_400_000) };
+  const ca = await OrgCA.create(scenario.seed, ORDERER_MSP, 'example.com', validity);
+  const identity = await ca.issue('orderer', 'orderer', validity);
+  const kernel = new Kernel();
+  const clock = new RealTimeKernel(kernel);
+  const orderer = new Orderer(kernel, new Trace(10_000), scenario.orderer, identity, scenario.channels.map((c) => c.name), scenario.seed, () => 0);
+  const server = new WebSocketServer({ host, port, perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  server.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const q = new URL(req.url ?? '/', 'ws://x').searchParams;
+    const channel = q.get('channel') ?? '';
+    if (!orderer.chains.has(channel)) return ws.close(1008, `no channel ${channel}`);
+    const height = Number(q.get('height') ?? '0');
+    let open = true;
+    const target: DeliverTarget = {
+      peer: Number(q.get('peer') ?? '-1'),
+      channel,
+      height: () => height,
+      active: () => open,
+      deliver: (seq, bytes) => ws.send(blockFrame(seq, bytes)),
+    };
+    ws.on('close', () =>
+      clock.now(() => {
+        open = false;
+        orderer.unsubscribe(target);
+      }),
+    );
+    clock.now(() => orderer.subscribe(target));
+  });
+  clock.start();
+  clock.now(() => orderer.start());
+  const addr = server.address() as { port: number };
+  return {
+    url: `ws://${host}:${addr.port}`,
+    orderer,
+    close: async () => {
+      clock.stop();
+      for (const c of server.clients) c.terminate();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
