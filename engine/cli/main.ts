@@ -3,6 +3,8 @@
  *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
  *   gossip-scope defaults [--profile P] --json
  *   gossip-scope dap   (the debug adapter over stdio)
+ *   gossip-scope live <scenario> [--until T] [--json]      (every peer a process, real sockets)
+ *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
  */
 import { createWriteStream } from 'node:fs';
@@ -14,13 +16,18 @@ import { runChecked } from '../sim/expectations.js';
 import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
+import { runLive } from '../live/launcher.js';
+import { runPeerProcess } from '../live/peer-process.js';
 
 class UsageError extends Error {}
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
-  gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)`;
+  gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
+  gossip-scope live <scenario.yaml> [--until DURATION] [--json]
+  gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--bootstrap host:port]
+                    [--address id=host:port ...] [--orderer ws://host:port] [--control URL]`;
 
 interface Args {
   positional: string[];
@@ -53,6 +60,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'run') return await run(rest, out);
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'dap') return await serveDapOverStdio();
+    if (cmd === 'live') return await live(rest, out, err);
+    if (cmd === 'peer') return await peer(rest, err);
     if (cmd === undefined || cmd === '--help' || cmd === 'help') {
       out(USAGE);
       return cmd === undefined ? 2 : 0;
@@ -70,6 +79,55 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     err(`gossip-scope: run failed: ${(e as Error).stack ?? e}`);
     return 1;
   }
+}
+
+async function live(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { positional, flags } = parseArgs(argv, new Set(['until']), new Set(['json']));
+  if (positional.length !== 1) throw new UsageError('live needs exactly one scenario file');
+  const until = flags.has('until') ? parseDuration(flags.get('until') as string) ?? NaN : undefined;
+  if (until !== undefined && !(until > 0)) throw new UsageError(`--until ${flags.get('until')}: expected a duration such as 30s`);
+  const s = await runLive(positional[0], { until, cli: process.argv[1], log: err });
+  if (flags.has('json')) out(JSON.stringify(s, null, 2));
+  else {
+    out(`${s.scenario} (live, seed ${s.seed}): ${s.peers.filter((p) => p.alive).length} of ${s.peers.length} peers up after ${(s.wallMs / 1000).toFixed(1)} s`);
+    for (const p of s.peers) out(`  ${p.id.padEnd(14)} ${p.alive ? 'up  ' : 'down'} ${Object.entries(p.height).map(([ch, h]) => `${ch} ${h}`).join(', ')}  sees ${p.membership.length}`);
+    out(s.converged ? 'converged' : `not converged:\n  ${s.notConverged.join('\n  ')}`);
+  }
+  return 0;
+}
+
+async function peer(argv: string[], err: (s: string) => void): Promise<number> {
+  // --address and --bootstrap repeat: take them out before the usual parsing.
+  const addresses = new Map<string, string>();
+  const bootstrap: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--address' || argv[i] === '--bootstrap') {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${argv[i - 1]} needs a value`);
+      if (argv[i - 1] === '--bootstrap') bootstrap.push(v);
+      else {
+        const [id, addr] = v.split('=');
+        if (!id || !addr) throw new UsageError(`--address ${v}: expected id=host:port`);
+        addresses.set(id, addr);
+      }
+    } else rest.push(argv[i]);
+  }
+  const { positional, flags } = parseArgs(rest, new Set(['scenario', 'id', 'listen', 'orderer', 'control']), new Set());
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  if (!flags.has('scenario') || !flags.has('id')) throw new UsageError('peer needs --scenario and --id');
+  return runPeerProcess(
+    {
+      scenario: flags.get('scenario') as string,
+      id: flags.get('id') as string,
+      listen: (flags.get('listen') as string | undefined) ?? '127.0.0.1:7051',
+      addresses,
+      bootstrap,
+      orderer: flags.get('orderer') as string | undefined,
+      control: flags.get('control') as string | undefined,
+    },
+    err,
+  );
 }
 
 function defaults(argv: string[], out: (s: string) => void): number {

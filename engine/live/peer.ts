@@ -69,6 +69,16 @@ export class LivePeer {
     return this.node.disc.getMembership().map((m) => this.ids[this.pkiToIdx.get(hex(m.pkiId)) ?? -1] ?? hex(m.pkiId).slice(0, 16));
   }
 
+  /** Ids of the peers it holds dead. */
+  deadMembers(): string[] {
+    return [...this.node.disc.deadLastTS.keys()].map((k) => this.ids[this.pkiToIdx.get(k) ?? -1] ?? k.slice(0, 16));
+  }
+
+  /** Whether it runs a deliver client on the channel (a static or elected leader). */
+  leads(channel: string): boolean {
+    return this.deliver.has(channel);
+  }
+
   /** SIGSTOP / SIGCONT: the process stays up with its sockets open, and does nothing meanwhile. */
   pause(): void {
     this.clock.now(() => this.rt.pause());

@@ -1,0 +1,83 @@
+/**
+ * The control channel of a live run: each peer process connects to the controller over a
+ * WebSocket bound to 127.0.0.1, with the run's random token; a connection without it is refused
+ * before it can say anything. Peers report their state; the controller pauses, resumes, stops.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** Peer process → controller. */
+export type PeerReport =
+  | { type: 'hello'; id: string; pid: number }
+  | {
+      type: 'status';
+      id: string;
+      height: Record<string, number>;
+      leader: Record<string, boolean>;
+      membership: string[];
+      dead: string[];
+      events: number;
+    };
+
+/** Controller → peer process. */
+export type ControlCommand = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
+
+export interface ControlServer {
+  /** ws://127.0.0.1:port/?token=… : what a peer process is given to connect. */
+  url: string;
+  token: string;
+  send(id: string, cmd: ControlCommand): void;
+  close(): Promise<void>;
+}
+
+export async function startControlServer(onReport: (r: PeerReport) => void, onGone: (id: string) => void): Promise<ControlServer> {
+  const token = randomBytes(16).toString('hex');
+  const peers = new Map<string, WebSocket>();
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    perMessageDeflate: false,
+    verifyClient: (info: { req: IncomingMessage }, cb: (ok: boolean, code?: number, message?: string) => void) => {
+      const given = new URL(info.req.url ?? '/', 'ws://x').searchParams.get('token');
+      if (given === token) cb(true);
+      else cb(false, 401, 'missing or wrong token');
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  server.on('connection', (ws: WebSocket) => {
+    let id: string | undefined;
+    ws.on('message', (data) => {
+      let r: PeerReport;
+      try {
+        r = JSON.parse(String(data)) as PeerReport;
+      } catch {
+        return ws.close(1003, 'not JSON');
+      }
+      if (r.type === 'hello') {
+        id = r.id;
+        peers.set(r.id, ws);
+      }
+      onReport(r);
+    });
+    ws.on('close', () => {
+      if (id !== undefined && peers.get(id) === ws) {
+        peers.delete(id);
+        onGone(id);
+      }
+    });
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `ws://127.0.0.1:${port}/?token=${token}`,
+    token,
+    send: (id, cmd) => peers.get(id)?.send(JSON.stringify(cmd)),
+    close: async () => {
+      for (const c of server.clients) c.terminate();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

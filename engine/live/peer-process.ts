@@ -1,0 +1,82 @@
+/**
+ * `gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--bootstrap host:port]
+ *  [--address id=host:port ...] [--orderer ws://…] [--control ws://…?token=…]`
+ * One peer of a scenario as its own process. Without --control it runs until SIGINT/SIGTERM;
+ * with it, it reports to the controller and ends when the controller says so or goes away (so
+ * a live run never leaves a peer behind).
+ */
+import { WebSocket } from 'ws';
+import { loadScenarioFile } from '../scenario/load.js';
+import type { ControlCommand, PeerReport } from './control.js';
+import { peerIds, startLivePeer, type LivePeer } from './peer.js';
+
+export interface PeerArgs {
+  scenario: string;
+  id: string;
+  listen: string;
+  addresses: Map<string, string>;
+  bootstrap: string[];
+  orderer?: string;
+  control?: string;
+}
+
+/** How often a peer process reports its state to the controller. */
+const REPORT_EVERY_MS = 250;
+
+export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Promise<number> {
+  const scenario = loadScenarioFile(a.scenario);
+  const [host, portText] = a.listen.split(':');
+  const port = Number(portText);
+  if (!host || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--listen ${a.listen}: expected host:port`);
+  const me = peerIds(scenario).find((p) => p.id === a.id);
+  if (me === undefined) throw new Error(`--id ${a.id}: no such peer in ${a.scenario}`);
+  // --bootstrap names addresses directly: they stand for the org's bootstrap peers.
+  const org = scenario.orgs.find((o) => o.mspId === me.mspId)!;
+  a.bootstrap.forEach((addr, i) => {
+    const name = org.bootstrap[i] ?? org.bootstrap[0];
+    if (name !== undefined) a.addresses.set(`${name}.${org.name}`, addr);
+  });
+  let events = 0;
+  const peer: LivePeer = await startLivePeer({ scenario, id: a.id, host, port, addresses: a.addresses, orderer: a.orderer, onTrace: () => events++ });
+  log(`${a.id} listening on ${host}:${port}`);
+
+  let control: WebSocket | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<number>((resolve) => {
+    const stop = async (code: number) => {
+      clearInterval(timer);
+      await peer.stop().catch(() => {});
+      control?.close();
+      resolve(code);
+    };
+    process.once('SIGINT', () => void stop(130));
+    process.once('SIGTERM', () => void stop(143));
+    if (a.control === undefined) return;
+    control = new WebSocket(a.control, { perMessageDeflate: false });
+    const send = (r: PeerReport) => control!.readyState === WebSocket.OPEN && control!.send(JSON.stringify(r));
+    control.on('open', () => {
+      send({ type: 'hello', id: a.id, pid: process.pid });
+      timer = setInterval(() => send(status(peer, a.id, events)), REPORT_EVERY_MS);
+    });
+    control.on('message', (data) => {
+      const cmd = JSON.parse(String(data)) as ControlCommand;
+      if (cmd.type === 'pause') peer.pause();
+      else if (cmd.type === 'resume') peer.resume();
+      else void stop(0);
+    });
+    // The controller is gone (ended, killed): so is this peer.
+    control.on('close', () => void stop(0));
+    control.on('error', () => void stop(1));
+  });
+  return done;
+}
+
+function status(peer: LivePeer, id: string, events: number): PeerReport {
+  const height: Record<string, number> = {};
+  const leader: Record<string, boolean> = {};
+  for (const [ch, ledger] of peer.ledgers) {
+    height[ch] = ledger.height;
+    leader[ch] = peer.leads(ch);
+  }
+  return { type: 'status', id, height, leader, membership: peer.membership(), dead: peer.deadMembers(), events };
+}

@@ -1,0 +1,118 @@
+/**
+ * `gossip-scope live`: every peer of a scenario as its own process on 127.0.0.1 (the built CLI,
+ * as a user runs it). Eight processes converge; a killed one is dropped by the others; Ctrl-C
+ * and the end of the run leave no process behind; the control channel refuses a stranger.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { WebSocket } from 'ws';
+import { startControlServer } from '../../engine/live/control.js';
+import type { LiveSummary } from '../../engine/live/launcher.js';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'gossip-live-'));
+const SCENARIO = join(dir, 'eight.yaml');
+
+before(() => {
+  if (process.env.GOSSIP_SCOPE_BUILT !== '1') assert.equal(spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' }).status, 0);
+  writeFileSync(
+    SCENARIO,
+    `name: live-eight
+seed: 5
+profile: fabric-v3
+orgs:
+  - { mspId: Org1MSP, peers: 4, anchorPeers: [peer0] }
+  - { mspId: Org2MSP, peers: 4, anchorPeers: [peer0] }
+channels:
+  - { name: mychannel, orgs: [Org1MSP, Org2MSP] }
+orderer: { start: 1s, batchTimeout: 300ms, blocks: 5, txPerBlock: 3 }
+gossip: { aliveTimeInterval: 300ms, aliveExpirationTimeout: 1500ms, reconnectInterval: 1500ms, pullInterval: 1s, publishStateInfoInterval: 500ms, requestStateInfoInterval: 500ms }
+faults:
+  - { at: 4s, crash: peer3.org2 }
+run: { until: 8s }
+`,
+  );
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('eight peer processes converge to every block and one membership; the killed one is dropped; none is left behind', () => {
+  const r = spawnSync(process.execPath, [CLI, 'live', SCENARIO, '--json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as LiveSummary;
+  assert.equal(s.peers.length, 8);
+  assert.equal(new Set(s.pids).size, 8, 'eight processes');
+  const up = s.peers.filter((p) => p.alive);
+  assert.deepEqual(s.peers.filter((p) => !p.alive).map((p) => p.id), ['peer3.org2']);
+  for (const p of up) {
+    assert.equal(p.height.mychannel, 6, `${p.id} has ${p.height.mychannel} blocks`);
+    assert.deepEqual([...p.membership].sort(), up.map((x) => x.id).filter((id) => id !== p.id).sort(), `${p.id}'s membership`);
+  }
+  assert.equal(s.converged, true, s.notConverged.join('\n'));
+  for (const pid of s.pids) assert.equal(alive(pid), false, `process ${pid} is still running`);
+});
+
+test('Ctrl-C stops the run and every peer process', async () => {
+  const live = spawn(process.execPath, [CLI, 'live', SCENARIO, '--until', '60s'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  live.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  // Every peer says where it listens once it is up.
+  const deadline = Date.now() + 30_000;
+  while ((err.match(/listening on/g) ?? []).length < 8) {
+    assert.ok(Date.now() < deadline, `peers did not come up: ${err}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(live.pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((x) => Number(x.trim()))
+    .filter((x) => x > 0);
+  assert.equal(children.length, 8, `children of the live process: ${children.join(', ')}`);
+  const exited = new Promise<number | null>((r) => live.once('exit', (code) => r(code)));
+  live.kill('SIGINT');
+  assert.equal(await exited, 130);
+  await new Promise((r) => setTimeout(r, 200));
+  for (const pid of children) assert.equal(alive(pid), false, `peer process ${pid} outlived Ctrl-C`);
+});
+
+test('the control channel refuses a connection without the run\u2019s token', async () => {
+  const control = await startControlServer(() => {}, () => {});
+  try {
+    const url = new URL(control.url);
+    const refused = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://${url.host}/`);
+      ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
+      ws.on('open', () => resolve('open'));
+      ws.on('error', (e) => resolve(`error ${e.message}`));
+    });
+    assert.equal(refused, 'refused 401');
+    const wrong = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://${url.host}/?token=${'0'.repeat(32)}`);
+      ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
+      ws.on('open', () => resolve('open'));
+    });
+    assert.equal(wrong, 'refused 401');
+    const ok = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(control.url);
+      ws.on('open', () => {
+        resolve('open');
+        ws.close();
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
+    });
+    assert.equal(ok, 'open');
+  } finally {
+    await control.close();
+  }
+});
