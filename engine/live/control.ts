@@ -18,6 +18,12 @@ export type PeerReport =
       membership: string[];
       dead: string[];
       events: number;
+      /** World-state digest per channel. */
+      worldState: Record<string, string>;
+      /** Messages by type and fate, rejections by reason (the trace's counters). */
+      messages: { sent: Record<string, number>; delivered: Record<string, number>; dropped: Record<string, number>; dropReasons: Record<string, number>; rejected: Record<string, number> };
+      /** channel → block → wall-clock ms of its commit here. */
+      commits: Record<string, Record<string, number>>;
     };
 
 /** Controller → peer process. */

@@ -10,18 +10,20 @@ import { createServer } from 'node:net';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { startControlServer, type PeerReport } from './control.js';
-import { startOrdererService } from './orderer-service.js';
+import { startOrdererService, type OrdererService } from './orderer-service.js';
+import type { BlockSummary, PeerSummary, RunSummary } from '../sim/summary.js';
 import { peerIds } from './peer.js';
 
-export interface LiveSummary {
-  scenario: string;
-  seed: number;
+/**
+ * The same summary as `gossip-scope run --json` (RunSummary), from the peers' last reports:
+ * simTimeMs is the run's wall time, blocks' latencies are wall-clock (commit minus cut), and
+ * traceHash is null, since a run on real sockets and timers is not reproducible. Each peer adds
+ * its process id and whom it sees.
+ */
+export interface LiveSummary extends Omit<RunSummary, 'traceHash' | 'peers'> {
   live: true;
-  wallMs: number;
-  peers: { id: string; org: string; alive: boolean; pid: number | null; height: Record<string, number>; leader: Record<string, boolean>; membership: string[]; dead: string[] }[];
-  /** Every live peer has every cut block and sees every other live peer. */
-  converged: boolean;
-  notConverged: string[];
+  traceHash: null;
+  peers: (PeerSummary & { pid: number | null; sees: string[] })[];
   pids: number[];
 }
 
@@ -108,7 +110,7 @@ export async function runLive(file: string, opts: { until?: number; cli: string;
     for (const t of timers) clearTimeout(t);
     // The latest reports (every 250 ms) are the state at the end.
     await wait(400);
-    return summarise(scenario, orderer.orderer.chains, ids, up, reports, pidOf, started, [...everyPid]);
+    return summarise(scenario, orderer, ids, up, reports, pidOf, started, [...everyPid]);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -118,7 +120,7 @@ export async function runLive(file: string, opts: { until?: number; cli: string;
 
 function summarise(
   scenario: Scenario,
-  chains: Map<string, { seq: number }[]>,
+  orderer: OrdererService,
   ids: { id: string; mspId: string }[],
   up: Set<string>,
   reports: Map<string, Extract<PeerReport, { type: 'status' }>>,
@@ -128,17 +130,65 @@ function summarise(
 ): LiveSummary {
   const peers = ids.map((p) => {
     const r = up.has(p.id) ? reports.get(p.id) : undefined;
-    return { id: p.id, org: p.mspId, alive: r !== undefined, pid: pidOf.get(p.id) ?? null, height: r?.height ?? {}, leader: r?.leader ?? {}, membership: r?.membership ?? [], dead: r?.dead ?? [] };
+    return {
+      id: p.id,
+      org: p.mspId,
+      alive: r !== undefined,
+      height: r?.height ?? {},
+      leader: r?.leader ?? {},
+      worldState: r?.worldState ?? {},
+      membership: r?.membership.length ?? 0,
+      deadMembers: r?.dead.length ?? 0,
+      pid: pidOf.get(p.id) ?? null,
+      sees: r?.membership ?? [],
+    };
   });
+  const messages = { sent: {}, delivered: {}, dropped: {}, dropReasons: {}, rejected: {} } as RunSummary['messages'];
+  let events = 0;
+  for (const r of reports.values()) {
+    events += r.events;
+    for (const k of Object.keys(messages) as (keyof RunSummary['messages'])[]) {
+      for (const [name, n] of Object.entries(r.messages[k])) messages[k][name] = (messages[k][name] ?? 0) + n;
+    }
+  }
+  const blocks: BlockSummary[] = [];
+  for (const [channel, chain] of orderer.orderer.chains) {
+    for (const b of chain) {
+      if (b.seq === 0) continue;
+      const cut = orderer.cutAt.get(channel)?.get(b.seq);
+      const times = [...reports.values()].map((r) => r.commits[channel]?.[String(b.seq)]).filter((t): t is number => t !== undefined && cut !== undefined).map((t) => t - cut!).sort((x, y) => x - y);
+      blocks.push({
+        channel,
+        seq: b.seq,
+        cutAtMs: cut === undefined ? -1 : cut - started,
+        latencyMs: times.length === 0 ? null : { min: times[0], median: times[Math.floor((times.length - 1) / 2)], max: times[times.length - 1] },
+        committedBy: times.length,
+      });
+    }
+  }
   const notConverged: string[] = [];
   const live = peers.filter((p) => p.alive).map((p) => p.id);
   for (const p of peers.filter((x) => x.alive)) {
     for (const [ch, h] of Object.entries(p.height)) {
-      const top = chains.get(ch)?.length ?? 0;
-      if (h < top) notConverged.push(`${p.id} has ${h} of ${top} blocks of ${ch}`);
+      const top = orderer.orderer.chains.get(ch)?.length ?? 0;
+      if (h < top) notConverged.push(`${p.id} is at height ${h} of ${top} on ${ch}`);
     }
-    for (const other of live) if (other !== p.id && !p.membership.includes(other)) notConverged.push(`${p.id} does not see ${other}`);
-    for (const m of p.membership) if (!live.includes(m)) notConverged.push(`${p.id} still sees ${m} alive`);
+    for (const other of live) if (other !== p.id && !p.sees.includes(other)) notConverged.push(`${p.id} does not see ${other} alive`);
+    for (const m of p.sees) if (!live.includes(m)) notConverged.push(`${p.id} still sees ${m} alive`);
   }
-  return { scenario: scenario.name, seed: scenario.seed, live: true, wallMs: Date.now() - started, peers, converged: notConverged.length === 0, notConverged, pids };
+  return {
+    scenario: scenario.name,
+    seed: scenario.seed,
+    profile: scenario.profile,
+    simTimeMs: Date.now() - started,
+    events,
+    traceHash: null,
+    live: true,
+    peers,
+    messages,
+    blocks,
+    converged: notConverged.length === 0,
+    notConverged,
+    pids,
+  };
 }

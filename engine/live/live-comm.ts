@@ -146,10 +146,12 @@ export class LiveComm implements CommLayer {
         if (!this.running) return ws.terminate();
         const sm = this.decode(-1, data);
         if (sm === null) return ws.terminate();
-        const ok = this.authenticate(sm, -1);
+        const from = sm.msg.content === 'conn' ? this.opts.peerIndex(hex(sm.msg.conn.pkiId)) : -1;
+        this.env.tr.emit('deliver', from, sm.typeName, sm.id);
+        const ok = this.authenticate(sm, from);
         if (typeof ok === 'string') return ws.close(1008, ok.slice(0, 120));
         const probe = ok.probe;
-        ws.send(encodeEnvelope(this.connEstablish(false).envelope));
+        this.sendHandshake(ws, this.connEstablish(false), from);
         if (probe) return; // Fabric answers a probe's handshake and keeps no connection
         this.register(ws, ok, '');
       }),
@@ -165,6 +167,13 @@ export class LiveComm implements CommLayer {
     if (c.ws.bufferedAmount > env.config.sendBuffSize * 4096) return this.drop(c.remoteIdx, sm, `Buffer to ${c.remoteEndpoint} overflowed, dropping message`);
     env.tr.emit('send', c.remoteIdx, sm.typeName, sm.id);
     c.ws.send(encodeEnvelope(sm.envelope));
+  }
+
+  /** Our ConnEstablish on its way: traced like any send (the simulator traces it too). */
+  private sendHandshake(ws: WebSocket, sm: SignedMessage, to: number): void {
+    if (sm.id === 0) sm.id = this.nextMsgId(sm);
+    this.env.tr.emit('send', to, sm.typeName, sm.id);
+    ws.send(encodeEnvelope(sm.envelope));
   }
 
   private drop(to: number | undefined, sm: SignedMessage, reason: string): void {
@@ -190,13 +199,15 @@ export class LiveComm implements CommLayer {
       settle(null, `timed out waiting for connection message from ${endpoint}`);
     }, this.env.config.dialTimeout + this.env.config.connTimeout);
     ws.on('error', (e) => settle(null, e.message));
-    ws.on('open', () => ws.send(encodeEnvelope(this.connEstablish(probe).envelope)));
+    const to = expectedPki === null ? -1 : this.opts.peerIndex(hex(expectedPki));
+    ws.on('open', () => this.rtk.now(() => this.sendHandshake(ws, this.connEstablish(probe), to)));
     ws.once('message', (data: RawData) =>
       this.rtk.now(() => {
         if (settled) return;
-        const sm = this.decode(-1, data);
+        const sm = this.decode(to, data);
         if (sm === null) return settle(null, 'bad handshake');
-        const ok = this.authenticate(sm, -1);
+        this.env.tr.emit('deliver', to, sm.typeName, sm.id);
+        const ok = this.authenticate(sm, to);
         if (typeof ok === 'string') {
           ws.terminate();
           return settle(null, ok);

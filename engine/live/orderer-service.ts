@@ -17,6 +17,8 @@ import { RealTimeKernel } from './realtime.js';
 export interface OrdererService {
   url: string;
   orderer: Orderer;
+  /** channel → block → wall-clock ms when it was cut. */
+  cutAt: Map<string, Map<number, number>>;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,15 @@ export async function startOrdererService(scenario: Scenario, host = '127.0.0.1'
   const identity = await ca.issue('orderer', 'orderer', validity);
   const kernel = new Kernel();
   const clock = new RealTimeKernel(kernel);
-  const orderer = new Orderer(kernel, new Trace(10_000), scenario.orderer, identity, scenario.channels.map((c) => c.name), scenario.seed, () => 0);
+  const trace = new Trace(10_000);
+  const cutAt = new Map<string, Map<number, number>>();
+  trace.listen((ev) => {
+    if (ev.reason !== 'block cut' || !ev.data) return;
+    const ch = String(ev.data.channel);
+    if (!cutAt.has(ch)) cutAt.set(ch, new Map());
+    cutAt.get(ch)!.set(Number(ev.data.block), Date.now());
+  });
+  const orderer = new Orderer(kernel, trace, scenario.orderer, identity, scenario.channels.map((c) => c.name), scenario.seed, () => 0);
   const server = new WebSocketServer({ host, port, perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
@@ -66,6 +76,7 @@ export async function startOrdererService(scenario: Scenario, host = '127.0.0.1'
   return {
     url: `ws://${host}:${addr.port}`,
     orderer,
+    cutAt,
     close: async () => {
       clock.stop();
       for (const c of server.clients) c.terminate();

@@ -7,6 +7,7 @@
  */
 import { WebSocket } from 'ws';
 import { loadScenarioFile } from '../scenario/load.js';
+import { Counters } from '../sim/counters.js';
 import type { ControlCommand, PeerReport } from './control.js';
 import { peerIds, startLivePeer, type LivePeer } from './peer.js';
 
@@ -37,7 +38,21 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     if (name !== undefined) a.addresses.set(`${name}.${org.name}`, addr);
   });
   let events = 0;
-  const peer: LivePeer = await startLivePeer({ scenario, id: a.id, host, port, addresses: a.addresses, orderer: a.orderer, onTrace: () => events++ });
+  const commits: Record<string, Record<string, number>> = {};
+  const peer: LivePeer = await startLivePeer({
+    scenario,
+    id: a.id,
+    host,
+    port,
+    addresses: a.addresses,
+    orderer: a.orderer,
+    onTrace: (ev) => {
+      events++;
+      // Dissemination latency is measured on the wall clock, against the orderer's cut time.
+      if (ev.kind === 'state' && ev.reason === 'commit' && ev.data) (commits[String(ev.data.channel)] ??= {})[String(ev.data.block)] = Date.now();
+    },
+  });
+  const counters = new Counters(peer.trace);
   log(`${a.id} listening on ${host}:${port}`);
 
   let control: WebSocket | undefined;
@@ -56,7 +71,7 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     const send = (r: PeerReport) => control!.readyState === WebSocket.OPEN && control!.send(JSON.stringify(r));
     control.on('open', () => {
       send({ type: 'hello', id: a.id, pid: process.pid });
-      timer = setInterval(() => send(status(peer, a.id, events)), REPORT_EVERY_MS);
+      timer = setInterval(() => send(status(peer, a.id, events, counters, commits)), REPORT_EVERY_MS);
     });
     control.on('message', (data) => {
       const cmd = JSON.parse(String(data)) as ControlCommand;
@@ -71,12 +86,15 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
   return done;
 }
 
-function status(peer: LivePeer, id: string, events: number): PeerReport {
+function status(peer: LivePeer, id: string, events: number, c: Counters, commits: Record<string, Record<string, number>>): PeerReport {
   const height: Record<string, number> = {};
   const leader: Record<string, boolean> = {};
+  const worldState: Record<string, string> = {};
   for (const [ch, ledger] of peer.ledgers) {
     height[ch] = ledger.height;
     leader[ch] = peer.leads(ch);
+    worldState[ch] = ledger.stateDigest();
   }
-  return { type: 'status', id, height, leader, membership: peer.membership(), dead: peer.deadMembers(), events };
+  const messages = { sent: c.sent, delivered: c.delivered, dropped: c.dropped, dropReasons: c.dropReasons, rejected: c.rejected };
+  return { type: 'status', id, height, leader, membership: peer.membership(), dead: peer.deadMembers(), events, worldState, messages, commits };
 }

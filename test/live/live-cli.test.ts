@@ -58,8 +58,15 @@ test('eight peer processes converge to every block and one membership; the kille
   assert.deepEqual(s.peers.filter((p) => !p.alive).map((p) => p.id), ['peer3.org2']);
   for (const p of up) {
     assert.equal(p.height.mychannel, 6, `${p.id} has ${p.height.mychannel} blocks`);
-    assert.deepEqual([...p.membership].sort(), up.map((x) => x.id).filter((id) => id !== p.id).sort(), `${p.id}'s membership`);
+    assert.deepEqual([...p.sees].sort(), up.map((x) => x.id).filter((id) => id !== p.id).sort(), `${p.id}'s membership`);
+    assert.equal(p.membership, 6);
   }
+  // The same summary as \`run --json\`: one world state, messages by type, block latencies.
+  assert.equal(new Set(up.map((p) => p.worldState.mychannel)).size, 1);
+  assert.ok((s.messages.delivered.AliveMessage ?? 0) > 100 && (s.messages.sent.ConnEstablish ?? 0) > 0, JSON.stringify(s.messages.delivered));
+  assert.equal(s.blocks.length, 5);
+  for (const b of s.blocks) assert.ok(b.committedBy >= 7 && b.latencyMs !== null && b.latencyMs.max < 2000, JSON.stringify(b));
+  assert.equal(s.traceHash, null);
   assert.equal(s.converged, true, s.notConverged.join('\n'));
   for (const pid of s.pids) assert.equal(alive(pid), false, `process ${pid} is still running`);
 });
