@@ -21,9 +21,10 @@ if (!existsSync('/usr/bin/chromium') && process.getuid?.() === 0) {
 // Build once here: test files run in parallel, and two builds at once would race on dist/.
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-// The end-to-end files each start a VS Code (code-server) and a Chromium: on a small machine
-// several at once starve each other, so they run one at a time, beside the other files.
-const e2e = files.filter((f) => f.split(sep).includes('e2e'));
+// The end-to-end files each start a VS Code (code-server) and a Chromium, and the live-mode
+// files a network of processes on real timers: on a small machine several at once starve each
+// other, so they run one at a time, beside the other files.
+const e2e = files.filter((f) => f.split(sep).some((part) => part === 'e2e' || part === 'live'));
 const rest = files.filter((f) => !e2e.includes(f));
 const run = (list, extra) =>
   list.length === 0
