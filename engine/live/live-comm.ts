@@ -232,7 +232,10 @@ export class LiveComm implements CommLayer {
     const c = new LiveConn(this, ws, this.opts.peerIndex(key), endpoint, ok.pkiId, key, ok.identity, ok.org);
     const old = this.conns.get(key);
     this.conns.set(key, c);
-    if (old !== undefined) this.close(old);
+    // A newer stream replaces an older one for sending. The older socket is not closed from
+    // here: when two peers dial each other at once, each would close the stream the other has
+    // just kept, and both would end up with none. Frames still arriving on it are taken in.
+    if (old !== undefined) old.open = false;
     else this.env.tr.state('connected', { peer: c.remoteIdx });
     // A paused process reads nothing: frames wait in the socket until it resumes.
     ws.on('message', (data: RawData) => this.rtk.now(() => (this.env.rt.isPaused() ? this.env.rt.gate(() => this.frame(c, data)) : this.frame(c, data))));
@@ -242,7 +245,7 @@ export class LiveComm implements CommLayer {
   }
 
   private frame(c: LiveConn, data: RawData): void {
-    if (!this.running || !c.open) return;
+    if (!this.running) return;
     const sm = this.decode(c.remoteIdx, data);
     if (sm === null) return;
     const tr = this.env.tr;
@@ -309,6 +312,7 @@ export class LiveComm implements CommLayer {
 
   private forget(c: LiveConn): void {
     c.open = false;
+    c.ws.removeAllListeners('message');
     if (this.conns.get(c.remotePkiHex) === c) {
       this.conns.delete(c.remotePkiHex);
       this.env.tr.state('disconnected', { peer: c.remoteIdx });
