@@ -6,10 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { TraceEvent } from '../trace/events.js';
 
 /** Peer process → controller. */
 export type PeerReport =
   | { type: 'hello'; id: string; pid: number }
+  /** Trace events since the last batch; times are ms since `startedAt` (wall clock). */
+  | { type: 'events'; id: string; startedAt: number; events: TraceEvent[] }
   | {
       type: 'status';
       id: string;

@@ -9,7 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
-import { startControlServer, type PeerReport } from './control.js';
+import { startControlServer, type ControlServer, type PeerReport } from './control.js';
+import type { TraceEvent } from '../trace/events.js';
 import { startOrdererService, type OrdererService } from './orderer-service.js';
 import type { BlockSummary, PeerSummary, RunSummary } from '../sim/summary.js';
 import { peerIds } from './peer.js';
@@ -40,81 +41,139 @@ function freePort(): Promise<number> {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runLive(file: string, opts: { until?: number; cli: string; log: (s: string) => void }): Promise<LiveSummary> {
-  const scenario: Scenario = loadScenarioFile(file);
-  const until = opts.until ?? scenario.run.until;
-  const ids = peerIds(scenario);
-  const started = Date.now();
-  const reports = new Map<string, Extract<PeerReport, { type: 'status' }>>();
-  const pidOf = new Map<string, number>();
-  const control = await startControlServer(
-    (r) => (r.type === 'status' ? reports.set(r.id, r) : pidOf.set(r.id, r.pid)),
-    () => {},
-  );
-  const orderer = await startOrdererService(scenario);
-  const addresses = new Map<string, string>();
-  for (const p of ids) addresses.set(p.id, `127.0.0.1:${await freePort()}`);
-  const children = new Map<string, ChildProcess>();
-  const everyPid = new Set<number>();
-  const up = new Set<string>();
+export interface LiveRunOptions {
+  /** The CLI script the peer processes run (dist/cli.js). */
+  cli: string;
+  log: (s: string) => void;
+  /** Every peer's new trace events, with times on the run's clock (ms since it started). */
+  onEvents?: (peer: number, events: TraceEvent[]) => void;
+}
 
-  const startPeer = (id: string) => {
-    const args = [opts.cli, 'peer', '--scenario', file, '--id', id, '--listen', addresses.get(id)!, '--orderer', orderer.url, '--control', control.url];
-    for (const [other, addr] of addresses) if (other !== id) args.push('--address', `${other}=${addr}`);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (child.pid !== undefined) everyPid.add(child.pid);
-    children.set(id, child);
-    up.add(id);
-    child.on('exit', () => {
-      if (children.get(id) === child) children.delete(id);
-    });
-  };
-  const kill = (id: string, signal: NodeJS.Signals) => {
-    up.delete(id);
-    reports.delete(id);
-    children.get(id)?.kill(signal);
-  };
+/** A live network being run: its processes, its orderer, its control channel. */
+export class LiveRun {
+  readonly reports = new Map<string, Extract<PeerReport, { type: 'status' }>>();
+  readonly started = Date.now();
+  private readonly pidOf = new Map<string, number>();
+  private readonly children = new Map<string, ChildProcess>();
+  private readonly everyPid = new Set<number>();
+  readonly up = new Set<string>();
+  private stopping?: Promise<void>;
+  private readonly timers: NodeJS.Timeout[] = [];
 
-  let stopping = false;
-  const stopAll = async () => {
-    if (stopping) return;
-    stopping = true;
-    for (const id of children.keys()) control.send(id, { type: 'stop' });
-    const deadline = Date.now() + 3000;
-    while (children.size > 0 && Date.now() < deadline) await wait(50);
-    for (const c of children.values()) c.kill('SIGKILL');
-    while (children.size > 0) await wait(20);
-    await control.close();
-    await orderer.close();
-  };
-  const onSignal = () => void stopAll().then(() => process.exit(130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  private constructor(
+    readonly file: string,
+    readonly scenario: Scenario,
+    readonly ids: { id: string; mspId: string }[],
+    private readonly control: ControlServer,
+    readonly orderer: OrdererService,
+    private readonly addresses: Map<string, string>,
+    private readonly opts: LiveRunOptions,
+  ) {}
 
-  try {
-    for (const p of ids) if (!scenario.lateJoiners.some((l) => l.peer === p.id)) startPeer(p.id);
-    // The scenario's process faults, at their times (ms since the run started).
-    const timers: NodeJS.Timeout[] = [];
-    for (const l of scenario.lateJoiners) timers.push(setTimeout(() => startPeer(l.peer), l.at));
+  static async start(file: string, opts: LiveRunOptions): Promise<LiveRun> {
+    const scenario = loadScenarioFile(file);
+    const ids = peerIds(scenario);
+    const index = new Map(ids.map((p, i) => [p.id, i]));
+    let run: LiveRun | undefined;
+    const control = await startControlServer(
+      (r) => {
+        if (run === undefined) return;
+        if (r.type === 'status') {
+          if (run.up.has(r.id)) run.reports.set(r.id, r);
+        } else if (r.type === 'hello') run.pidOf.set(r.id, r.pid);
+        else if (opts.onEvents !== undefined) {
+          // Onto the run's clock: the peer's time 0 is when its process started.
+          const shift = r.startedAt - run.started;
+          opts.onEvents(index.get(r.id) ?? -1, r.events.map((e) => ({ ...e, t: e.t + shift })));
+        }
+      },
+      () => {},
+    );
+    const orderer = await startOrdererService(scenario);
+    const addresses = new Map<string, string>();
+    for (const p of ids) addresses.set(p.id, `127.0.0.1:${await freePort()}`);
+    run = new LiveRun(file, scenario, ids, control, orderer, addresses, opts);
+    for (const p of ids) if (!scenario.lateJoiners.some((l) => l.peer === p.id)) run.startPeer(p.id);
+    for (const l of scenario.lateJoiners) run.timers.push(setTimeout(() => run!.startPeer(l.peer), l.at));
     for (const f of scenario.faults) {
       const a = f.action;
-      const at = () => {
-        if (a.kind === 'crash') kill(a.peer, 'SIGKILL');
-        else if (a.kind === 'restart') startPeer(a.peer);
-        else if (a.kind === 'pause' || a.kind === 'resume') control.send(a.peer, { type: a.kind });
-        else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (only crash, restart, pause and resume are, so far)`);
-      };
-      timers.push(setTimeout(at, f.at));
+      run.timers.push(
+        setTimeout(() => {
+          if (a.kind === 'crash' || a.kind === 'restart' || a.kind === 'pause' || a.kind === 'resume') run!.fault(a.kind, a.peer);
+          else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (only crash, restart, pause and resume are, so far)`);
+        }, f.at),
+      );
     }
-    await wait(until);
-    for (const t of timers) clearTimeout(t);
-    // The latest reports (every 250 ms) are the state at the end.
-    await wait(400);
-    return summarise(scenario, orderer, ids, up, reports, pidOf, started, [...everyPid]);
+    return run;
+  }
+
+  /** A process fault: crash (SIGKILL), restart (a new process), pause, resume (SIGSTOP/SIGCONT as the peer does it). */
+  fault(kind: 'crash' | 'restart' | 'pause' | 'resume', id: string): void {
+    if (!this.ids.some((p) => p.id === id)) throw new Error(`no peer ${id}`);
+    if (kind === 'crash') {
+      this.up.delete(id);
+      this.reports.delete(id);
+      this.children.get(id)?.kill('SIGKILL');
+    } else if (kind === 'restart') {
+      if (!this.up.has(id)) this.startPeer(id);
+    } else this.control.send(id, { type: kind });
+  }
+
+  /** Pause or resume every peer. */
+  pauseAll(paused: boolean): void {
+    for (const id of this.up) this.control.send(id, { type: paused ? 'pause' : 'resume' });
+  }
+
+  private startPeer(id: string): void {
+    const args = [this.opts.cli, 'peer', '--scenario', this.file, '--id', id, '--listen', this.addresses.get(id)!, '--orderer', this.orderer.url, '--control', this.control.url];
+    for (const [other, addr] of this.addresses) if (other !== id) args.push('--address', `${other}=${addr}`);
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (d: Buffer) => {
+      const text = d.toString().trim();
+      if (text !== '') this.opts.log(text);
+    });
+    if (child.pid !== undefined) this.everyPid.add(child.pid);
+    this.children.set(id, child);
+    this.up.add(id);
+    child.on('exit', () => {
+      if (this.children.get(id) === child) this.children.delete(id);
+    });
+  }
+
+  summary(): LiveSummary {
+    return summarise(this.scenario, this.orderer, this.ids, this.up, this.reports, this.pidOf, this.started, [...this.everyPid]);
+  }
+
+  /** Stops every process (asked first, then killed), the orderer and the control channel. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const t of this.timers) clearTimeout(t);
+      for (const id of this.children.keys()) this.control.send(id, { type: 'stop' });
+      const deadline = Date.now() + 3000;
+      while (this.children.size > 0 && Date.now() < deadline) await wait(50);
+      for (const c of this.children.values()) c.kill('SIGKILL');
+      while (this.children.size > 0) await wait(20);
+      await this.control.close();
+      await this.orderer.close();
+    })();
+    return this.stopping;
+  }
+}
+
+export async function runLive(file: string, opts: { until?: number; cli: string; log: (s: string) => void }): Promise<LiveSummary> {
+  const run = await LiveRun.start(file, opts);
+  const onSignal = () => void run.stop().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await wait(opts.until ?? run.scenario.run.until);
+    // The latest reports (every 100 ms) are the state at the end.
+    await wait(300);
+    return run.summary();
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await stopAll();
+    await run.stop();
   }
 }
 

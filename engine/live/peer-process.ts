@@ -8,6 +8,8 @@
 import { WebSocket } from 'ws';
 import { loadScenarioFile } from '../scenario/load.js';
 import { Counters } from '../sim/counters.js';
+import type { TraceEvent } from '../trace/events.js';
+import { jsonSafe } from '../ui/inspect.js';
 import type { ControlCommand, PeerReport } from './control.js';
 import { peerIds, startLivePeer, type LivePeer } from './peer.js';
 
@@ -21,8 +23,10 @@ export interface PeerArgs {
   control?: string;
 }
 
-/** How often a peer process reports its state to the controller. */
-const REPORT_EVERY_MS = 250;
+/** How often a peer process reports its state and its new trace events to the controller. */
+const REPORT_EVERY_MS = 100;
+/** Trace events one report carries at most (the rest are only counted). */
+const MAX_BATCH = 5000;
 
 export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Promise<number> {
   const scenario = loadScenarioFile(a.scenario);
@@ -38,6 +42,7 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     if (name !== undefined) a.addresses.set(`${name}.${org.name}`, addr);
   });
   let events = 0;
+  let batch: TraceEvent[] = [];
   const commits: Record<string, Record<string, number>> = {};
   const peer: LivePeer = await startLivePeer({
     scenario,
@@ -48,6 +53,7 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     orderer: a.orderer,
     onTrace: (ev) => {
       events++;
+      if (a.control !== undefined && batch.length < MAX_BATCH) batch.push(ev.data === undefined ? ev : ({ ...ev, data: jsonSafe(ev.data) } as TraceEvent));
       // Dissemination latency is measured on the wall clock, against the orderer's cut time.
       if (ev.kind === 'state' && ev.reason === 'commit' && ev.data) (commits[String(ev.data.channel)] ??= {})[String(ev.data.block)] = Date.now();
     },
@@ -71,7 +77,11 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     const send = (r: PeerReport) => control!.readyState === WebSocket.OPEN && control!.send(JSON.stringify(r));
     control.on('open', () => {
       send({ type: 'hello', id: a.id, pid: process.pid });
-      timer = setInterval(() => send(status(peer, a.id, events, counters, commits)), REPORT_EVERY_MS);
+      timer = setInterval(() => {
+        if (batch.length > 0) send({ type: 'events', id: a.id, startedAt: peer.startedAt, events: batch });
+        batch = [];
+        send(status(peer, a.id, events, counters, commits));
+      }, REPORT_EVERY_MS);
     });
     control.on('message', (data) => {
       const cmd = JSON.parse(String(data)) as ControlCommand;

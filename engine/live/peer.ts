@@ -46,6 +46,12 @@ export function peerIds(scenario: Scenario): { id: string; name: string; mspId: 
   );
 }
 
+/** 48 bits of SHA-256 over the envelope's payload and signature: a safe integer id. */
+export function messageKey(sm: SignedMessage): number {
+  const h = createHash('sha256').update(sm.envelope.payload).update(sm.envelope.signature).digest();
+  return h.readUIntBE(0, 6);
+}
+
 export class LivePeer {
   constructor(
     readonly id: string,
@@ -62,6 +68,8 @@ export class LivePeer {
     private readonly deliver: Map<string, WebSocket>,
     /** Ledgers by channel (heights, world state). */
     readonly ledgers: Map<string, Ledger>,
+    /** Wall-clock ms of its time 0 (trace times are ms since then). */
+    readonly startedAt: number,
   ) {}
 
   /** The peer's alive view: ids of the peers it sees alive. */
@@ -153,8 +161,9 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
     mcs: peerCrypto(registry, blocks, (d) => identity.sign(d), () => kernel.now),
     tr: new PeerTracer(trace, rt, idx),
   };
-  let nextId = 0;
-  const nextMsgId = (_sm: SignedMessage) => ++nextId;
+  // A message's id is a hash of its bytes, so the same message has the same id in every process
+  // (a send here and its delivery there pair up in a merged trace).
+  const nextMsgId = (sm: SignedMessage) => messageKey(sm);
   let comm!: LiveComm;
   const peerIndex = (k: string) => pkiToIdx.get(k) ?? -1;
   const deliver = new Map<string, WebSocket>();
@@ -188,6 +197,7 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   });
   server.on('connection', (ws) => comm.accept(ws));
 
+  const startedAt = Date.now();
   clock.start();
   clock.now(() => {
     env.tr.state('started', { endpoint: env.endpoint, internalEndpoint: env.internalEndpoint });
@@ -202,5 +212,5 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
       if (scenario.config.gossip.orgLeader) lead(ch, true);
     }
   });
-  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers);
+  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers, startedAt);
 }
