@@ -25,6 +25,12 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       panel.show();
       return controller.open(target);
     },
+    'gossipScope.openLive': async (arg?: vscode.Uri | string) => {
+      const target = scenarioArgument(context.extensionUri, arg) ?? (await pickScenario(context.extensionUri));
+      if (!target) return false;
+      panel.show();
+      return controller.open(target, true);
+    },
     'gossipScope.openTrace': async (uri?: vscode.Uri) => {
       const target =
         uri instanceof vscode.Uri

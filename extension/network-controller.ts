@@ -78,14 +78,14 @@ export class NetworkController implements vscode.Disposable {
   }
 
   /** Opens a scenario file (the editor's text if it is open there); false when it does not load. */
-  async open(uri: vscode.Uri): Promise<boolean> {
+  async open(uri: vscode.Uri, live = false): Promise<boolean> {
     const doc = await vscode.workspace.openTextDocument(uri);
     const settings = readSettings();
     this.source = undefined; // a network opened by hand takes the panel back from a debug session
     const client = this.engine();
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Gossip Scope: opening ${vscode.workspace.asRelativePath(uri)}` },
-      () => client.open({ file: uri.fsPath, text: doc.getText(), speed: settings.defaultSpeed, maxTraceEvents: settings.maxTraceEvents }),
+      { location: vscode.ProgressLocation.Window, title: `Gossip Scope: opening ${vscode.workspace.asRelativePath(uri)}${live ? ' in live mode' : ''}` },
+      () => client.open({ file: uri.fsPath, text: doc.getText(), speed: settings.defaultSpeed, maxTraceEvents: settings.maxTraceEvents, live }),
     );
     if (result.type === 'openFailed') {
       this.diagnostics.report(uri, result.diagnostics);

@@ -21,6 +21,8 @@ export interface OpenRequest {
   openId?: number;
   /** Re-running a saved trace: its faults from the UI, and what the run must reproduce. */
   replay?: ReplaySpec;
+  /** Live mode: every peer its own process on 127.0.0.1, real sockets and timers. */
+  live?: boolean;
 }
 
 /** What a saved trace's header says of its run (see engine-session's exportTrace). */

@@ -119,6 +119,11 @@ export class LiveRun {
     } else this.control.send(id, { type: kind });
   }
 
+  /** host:port where a peer listens. */
+  addressOf(id: string): string {
+    return this.addresses.get(id) ?? '';
+  }
+
   /** Pause or resume every peer. */
   pauseAll(paused: boolean): void {
     for (const id of this.up) this.control.send(id, { type: paused ? 'pause' : 'resume' });

@@ -1,0 +1,188 @@
+/**
+ * A live network as the engine worker runs it: every peer its own process (engine/live), their
+ * trace events merged onto one clock and posted to the panel in frames, as a simulated network's
+ * are. Pause and resume stop and restart every process's protocol; crash, restart, pause and
+ * resume faults act on single processes. What only a simulation can do (step, export a
+ * reproducible trace, a message's bytes) says so.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LiveRun } from '../engine/live/launcher.js';
+import { peerIds } from '../engine/live/peer.js';
+import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
+import type { Scenario } from '../engine/scenario/types.js';
+import type { TraceEvent } from '../engine/trace/events.js';
+import type { FaultRequest, PeerDetail, RunState, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
+import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
+
+const FRAME_MS = 100;
+/** Events kept for a panel that starts over (history) and counted when a frame is too big. */
+const KEEP = 20_000;
+const MAX_FRAME_EVENTS = 4096;
+
+export class LiveSession {
+  private run?: LiveRun;
+  private scenario?: Scenario;
+  private network?: UiNetwork;
+  private state: RunState = 'running';
+  private pending: TraceEvent[] = [];
+  private kept: UiEvent[] = [];
+  private nextId = 1;
+  private count = 0;
+  private timer?: NodeJS.Timeout;
+  private dir?: string;
+
+  constructor(
+    private readonly post: (m: FromWorker) => void,
+    /** The CLI the peer processes run (dist/cli.js beside the worker). */
+    private readonly cli: string,
+  ) {}
+
+  get active(): boolean {
+    return this.run !== undefined;
+  }
+
+  async open(req: OpenRequest): Promise<void> {
+    let scenario: Scenario;
+    try {
+      scenario = loadScenario(req.text, req.file);
+    } catch (err) {
+      this.post({ type: 'openFailed', openId: req.openId, message: (err as Error).message, diagnostics: err instanceof ScenarioError ? err.diagnostics : [] });
+      return;
+    }
+    await this.dispose();
+    // The peer processes read the scenario from a file: the editor's text, saved or not.
+    this.dir = mkdtempSync(join(tmpdir(), 'gossip-scope-live-'));
+    const file = join(this.dir, 'scenario.yaml');
+    writeFileSync(file, req.text);
+    this.scenario = scenario;
+    this.run = await LiveRun.start(file, { cli: this.cli, log: () => {}, onEvents: (_peer, events) => this.pending.push(...events) });
+    this.network = networkOf(scenario, this.run);
+    this.state = 'running';
+    this.timer = setInterval(() => this.flush(), FRAME_MS);
+    this.post({ type: 'opened', openId: req.openId, network: this.network, status: this.status(), states: this.states() });
+  }
+
+  async handle(m: Exclude<ToWorker, OpenRequest>): Promise<void> {
+    const run = this.run!;
+    const refuse = (what: string) => ('requestId' in m ? this.post({ type: 'requestFailed', requestId: m.requestId, message: `${what} is not available in live mode` }) : this.post({ type: 'error', message: `${what} is not available in live mode: it needs the simulation` }));
+    switch (m.type) {
+      case 'control':
+        if (m.action === 'run' || m.action === 'pause') {
+          run.pauseAll(m.action === 'pause');
+          this.state = m.action === 'pause' ? 'paused' : 'running';
+          return this.flush();
+        }
+        if (m.action === 'reset') return this.post({ type: 'error', message: 'Reset a live network by opening it again (its processes restart).' });
+        return refuse('Step');
+      case 'stepTo':
+        return refuse('Step to a message');
+      case 'speed':
+        return; // real time is the only speed
+      case 'fault':
+        return this.fault(run, m.fault);
+      case 'inspectPeer':
+        return this.post({ type: 'peerDetail', idx: m.idx, detail: this.peerDetail(m.idx) });
+      case 'inspectMessage':
+        // The bytes stay in the processes that sent and received them.
+        return this.post({ type: 'messageDetail', msg: m.msg, detail: null });
+      case 'metrics':
+        return this.post({ type: 'metrics', requestId: m.requestId, summary: { ...run.summary(), traceHash: '(live run: not reproducible)' } });
+      case 'history':
+        return this.post({ type: 'history', requestId: m.requestId, events: this.kept.slice(-m.limit) });
+      case 'exportTrace':
+        return refuse('Export Trace');
+    }
+  }
+
+  async dispose(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    const run = this.run;
+    this.run = undefined;
+    await run?.stop();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+    this.pending = [];
+    this.kept = [];
+    this.count = 0;
+  }
+
+  private fault(run: LiveRun, f: FaultRequest): void {
+    if (f.kind !== 'crash' && f.kind !== 'restart' && f.kind !== 'pause' && f.kind !== 'resume') {
+      return this.post({ type: 'error', message: `${f.kind} is not available in live mode yet (crash, restart, pause and resume are)` });
+    }
+    try {
+      run.fault(f.kind, f.peer);
+    } catch (err) {
+      this.post({ type: 'error', message: `cannot ${f.kind}: ${(err as Error).message}` });
+    }
+  }
+
+  /** Every peer's events since the last frame, in time order, numbered on one counter. */
+  private flush(): void {
+    if (this.run === undefined) return;
+    const batch = this.pending.sort((a, b) => a.t - b.t);
+    this.pending = [];
+    // Causal parents are ids inside one process: they do not survive the merge.
+    const events: UiEvent[] = batch.map((e) => ({ ...e, id: this.nextId++, parent: undefined }) as UiEvent);
+    this.count += events.length;
+    this.kept.push(...events);
+    if (this.kept.length > KEEP * 1.25) this.kept.splice(0, this.kept.length - KEEP);
+    const shown = events.length > MAX_FRAME_EVENTS ? events.slice(-MAX_FRAME_EVENTS) : events;
+    this.post({ type: 'frame', status: this.status(), events: shown, states: this.states(), skipped: events.length - shown.length });
+  }
+
+  private status(): UiStatus {
+    return { simTime: Date.now() - this.run!.started, events: this.count, state: this.state, speed: 1, until: this.scenario!.run.until };
+  }
+
+  private states(): UiPeerState[] {
+    const run = this.run!;
+    const tops = new Map([...run.orderer.orderer.chains].map(([ch, chain]) => [ch, chain.length]));
+    return run.ids.map((p, idx) => {
+      const r = run.reports.get(p.id);
+      const running = run.up.has(p.id);
+      const height = r?.height ?? {};
+      return {
+        idx,
+        running,
+        height,
+        leader: r?.leader ?? {},
+        alive: r?.membership.length ?? 0,
+        dead: r?.dead.length ?? 0,
+        behind: Object.entries(height).some(([ch, h]) => h < (tops.get(ch) ?? 0)),
+      };
+    });
+  }
+
+  private peerDetail(idx: number): PeerDetail | null {
+    const run = this.run!;
+    const p = run.ids[idx];
+    if (p === undefined) return null;
+    const r = run.reports.get(p.id);
+    return {
+      idx,
+      id: p.id,
+      running: run.up.has(p.id),
+      pkiId: '',
+      membership: { alive: (r?.membership ?? []).map((id) => ({ id, lastSeen: 0 })), dead: (r?.dead ?? []).map((id) => ({ id, lastSeen: 0 })) },
+      channels: Object.entries(r?.height ?? {}).map(([name, height]) => ({ name, height, leader: r?.leader[name] ?? false, stateInfo: [], worldState: [] })),
+    };
+  }
+}
+
+function networkOf(s: Scenario, run: LiveRun): UiNetwork {
+  const ids = peerIds(s);
+  return {
+    scenario: { name: `${s.name} (live)`, file: s.file, description: s.description, seed: s.seed, profile: s.profile },
+    orgs: s.orgs.map((o) => ({ mspId: o.mspId, name: o.name })),
+    channels: s.channels.map((c) => ({ name: c.name, orgs: [...c.orgs] })),
+    peers: ids.map((p, idx) => {
+      const org = s.orgs.find((o) => o.mspId === p.mspId)!;
+      const address = run.addressOf(p.id);
+      return { idx, id: p.id, mspId: p.mspId, org: org.name, endpoint: org.externalEndpoints.includes(p.name) ? address : '', internalEndpoint: address, channels: s.channels.filter((c) => c.orgs.includes(p.mspId)).map((c) => c.name) };
+    }),
+  };
+}

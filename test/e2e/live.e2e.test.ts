@@ -1,0 +1,55 @@
+/**
+ * Live mode from the command palette of a real VS Code (code-server): the scenario's peers start
+ * as processes, and the same graph, message list and Peers view show them coming alive and
+ * talking over real sockets. Skips, saying why, only when code-server cannot be installed.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
+import { e2eUnavailable, REPO } from './prerequisites.js';
+import { launchBrowser, Workbench } from './workbench.js';
+
+const RESULTS = join(REPO, 'test-results', 'e2e-live');
+let unavailable: string | undefined;
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let scratch: string;
+
+before(async () => {
+  unavailable = e2eUnavailable();
+  if (unavailable) return;
+  scratch = mkdtempSync(join(tmpdir(), 'gossip-scope-e2e-live-'));
+  const workspace = join(scratch, 'workspace');
+  mkdirSync(workspace);
+  copyFileSync(join(REPO, 'samples', 'membership.yaml'), join(workspace, 'membership.yaml'));
+  server = await startCodeServer({ folder: workspace });
+  browser = await launchBrowser();
+  rmSync(RESULTS, { recursive: true, force: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test('Open Network in Live Mode: eight peer processes come alive in the graph and gossip', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const wb = await Workbench.open(browser!, server!.url, RESULTS, 'Gossip Scope');
+  await wb.runCommand('Gossip Scope: Open Network in Live Mode');
+  await wb.pick('membership.yaml');
+  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  assert.equal(await webview.locator('[data-peer-id]').count(), 8);
+  // Real processes, real sockets: within seconds every peer is up and sees the seven others.
+  await webview.locator('[data-peer-id][data-state=alive]').nth(7).waitFor({ timeout: 30_000 });
+  await webview.locator('[data-testid=message-row][data-type=AliveMessage]').first().waitFor({ timeout: 30_000 });
+  // The Peers view and the status bar follow the live network too.
+  await wb.showActivity('Gossip Scope');
+  await wb.page.locator('.monaco-list-row', { hasText: /peer0\.org1\s*alive · height \d+ · sees \d+/ }).first().waitFor({ timeout: 30_000 });
+  await wb.page.locator('.statusbar-item', { hasText: /Gossip [\d.]+ s · [\d,]+ events · running/ }).first().waitFor({ timeout: 10_000 });
+  await wb.screenshot('live-network');
+});

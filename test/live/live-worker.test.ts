@@ -1,0 +1,94 @@
+/**
+ * Live mode in the extension's engine worker: the panel's protocol (opened, frames, states,
+ * controls, faults) over a network of real peer processes, and nothing left running after.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { EngineClient } from '../../extension/engine-client.js';
+import type { FromWorker } from '../../extension/worker-protocol.js';
+
+const ROOT = join(__dirname, '..', '..');
+const WORKER = join(ROOT, 'extension', 'engine-worker.ts');
+const SCENARIO = `
+name: live-worker
+seed: 2
+profile: fabric-v3
+orgs:
+  - { mspId: Org1MSP, peers: 2, anchorPeers: [peer0] }
+  - { mspId: Org2MSP, peers: 2, anchorPeers: [peer0] }
+channels:
+  - { name: mychannel, orgs: [Org1MSP, Org2MSP] }
+orderer: { start: 1s, batchTimeout: 300ms, blocks: 3, txPerBlock: 2 }
+gossip: { aliveTimeInterval: 300ms, aliveExpirationTimeout: 1500ms, reconnectInterval: 1500ms }
+run: { until: 60s }
+`;
+
+type Frame = Extract<FromWorker, { type: 'frame' }>;
+let client: EngineClient;
+
+/** This test process's children that are live peers (tsx has an esbuild child of its own). */
+function children(): number[] {
+  return spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => / peer --scenario /.test(line))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+function next<T extends FromWorker>(pick: (m: FromWorker) => m is T, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out waiting for the worker')), timeoutMs);
+    const sub = client.onMessage((m) => {
+      if (!pick(m)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(m);
+    });
+  });
+}
+
+before(() => {
+  if (process.env.GOSSIP_SCOPE_BUILT !== '1') assert.equal(spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' }).status, 0);
+  const tsx = require.resolve('tsx/cjs/api');
+  client = new EngineClient(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(WORKER)});`, { eval: true });
+});
+after(async () => {
+  await client.dispose();
+});
+
+test('a live network in the panel protocol: frames from every process, pause, faults, and no process left', async () => {
+  const opened = await client.open({ file: 'live-worker.yaml', text: SCENARIO, speed: 1, maxTraceEvents: 10_000, live: true });
+  assert.equal(opened.type, 'opened');
+  if (opened.type !== 'opened') return;
+  assert.equal(opened.network.peers.length, 4);
+  assert.match(opened.network.peers[0].internalEndpoint, /^127\.0\.0\.1:\d+$/);
+  assert.equal(children().length, 4, 'four peer processes');
+
+  // Frames carry events of every peer, and the states fill in as the processes report.
+  const seen = new Set<number>();
+  const done = await next((m): m is Frame => {
+    if (m.type !== 'frame') return false;
+    for (const e of m.events) seen.add(e.peer);
+    return seen.size >= 4 && m.states.every((s) => s.running && s.alive === 3 && s.height.mychannel === 4);
+  }, 30_000);
+  assert.equal(done.status.state, 'running');
+
+  client.send({ type: 'control', action: 'pause' });
+  assert.equal((await next((m): m is Frame => m.type === 'frame')).status.state, 'paused');
+  client.send({ type: 'control', action: 'step' });
+  const refused = await next((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error');
+  assert.match(refused.message, /not available in live mode/);
+  client.send({ type: 'control', action: 'run' });
+
+  client.send({ type: 'fault', fault: { kind: 'crash', peer: 'peer1.org2' } });
+  await next((m): m is Frame => m.type === 'frame' && m.states[3].running === false);
+  assert.equal(children().length, 3, 'the crashed process is gone');
+
+  // Opening a simulated network ends the live one and its processes.
+  const sim = await client.open({ file: 'sim.yaml', text: SCENARIO, speed: 1, maxTraceEvents: 10_000 });
+  assert.equal(sim.type, 'opened');
+  const deadline = Date.now() + 5000;
+  while (children().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(children(), [], 'no peer process outlives the live network');
+});
