@@ -110,8 +110,10 @@ export class LiveSession {
   }
 
   private fault(run: LiveRun, f: FaultRequest): void {
+    if (f.kind === 'partition') return run.partition(f.groups);
+    if (f.kind === 'heal') return run.partition(null);
     if (f.kind !== 'crash' && f.kind !== 'restart' && f.kind !== 'pause' && f.kind !== 'resume') {
-      return this.post({ type: 'error', message: `${f.kind} is not available in live mode yet (crash, restart, pause and resume are)` });
+      return this.post({ type: 'error', message: `${f.kind} is not available in live mode yet (crash, restart, pause, resume, partition and heal are)` });
     }
     try {
       run.fault(f.kind, f.peer);

@@ -30,7 +30,12 @@ export type PeerReport =
     };
 
 /** Controller → peer process. */
-export type ControlCommand = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
+export type ControlCommand =
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  /** Peers (by trace index) in groups that cannot reach each other; null heals. */
+  | { type: 'partition'; groups: number[][] | null };
 
 export interface ControlServer {
   /** ws://127.0.0.1:port/?token=… : what a peer process is given to connect. */

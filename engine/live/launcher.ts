@@ -58,13 +58,15 @@ export class LiveRun {
   private readonly everyPid = new Set<number>();
   readonly up = new Set<string>();
   private stopping?: Promise<void>;
+  /** The partition in force (by trace index), sent to every peer and to each one that (re)starts. */
+  private groups: number[][] | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
 
   private constructor(
     readonly file: string,
     readonly scenario: Scenario,
     readonly ids: { id: string; mspId: string }[],
-    private readonly control: ControlServer,
+    readonly control: ControlServer,
     readonly orderer: OrdererService,
     private readonly addresses: Map<string, string>,
     private readonly opts: LiveRunOptions,
@@ -80,7 +82,10 @@ export class LiveRun {
         if (run === undefined) return;
         if (r.type === 'status') {
           if (run.up.has(r.id)) run.reports.set(r.id, r);
-        } else if (r.type === 'hello') run.pidOf.set(r.id, r.pid);
+        } else if (r.type === 'hello') {
+          run.pidOf.set(r.id, r.pid);
+          if (run.groups !== null) run.control.send(r.id, { type: 'partition', groups: run.groups });
+        }
         else if (opts.onEvents !== undefined) {
           // Onto the run's clock: the peer's time 0 is when its process started.
           const shift = r.startedAt - run.started;
@@ -100,7 +105,9 @@ export class LiveRun {
       run.timers.push(
         setTimeout(() => {
           if (a.kind === 'crash' || a.kind === 'restart' || a.kind === 'pause' || a.kind === 'resume') run!.fault(a.kind, a.peer);
-          else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (only crash, restart, pause and resume are, so far)`);
+          else if (a.kind === 'partition') run!.partition(a.groups);
+          else if (a.kind === 'heal') run!.partition(null);
+          else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (crash, restart, pause, resume, partition and heal are, so far)`);
         }, f.at),
       );
     }
@@ -117,6 +124,15 @@ export class LiveRun {
     } else if (kind === 'restart') {
       if (!this.up.has(id)) this.startPeer(id);
     } else this.control.send(id, { type: kind });
+  }
+
+  /** Splits the network (groups of peer ids or org MSP IDs; the orderer is not cut off), or heals it. */
+  partition(groups: string[][] | null): void {
+    this.groups =
+      groups === null
+        ? null
+        : groups.map((g) => g.flatMap((name) => this.ids.flatMap((p, i) => (p.id === name || p.mspId === name ? [i] : []))));
+    for (const id of this.up) this.control.send(id, { type: 'partition', groups: this.groups });
   }
 
   /** host:port where a peer listens. */

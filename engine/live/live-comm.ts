@@ -18,6 +18,8 @@ export interface LiveCommOptions {
   resolve(endpoint: string): string | undefined;
   /** Trace index of a PKI-ID (-1 when unknown). */
   peerIndex(pkiHex: string): number;
+  /** Trace index of the peer at an endpoint (host:port), -1 when unknown. */
+  endpointIndex(endpoint: string): number;
 }
 
 class LiveConn implements Conn {
@@ -48,6 +50,8 @@ export class LiveComm implements CommLayer {
   private readonly ackWaiters = new Map<string, (err: string | null) => void>();
   private connMsg?: SignedMessage;
   private probeMsg?: SignedMessage;
+  /** Each peer's side of a partition (trace index → group); null when there is none. */
+  private sideOf: Map<number, number> | null = null;
 
   constructor(
     readonly env: PeerEnv,
@@ -55,6 +59,21 @@ export class LiveComm implements CommLayer {
     private readonly nextMsgId: (sm: SignedMessage) => number,
     private readonly opts: LiveCommOptions,
   ) {}
+
+  /**
+   * A network partition, applied here in the transport as the simulator applies it: messages
+   * to the other side are lost, and dials to it time out; connections stay open.
+   */
+  setPartition(groups: number[][] | null): void {
+    this.sideOf = groups === null ? null : new Map(groups.flatMap((g, side) => g.map((idx) => [idx, side] as [number, number])));
+  }
+
+  private partitioned(idx: number): boolean {
+    if (this.sideOf === null || idx < 0) return false;
+    const mine = this.sideOf.get(this.env.idx);
+    const theirs = this.sideOf.get(idx);
+    return mine !== undefined && theirs !== undefined && mine !== theirs;
+  }
 
   connectionTo(pkiHex: string): Conn | undefined {
     return this.conns.get(pkiHex);
@@ -163,6 +182,10 @@ export class LiveComm implements CommLayer {
     const env = this.env;
     if (sm.id === 0) sm.id = this.nextMsgId(sm);
     if (!c.open || c.ws.readyState !== WebSocket.OPEN) return this.drop(c.remoteIdx, sm, 'connection closed');
+    if (this.partitioned(c.remoteIdx)) {
+      env.tr.emit('send', c.remoteIdx, sm.typeName, sm.id);
+      return this.drop(c.remoteIdx, sm, 'partitioned');
+    }
     // ws buffers what the socket has not taken yet: sendBuffSize messages' worth is the limit.
     if (c.ws.bufferedAmount > env.config.sendBuffSize * 4096) return this.drop(c.remoteIdx, sm, `Buffer to ${c.remoteEndpoint} overflowed, dropping message`);
     env.tr.emit('send', c.remoteIdx, sm.typeName, sm.id);
@@ -184,6 +207,12 @@ export class LiveComm implements CommLayer {
   private dial(endpoint: string, expectedPki: Uint8Array | null, probe: boolean, done: (c: LiveConn | null, err: string) => void): void {
     const url = this.opts.resolve(endpoint);
     if (url === undefined) return this.rtk.now(() => done(null, `no address for ${endpoint}`));
+    if (this.partitioned(this.opts.endpointIndex(endpoint))) {
+      // Across a partition a dial gets no answer: it times out, as in the simulator.
+      const t = setTimeout(() => this.rtk.now(() => done(null, `context deadline exceeded (dialing ${endpoint})`)), this.env.config.dialTimeout);
+      t.unref?.();
+      return;
+    }
     let settled = false;
     const settle = (c: LiveConn | null, err: string) =>
       this.rtk.now(() => {

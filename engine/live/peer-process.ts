@@ -85,7 +85,8 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     });
     control.on('message', (data) => {
       const cmd = JSON.parse(String(data)) as ControlCommand;
-      if (cmd.type === 'pause') peer.pause();
+      if (cmd.type === 'partition') peer.clock.now(() => peer.comm.setPartition(cmd.groups));
+      else if (cmd.type === 'pause') peer.pause();
       else if (cmd.type === 'resume') peer.resume();
       else void stop(0);
     });

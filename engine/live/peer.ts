@@ -183,7 +183,8 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
     ws.on('error', () => deliver.delete(channel));
     ws.on('close', () => deliver.get(channel) === ws && deliver.delete(channel));
   };
-  const node = new GossipNode(env, (e, next) => (comm = new LiveComm(e, clock, next, { resolve: (ep) => `ws://${ep}`, peerIndex })), {
+  const endpointIdx = new Map(all.map((p, i) => [addressOf(p.id) ?? '', i]));
+  const node = new GossipNode(env, (e, next) => (comm = new LiveComm(e, clock, next, { resolve: (ep) => `ws://${ep}`, peerIndex, endpointIndex: (ep) => endpointIdx.get(ep) ?? -1 })), {
     bootstrap: org.bootstrap.map((n) => addressOf(`${n}.${org.name}`)).filter((a): a is string => a !== undefined && a !== host),
     peerIndex,
     nextMsgId,
