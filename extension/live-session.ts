@@ -26,6 +26,8 @@ export class LiveSession {
   private scenario?: Scenario;
   private network?: UiNetwork;
   private state: RunState = 'running';
+  /** Peers hold what they receive; each Step lets one message in. */
+  private stepping = false;
   private pending: TraceEvent[] = [];
   private kept: UiEvent[] = [];
   private nextId = 1;
@@ -70,12 +72,24 @@ export class LiveSession {
     switch (m.type) {
       case 'control':
         if (m.action === 'run' || m.action === 'pause') {
+          if (m.action === 'run') run.hold(false);
           run.pauseAll(m.action === 'pause');
+          this.stepping = false;
           this.state = m.action === 'pause' ? 'paused' : 'running';
           return this.flush();
         }
         if (m.action === 'reset') return this.post({ type: 'error', message: 'Reset a live network by opening it again (its processes restart).' });
-        return refuse('Step');
+        // Step: every peer holds what it receives; each step lets the oldest held message in.
+        // (Timers keep running: this is a live network.)
+        if (!this.stepping) {
+          run.hold(true);
+          run.pauseAll(false);
+          this.stepping = true;
+          this.state = 'paused';
+          return this.flush();
+        }
+        if (!run.step()) this.post({ type: 'error', message: 'Nothing to step yet: no peer holds a message (the next reports come within 100 ms).' });
+        return;
       case 'stepTo':
         return refuse('Step to a message');
       case 'speed':

@@ -21,6 +21,8 @@ export type PeerReport =
       membership: string[];
       dead: string[];
       events: number;
+      /** Wall-clock ms at which its oldest held message arrived (stepping), when it holds one. */
+      oldestHeld: number | null;
       /** World-state digest per channel. */
       worldState: Record<string, string>;
       /** Messages by type and fate, rejections by reason (the trace's counters). */
@@ -35,7 +37,11 @@ export type ControlCommand =
   | { type: 'resume' }
   | { type: 'stop' }
   /** Peers (by trace index) in groups that cannot reach each other; null heals. */
-  | { type: 'partition'; groups: number[][] | null };
+  | { type: 'partition'; groups: number[][] | null }
+  /** Stepping: hold every received message in a gate (on), or let them all through (off). */
+  | { type: 'hold'; on: boolean }
+  /** Stepping: take in the oldest held message. */
+  | { type: 'release' };
 
 export interface ControlServer {
   /** ws://127.0.0.1:port/?token=… : what a peer process is given to connect. */

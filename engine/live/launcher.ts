@@ -58,6 +58,8 @@ export class LiveRun {
   private readonly everyPid = new Set<number>();
   readonly up = new Set<string>();
   private stopping?: Promise<void>;
+  /** Whether peers hold what they receive (stepping); a peer that (re)starts is told. */
+  private holding = false;
   /** The partition in force (by trace index), sent to every peer and to each one that (re)starts. */
   private groups: number[][] | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -85,6 +87,7 @@ export class LiveRun {
         } else if (r.type === 'hello') {
           run.pidOf.set(r.id, r.pid);
           if (run.groups !== null) run.control.send(r.id, { type: 'partition', groups: run.groups });
+          if (run.holding) run.control.send(r.id, { type: 'hold', on: true });
         }
         else if (opts.onEvents !== undefined) {
           // Onto the run's clock: the peer's time 0 is when its process started.
@@ -138,6 +141,27 @@ export class LiveRun {
   /** host:port where a peer listens. */
   addressOf(id: string): string {
     return this.addresses.get(id) ?? '';
+  }
+
+  /** Stepping: every peer holds what it receives (on), or lets it all through (off). */
+  hold(on: boolean): void {
+    this.holding = on;
+    for (const id of this.up) this.control.send(id, { type: 'hold', on });
+  }
+
+  /**
+   * One step: the peer holding the message that arrived first (by its last report) takes it in.
+   * False when no peer reported a held message.
+   */
+  step(): boolean {
+    let best: { id: string; at: number } | undefined;
+    for (const [id, r] of this.reports) if (r.oldestHeld !== null && (best === undefined || r.oldestHeld < best.at)) best = { id, at: r.oldestHeld };
+    if (best === undefined) return false;
+    this.control.send(best.id, { type: 'release' });
+    // Until its next report, this peer's oldest held message is the one just released.
+    const r = this.reports.get(best.id)!;
+    this.reports.set(best.id, { ...r, oldestHeld: null });
+    return true;
   }
 
   /** Pause or resume every peer. */

@@ -50,6 +50,8 @@ export class LiveComm implements CommLayer {
   private readonly ackWaiters = new Map<string, (err: string | null) => void>();
   private connMsg?: SignedMessage;
   private probeMsg?: SignedMessage;
+  /** Stepping: received frames wait here until the controller releases them, oldest first. */
+  private gate: { at: number; take: () => void }[] | null = null;
   /** Each peer's side of a partition (trace index → group); null when there is none. */
   private sideOf: Map<number, number> | null = null;
 
@@ -66,6 +68,29 @@ export class LiveComm implements CommLayer {
    */
   setPartition(groups: number[][] | null): void {
     this.sideOf = groups === null ? null : new Map(groups.flatMap((g, side) => g.map((idx) => [idx, side] as [number, number])));
+  }
+
+  /** Holds every received message from now on (on), or lets the held ones through, in order (off). */
+  hold(on: boolean): void {
+    if (on) {
+      this.gate ??= [];
+      return;
+    }
+    const held = this.gate ?? [];
+    this.gate = null;
+    for (const h of held) h.take();
+  }
+
+  /** Takes in the oldest held message; false when none is held. */
+  release(): boolean {
+    const h = this.gate?.shift();
+    h?.take();
+    return h !== undefined;
+  }
+
+  /** When the oldest held message arrived (wall clock), or null. */
+  get oldestHeld(): number | null {
+    return this.gate?.[0]?.at ?? null;
   }
 
   private partitioned(idx: number): boolean {
@@ -266,8 +291,15 @@ export class LiveComm implements CommLayer {
     // just kept, and both would end up with none. Frames still arriving on it are taken in.
     if (old !== undefined) old.open = false;
     else this.env.tr.state('connected', { peer: c.remoteIdx });
-    // A paused process reads nothing: frames wait in the socket until it resumes.
-    ws.on('message', (data: RawData) => this.rtk.now(() => (this.env.rt.isPaused() ? this.env.rt.gate(() => this.frame(c, data)) : this.frame(c, data))));
+    // A paused process reads nothing: frames wait in the socket until it resumes. While the
+    // controller steps, they wait in the gate until it releases them one by one.
+    ws.on('message', (data: RawData) =>
+      this.rtk.now(() => {
+        const take = () => (this.env.rt.isPaused() ? this.env.rt.gate(() => this.frame(c, data)) : this.frame(c, data));
+        if (this.gate !== null) this.gate.push({ at: Date.now(), take: () => this.rtk.now(take) });
+        else take();
+      }),
+    );
     ws.on('close', () => this.rtk.now(() => this.forget(c)));
     ws.on('error', () => this.rtk.now(() => this.forget(c)));
     return c;

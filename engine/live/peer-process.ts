@@ -86,6 +86,8 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     control.on('message', (data) => {
       const cmd = JSON.parse(String(data)) as ControlCommand;
       if (cmd.type === 'partition') peer.clock.now(() => peer.comm.setPartition(cmd.groups));
+      else if (cmd.type === 'hold') peer.clock.now(() => peer.comm.hold(cmd.on));
+      else if (cmd.type === 'release') peer.clock.now(() => peer.comm.release());
       else if (cmd.type === 'pause') peer.pause();
       else if (cmd.type === 'resume') peer.resume();
       else void stop(0);
@@ -107,5 +109,5 @@ function status(peer: LivePeer, id: string, events: number, c: Counters, commits
     worldState[ch] = ledger.stateDigest();
   }
   const messages = { sent: c.sent, delivered: c.delivered, dropped: c.dropped, dropReasons: c.dropReasons, rejected: c.rejected };
-  return { type: 'status', id, height, leader, membership: peer.membership(), dead: peer.deadMembers(), events, worldState, messages, commits };
+  return { type: 'status', id, height, leader, membership: peer.membership(), dead: peer.deadMembers(), events, worldState, messages, commits, oldestHeld: peer.comm.oldestHeld };
 }

@@ -76,9 +76,26 @@ test('a live network in the panel protocol: frames from every process, pause, fa
 
   client.send({ type: 'control', action: 'pause' });
   assert.equal((await next((m): m is Frame => m.type === 'frame')).status.state, 'paused');
-  client.send({ type: 'control', action: 'step' });
+  client.send({ type: 'stepTo', messageType: 'AliveMessage' });
   const refused = await next((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error');
   assert.match(refused.message, /not available in live mode/);
+
+  // Stepping: peers hold what they receive (their timers go on, so they still send) ...
+  const delivered: number[] = [];
+  const sub = client.onMessage((m) => {
+    // Messages taken in (a new connection's handshake is the transport's, not held).
+    if (m.type === 'frame') delivered.push(m.events.filter((e) => e.kind === 'deliver' && e.type !== 'ConnEstablish').length);
+  });
+  client.send({ type: 'control', action: 'step' });
+  await new Promise((r) => setTimeout(r, 600)); // reports of the first held messages come in
+  delivered.length = 0;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(delivered.reduce((a, b) => a + b, 0), 0, 'nothing is taken in while stepping');
+  // ... and each Step lets exactly one message in.
+  client.send({ type: 'control', action: 'step' });
+  await new Promise((r) => setTimeout(r, 500));
+  sub.dispose();
+  assert.equal(delivered.reduce((a, b) => a + b, 0), 1, `deliveries after one step: ${delivered.join(',')}`);
   client.send({ type: 'control', action: 'run' });
 
   client.send({ type: 'fault', fault: { kind: 'crash', peer: 'peer1.org2' } });
