@@ -126,8 +126,15 @@ export class LiveSession {
   private fault(run: LiveRun, f: FaultRequest): void {
     if (f.kind === 'partition') return run.partition(f.groups);
     if (f.kind === 'heal') return run.partition(null);
+    if (f.kind === 'link') {
+      try {
+        return run.link(f.between, f.loss, f.delay, f.forMs);
+      } catch (err) {
+        return this.post({ type: 'error', message: `cannot change the link: ${(err as Error).message}` });
+      }
+    }
     if (f.kind !== 'crash' && f.kind !== 'restart' && f.kind !== 'pause' && f.kind !== 'resume') {
-      return this.post({ type: 'error', message: `${f.kind} is not available in live mode yet (crash, restart, pause, resume, partition and heal are)` });
+      return this.post({ type: 'error', message: `${f.kind} is not available in live mode yet (crash, restart, pause, resume, partition, heal and link faults are)` });
     }
     try {
       run.fault(f.kind, f.peer);

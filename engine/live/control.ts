@@ -41,7 +41,18 @@ export type ControlCommand =
   /** Stepping: hold every received message in a gate (on), or let them all through (off). */
   | { type: 'hold'; on: boolean }
   /** Stepping: take in the oldest held message. */
-  | { type: 'release' };
+  | { type: 'release' }
+  /** Link rules in force: between two peers (trace indexes; -1 = any), a share lost and a delay, until a wall-clock time. */
+  | { type: 'links'; rules: LiveLinkRule[] };
+
+export interface LiveLinkRule {
+  a: number;
+  b: number;
+  loss: number;
+  delay: number;
+  /** Wall-clock ms when the rule ends. */
+  until: number;
+}
 
 export interface ControlServer {
   /** ws://127.0.0.1:port/?token=… : what a peer process is given to connect. */

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
-import { startControlServer, type ControlServer, type PeerReport } from './control.js';
+import { startControlServer, type ControlServer, type LiveLinkRule, type PeerReport } from './control.js';
 import type { TraceEvent } from '../trace/events.js';
 import { startOrdererService, type OrdererService } from './orderer-service.js';
 import type { BlockSummary, PeerSummary, RunSummary } from '../sim/summary.js';
@@ -58,6 +58,8 @@ export class LiveRun {
   private readonly everyPid = new Set<number>();
   readonly up = new Set<string>();
   private stopping?: Promise<void>;
+  /** Link rules in force; a peer that (re)starts is told. */
+  private links: LiveLinkRule[] = [];
   /** Whether peers hold what they receive (stepping); a peer that (re)starts is told. */
   private holding = false;
   /** The partition in force (by trace index), sent to every peer and to each one that (re)starts. */
@@ -88,6 +90,7 @@ export class LiveRun {
           run.pidOf.set(r.id, r.pid);
           if (run.groups !== null) run.control.send(r.id, { type: 'partition', groups: run.groups });
           if (run.holding) run.control.send(r.id, { type: 'hold', on: true });
+          if (run.links.length > 0) run.control.send(r.id, { type: 'links', rules: run.links });
         }
         else if (opts.onEvents !== undefined) {
           // Onto the run's clock: the peer's time 0 is when its process started.
@@ -110,6 +113,7 @@ export class LiveRun {
           if (a.kind === 'crash' || a.kind === 'restart' || a.kind === 'pause' || a.kind === 'resume') run!.fault(a.kind, a.peer);
           else if (a.kind === 'partition') run!.partition(a.groups);
           else if (a.kind === 'heal') run!.partition(null);
+          else if (a.kind === 'link') run!.link(a.rule.between, a.rule.loss, a.rule.delay, a.until - f.at);
           else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (crash, restart, pause, resume, partition and heal are, so far)`);
         }, f.at),
       );
@@ -136,6 +140,19 @@ export class LiveRun {
         ? null
         : groups.map((g) => g.flatMap((name) => this.ids.flatMap((p, i) => (p.id === name || p.mspId === name ? [i] : []))));
     for (const id of this.up) this.control.send(id, { type: 'partition', groups: this.groups });
+  }
+
+  /** A link rule for the next `forMs`: between two peers (null: every link), a share of messages lost, a delay. */
+  link(between: [string, string] | null, loss: number, delay: number, forMs: number): void {
+    const idx = (id: string) => {
+      const i = this.ids.findIndex((p) => p.id === id);
+      if (i < 0) throw new Error(`no peer ${id}`);
+      return i;
+    };
+    const [a, b] = between === null ? [-1, -1] : [idx(between[0]), idx(between[1])];
+    const now = Date.now();
+    this.links = [...this.links.filter((r) => r.until > now), { a, b, loss, delay, until: now + forMs }];
+    for (const id of this.up) this.control.send(id, { type: 'links', rules: this.links });
   }
 
   /** host:port where a peer listens. */

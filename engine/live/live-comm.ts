@@ -11,6 +11,7 @@ import type { CommLayer, Conn, ReceivedMessage, RemotePeer } from '../fabric/com
 import { SignedMessage, bytesEqual, fromBytes, hex, signMessage } from '../fabric/message.js';
 import { encodeEnvelope } from '../wire/codec.js';
 import { Tag, type ConnEstablish, type GossipMessage } from '../wire/messages.js';
+import type { LiveLinkRule } from './control.js';
 import type { RealTimeKernel } from './realtime.js';
 
 export interface LiveCommOptions {
@@ -52,6 +53,8 @@ export class LiveComm implements CommLayer {
   private probeMsg?: SignedMessage;
   /** Stepping: received frames wait here until the controller releases them, oldest first. */
   private gate: { at: number; take: () => void }[] | null = null;
+  /** Link rules in force (loss, delay), applied to what this peer sends. */
+  private links: LiveLinkRule[] = [];
   /** Each peer's side of a partition (trace index → group); null when there is none. */
   private sideOf: Map<number, number> | null = null;
 
@@ -91,6 +94,17 @@ export class LiveComm implements CommLayer {
   /** When the oldest held message arrived (wall clock), or null. */
   get oldestHeld(): number | null {
     return this.gate?.[0]?.at ?? null;
+  }
+
+  setLinks(rules: LiveLinkRule[]): void {
+    this.links = rules;
+  }
+
+  /** The rule on the link to `idx` now, if any. */
+  private linkTo(idx: number): LiveLinkRule | undefined {
+    const me = this.env.idx;
+    const now = Date.now();
+    return this.links.find((r) => now < r.until && ((r.a === -1 && r.b === -1) || (r.a === me && r.b === idx) || (r.a === idx && r.b === me)));
   }
 
   private partitioned(idx: number): boolean {
@@ -214,7 +228,13 @@ export class LiveComm implements CommLayer {
     // ws buffers what the socket has not taken yet: sendBuffSize messages' worth is the limit.
     if (c.ws.bufferedAmount > env.config.sendBuffSize * 4096) return this.drop(c.remoteIdx, sm, `Buffer to ${c.remoteEndpoint} overflowed, dropping message`);
     env.tr.emit('send', c.remoteIdx, sm.typeName, sm.id);
-    c.ws.send(encodeEnvelope(sm.envelope));
+    const rule = this.links.length > 0 ? this.linkTo(c.remoteIdx) : undefined;
+    if (rule === undefined) return c.ws.send(encodeEnvelope(sm.envelope));
+    if (rule.loss > 0 && env.rt.rng.next() < rule.loss) return this.drop(c.remoteIdx, sm, 'lost by a link rule');
+    const bytes = encodeEnvelope(sm.envelope);
+    // A delayed stream still delivers in order: ws keeps the order of what is sent.
+    if (rule.delay > 0) setTimeout(() => c.ws.readyState === WebSocket.OPEN && c.ws.send(bytes), rule.delay).unref?.();
+    else c.ws.send(bytes);
   }
 
   /** Our ConnEstablish on its way: traced like any send (the simulator traces it too). */

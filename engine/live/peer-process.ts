@@ -88,6 +88,7 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
       if (cmd.type === 'partition') peer.clock.now(() => peer.comm.setPartition(cmd.groups));
       else if (cmd.type === 'hold') peer.clock.now(() => peer.comm.hold(cmd.on));
       else if (cmd.type === 'release') peer.clock.now(() => peer.comm.release());
+      else if (cmd.type === 'links') peer.clock.now(() => peer.comm.setLinks(cmd.rules));
       else if (cmd.type === 'pause') peer.pause();
       else if (cmd.type === 'resume') peer.resume();
       else void stop(0);

@@ -42,7 +42,7 @@ async function until(ok: () => boolean, what: string, timeoutMs: number): Promis
   }
 }
 
-test('a live partition splits the orgs, the heal joins them again', async () => {
+test('a live partition splits the orgs, the heal joins them again; a link rule loses messages', async () => {
   const run = await LiveRun.start(FILE, { cli: join(ROOT, 'dist', 'cli.js'), log: () => {} });
   try {
     await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone', 20_000);
@@ -52,6 +52,9 @@ test('a live partition splits the orgs, the heal joins them again', async () => 
     assert.ok((summary.messages.dropReasons.partitioned ?? 0) > 0, JSON.stringify(summary.messages.dropReasons));
     run.partition(null);
     await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone again', 20_000);
+    // A link rule: everything between peer0.org1 and peer1.org1 is lost for a while.
+    run.link(['peer0.org1', 'peer1.org1'], 1, 0, 60_000);
+    await until(() => (run.summary().messages.dropReasons['lost by a link rule'] ?? 0) > 0, 'messages are lost on that link', 10_000);
   } finally {
     await run.stop();
   }
