@@ -17,7 +17,7 @@ import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
 import { runLive } from '../live/launcher.js';
-import { runPeerProcess } from '../live/peer-process.js';
+import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
 
 class UsageError extends Error {}
 
@@ -26,8 +26,8 @@ const USAGE = `usage:
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
-  gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--bootstrap host:port]
-                    [--address id=host:port ...] [--orderer ws://host:port] [--control URL]`;
+  gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
+                    [--bootstrap host:port] [--address id=host:port ...] [--orderer ws://host:port] [--control URL]`;
 
 interface Args {
   positional: string[];
@@ -113,21 +113,22 @@ async function peer(argv: string[], err: (s: string) => void): Promise<number> {
       }
     } else rest.push(argv[i]);
   }
-  const { positional, flags } = parseArgs(rest, new Set(['scenario', 'id', 'listen', 'orderer', 'control']), new Set());
+  const { positional, flags } = parseArgs(rest, new Set(['scenario', 'id', 'listen', 'advertise', 'orderer', 'control']), new Set());
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   if (!flags.has('scenario') || !flags.has('id')) throw new UsageError('peer needs --scenario and --id');
-  return runPeerProcess(
-    {
-      scenario: flags.get('scenario') as string,
-      id: flags.get('id') as string,
-      listen: (flags.get('listen') as string | undefined) ?? '127.0.0.1:7051',
-      addresses,
-      bootstrap,
-      orderer: flags.get('orderer') as string | undefined,
-      control: flags.get('control') as string | undefined,
-    },
-    err,
-  );
+  const args = {
+    scenario: flags.get('scenario') as string,
+    id: flags.get('id') as string,
+    listen: (flags.get('listen') as string | undefined) ?? '127.0.0.1:7051',
+    advertise: flags.get('advertise') as string | undefined,
+    addresses,
+    bootstrap,
+    orderer: flags.get('orderer') as string | undefined,
+    control: flags.get('control') as string | undefined,
+  };
+  const problem = peerArgsProblem(args, loadScenarioFile(args.scenario));
+  if (problem !== null) throw new UsageError(problem);
+  return runPeerProcess(args, err);
 }
 
 function defaults(argv: string[], out: (s: string) => void): number {

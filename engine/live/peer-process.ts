@@ -7,6 +7,7 @@
  */
 import { WebSocket } from 'ws';
 import { loadScenarioFile } from '../scenario/load.js';
+import type { Scenario } from '../scenario/types.js';
 import { Counters } from '../sim/counters.js';
 import type { TraceEvent } from '../trace/events.js';
 import { jsonSafe } from '../ui/inspect.js';
@@ -17,6 +18,8 @@ export interface PeerArgs {
   scenario: string;
   id: string;
   listen: string;
+  /** host:port to advertise instead of --listen (listening on 0.0.0.0, or behind NAT). */
+  advertise?: string;
   addresses: Map<string, string>;
   bootstrap: string[];
   orderer?: string;
@@ -32,9 +35,9 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
   const scenario = loadScenarioFile(a.scenario);
   const [host, portText] = a.listen.split(':');
   const port = Number(portText);
-  if (!host || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--listen ${a.listen}: expected host:port`);
-  const me = peerIds(scenario).find((p) => p.id === a.id);
-  if (me === undefined) throw new Error(`--id ${a.id}: no such peer in ${a.scenario}`);
+  const problem = peerArgsProblem(a, scenario);
+  if (problem !== null) throw new Error(problem);
+  const me = peerIds(scenario).find((p) => p.id === a.id)!;
   // --bootstrap names addresses directly: they stand for the org's bootstrap peers.
   const org = scenario.orgs.find((o) => o.mspId === me.mspId)!;
   a.bootstrap.forEach((addr, i) => {
@@ -49,6 +52,7 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     id: a.id,
     host,
     port,
+    advertise: a.advertise,
     addresses: a.addresses,
     orderer: a.orderer,
     onTrace: (ev) => {
@@ -59,7 +63,7 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     },
   });
   const counters = new Counters(peer.trace);
-  log(`${a.id} listening on ${host}:${port}`);
+  log(`${a.id} listening on ${host}:${port}${a.advertise ? ` (advertised as ${a.advertise})` : ''}`);
 
   let control: WebSocket | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -98,6 +102,18 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     control.on('error', () => void stop(1));
   });
   return done;
+}
+
+/** What is wrong with a peer's arguments (the CLI reports it as a usage error), or null. */
+export function peerArgsProblem(a: PeerArgs, scenario: Scenario): string | null {
+  const [host, portText] = a.listen.split(':');
+  const port = Number(portText);
+  if (!host || !Number.isInteger(port) || port < 0 || port > 65535) return `--listen ${a.listen}: expected host:port`;
+  if (a.advertise !== undefined && !/^[^:\s]+:\d{1,5}$/.test(a.advertise)) return `--advertise ${a.advertise}: expected host:port`;
+  if (a.advertise === undefined && (host === '0.0.0.0' || host === '::')) return `--listen ${a.listen}: other peers cannot dial ${host}; add --advertise host:port`;
+  const ids = peerIds(scenario);
+  if (!ids.some((p) => p.id === a.id)) return `--id ${a.id}: no such peer in ${a.scenario} (peers: ${ids.map((p) => p.id).join(', ')})`;
+  return null;
 }
 
 function status(peer: LivePeer, id: string, events: number, c: Counters, commits: Record<string, Record<string, number>>): PeerReport {

@@ -31,6 +31,8 @@ export interface LivePeerOptions {
   /** Where this peer listens (127.0.0.1 by default); it advertises this address as its endpoint. */
   host?: string;
   port: number;
+  /** The host:port other machines reach it at, when it listens on 0.0.0.0 or behind NAT (default host:port). */
+  advertise?: string;
   /** host:port of other peers of the scenario, by id: where its bootstrap and anchor peers are. */
   addresses: Map<string, string>;
   /** ws:// URL of the ordering service (orderer-service.ts); without one no blocks come. */
@@ -143,7 +145,7 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   const genesisOf = new Orderer(kernel, trace, scenario.orderer, ordererId, channels, seed, () => 0);
   const ledgers = new Map(channels.map((ch) => [ch, new Ledger(genesisOf.genesis(ch).bytes)]));
   // The endpoint it advertises is where it really listens: others dial what they learn.
-  const host = `${o.host ?? '127.0.0.1'}:${o.port}`;
+  const host = o.advertise ?? `${o.host ?? '127.0.0.1'}:${o.port}`;
   const addressOf = (id: string) => o.addresses.get(id) ?? (id === me.id ? host : undefined);
   const blocks = new BlockVerifier(registry, ORDERER_MSP, () => kernel.now);
   const env: PeerEnv = {

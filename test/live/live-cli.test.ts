@@ -123,3 +123,16 @@ test('the control channel refuses a connection without the run\u2019s token', as
     await control.close();
   }
 });
+
+test('gossip-scope peer refuses bad arguments with exit 2 and says which', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'peer', '--scenario', SCENARIO, ...args], { encoding: 'utf8', timeout: 20_000 });
+  const unknown = run('--id', 'peer9.org1');
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /--id peer9\.org1: no such peer .*peer0\.org1/);
+  const anywhere = run('--id', 'peer0.org1', '--listen', '0.0.0.0:7999');
+  assert.equal(anywhere.status, 2);
+  assert.match(anywhere.stderr, /cannot dial 0\.0\.0\.0; add --advertise host:port/);
+  const badAddress = run('--id', 'peer0.org1', '--address', 'peer1.org1');
+  assert.equal(badAddress.status, 2);
+  assert.match(badAddress.stderr, /--address peer1\.org1: expected id=host:port/);
+});
