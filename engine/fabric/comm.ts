@@ -3,9 +3,10 @@
  * handshake; a bounded send buffer per connection whose overflow drops messages; a
  * "presumed dead" signal when a connection cannot be obtained or breaks.
  */
-import { Tag, type ConnEstablish, type GossipMessage } from '../wire/messages.js';
+import type { ConnEstablish } from '../wire/messages.js';
+import { AckWaiters, Handshake, authenticateHandshake } from './comm-shared.js';
 import type { PeerEnv } from './env.js';
-import { SignedMessage, bytesEqual, fromBytes, hex, signMessage } from './message.js';
+import { SignedMessage, bytesEqual, fromBytes, hex } from './message.js';
 
 /** What comm needs from the network under it (the simulator, or later real sockets). */
 export interface CommNet {
@@ -201,8 +202,6 @@ export class Comm implements CommLayer {
   running = true;
   private readonly conns = new Map<string, Connection>();
   private readonly pending = new Map<string, PendingConn>();
-  private connMsg?: SignedMessage;
-  private probeMsg?: SignedMessage;
 
   /** Set by the node: every message received on an authenticated connection. */
   onMessage: (m: ReceivedMessage) => void = () => {};
@@ -215,7 +214,10 @@ export class Comm implements CommLayer {
     readonly env: PeerEnv,
     readonly net: CommNet,
     readonly nextMsgId: (sm: SignedMessage) => number,
-  ) {}
+  ) {
+    this.acks = new AckWaiters(env);
+    this.handshake = new Handshake(env);
+  }
 
   connectionTo(pkiHex: string): Connection | undefined {
     return this.conns.get(pkiHex);
@@ -261,30 +263,21 @@ export class Comm implements CommLayer {
     });
   }
 
-  private readonly ackWaiters = new Map<string, (err: string | null) => void>();
+  private readonly acks: AckWaiters;
+  private readonly handshake: Handshake;
 
   /**
    * SendWithAck for one peer: send, then wait for an Acknowledgement carrying the message's
    * nonce from that peer; a non-empty error in it is a NACK.
    */
   sendWithAck(sm: SignedMessage, p: RemotePeer, timeout: number, done: (err: string | null) => void): void {
-    const k = `${sm.msg.nonce}/${hex(p.pkiId)}`;
-    const timer = this.env.rt.after(timeout, 'comm.ackTimeout', () => {
-      if (this.ackWaiters.delete(k)) done('timed out waiting for ack');
-    });
-    this.ackWaiters.set(k, (err) => {
-      timer.cancel();
-      this.ackWaiters.delete(k);
-      done(err);
-    });
+    this.acks.expect(sm, p, timeout, done);
     this.sendTo(sm, p);
   }
 
   /** interceptAcks: an Acknowledgement answers a SendWithAck. */
   ackReceived(m: ReceivedMessage): void {
-    if (m.sm.msg.content !== 'ack') return;
-    const err = m.sm.msg.ack.error;
-    this.ackWaiters.get(`${m.sm.msg.nonce}/${m.conn.remotePkiHex}`)?.(err === '' ? null : err);
+    this.acks.received(m);
   }
 
   /**
@@ -355,17 +348,8 @@ export class Comm implements CommLayer {
     }
   }
 
-  /** The signed ConnEstablish; its bytes never change, so it is signed once (RFC 6979). */
   private connEstablish(probe: boolean): SignedMessage {
-    const cached = probe ? this.probeMsg : this.connMsg;
-    if (cached !== undefined) return cached;
-    const e = this.env;
-    const conn: ConnEstablish = { pkiId: e.pkiId, identity: e.identity, tlsCertHash: e.tlsCertHash, probe };
-    const msg: GossipMessage = { nonce: 0n, channel: new Uint8Array(0), tag: Tag.EMPTY, content: 'conn', conn };
-    const sm = signMessage(msg, (d) => e.mcs.sign(d));
-    if (probe) this.probeMsg = sm;
-    else this.connMsg = sm;
-    return sm;
+    return this.handshake.message(probe);
   }
 
   /**
@@ -444,25 +428,7 @@ export class Comm implements CommLayer {
 
   /** authenticateRemotePeer's checks on the remote's first message; the reason on failure. */
   authenticate(sm: SignedMessage, from: Comm): (ConnEstablish & { org: string }) | string {
-    const tr = this.env.tr;
-    const fail = (reason: string) => {
-      tr.reject(from.env.idx, sm, reason);
-      return reason;
-    };
-    if (sm.msg.content !== 'conn') return fail('wrong type');
-    const c = sm.msg.conn;
-    if (c.pkiId.length === 0) return fail('no PKI-ID');
-    const idErr = this.onIdentity(c.pkiId, c.identity);
-    if (idErr !== null) return fail(`Identity store rejected ${from.env.endpoint || from.env.internalEndpoint} : ${idErr}`);
-    if (!bytesEqual(c.tlsCertHash, from.env.tlsCertHash)) {
-      return fail(`Expected ${hex(from.env.tlsCertHash)} in remote hash of TLS cert, but got ${hex(c.tlsCertHash)}`);
-    }
-    const env = sm.envelope;
-    const sigErr = env.signature.length === 0 ? 'Empty signature' : this.env.mcs.verify(c.identity, env.signature, env.payload);
-    tr.emit('verify', from.env.idx, sm.typeName, sm.id, sigErr ?? 'valid');
-    if (sigErr !== null) return fail(`Failed verifying signature from ${from.env.endpoint || from.env.internalEndpoint} : ${sigErr}`);
-    const org = this.env.mcs.orgOf(c.identity) ?? '';
-    return { ...c, org };
+    return authenticateHandshake(this.env, this.onIdentity, sm, { idx: from.env.idx, label: from.env.endpoint || from.env.internalEndpoint, tlsCertHash: from.env.tlsCertHash });
   }
 
   /** connStore.onConnected: one connection per PKI-ID; a newer stream replaces an older one. */

@@ -6,7 +6,7 @@
  * gone stops by itself), so nothing is left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { startControlServer, type ControlServer, type LiveLinkRule, type PeerReport } from './control.js';
@@ -28,16 +28,6 @@ export interface LiveSummary extends Omit<RunSummary, 'traceHash' | 'peers'> {
   pids: number[];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -8,9 +8,10 @@
 import { WebSocket, type RawData } from 'ws';
 import type { PeerEnv } from '../fabric/env.js';
 import type { CommLayer, Conn, ReceivedMessage, RemotePeer } from '../fabric/comm.js';
-import { SignedMessage, bytesEqual, fromBytes, hex, signMessage } from '../fabric/message.js';
+import { AckWaiters, Handshake, authenticateHandshake } from '../fabric/comm-shared.js';
+import { SignedMessage, bytesEqual, fromBytes, hex } from '../fabric/message.js';
 import { encodeEnvelope } from '../wire/codec.js';
-import { Tag, type ConnEstablish, type GossipMessage } from '../wire/messages.js';
+import type { ConnEstablish } from '../wire/messages.js';
 import type { LiveLinkRule } from './control.js';
 import type { RealTimeKernel } from './realtime.js';
 
@@ -48,9 +49,8 @@ export class LiveComm implements CommLayer {
   onIdentity: (pkiId: Uint8Array, identity: Uint8Array) => string | null = () => null;
   private readonly conns = new Map<string, LiveConn>();
   private readonly pending = new Map<string, SignedMessage[]>();
-  private readonly ackWaiters = new Map<string, (err: string | null) => void>();
-  private connMsg?: SignedMessage;
-  private probeMsg?: SignedMessage;
+  private readonly acks: AckWaiters;
+  private readonly handshake: Handshake;
   /** Stepping: received frames wait here until the controller releases them, oldest first. */
   private gate: { at: number; take: () => void }[] | null = null;
   /** Link rules in force (loss, delay), applied to what this peer sends. */
@@ -63,7 +63,10 @@ export class LiveComm implements CommLayer {
     private readonly rtk: RealTimeKernel,
     private readonly nextMsgId: (sm: SignedMessage) => number,
     private readonly opts: LiveCommOptions,
-  ) {}
+  ) {
+    this.acks = new AckWaiters(env);
+    this.handshake = new Handshake(env);
+  }
 
   /**
    * A network partition, applied here in the transport as the simulator applies it: messages
@@ -152,22 +155,12 @@ export class LiveComm implements CommLayer {
   }
 
   sendWithAck(sm: SignedMessage, p: RemotePeer, timeout: number, done: (err: string | null) => void): void {
-    const k = `${sm.msg.nonce}/${hex(p.pkiId)}`;
-    const timer = this.env.rt.after(timeout, 'comm.ackTimeout', () => {
-      if (this.ackWaiters.delete(k)) done('timed out waiting for ack');
-    });
-    this.ackWaiters.set(k, (err) => {
-      timer.cancel();
-      this.ackWaiters.delete(k);
-      done(err);
-    });
+    this.acks.expect(sm, p, timeout, done);
     this.sendTo(sm, p);
   }
 
   ackReceived(m: ReceivedMessage): void {
-    if (m.sm.msg.content !== 'ack') return;
-    const err = m.sm.msg.ack.error;
-    this.ackWaiters.get(`${m.sm.msg.nonce}/${m.conn.remotePkiHex}`)?.(err === '' ? null : err);
+    this.acks.received(m);
   }
 
   probe(endpoint: string, cb: (identity: Uint8Array | null, pkiId: Uint8Array | null, err: string) => void): void {
@@ -357,33 +350,11 @@ export class LiveComm implements CommLayer {
    * tls_cert_hash is carried but there is no TLS certificate on the connection to bind it to.
    */
   private authenticate(sm: SignedMessage, from: number): (ConnEstablish & { org: string }) | string {
-    const tr = this.env.tr;
-    const fail = (reason: string) => {
-      tr.reject(from, sm, reason);
-      return reason;
-    };
-    if (sm.msg.content !== 'conn') return fail('wrong type');
-    const c = sm.msg.conn;
-    if (c.pkiId.length === 0) return fail('no PKI-ID');
-    const idErr = this.onIdentity(c.pkiId, c.identity);
-    if (idErr !== null) return fail(`Identity store rejected the remote peer : ${idErr}`);
-    const env = sm.envelope;
-    const sigErr = env.signature.length === 0 ? 'Empty signature' : this.env.mcs.verify(c.identity, env.signature, env.payload);
-    tr.emit('verify', from, sm.typeName, sm.id, sigErr ?? 'valid');
-    if (sigErr !== null) return fail(`Failed verifying signature from the remote peer : ${sigErr}`);
-    return { ...c, org: this.env.mcs.orgOf(c.identity) ?? '' };
+    return authenticateHandshake(this.env, this.onIdentity, sm, { idx: from, label: 'the remote peer', tlsCertHash: null });
   }
 
   private connEstablish(probe: boolean): SignedMessage {
-    const cached = probe ? this.probeMsg : this.connMsg;
-    if (cached !== undefined) return cached;
-    const e = this.env;
-    const conn: ConnEstablish = { pkiId: e.pkiId, identity: e.identity, tlsCertHash: e.tlsCertHash, probe };
-    const msg: GossipMessage = { nonce: 0n, channel: new Uint8Array(0), tag: Tag.EMPTY, content: 'conn', conn };
-    const sm = signMessage(msg, (d) => e.mcs.sign(d));
-    if (probe) this.probeMsg = sm;
-    else this.connMsg = sm;
-    return sm;
+    return this.handshake.message(probe);
   }
 
   private close(c: LiveConn): void {

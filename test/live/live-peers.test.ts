@@ -5,7 +5,7 @@
  * kernel, sockets and identity, as separate processes would.)
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { freePort } from '../../engine/live/ports.js';
 import { after, test } from 'node:test';
 import { loadScenario } from '../../engine/scenario/load.js';
 import { startOrdererService } from '../../engine/live/orderer-service.js';
@@ -25,16 +25,6 @@ gossip: { aliveTimeInterval: 300ms, aliveExpirationTimeout: 1500ms, reconnectInt
 run: { until: 30s }
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(ok: () => boolean, what: string, timeoutMs: number): Promise<number> {
   const t0 = Date.now();
