@@ -17,6 +17,11 @@ import type { FaultRequest, PeerDetail, RunState, UiEvent, UiNetwork, UiPeerStat
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
 
 const FRAME_MS = 100;
+/**
+ * Peers report every 100 ms, each on its own: a delivery can reach us before the send it
+ * answers, from another peer's later report. Events wait this long so frames are in time order.
+ */
+const REORDER_MS = 300;
 /** Events kept for a panel that starts over (history) and counted when a frame is too big. */
 const KEEP = 20_000;
 const MAX_FRAME_EVENTS = 4096;
@@ -146,8 +151,12 @@ export class LiveSession {
   /** Every peer's events since the last frame, in time order, numbered on one counter. */
   private flush(): void {
     if (this.run === undefined) return;
-    const batch = this.pending.sort((a, b) => a.t - b.t);
-    this.pending = [];
+    const cutoff = Date.now() - this.run.started - REORDER_MS;
+    const sorted = this.pending.sort((a, b) => a.t - b.t);
+    let split = 0;
+    while (split < sorted.length && sorted[split].t <= cutoff) split++;
+    const batch = sorted.slice(0, split);
+    this.pending = sorted.slice(split);
     // Causal parents are ids inside one process: they do not survive the merge.
     const events: UiEvent[] = batch.map((e) => ({ ...e, id: this.nextId++, parent: undefined }) as UiEvent);
     this.count += events.length;

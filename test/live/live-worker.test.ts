@@ -87,13 +87,13 @@ test('a live network in the panel protocol: frames from every process, pause, fa
     if (m.type === 'frame') delivered.push(m.events.filter((e) => e.kind === 'deliver' && e.type !== 'ConnEstablish').length);
   });
   client.send({ type: 'control', action: 'step' });
-  await new Promise((r) => setTimeout(r, 600)); // reports of the first held messages come in
+  await new Promise((r) => setTimeout(r, 1000)); // events from before come through; held messages are reported
   delivered.length = 0;
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 700));
   assert.equal(delivered.reduce((a, b) => a + b, 0), 0, 'nothing is taken in while stepping');
   // ... and each Step lets exactly one message in.
   client.send({ type: 'control', action: 'step' });
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 1000));
   sub.dispose();
   assert.equal(delivered.reduce((a, b) => a + b, 0), 1, `deliveries after one step: ${delivered.join(',')}`);
   client.send({ type: 'control', action: 'run' });
