@@ -1,7 +1,8 @@
 /**
  * The packaged extension as a user installs it: `npm run package`'s .vsix installed into
  * code-server with --install-extension (no development path), then the walkthrough's first
- * lesson opened from its button, and the network drawn. Screenshots land in
+ * lesson opened from its button, and a bundled sample opened from the palette; each network drawn
+ * with every peer. Screenshots land in
  * test-results/e2e-vsix/. Skips, saying why, only when code-server cannot be installed.
  */
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { loadScenario } from '../../engine/scenario/load.js';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
 import { e2eUnavailable } from './prerequisites.js';
 import { launchBrowser, Workbench } from './workbench.js';
@@ -23,6 +25,7 @@ let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let scratch: string;
 let vsix: string;
+let wb: Workbench;
 
 /**
  * Packages the extension as `npm run package` does (same vsce flags), from a staging copy: vsce
@@ -54,6 +57,7 @@ before(async () => {
   server = await startCodeServer({ vsix, folder: workspace });
   browser = await launchBrowser();
   rmSync(RESULTS, { recursive: true, force: true });
+  wb = await Workbench.open(browser, server.url, RESULTS, 'Gossip Scope');
 });
 
 after(async () => {
@@ -67,7 +71,6 @@ test('the .vsix installs into code-server; the walkthrough opens its first lesso
   const size = statSync(vsix).size;
   assert.ok(size < 5 * 1024 * 1024, `the .vsix is ${size} bytes`);
   t.diagnostic(`${vsix}: ${(size / 1024 / 1024).toFixed(2)} MB`);
-  const wb = await Workbench.open(browser!, server!.url, RESULTS, 'Gossip Scope');
   await wb.runCommand('Welcome: Open Walkthrough...');
   await wb.pick('Learn Fabric Gossip');
   const button = wb.page.locator('.getting-started-step a, .getting-started-step button', { hasText: 'Open the lesson' }).first();
@@ -87,4 +90,23 @@ test('the .vsix installs into code-server; the walkthrough opens its first lesso
   await step.locator('.codicon-getting-started-step-checked').waitFor({ timeout: 15_000 });
   assert.equal(await wb.page.locator('.getting-started-step .codicon-getting-started-step-checked').count(), 1, 'only the lesson opened is ticked');
   await wb.screenshot('lesson-ticked');
+});
+
+test('from the palette, Open Network offers the bundled samples and draws every peer of the one picked', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  // The workspace is empty: the picker's samples come from the installed extension's samples/.
+  const file = join(REPO, 'samples', 'channels.yaml');
+  const peers = loadScenario(readFileSync(file, 'utf8'), file).orgs.reduce((n, o) => n + o.peers, 0);
+  await wb.runCommand('Gossip Scope: Open Network');
+  await wb.pick('channels.yaml');
+  await wb.quickInputClosed();
+  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  const count = webview.locator('[data-testid=peer-count]');
+  // The panel shows the lesson opened before until this network replaces it.
+  const deadline = Date.now() + 30_000;
+  while ((await count.innerText()).match(/\d+/)?.[0] !== String(peers) && Date.now() < deadline) await wb.page.waitForTimeout(200);
+  assert.equal((await count.innerText()).match(/\d+/)?.[0], String(peers));
+  assert.equal(await webview.locator('[data-peer-id]').count(), peers);
+  await webview.locator('[data-peer-id="peer2.org3"]').waitFor();
+  await wb.screenshot('palette-sample-opened');
 });
