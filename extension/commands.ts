@@ -6,7 +6,7 @@ import type { FaultRequest } from './protocol.js';
 import type { NetworkPanel } from './panel.js';
 import { MetricsDocuments } from './metrics-document.js';
 import { metricsMarkdown } from './metrics-view.js';
-import { pickFault, pickMessageType, pickScenario, pickSpeed, scenarioArgument } from './pickers.js';
+import { chooseScenario, pickFault, pickMessageType, pickSpeed } from './pickers.js';
 
 export function registerCommands(context: vscode.ExtensionContext, controller: NetworkController, panel: NetworkPanel): vscode.Disposable[] {
   /** Commands that need an open network say so instead of doing nothing. */
@@ -20,13 +20,13 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
   const metrics = new MetricsDocuments();
   const commands: Record<string, (...args: never[]) => unknown> = {
     'gossipScope.openNetwork': async (arg?: vscode.Uri | string) => {
-      const target = scenarioArgument(context.extensionUri, arg) ?? (await pickScenario(context.extensionUri));
+      const target = await chooseScenario(context.extensionUri, arg);
       if (!target) return false;
       panel.show();
       return controller.open(target);
     },
     'gossipScope.openLive': async (arg?: vscode.Uri | string) => {
-      const target = scenarioArgument(context.extensionUri, arg) ?? (await pickScenario(context.extensionUri));
+      const target = await chooseScenario(context.extensionUri, arg);
       if (!target) return false;
       panel.show();
       return controller.open(target, true);

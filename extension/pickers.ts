@@ -1,5 +1,6 @@
 /** The quick picks behind the commands: which scenario, which fault on which peers, what speed. */
 import { realpathSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { MESSAGE_TYPES } from '../engine/fabric/message-types.js';
 import type { NetworkSnapshot } from './engine-client.js';
@@ -33,13 +34,32 @@ function scenarioItem(uri: vscode.Uri, text: string, where: string): ScenarioIte
 
 /**
  * A scenario named by a command argument (a walkthrough link passes "membership.yaml"): a URI as
- * it is, a bare name as the bundled sample of that name.
+ * it is, a URI string parsed, an absolute path as that file, a relative path (a bare name) as the
+ * bundled sample under the extension's own samples/ folder, so links work from an installed .vsix.
  */
 export function scenarioArgument(extensionUri: vscode.Uri, arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg !== 'string' || arg === '') return undefined;
-  if (arg.includes('/') || arg.includes('\\')) return vscode.Uri.file(arg);
-  return vscode.Uri.joinPath(extensionUri, 'samples', arg);
+  if (typeof arg !== 'string' || arg.trim() === '') return undefined;
+  // A scheme of two letters or more: "C:\\x.yaml" is a Windows path, not a URI.
+  if (/^[a-zA-Z][\w+.-]+:\/\//.test(arg)) return vscode.Uri.parse(arg, true);
+  if (isAbsolute(arg)) return vscode.Uri.file(arg);
+  return vscode.Uri.joinPath(extensionUri, 'samples', arg.replace(/\\/g, '/'));
+}
+
+/**
+ * The scenario a command opens: the one its argument names, which must exist (a clear error
+ * otherwise, rather than the command failing), or without an argument the one the user picks.
+ */
+export async function chooseScenario(extensionUri: vscode.Uri, arg: unknown): Promise<vscode.Uri | undefined> {
+  const named = scenarioArgument(extensionUri, arg);
+  if (!named) return pickScenario(extensionUri);
+  try {
+    await vscode.workspace.fs.stat(named);
+    return named;
+  } catch {
+    void vscode.window.showErrorMessage(`Gossip Scope: there is no scenario file at ${named.scheme === 'file' ? named.fsPath : named.toString()}.`);
+    return undefined;
+  }
 }
 
 /** The active editor's scenario first, then the workspace's scenario files, then the bundled samples. */

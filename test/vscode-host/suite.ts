@@ -36,6 +36,9 @@ const tests: [string, () => Promise<void>][] = [
   [
     'Open Network opens a bundled sample by name',
     async () => {
+      // A name that is no sample is an error message and no network, not a failed command.
+      assert.equal(await vscode.commands.executeCommand('gossipScope.openNetwork', 'no-such-lesson.yaml'), false);
+      assert.equal((await api()).snapshot(), undefined);
       assert.equal(await vscode.commands.executeCommand('gossipScope.openNetwork', 'membership.yaml'), true);
       const s = await until((x) => x.network.scenario.name === 'membership', 'the membership sample is open');
       assert.equal(s.network.peers.length, 8);
