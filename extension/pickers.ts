@@ -159,8 +159,19 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
         ],
         { title: 'How?' },
       );
+      if (!mode) return undefined;
+      // More than one: a tampered copy of a message the receiver already holds is dropped as a
+      // duplicate before any check (msgStore.CheckValid), so one copy may pass unnoticed.
+      const count = await vscode.window.showQuickPick(
+        [
+          { label: 'Only the next one', count: 1 },
+          { label: 'The next 3', count: 3 },
+          { label: 'The next 10', count: 10 },
+        ],
+        { title: 'How many of its messages?' },
+      );
       const only = type.label === 'any message' ? null : type.label;
-      return mode ? { kind: 'tamper', rule: { from, to: null, type: only, mode: mode.mode, count: 1 } } : undefined;
+      return count ? { kind: 'tamper', rule: { from, to: null, type: only, mode: mode.mode, count: count.count } } : undefined;
     }
     case 'byzantine': {
       const peer = await pickPeer(snap, true, 'Which peer turns Byzantine?');
