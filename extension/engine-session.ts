@@ -146,7 +146,7 @@ export class EngineSession {
 
   private run(until: number | undefined): void {
     if (until !== undefined) this.until = until;
-    if (this.sim!.kernel.now >= this.until) {
+    if (this.reachedUntil()) {
       this.state = 'finished';
       return this.flush();
     }
@@ -154,6 +154,16 @@ export class EngineSession {
     this.lastTickAt = this.clock();
     this.flush();
     this.schedule();
+  }
+
+  /**
+   * The run is over only when every event at `until` has run too: a slice that stops between
+   * two events of the same instant is not the end (a saved run would end at a position that
+   * depends on the wall clock, and its replay would not reproduce it).
+   */
+  private reachedUntil(): boolean {
+    const k = this.sim!.kernel;
+    return k.now >= this.until && k.nextTime() > this.until;
   }
 
   private pause(): void {
@@ -214,7 +224,7 @@ export class EngineSession {
       this.state = 'paused';
       return this.flush();
     }
-    if (sim.kernel.now >= this.until) {
+    if (this.reachedUntil()) {
       this.state = 'finished';
       this.checkReplay(sim);
       return this.flush();
