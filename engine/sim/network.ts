@@ -41,6 +41,16 @@ export class SimNetwork {
     }
   }
 
+  /**
+   * The address book: which peer an endpoint names. Known from the start, so a dial to a peer
+   * whose process is not up yet is refused, as a port nobody listens on is, instead of timing
+   * out like an unknown host (peers that start together would otherwise miss each other at
+   * time 0 only because of the order in which the simulator starts them).
+   */
+  addEndpoint(idx: number, endpoint: string): void {
+    this.endpoints.set(endpoint, idx);
+  }
+
   register(idx: number, endpoint: string, comm: Comm): void {
     this.comms[idx] = comm;
     this.endpoints.set(endpoint, idx);

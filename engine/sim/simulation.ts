@@ -141,6 +141,7 @@ export class Simulation {
           slot.ledgers.set(ch, new Ledger(g.bytes));
         }
         sim.peers.push(slot);
+        network.addEndpoint(idx, host);
         sim.byId.set(slot.id, slot);
         sim.byPki.set(hex(identity.pkiId), idx);
       }
