@@ -2,8 +2,8 @@
  * A live network as the engine worker runs it: every peer its own process (engine/live), their
  * trace events merged onto one clock and posted to the panel in frames, as a simulated network's
  * are. Pause and resume stop and restart every process's protocol; crash, restart, pause and
- * resume faults act on single processes. What only a simulation can do (step, export a
- * reproducible trace, a message's bytes) says so.
+ * resume faults act on single processes. The inspector asks the processes themselves. What only
+ * a simulation can do (step to a message type, export a reproducible trace) says so.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,8 @@ import { peerIds } from '../engine/live/peer.js';
 import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
 import type { Scenario } from '../engine/scenario/types.js';
 import type { TraceEvent } from '../engine/trace/events.js';
-import type { FaultRequest, PeerDetail, RunState, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
+import { verdictsOf } from '../engine/ui/inspect.js';
+import type { FaultRequest, MessageDetail, PeerDetail, RunState, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
 
 const FRAME_MS = 100;
@@ -101,11 +102,11 @@ export class LiveSession {
         return; // real time is the only speed
       case 'fault':
         return this.fault(run, m.fault);
+      // The processes answer within a second; other commands do not wait for them.
       case 'inspectPeer':
-        return this.post({ type: 'peerDetail', idx: m.idx, detail: this.peerDetail(m.idx) });
+        return void this.describePeer(run, m.idx).then((detail) => this.post({ type: 'peerDetail', idx: m.idx, detail }));
       case 'inspectMessage':
-        // The bytes stay in the processes that sent and received them.
-        return this.post({ type: 'messageDetail', msg: m.msg, detail: null });
+        return void this.describeMessage(run, m.msg).then((detail) => this.post({ type: 'messageDetail', msg: m.msg, detail }));
       case 'metrics':
         return this.post({ type: 'metrics', requestId: m.requestId, summary: { ...run.summary(), traceHash: '(live run: not reproducible)' } });
       case 'history':
@@ -187,6 +188,28 @@ export class LiveSession {
         behind: Object.entries(height).some(([ch, h]) => h < (tops.get(ch) ?? 0)),
       };
     });
+  }
+
+  /**
+   * A message's bytes and signature stay in the processes that sent and received it (its id is
+   * a hash of its bytes, the same in each): the sender is asked first, then a receiver. The
+   * verdicts are every receiver's, from the merged trace.
+   */
+  private async describeMessage(run: LiveRun, msg: number): Promise<MessageDetail | null> {
+    const seen = this.kept.filter((e) => e.msg === msg);
+    const holders = [...new Set([...seen.filter((e) => e.kind === 'send'), ...seen].map((e) => e.peer))].filter((i) => i >= 0);
+    for (const idx of holders.slice(0, 3)) {
+      const answer = await run.inspect(run.ids[idx].id, msg);
+      if (answer?.message) return { ...answer.message, verdicts: verdictsOf(seen, msg) };
+    }
+    return null;
+  }
+
+  /** What a peer process knows, asked of it; from its last report when it is down or silent. */
+  private async describePeer(run: LiveRun, idx: number): Promise<PeerDetail | null> {
+    const p = run.ids[idx];
+    if (p === undefined) return null;
+    return (await run.inspect(p.id))?.peer ?? this.peerDetail(idx);
   }
 
   private peerDetail(idx: number): PeerDetail | null {

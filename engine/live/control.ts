@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { MessageDetail, PeerDetail } from '../../extension/protocol.js';
 import type { TraceEvent } from '../trace/events.js';
 
 /** Peer process → controller. */
@@ -29,7 +30,9 @@ export type PeerReport =
       messages: { sent: Record<string, number>; delivered: Record<string, number>; dropped: Record<string, number>; dropReasons: Record<string, number>; rejected: Record<string, number> };
       /** channel → block → wall-clock ms of its commit here. */
       commits: Record<string, Record<string, number>>;
-    };
+    }
+  /** The answer to an `inspect` command. */
+  | { type: 'detail'; id: string; requestId: number; message?: MessageDetail | null; peer?: PeerDetail };
 
 /** Controller → peer process. */
 export type ControlCommand =
@@ -43,7 +46,9 @@ export type ControlCommand =
   /** Stepping: take in the oldest held message. */
   | { type: 'release' }
   /** Link rules in force: between two peers (trace indexes; -1 = any), a share lost and a delay, until a wall-clock time. */
-  | { type: 'links'; rules: LiveLinkRule[] };
+  | { type: 'links'; rules: LiveLinkRule[] }
+  /** For the inspector: a message it sent or received (by id), or, without one, the peer itself. */
+  | { type: 'inspect'; requestId: number; msg?: number };
 
 export interface LiveLinkRule {
   a: number;

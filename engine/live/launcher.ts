@@ -31,6 +31,11 @@ export interface LiveSummary extends Omit<RunSummary, 'traceHash' | 'peers'> {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long the inspector waits for a peer process to describe a message or itself. */
+const INSPECT_TIMEOUT_MS = 1000;
+
+export type PeerDetailReport = Extract<PeerReport, { type: 'detail' }>;
+
 export interface LiveRunOptions {
   /** The CLI script the peer processes run (dist/cli.js). */
   cli: string;
@@ -55,6 +60,9 @@ export class LiveRun {
   /** The partition in force (by trace index), sent to every peer and to each one that (re)starts. */
   private groups: number[][] | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Inspect requests waiting for their peer's answer. */
+  private readonly answers = new Map<number, (r: PeerDetailReport) => void>();
+  private nextRequest = 1;
 
   private constructor(
     readonly file: string,
@@ -81,6 +89,9 @@ export class LiveRun {
           if (run.groups !== null) run.control.send(r.id, { type: 'partition', groups: run.groups });
           if (run.holding) run.control.send(r.id, { type: 'hold', on: true });
           if (run.links.length > 0) run.control.send(r.id, { type: 'links', rules: run.links });
+        }
+        else if (r.type === 'detail') {
+          run.answers.get(r.requestId)?.(r);
         }
         else if (opts.onEvents !== undefined) {
           // Onto the run's clock: the peer's time 0 is when its process started.
@@ -143,6 +154,27 @@ export class LiveRun {
     const now = Date.now();
     this.links = [...this.links.filter((r) => r.until > now), { a, b, loss, delay, until: now + forMs }];
     for (const id of this.up) this.control.send(id, { type: 'links', rules: this.links });
+  }
+
+  /**
+   * Asks a peer process for a message it sent or received (by id) or, without one, for what it
+   * knows; null when it is not up or does not answer within a second.
+   */
+  inspect(id: string, msg?: number): Promise<PeerDetailReport | null> {
+    if (!this.up.has(id)) return Promise.resolve(null);
+    const requestId = this.nextRequest++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.answers.delete(requestId);
+        resolve(null);
+      }, INSPECT_TIMEOUT_MS);
+      this.answers.set(requestId, (r) => {
+        clearTimeout(timer);
+        this.answers.delete(requestId);
+        resolve(r);
+      });
+      this.control.send(id, { type: 'inspect', requestId, msg });
+    });
   }
 
   /** host:port where a peer listens. */

@@ -93,6 +93,15 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
       else if (cmd.type === 'hold') peer.clock.now(() => peer.comm.hold(cmd.on));
       else if (cmd.type === 'release') peer.clock.now(() => peer.comm.release());
       else if (cmd.type === 'links') peer.clock.now(() => peer.comm.setLinks(cmd.rules));
+      else if (cmd.type === 'inspect') {
+        peer.clock.now(() =>
+          send(
+            cmd.msg === undefined
+              ? { type: 'detail', id: a.id, requestId: cmd.requestId, peer: peer.describe() }
+              : { type: 'detail', id: a.id, requestId: cmd.requestId, message: peer.describeMessage(cmd.msg) },
+          ),
+        );
+      }
       else if (cmd.type === 'pause') peer.pause();
       else if (cmd.type === 'resume') peer.resume();
       else void stop(0);

@@ -14,6 +14,8 @@ import { GossipNode } from '../fabric/node.js';
 import { Kernel } from '../kernel/kernel.js';
 import { Rng } from '../kernel/rng.js';
 import { MSPRegistry, OrgCA } from '../msp/index.js';
+import type { MessageDetail, PeerDetail } from '../../extension/protocol.js';
+import { messageDetailOf, peerDetailOf } from '../ui/inspect.js';
 import type { Scenario } from '../scenario/types.js';
 import { BlockVerifier, peerCrypto } from '../sim/crypto.js';
 import { Orderer } from '../sim/orderer.js';
@@ -48,6 +50,24 @@ export function peerIds(scenario: Scenario): { id: string; name: string; mspId: 
   );
 }
 
+/** How many recent messages a peer process keeps for the inspector. */
+const RECENT_MESSAGES = 20_000;
+
+/** Messages by id, oldest forgotten first. */
+class RecentMessages {
+  private readonly byId = new Map<number, SignedMessage>();
+
+  add(id: number, sm: SignedMessage): void {
+    if (this.byId.has(id)) return;
+    this.byId.set(id, sm);
+    if (this.byId.size > RECENT_MESSAGES) this.byId.delete(this.byId.keys().next().value!);
+  }
+
+  get(id: number): SignedMessage | undefined {
+    return this.byId.get(id);
+  }
+}
+
 /** 48 bits of SHA-256 over the envelope's payload and signature: a safe integer id. */
 export function messageKey(sm: SignedMessage): number {
   const h = createHash('sha256').update(sm.envelope.payload).update(sm.envelope.signature).digest();
@@ -72,7 +92,35 @@ export class LivePeer {
     readonly ledgers: Map<string, Ledger>,
     /** Wall-clock ms of its time 0 (trace times are ms since then). */
     readonly startedAt: number,
+    private readonly registry: MSPRegistry,
+    /** The messages it sent or received lately, by id, for the inspector. */
+    private readonly recent: RecentMessages,
+    private readonly pkiHex: string,
+    private readonly channels: string[],
   ) {}
+
+  /** A message it sent or received lately, as the inspector shows it (verdicts: none, the controller has them). */
+  describeMessage(msg: number): MessageDetail | null {
+    const sm = this.recent.get(msg);
+    if (sm === undefined) return null;
+    const identityOf = (k: string) => this.node.idMapper.get(k);
+    return messageDetailOf(msg, sm, this.registry, identityOf, []);
+  }
+
+  /** What it knows: membership with last-seen times, StateInfo, ledgers and world state. */
+  describe(): PeerDetail {
+    return peerDetailOf({
+      idx: this.idx,
+      id: this.id,
+      running: true,
+      pkiHex: this.pkiHex,
+      node: this.node,
+      channels: this.channels,
+      ledgers: this.ledgers,
+      leads: (ch) => this.leads(ch),
+      idOf: (i) => this.ids[i] ?? `#${i}`,
+    });
+  }
 
   /** The peer's alive view: ids of the peers it sees alive. */
   membership(): string[] {
@@ -165,7 +213,12 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   };
   // A message's id is a hash of its bytes, so the same message has the same id in every process
   // (a send here and its delivery there pair up in a merged trace).
-  const nextMsgId = (sm: SignedMessage) => messageKey(sm);
+  const recent = new RecentMessages();
+  const nextMsgId = (sm: SignedMessage) => {
+    const id = messageKey(sm);
+    recent.add(id, sm);
+    return id;
+  };
   let comm!: LiveComm;
   const peerIndex = (k: string) => pkiToIdx.get(k) ?? -1;
   const deliver = new Map<string, WebSocket>();
@@ -215,5 +268,5 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
       if (scenario.config.gossip.orgLeader) lead(ch, true);
     }
   });
-  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers, startedAt);
+  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers, startedAt, registry, recent, env.pkiHex, channels);
 }

@@ -4,8 +4,10 @@
  * Engine-side and JSON-safe: the worker posts these objects as they are.
  */
 import type { MessageDetail, PeerDetail, UiNetwork, UiPeer, UiPeerState } from '../../extension/protocol.js';
-import { hex } from '../fabric/message.js';
-import { decodeSerializedIdentity } from '../msp/index.js';
+import type { Ledger } from '../fabric/ledger.js';
+import { hex, type SignedMessage } from '../fabric/message.js';
+import type { GossipNode } from '../fabric/node.js';
+import { decodeSerializedIdentity, type MSPRegistry } from '../msp/index.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
 
@@ -67,10 +69,8 @@ function derRS(sig: Uint8Array): { r: string; s: string } | null {
 
 const HALF_N = 0x7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8n;
 
-/** The peer whose key signed a message (for the types Fabric signs), by the PKI-ID it names. */
-function signerPki(sim: Simulation, msgId: number): Uint8Array | undefined {
-  const sm = sim.messages.get(msgId);
-  if (sm === undefined) return undefined;
+/** The PKI-ID a message names as its signer (for the types Fabric signs). */
+function signerPki(sm: SignedMessage): Uint8Array | undefined {
   const m = sm.msg;
   switch (m.content) {
     case 'aliveMsg':
@@ -88,17 +88,25 @@ function signerPki(sim: Simulation, msgId: number): Uint8Array | undefined {
   }
 }
 
-export function describeMessage(sim: Simulation, msgId: number, recent: readonly TraceEvent[] = []): MessageDetail | null {
-  const sm = sim.messages.get(msgId);
-  if (sm === undefined) return null;
+/**
+ * A message with its bytes, signature, signer and verdicts. `identityOf` finds the certificate
+ * of a PKI-ID (the simulator knows every peer's; a live peer, those it has learnt); a
+ * ConnEstablish carries its own.
+ */
+export function messageDetailOf(
+  msgId: number,
+  sm: SignedMessage,
+  registry: MSPRegistry,
+  identityOf: (pkiHex: string) => Uint8Array | undefined,
+  verdicts: MessageDetail['verdicts'],
+): MessageDetail {
   const env = sm.envelope;
   const rs = env.signature.length > 0 ? derRS(env.signature) : null;
   let signer: MessageDetail['signer'] = null;
-  const pki = signerPki(sim, msgId);
+  const pki = signerPki(sm);
   if (pki !== undefined && env.signature.length > 0) {
-    const owner = sim.peers.find((p) => hex(p.identity.pkiId) === hex(pki));
-    const identity = owner?.identity.serialized ?? (sm.msg.content === 'conn' ? sm.msg.conn.identity : undefined);
-    const info = identity ? sim.registry.deserialize(identity) : undefined;
+    const identity = identityOf(hex(pki)) ?? (sm.msg.content === 'conn' ? sm.msg.conn.identity : undefined);
+    const info = identity ? registry.deserialize(identity) : undefined;
     if (info !== undefined && typeof info !== 'string') {
       signer = {
         mspId: info.mspId,
@@ -121,35 +129,75 @@ export function describeMessage(sim: Simulation, msgId: number, recent: readonly
     size: env.payload.length + env.signature.length,
     signature: rs === null ? null : { derHex: Buffer.from(env.signature).toString('hex'), r: rs.r, s: rs.s, lowS: BigInt('0x' + rs.s) <= HALF_N },
     signer,
-    verdicts: recent.filter((e) => e.kind === 'verify' && e.msg === msgId).map((e) => ({ peer: e.peer, ok: e.reason === 'valid', reason: e.reason ?? '' })),
+    verdicts,
     secretEnvelope: env.secretEnvelope !== undefined,
+  };
+}
+
+/** Every receiver's verdict on a message, from trace events. */
+export function verdictsOf(events: readonly Pick<TraceEvent, 'kind' | 'msg' | 'peer' | 'reason'>[], msgId: number): MessageDetail['verdicts'] {
+  return events.filter((e) => e.kind === 'verify' && e.msg === msgId).map((e) => ({ peer: e.peer, ok: e.reason === 'valid', reason: e.reason ?? '' }));
+}
+
+export function describeMessage(sim: Simulation, msgId: number, recent: readonly TraceEvent[] = []): MessageDetail | null {
+  const sm = sim.messages.get(msgId);
+  if (sm === undefined) return null;
+  const identityOf = (k: string) => sim.peers.find((p) => hex(p.identity.pkiId) === k)?.identity.serialized;
+  return messageDetailOf(msgId, sm, sim.registry, identityOf, verdictsOf(recent, msgId));
+}
+
+/** What a peer knows, as the inspector shows it: from its node (when it runs) and its ledgers. */
+export interface PeerView {
+  idx: number;
+  id: string;
+  running: boolean;
+  pkiHex: string;
+  node: GossipNode | undefined;
+  channels: string[];
+  ledgers: Map<string, Ledger>;
+  leads(channel: string): boolean;
+  /** A peer's id from its trace index. */
+  idOf(idx: number): string;
+}
+
+export function peerDetailOf(p: PeerView): PeerDetail {
+  const node = p.running ? p.node : undefined;
+  const snap = node ? node.disc.snapshot() : { alive: [], dead: [] };
+  return {
+    idx: p.idx,
+    id: p.id,
+    running: p.running,
+    pkiId: p.pkiHex,
+    membership: {
+      alive: snap.alive.map((a) => ({ id: p.idOf(a.member.idx), lastSeen: a.lastSeen })),
+      dead: snap.dead.map((a) => ({ id: p.idOf(a.member.idx), lastSeen: a.lastSeen })),
+    },
+    channels: p.channels.map((name) => {
+      const ledger = p.ledgers.get(name);
+      const ch = node?.channels.get(name);
+      return {
+        name,
+        height: ledger?.height ?? 0,
+        leader: p.running && p.leads(name),
+        stateInfo: (ch?.peersOfChannel() ?? []).map((x) => ({ id: p.idOf(x.member.idx), height: Number(x.height) })),
+        worldState: [...(ledger?.worldState ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, 200).map(([key, value]) => ({ key, value })),
+      };
+    }),
   };
 }
 
 export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
   const p = sim.peers[idx];
   if (p === undefined) return null;
-  const idOf = (i: number) => sim.peers[i]?.id ?? `#${i}`;
-  const snap = p.running && p.node ? p.node.disc.snapshot() : { alive: [], dead: [] };
-  return {
+  return peerDetailOf({
     idx,
     id: p.id,
     running: p.running,
-    pkiId: hex(p.identity.pkiId),
-    membership: {
-      alive: snap.alive.map((a) => ({ id: idOf(a.member.idx), lastSeen: a.lastSeen })),
-      dead: snap.dead.map((a) => ({ id: idOf(a.member.idx), lastSeen: a.lastSeen })),
-    },
-    channels: p.channels.map((name) => {
-      const ledger = p.ledgers.get(name);
-      const ch = p.running ? p.node?.channels.get(name) : undefined;
-      return {
-        name,
-        height: ledger?.height ?? 0,
-        leader: p.running && p.leaderOf.has(name),
-        stateInfo: (ch?.peersOfChannel() ?? []).map((x) => ({ id: idOf(x.member.idx), height: Number(x.height) })),
-        worldState: [...(ledger?.worldState ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, 200).map(([key, value]) => ({ key, value })),
-      };
-    }),
-  };
+    pkiHex: hex(p.identity.pkiId),
+    node: p.node,
+    channels: p.channels,
+    ledgers: p.ledgers,
+    leads: (ch) => p.leaderOf.has(ch),
+    idOf: (i) => sim.peers[i]?.id ?? `#${i}`,
+  });
 }

@@ -30,11 +30,12 @@ orgs:
   - { mspId: Org2MSP, peers: 4, anchorPeers: [peer0] }
 channels:
   - { name: mychannel, orgs: [Org1MSP, Org2MSP] }
-orderer: { start: 1s, batchTimeout: 300ms, blocks: 5, txPerBlock: 3 }
+# blocks from 3s: every process is up by then, so latencies measure dissemination, not start-up
+orderer: { start: 3s, batchTimeout: 300ms, blocks: 5, txPerBlock: 3 }
 gossip: { aliveTimeInterval: 300ms, aliveExpirationTimeout: 1500ms, reconnectInterval: 1500ms, pullInterval: 1s, publishStateInfoInterval: 500ms, requestStateInfoInterval: 500ms }
 faults:
-  - { at: 4s, crash: peer3.org2 }
-run: { until: 8s }
+  - { at: 5s, crash: peer3.org2 }
+run: { until: 10s }
 `,
   );
 });

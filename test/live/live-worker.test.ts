@@ -67,12 +67,36 @@ test('a live network in the panel protocol: frames from every process, pause, fa
 
   // Frames carry events of every peer, and the states fill in as the processes report.
   const seen = new Set<number>();
+  const verified: number[] = [];
   const done = await next((m): m is Frame => {
     if (m.type !== 'frame') return false;
     for (const e of m.events) seen.add(e.peer);
+    for (const e of m.events) if (e.kind === 'verify' && e.type === 'AliveMessage' && e.reason === 'valid' && e.msg !== undefined) verified.push(e.msg);
     return seen.size >= 4 && m.states.every((s) => s.running && s.alive === 3 && s.height.mychannel === 4);
   }, 30_000);
   assert.equal(done.status.state, 'running');
+
+  // The inspector asks the processes: a message's fields, bytes, signature and signer, with
+  // every receiver's verdict from the merged trace; a peer's views with last-seen times.
+  assert.ok(verified.length > 0, 'an alive message was verified');
+  const msg = verified[verified.length - 1];
+  client.send({ type: 'inspectMessage', msg });
+  const shown = await next((m): m is Extract<FromWorker, { type: 'messageDetail' }> => m.type === 'messageDetail' && m.msg === msg);
+  assert.ok(shown.detail, 'the message is described');
+  assert.equal(shown.detail.type, 'AliveMessage');
+  assert.equal(shown.detail.signature?.lowS, true);
+  assert.match(shown.detail.signer?.mspId ?? '', /^Org[12]MSP$/);
+  assert.match(shown.detail.signer?.subject ?? '', /CN=peer\d\.org\d\.example\.com/);
+  assert.ok(shown.detail.payloadHex.length > 100);
+  assert.ok(shown.detail.verdicts.some((v) => v.ok), JSON.stringify(shown.detail.verdicts));
+  client.send({ type: 'inspectPeer', idx: 0 });
+  const peer = await next((m): m is Extract<FromWorker, { type: 'peerDetail' }> => m.type === 'peerDetail' && m.idx === 0);
+  assert.ok(peer.detail);
+  assert.match(peer.detail.pkiId, /^[0-9a-f]{64}$/);
+  assert.equal(peer.detail.membership.alive.length, 3);
+  assert.ok(peer.detail.membership.alive.every((a) => a.lastSeen > 0));
+  assert.equal(peer.detail.channels[0].height, 4);
+  assert.ok(peer.detail.channels[0].worldState.length > 0, 'its world state');
 
   client.send({ type: 'control', action: 'pause' });
   assert.equal((await next((m): m is Frame => m.type === 'frame')).status.state, 'paused');
