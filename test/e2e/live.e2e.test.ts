@@ -52,4 +52,26 @@ test('Open Network in Live Mode: eight peer processes come alive in the graph an
   await wb.page.locator('.monaco-list-row', { hasText: /peer0\.org1\s*alive · height \d+ · sees \d+/ }).first().waitFor({ timeout: 30_000 });
   await wb.page.locator('.statusbar-item', { hasText: /Gossip [\d.]+ s · [\d,]+ events · running/ }).first().waitFor({ timeout: 10_000 });
   await wb.screenshot('live-network');
+  // The inspector asks the processes: a verified alive message shows its signature and signer.
+  await webview.locator('[data-testid=filter-type]').selectOption('AliveMessage');
+  const row = webview.locator('[data-testid=message-row][data-type=AliveMessage][data-kind=deliver]').first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+  const inspector = webview.locator('[data-testid=inspector]');
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor({ timeout: 10_000 });
+  // The detail comes from a peer process, a moment after the title.
+  let text = '';
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline && !/low-S\s+✓/.test(text); ) {
+    text = await inspector.innerText();
+    await wb.page.waitForTimeout(200);
+  }
+  await wb.screenshot('live-inspector');
+  assert.match(text, /low-S\s+✓/);
+  assert.match(text, /MSP ID\s+Org[12]MSP/);
+  assert.match(text, /CN=peer\d\.org\d\.example\.com/);
+  // A peer clicked in the peer overview: its membership, with last-seen times, from its own process.
+  await webview.locator('[data-peer-id="peer0.org1"]').click();
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'peer0.org1' }).waitFor({ timeout: 10_000 });
+  assert.match(await inspector.innerText(), /PKI-ID\s+[0-9a-f]{16}/);
+  await wb.screenshot('live-peer');
 });
