@@ -139,8 +139,15 @@ export class LiveSession {
         return this.post({ type: 'error', message: `cannot change the link: ${(err as Error).message}` });
       }
     }
+    if (f.kind === 'tamper') {
+      try {
+        return run.tamper(f.rule);
+      } catch (err) {
+        return this.post({ type: 'error', message: `cannot tamper: ${(err as Error).message}` });
+      }
+    }
     if (f.kind !== 'crash' && f.kind !== 'restart' && f.kind !== 'pause' && f.kind !== 'resume') {
-      return this.post({ type: 'error', message: `${f.kind} is not available in live mode yet (crash, restart, pause, resume, partition, heal and link faults are)` });
+      return this.post({ type: 'error', message: `${f.kind} is not available in live mode yet (crash, restart, pause, resume, partition, heal, link and tamper faults are)` });
     }
     try {
       run.fault(f.kind, f.peer);

@@ -47,6 +47,8 @@ export type ControlCommand =
   | { type: 'release' }
   /** Link rules in force: between two peers (trace indexes; -1 = any), a share lost and a delay, until a wall-clock time. */
   | { type: 'links'; rules: LiveLinkRule[] }
+  /** Tamper with the next messages this peer sends. */
+  | { type: 'tamper'; rule: LiveTamperRule }
   /** For the inspector: a message it sent or received (by id), or, without one, the peer itself. */
   | { type: 'inspect'; requestId: number; msg?: number };
 
@@ -57,6 +59,15 @@ export interface LiveLinkRule {
   delay: number;
   /** Wall-clock ms when the rule ends. */
   until: number;
+}
+
+export interface LiveTamperRule {
+  /** Receiver (trace index), -1 for any. */
+  to: number;
+  /** Fabric type name, null for any. */
+  type: string | null;
+  mode: 'flip' | 'strip-signature';
+  count: number;
 }
 
 export interface ControlServer {

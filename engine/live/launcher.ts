@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './ports.js';
 import { loadScenarioFile } from '../scenario/load.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario, TamperRule } from '../scenario/types.js';
 import { startControlServer, type ControlServer, type LiveLinkRule, type PeerReport } from './control.js';
 import type { TraceEvent } from '../trace/events.js';
 import { startOrdererService, type OrdererService } from './orderer-service.js';
@@ -115,7 +115,8 @@ export class LiveRun {
           else if (a.kind === 'partition') run!.partition(a.groups);
           else if (a.kind === 'heal') run!.partition(null);
           else if (a.kind === 'link') run!.link(a.rule.between, a.rule.loss, a.rule.delay, a.until - f.at);
-          else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (crash, restart, pause, resume, partition and heal are, so far)`);
+          else if (a.kind === 'tamper') run!.tamper(a.rule);
+          else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (crash, restart, pause, resume, partition, heal, link and tamper faults are)`);
         }, f.at),
       );
     }
@@ -175,6 +176,18 @@ export class LiveRun {
       });
       this.control.send(id, { type: 'inspect', requestId, msg });
     });
+  }
+
+  /** Tampers with the next `count` messages (of a type, to a peer) that a peer sends, in its transport. */
+  tamper(rule: TamperRule): void {
+    const idx = (id: string) => {
+      const i = this.ids.findIndex((p) => p.id === id);
+      if (i < 0) throw new Error(`no peer ${id}`);
+      return i;
+    };
+    idx(rule.from);
+    const to = rule.to === null ? -1 : idx(rule.to);
+    this.control.send(rule.from, { type: 'tamper', rule: { to, type: rule.type, mode: rule.mode, count: rule.count } });
   }
 
   /** host:port where a peer listens. */

@@ -12,7 +12,8 @@ import { AckWaiters, Handshake, authenticateHandshake } from '../fabric/comm-sha
 import { SignedMessage, bytesEqual, fromBytes, hex } from '../fabric/message.js';
 import { encodeEnvelope } from '../wire/codec.js';
 import type { ConnEstablish } from '../wire/messages.js';
-import type { LiveLinkRule } from './control.js';
+import { tamperWith } from '../sim/tamper.js';
+import type { LiveLinkRule, LiveTamperRule } from './control.js';
 import type { RealTimeKernel } from './realtime.js';
 
 export interface LiveCommOptions {
@@ -55,6 +56,8 @@ export class LiveComm implements CommLayer {
   private gate: { at: number; take: () => void }[] | null = null;
   /** Link rules in force (loss, delay), applied to what this peer sends. */
   private links: LiveLinkRule[] = [];
+  /** Tamper faults on what this peer sends: the next `left` messages of a type, to a peer or any. */
+  private tampers: (LiveTamperRule & { left: number })[] = [];
   /** Each peer's side of a partition (trace index → group); null when there is none. */
   private sideOf: Map<number, number> | null = null;
 
@@ -101,6 +104,20 @@ export class LiveComm implements CommLayer {
 
   setLinks(rules: LiveLinkRule[]): void {
     this.links = rules;
+  }
+
+  addTamper(rule: LiveTamperRule): void {
+    this.tampers.push({ ...rule, left: rule.count });
+  }
+
+  /** The bytes that leave for peer `to`: the message's, or a tampered copy's (a fault event says how). */
+  private wireBytes(sm: SignedMessage, to: number): Uint8Array {
+    const t = this.tampers.length > 0 ? this.tampers.find((x) => x.left > 0 && (x.to < 0 || x.to === to) && (x.type === null || x.type === sm.typeName)) : undefined;
+    if (t === undefined) return encodeEnvelope(sm.envelope);
+    if (--t.left === 0) this.tampers = this.tampers.filter((x) => x !== t);
+    const { out, what } = tamperWith(sm, t.mode, this.env.rt.rng);
+    this.env.tr.emit('fault', to, sm.typeName, sm.id, `tampered: ${what}`);
+    return out instanceof Uint8Array ? out : encodeEnvelope(out.envelope);
   }
 
   /** The rule on the link to `idx` now, if any. */
@@ -222,9 +239,9 @@ export class LiveComm implements CommLayer {
     if (c.ws.bufferedAmount > env.config.sendBuffSize * 4096) return this.drop(c.remoteIdx, sm, `Buffer to ${c.remoteEndpoint} overflowed, dropping message`);
     env.tr.emit('send', c.remoteIdx, sm.typeName, sm.id);
     const rule = this.links.length > 0 ? this.linkTo(c.remoteIdx) : undefined;
-    if (rule === undefined) return c.ws.send(encodeEnvelope(sm.envelope));
+    if (rule === undefined) return c.ws.send(this.wireBytes(sm, c.remoteIdx));
     if (rule.loss > 0 && env.rt.rng.next() < rule.loss) return this.drop(c.remoteIdx, sm, 'lost by a link rule');
-    const bytes = encodeEnvelope(sm.envelope);
+    const bytes = this.wireBytes(sm, c.remoteIdx);
     // A delayed stream still delivers in order: ws keeps the order of what is sent.
     if (rule.delay > 0) setTimeout(() => c.ws.readyState === WebSocket.OPEN && c.ws.send(bytes), rule.delay).unref?.();
     else c.ws.send(bytes);

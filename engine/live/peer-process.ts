@@ -93,6 +93,7 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
       else if (cmd.type === 'hold') peer.clock.now(() => peer.comm.hold(cmd.on));
       else if (cmd.type === 'release') peer.clock.now(() => peer.comm.release());
       else if (cmd.type === 'links') peer.clock.now(() => peer.comm.setLinks(cmd.rules));
+      else if (cmd.type === 'tamper') peer.clock.now(() => peer.comm.addTamper(cmd.rule));
       else if (cmd.type === 'inspect') {
         peer.clock.now(() =>
           send(

@@ -2,8 +2,8 @@ import type { Kernel } from '../kernel/kernel.js';
 import { Rng } from '../kernel/rng.js';
 import type { Comm, CommNet } from '../fabric/comm.js';
 import type { NetworkSpec, LatencySpec, LinkRule, TamperRule } from '../scenario/types.js';
-import { SignedMessage, fromBytes } from '../fabric/message.js';
-import { encodeEnvelope } from '../wire/codec.js';
+import type { SignedMessage } from '../fabric/message.js';
+import { tamperWith } from './tamper.js';
 import type { Trace } from '../trace/trace.js';
 
 /**
@@ -156,24 +156,7 @@ export class SimNetwork {
     const t = this.tampers.find((x) => x.left > 0 && x.from === a && (x.to < 0 || x.to === b) && (x.rule.type === null || x.rule.type === sm.typeName));
     if (t === undefined) return null;
     t.left--;
-    const env = sm.envelope;
-    let what: string;
-    let out: SignedMessage | Uint8Array;
-    if (t.rule.mode === 'strip-signature') {
-      what = 'signature stripped';
-      out = new SignedMessage(sm.msg, { payload: env.payload, signature: new Uint8Array(0), secretEnvelope: env.secretEnvelope });
-    } else {
-      const payload = Uint8Array.from(env.payload);
-      const at = this.rng.int(payload.length);
-      payload[at] ^= 0x01 << this.rng.int(8);
-      what = `payload byte ${at} flipped`;
-      const bytes = encodeEnvelope({ payload, signature: env.signature, secretEnvelope: env.secretEnvelope });
-      try {
-        out = fromBytes(bytes);
-      } catch {
-        out = bytes;
-      }
-    }
+    const { out, what } = tamperWith(sm, t.rule.mode, this.rng);
     this.trace?.emit(this.kernel.now, 'fault', a, b, sm.typeName, sm.id || undefined, `tampered: ${what}`);
     return out;
   }

@@ -34,15 +34,15 @@ run: { until: 60s }
 
 const sees = (run: LiveRun, id: string) => run.reports.get(id)?.membership ?? [];
 
-async function until(ok: () => boolean, what: string, timeoutMs: number): Promise<void> {
+async function until(ok: () => boolean, what: string | (() => string), timeoutMs: number): Promise<void> {
   const t0 = Date.now();
   while (!ok()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting until ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-test('a live partition splits the orgs, the heal joins them again; a link rule loses messages', async () => {
+test('a live partition splits the orgs, the heal joins them again; a link rule loses messages; tampered messages are refused', async () => {
   const run = await LiveRun.start(FILE, { cli: join(ROOT, 'dist', 'cli.js'), log: () => {} });
   try {
     await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone', 20_000);
@@ -55,6 +55,14 @@ test('a live partition splits the orgs, the heal joins them again; a link rule l
     // A link rule: everything between peer0.org1 and peer1.org1 is lost for a while.
     run.link(['peer0.org1', 'peer1.org1'], 1, 0, 60_000);
     await until(() => (run.summary().messages.dropReasons['lost by a link rule'] ?? 0) > 0, 'messages are lost on that link', 10_000);
+    // Tampering in the sender's transport: alive messages without their signature are refused.
+    const rejected = (why: RegExp) => Object.entries(run.summary().messages.rejected).some(([reason, n]) => why.test(reason) && n > 0);
+    run.tamper({ from: 'peer0.org2', to: null, type: 'AliveMessage', mode: 'strip-signature', count: 5 });
+    await until(() => rejected(/Invalid alive message/), 'a stripped alive message is rejected', 10_000);
+    // A flipped payload bit: most of an alive message is the sender's certificate, so the
+    // identity or the signature no longer checks out (or the bytes no longer decode).
+    run.tamper({ from: 'peer1.org2', to: null, type: 'AliveMessage', mode: 'flip', count: 10 });
+    await until(() => rejected(/^(?!Invalid alive message$)/), () => `a flipped alive message is rejected (${JSON.stringify(run.summary().messages.rejected)})`, 10_000);
   } finally {
     await run.stop();
   }
