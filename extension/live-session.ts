@@ -139,15 +139,12 @@ export class LiveSession {
         return this.post({ type: 'error', message: `cannot change the link: ${(err as Error).message}` });
       }
     }
-    if (f.kind === 'tamper') {
+    if (f.kind === 'tamper' || f.kind === 'byzantine') {
       try {
-        return run.tamper(f.rule);
+        return f.kind === 'tamper' ? run.tamper(f.rule) : run.byzantine(f.peer, f.behaviour, f.target, f.channel);
       } catch (err) {
-        return this.post({ type: 'error', message: `cannot tamper: ${(err as Error).message}` });
+        return this.post({ type: 'error', message: `cannot ${f.kind === 'tamper' ? 'tamper' : 'turn Byzantine'}: ${(err as Error).message}` });
       }
-    }
-    if (f.kind !== 'crash' && f.kind !== 'restart' && f.kind !== 'pause' && f.kind !== 'resume') {
-      return this.post({ type: 'error', message: `${f.kind} is not available in live mode yet (crash, restart, pause, resume, partition, heal, link and tamper faults are)` });
     }
     try {
       run.fault(f.kind, f.peer);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { MessageDetail, PeerDetail } from '../../extension/protocol.js';
+import type { ByzantineBehaviour } from '../scenario/types.js';
 import type { TraceEvent } from '../trace/events.js';
 
 /** Peer process → controller. */
@@ -47,6 +48,8 @@ export type ControlCommand =
   | { type: 'release' }
   /** Link rules in force: between two peers (trace indexes; -1 = any), a share lost and a delay, until a wall-clock time. */
   | { type: 'links'; rules: LiveLinkRule[] }
+  /** This peer turns Byzantine (the target by trace index, when the behaviour has one). */
+  | { type: 'byzantine'; behaviour: ByzantineBehaviour; target: number | null; channel: string | null }
   /** Tamper with the next messages this peer sends. */
   | { type: 'tamper'; rule: LiveTamperRule }
   /** For the inspector: a message it sent or received (by id), or, without one, the peer itself. */

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './ports.js';
 import { loadScenarioFile } from '../scenario/load.js';
-import type { Scenario, TamperRule } from '../scenario/types.js';
+import type { ByzantineBehaviour, Scenario, TamperRule } from '../scenario/types.js';
 import { startControlServer, type ControlServer, type LiveLinkRule, type PeerReport } from './control.js';
 import type { TraceEvent } from '../trace/events.js';
 import { startOrdererService, type OrdererService } from './orderer-service.js';
@@ -116,7 +116,8 @@ export class LiveRun {
           else if (a.kind === 'heal') run!.partition(null);
           else if (a.kind === 'link') run!.link(a.rule.between, a.rule.loss, a.rule.delay, a.until - f.at);
           else if (a.kind === 'tamper') run!.tamper(a.rule);
-          else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (crash, restart, pause, resume, partition, heal, link and tamper faults are)`);
+          else if (a.kind === 'byzantine' && a.behaviour !== 'untrusted-ca') run!.byzantine(a.peer, a.behaviour, a.target, a.channel);
+          else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (certificate expiry and untrusted CAs are set up when a simulated network is created)`);
         }, f.at),
       );
     }
@@ -176,6 +177,15 @@ export class LiveRun {
       });
       this.control.send(id, { type: 'inspect', requestId, msg });
     });
+  }
+
+  /** A peer turns Byzantine (every behaviour but untrusted-ca, which needs its certificate from the start). */
+  byzantine(id: string, behaviour: ByzantineBehaviour, target: string | null, channel: string | null): void {
+    if (!this.ids.some((p) => p.id === id)) throw new Error(`no peer ${id}`);
+    if (behaviour === 'untrusted-ca') throw new Error('untrusted-ca is set up when a peer starts: give it in the scenario of a simulated network');
+    const t = target === null ? null : this.ids.findIndex((p) => p.id === target);
+    if (t === -1) throw new Error(`no peer ${target}`);
+    this.control.send(id, { type: 'byzantine', behaviour, target: t, channel });
   }
 
   /** Tampers with the next `count` messages (of a type, to a peer) that a peer sends, in its transport. */

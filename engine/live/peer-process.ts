@@ -94,6 +94,13 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
       else if (cmd.type === 'release') peer.clock.now(() => peer.comm.release());
       else if (cmd.type === 'links') peer.clock.now(() => peer.comm.setLinks(cmd.rules));
       else if (cmd.type === 'tamper') peer.clock.now(() => peer.comm.addTamper(cmd.rule));
+      else if (cmd.type === 'byzantine') {
+        try {
+          peer.turnByzantine(cmd.behaviour, cmd.target, cmd.channel);
+        } catch (err) {
+          log(`${a.id}: cannot turn Byzantine: ${(err as Error).message}`);
+        }
+      }
       else if (cmd.type === 'inspect') {
         peer.clock.now(() =>
           send(

@@ -16,7 +16,8 @@ import { Rng } from '../kernel/rng.js';
 import { MSPRegistry, OrgCA } from '../msp/index.js';
 import type { MessageDetail, PeerDetail } from '../../extension/protocol.js';
 import { messageDetailOf, peerDetailOf } from '../ui/inspect.js';
-import type { Scenario } from '../scenario/types.js';
+import type { ByzantineBehaviour, Scenario } from '../scenario/types.js';
+import { startByzantine } from '../sim/byzantine.js';
 import { BlockVerifier, peerCrypto } from '../sim/crypto.js';
 import { Orderer } from '../sim/orderer.js';
 import { EPOCH_MS, SimRuntime } from '../sim/runtime.js';
@@ -97,6 +98,8 @@ export class LivePeer {
     private readonly recent: RecentMessages,
     private readonly pkiHex: string,
     private readonly channels: string[],
+    /** host:port of a peer, by id. */
+    private readonly addressOf: (id: string) => string | undefined,
   ) {}
 
   /** A message it sent or received lately, as the inspector shows it (verdicts: none, the controller has them). */
@@ -130,6 +133,19 @@ export class LivePeer {
   /** Ids of the peers it holds dead. */
   deadMembers(): string[] {
     return [...this.node.disc.deadLastTS.keys()].map((k) => this.ids[this.pkiToIdx.get(k) ?? -1] ?? k.slice(0, 16));
+  }
+
+  /**
+   * Turns Byzantine with its own valid credentials, as a simulated peer does (engine/sim/byzantine.ts);
+   * `target` is a trace index. untrusted-ca needs another certificate from the start: not here.
+   */
+  turnByzantine(behaviour: ByzantineBehaviour, target: number | null, channel: string | null): void {
+    if (behaviour === 'untrusted-ca') throw new Error('untrusted-ca is set up when a peer starts, not while it runs');
+    const pki = target === null ? undefined : [...this.pkiToIdx].find(([, i]) => i === target)?.[0];
+    const address = target === null ? undefined : this.addressOf(this.ids[target]);
+    const victim = pki === undefined || address === undefined ? null : { pkiId: Uint8Array.from(Buffer.from(pki, 'hex')), endpoint: address, internalEndpoint: address };
+    if (target !== null && victim === null) throw new Error(`no address for ${this.ids[target] ?? `peer #${target}`}`);
+    this.clock.now(() => startByzantine(behaviour, { node: this.node, target: victim, channel }));
   }
 
   /** Whether it runs a deliver client on the channel (a static or elected leader). */
@@ -268,5 +284,5 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
       if (scenario.config.gossip.orgLeader) lead(ch, true);
     }
   });
-  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers, startedAt, registry, recent, env.pkiHex, channels);
+  return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers, startedAt, registry, recent, env.pkiHex, channels, addressOf);
 }

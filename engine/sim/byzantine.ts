@@ -8,19 +8,27 @@ import { channelMAC } from '../fabric/channel.js';
 import { hex, noopSign, signMessage, strBytes } from '../fabric/message.js';
 import type { NetworkMember } from '../fabric/discovery.js';
 import { highS } from '../msp/index.js';
+import type { GossipNode } from '../fabric/node.js';
 import type { ByzantineBehaviour } from '../scenario/types.js';
-import type { PeerSlot } from './simulation.js';
+
+/** The peer another one impersonates or replays: who it is and where it is reached. */
+export interface Victim {
+  pkiId: Uint8Array;
+  endpoint: string;
+  internalEndpoint: string;
+}
 
 export interface ByzantineTarget {
-  peer: PeerSlot;
-  target: PeerSlot | null;
+  /** The Byzantine peer's node, when it runs (simulated or live). */
+  node: GossipNode | undefined;
+  target: Victim | null;
   channel: string | null;
 }
 
 /** Starts a behaviour on a running peer; untrusted-ca is set up at creation instead. */
 export function startByzantine(behaviour: ByzantineBehaviour, t: ByzantineTarget): void {
-  const node = t.peer.node;
-  if (node === undefined || !t.peer.running) return;
+  const node = t.node;
+  if (node === undefined) return;
   const env = node.env;
   const rt = env.rt;
   const everyone = (): NetworkMember[] => node.disc.getMembership();
@@ -41,7 +49,7 @@ export function startByzantine(behaviour: ByzantineBehaviour, t: ByzantineTarget
           tag: Tag.EMPTY,
           content: 'aliveMsg',
           aliveMsg: {
-            membership: { endpoint: victim.endpoint, metadata: new Uint8Array(0), pkiId: victim.identity.pkiId },
+            membership: { endpoint: victim.endpoint, metadata: new Uint8Array(0), pkiId: victim.pkiId },
             timestamp: { incNum: rt.unixNano(), seqNum: seq },
             identity: seq % 2n === 0n ? env.identity : new Uint8Array(0),
           },
@@ -52,7 +60,7 @@ export function startByzantine(behaviour: ByzantineBehaviour, t: ByzantineTarget
     }
     case 'replay-alive': {
       // The newest alive message of the target we hold now, sent again and again.
-      const victim = hex(t.target!.identity.pkiId);
+      const victim = hex(t.target!.pkiId);
       const old = node.disc.aliveMembership.get(victim) ?? node.disc.deadMembership.get(victim);
       if (old === undefined) return;
       rt.every(env.config.aliveTimeInterval, 'byzantine.replayAlive', () => sendAll(old));

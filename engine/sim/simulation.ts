@@ -285,8 +285,12 @@ export class Simulation {
         // Nothing to do now: the certificate was issued with this NotAfter; identity mappers
         // everywhere purge it at that moment.
         return;
-      case 'byzantine':
-        return startByzantine(a.behaviour, { peer: this.peer(a.peer), target: a.target === null ? null : this.peer(a.target), channel: a.channel });
+      case 'byzantine': {
+        const p = this.peer(a.peer);
+        const v = a.target === null ? null : this.peer(a.target);
+        const target = v === null ? null : { pkiId: v.identity.pkiId, endpoint: v.endpoint, internalEndpoint: v.internalEndpoint };
+        return startByzantine(a.behaviour, { node: p.running ? p.node : undefined, target, channel: a.channel });
+      }
     }
   }
 

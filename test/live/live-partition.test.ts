@@ -1,7 +1,8 @@
 /**
  * Partitions in live mode, applied in the transport of every peer process: across the cut,
  * messages are lost and dials time out, so each side declares the other dead; after the heal
- * they find each other again. Driven through LiveRun, the controller `gossip-scope live` uses.
+ * they find each other again. Then link rules, tampering and a Byzantine process. Driven
+ * through LiveRun, the controller `gossip-scope live` uses.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -42,7 +43,7 @@ async function until(ok: () => boolean, what: string | (() => string), timeoutMs
   }
 }
 
-test('a live partition splits the orgs, the heal joins them again; a link rule loses messages; tampered messages are refused', async () => {
+test('a live partition splits the orgs, the heal joins them again; a link rule loses messages; tampered and forged messages are refused', async () => {
   const run = await LiveRun.start(FILE, { cli: join(ROOT, 'dist', 'cli.js'), log: () => {} });
   try {
     await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone', 20_000);
@@ -63,6 +64,9 @@ test('a live partition splits the orgs, the heal joins them again; a link rule l
     // identity or the signature no longer checks out (or the bytes no longer decode).
     run.tamper({ from: 'peer1.org2', to: null, type: 'AliveMessage', mode: 'flip', count: 10 });
     await until(() => rejected(/^(?!Invalid alive message$)/), () => `a flipped alive message is rejected (${JSON.stringify(run.summary().messages.rejected)})`, 10_000);
+    // A Byzantine process forges alive messages in another peer's name, signed with its own key.
+    run.byzantine('peer1.org1', 'forge-alive', 'peer0.org2', null);
+    await until(() => rejected(/^Failed verifying/) && rejected(/identity doesn't match the computed pkiID/), () => `the forgeries are refused (${JSON.stringify(run.summary().messages.rejected)})`, 10_000);
   } finally {
     await run.stop();
   }
