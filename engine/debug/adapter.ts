@@ -366,12 +366,16 @@ export class GossipDebugSession extends DebugSession {
       }
       return arrived;
     };
+    // Messages a caused event handed to a peer's batching emitter go out on its next tick
+    // (up to 10 ms later): they are consequences too, not yet sent.
+    const waiting = () => this.sim.peers.some((p) => p.running && p.node?.emitter.holdsAnyCausedBy(caused));
     if (root.kind === 'send' && root.msg !== undefined) inFlight.add(`${root.msg}>${root.other}`);
     track(this.stepEvents.filter((e) => e.id > root.id));
-    if (inFlight.size === 0) return this.stepOver();
+    if (inFlight.size === 0 && !waiting()) return this.stepOver();
     void this.go((events) => {
       const arrived = track(events);
-      return inFlight.size === 0 ? arrived : undefined;
+      // Done: stop at the last arrival, or at the step that found nothing left to wait for.
+      return inFlight.size === 0 && !waiting() ? (arrived ?? events[0]) : undefined;
     });
   }
 

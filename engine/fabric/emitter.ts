@@ -40,6 +40,11 @@ export class BatchingEmitter {
     return this.buf.length;
   }
 
+  /** Whether a message waiting here was added by one of these trace events (the debugger's Step Out). */
+  holdsAnyCausedBy(causes: ReadonlySet<number>): boolean {
+    return this.buf.some((e) => causes.has(e.cause));
+  }
+
   /**
    * Fabric's ticker fires every latency since start whether or not anything waits; only ticks
    * that find messages matter, so only those are scheduled, at the same instants.

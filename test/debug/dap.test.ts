@@ -195,6 +195,21 @@ describe('gossip debug adapter over DAP', () => {
     assert.ok(Number(await evaluate('delivered("DataDigest")')) > digests, 'the hello was answered with digests before Step Out returned');
   });
 
+  it('Step Out waits for what the event handed to the batching emitter: a fresh alive message is forwarded, and every copy arrives', async () => {
+    await launch();
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'delivered AliveMessage to peer1.org1' }] });
+    await until(dc.continueRequest({ threadId: 1 }));
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const started = Number(await evaluate('now'));
+    const out = await until(dc.stepOutRequest({ threadId: 1 }));
+    assert.equal(out.body.reason, 'step');
+    // The forwards left on the emitter's next tick, and the forwards of those: Step Out stops
+    // when the last copy of that alive message has arrived (before the fix it stopped at once).
+    assert.match(await evaluate('kind'), /deliver|reject|drop/);
+    assert.equal(await evaluate('type'), '"AliveMessage"');
+    assert.ok(Number(await evaluate('now')) >= started + 10, `stopped at ${await evaluate('now')}, started at ${started}`);
+  });
+
   it('evaluates queries with clear errors, and completes names', async () => {
     await launch();
     assert.equal(await evaluate('height(peer0.org1) + 1'), '2');
