@@ -396,8 +396,9 @@ export class GossipDebugSession extends DebugSession {
     const run = this.run!;
     const here = run.position;
     if (this.bps.empty || here === 0) return this.travel(0, 'entry');
-    // Re-run the history with the breakpoints armed, remembering the last stop before here.
-    let last: { position: number; hit: Hit } | undefined;
+    // Re-run the history with the breakpoints armed, remembering the last stop before here and
+    // the hit counts there: going forward from it again stops where the first run stopped.
+    let last: { position: number; hit: Hit; hits: Map<number, number> } | undefined;
     this.busy = true;
     this.bps.resetHits();
     await run.scan(
@@ -406,13 +407,16 @@ export class GossipDebugSession extends DebugSession {
         let hit: Hit | undefined;
         for (const ev of c.stepEvents) if ((hit = this.bps.checkEvent(ev, c.sim))) break;
         hit ??= this.bps.checkValues(c.sim, c.stepEvents[0]);
-        if (hit) last = { position: c.position, hit };
+        if (hit) last = { position: c.position, hit, hits: this.bps.saveHits() };
       },
       (c) => this.bps.prime(c.sim), // value breakpoints fire on a change from the start
     );
     this.busy = false;
-    this.bps.resetHits();
-    if (last === undefined) return this.travel(0, 'entry');
+    if (last === undefined) {
+      this.bps.resetHits();
+      return this.travel(0, 'entry');
+    }
+    this.bps.restoreHits(last.hits);
     const { position, hit } = last;
     await this.travel(position, reasonOf(hit), hit.event?.id, describeHit(hit));
   }

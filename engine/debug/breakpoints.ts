@@ -205,6 +205,16 @@ export class BreakpointSet {
     for (const bp of [...this.events, ...this.values, ...this.faults]) bp.hits = 0;
   }
 
+  /** Every breakpoint's hit count now (by breakpoint id). */
+  saveHits(): Map<number, number> {
+    return new Map([...this.events, ...this.values, ...this.faults].map((bp) => [bp.id, bp.hits]));
+  }
+
+  /** Hit counts as saved at some moment of the run (a breakpoint set since then has none). */
+  restoreHits(saved: Map<number, number>): void {
+    for (const bp of [...this.events, ...this.values, ...this.faults]) bp.hits = saved.get(bp.id) ?? 0;
+  }
+
   /** The first breakpoint an event of this step triggers, if any. */
   checkEvent(ev: TraceEvent, sim: Simulation): Hit | undefined {
     for (const bp of this.events) if (matchEvent(bp.pattern!, ev, sim) && this.counts(bp, sim, ev)) return { bp, event: ev };

@@ -114,6 +114,19 @@ describe('gossip debug adapter over DAP', () => {
     for (const n of ['type', 'fields', 'signature', 'signer', 'verdicts']) assert.ok(parts.includes(n), `message lacks ${n}`);
   });
 
+  it('after Reverse Continue, hit counts are those of that moment: going forward stops where it stopped before', async () => {
+    await launch();
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'delivered AliveMessage to peer1.org1', hitCondition: '>=3' }] });
+    await until(dc.continueRequest({ threadId: 1 }));
+    const third = await evaluate('events');
+    await until(dc.continueRequest({ threadId: 1 }));
+    const fourth = await evaluate('events');
+    await until(dc.reverseContinueRequest({ threadId: 1 }));
+    assert.equal(await evaluate('events'), third);
+    await until(dc.continueRequest({ threadId: 1 }));
+    assert.equal(await evaluate('events'), fourth, 'the 4th hit again, not the 3rd after a reset count');
+  });
+
   it('value breakpoints stop when the expression becomes true; conditions and hit counts apply', async () => {
     await launch();
     await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'height(peer3.org1) >= 3' }] });
