@@ -46,7 +46,7 @@ export type ControlCommand =
   | { type: 'hold'; on: boolean }
   /** Stepping: take in the oldest held message. */
   | { type: 'release' }
-  /** Link rules in force: between two peers (trace indexes; -1 = any), a share lost and a delay, until a wall-clock time. */
+  /** Link rules in force: between two peers (trace indexes; -1 = any), loss, delay, jitter, duplication, reordering, until a wall-clock time. */
   | { type: 'links'; rules: LiveLinkRule[] }
   /** This peer turns Byzantine (the target by trace index, when the behaviour has one). */
   | { type: 'byzantine'; behaviour: ByzantineBehaviour; target: number | null; channel: string | null }
@@ -60,6 +60,12 @@ export interface LiveLinkRule {
   b: number;
   loss: number;
   delay: number;
+  /** Up to this many ms more, at random, per message. */
+  jitter: number;
+  /** Share of messages sent twice. */
+  duplicate: number;
+  /** Share of messages that may overtake earlier ones. */
+  reorder: number;
   /** Wall-clock ms when the rule ends. */
   until: number;
 }

@@ -114,7 +114,7 @@ export class LiveRun {
           if (a.kind === 'crash' || a.kind === 'restart' || a.kind === 'pause' || a.kind === 'resume') run!.fault(a.kind, a.peer);
           else if (a.kind === 'partition') run!.partition(a.groups);
           else if (a.kind === 'heal') run!.partition(null);
-          else if (a.kind === 'link') run!.link(a.rule.between, a.rule.loss, a.rule.delay, a.until - f.at);
+          else if (a.kind === 'link') run!.link(a.rule.between, a.rule.loss, a.rule.delay, a.until - f.at, a.rule);
           else if (a.kind === 'tamper') run!.tamper(a.rule);
           else if (a.kind === 'byzantine' && a.behaviour !== 'untrusted-ca') run!.byzantine(a.peer, a.behaviour, a.target, a.channel);
           else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (certificate expiry and untrusted CAs are set up when a simulated network is created)`);
@@ -145,8 +145,8 @@ export class LiveRun {
     for (const id of this.up) this.control.send(id, { type: 'partition', groups: this.groups });
   }
 
-  /** A link rule for the next `forMs`: between two peers (null: every link), a share of messages lost, a delay. */
-  link(between: [string, string] | null, loss: number, delay: number, forMs: number): void {
+  /** A link rule for the next `forMs`: between two peers (null: every link), a share of messages lost, a delay, and jitter, duplication and reordering. */
+  link(between: [string, string] | null, loss: number, delay: number, forMs: number, more: { jitter?: number; duplicate?: number; reorder?: number } = {}): void {
     const idx = (id: string) => {
       const i = this.ids.findIndex((p) => p.id === id);
       if (i < 0) throw new Error(`no peer ${id}`);
@@ -154,7 +154,7 @@ export class LiveRun {
     };
     const [a, b] = between === null ? [-1, -1] : [idx(between[0]), idx(between[1])];
     const now = Date.now();
-    this.links = [...this.links.filter((r) => r.until > now), { a, b, loss, delay, until: now + forMs }];
+    this.links = [...this.links.filter((r) => r.until > now), { a, b, loss, delay, jitter: more.jitter ?? 0, duplicate: more.duplicate ?? 0, reorder: more.reorder ?? 0, until: now + forMs }];
     for (const id of this.up) this.control.send(id, { type: 'links', rules: this.links });
   }
 

@@ -27,6 +27,8 @@ export interface LiveCommOptions {
 
 class LiveConn implements Conn {
   open = true;
+  /** Wall-clock ms at which the last message held back by a link rule leaves (keeps the stream in order). */
+  lastLeavesAt = 0;
   constructor(
     private readonly comm: LiveComm,
     readonly ws: WebSocket,
@@ -242,9 +244,18 @@ export class LiveComm implements CommLayer {
     if (rule === undefined) return c.ws.send(this.wireBytes(sm, c.remoteIdx));
     if (rule.loss > 0 && env.rt.rng.next() < rule.loss) return this.drop(c.remoteIdx, sm, 'lost by a link rule');
     const bytes = this.wireBytes(sm, c.remoteIdx);
-    // A delayed stream still delivers in order: ws keeps the order of what is sent.
-    if (rule.delay > 0) setTimeout(() => c.ws.readyState === WebSocket.OPEN && c.ws.send(bytes), rule.delay).unref?.();
-    else c.ws.send(bytes);
+    const rng = env.rt.rng;
+    let delay = rule.delay + (rule.jitter > 0 ? rng.next() * rule.jitter : 0);
+    // A stream delivers in order: a message leaves no earlier than the one before it on this
+    // connection, unless the rule lets it overtake.
+    const now = Date.now();
+    if (!(rule.reorder > 0 && rng.next() < rule.reorder)) delay = Math.max(delay, c.lastLeavesAt - now);
+    c.lastLeavesAt = Math.max(c.lastLeavesAt, now + delay);
+    const copies = rule.duplicate > 0 && rng.next() < rule.duplicate ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      if (delay <= 0 && i === 0) c.ws.send(bytes);
+      else setTimeout(() => c.ws.readyState === WebSocket.OPEN && c.ws.send(bytes), delay + i).unref?.();
+    }
   }
 
   /** Our ConnEstablish on its way: traced like any send (the simulator traces it too). */

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { LiveRun } from '../../engine/live/launcher.js';
+import type { TraceEvent } from '../../engine/trace/events.js';
 
 const ROOT = join(__dirname, '..', '..');
 const FILE = join(mkdtempSync(join(tmpdir(), 'gossip-live-part-')), 'split.yaml');
@@ -43,8 +44,18 @@ async function until(ok: () => boolean, what: string | (() => string), timeoutMs
   }
 }
 
-test('a live partition splits the orgs, the heal joins them again; a link rule loses messages; tampered and forged messages are refused', async () => {
-  const run = await LiveRun.start(FILE, { cli: join(ROOT, 'dist', 'cli.js'), log: () => {} });
+test('a live partition splits the orgs, the heal joins them again; link rules lose and duplicate messages; tampered and forged messages are refused', async () => {
+  // Alive messages delivered, by receiver, sender and message: each is sent to a peer once, so
+  // one delivered twice was duplicated on the way.
+  const deliveries = new Map<string, number>();
+  const onEvents = (_: number, events: TraceEvent[]) => {
+    for (const e of events) {
+      if (e.kind !== 'deliver' || e.type !== 'AliveMessage' || e.msg === undefined) continue;
+      const k = `${e.peer}<${e.other}:${e.msg}`;
+      deliveries.set(k, (deliveries.get(k) ?? 0) + 1);
+    }
+  };
+  const run = await LiveRun.start(FILE, { cli: join(ROOT, 'dist', 'cli.js'), log: () => {}, onEvents });
   try {
     await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone', 20_000);
     run.partition([['Org1MSP'], ['Org2MSP']]);
@@ -56,9 +67,14 @@ test('a live partition splits the orgs, the heal joins them again; a link rule l
     // A link rule: everything between peer0.org1 and peer1.org1 is lost for a while.
     run.link(['peer0.org1', 'peer1.org1'], 1, 0, 60_000);
     await until(() => (run.summary().messages.dropReasons['lost by a link rule'] ?? 0) > 0, 'messages are lost on that link', 10_000);
+    // Duplication, jitter and reordering: every message between the Org2 peers arrives twice.
+    const twice = () => [...deliveries.values()].filter((n) => n >= 2).length;
+    assert.equal(twice(), 0, 'no alive message arrives twice without a rule');
+    run.link(['peer0.org2', 'peer1.org2'], 0, 0, 60_000, { duplicate: 1, jitter: 20, reorder: 0.5 });
+    await until(() => twice() > 0, 'an alive message is delivered twice', 10_000);
     // Tampering in the sender's transport: alive messages without their signature are refused.
     const rejected = (why: RegExp) => Object.entries(run.summary().messages.rejected).some(([reason, n]) => why.test(reason) && n > 0);
-    run.tamper({ from: 'peer0.org2', to: null, type: 'AliveMessage', mode: 'strip-signature', count: 5 });
+    run.tamper({ from: 'peer0.org2', to: null, type: 'AliveMessage', mode: 'strip-signature', count: 10 });
     await until(() => rejected(/Invalid alive message/), 'a stripped alive message is rejected', 10_000);
     // A flipped payload bit: most of an alive message is the sender's certificate, so the
     // identity or the signature no longer checks out (or the bytes no longer decode).
