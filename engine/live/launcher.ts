@@ -117,7 +117,7 @@ export class LiveRun {
           else if (a.kind === 'link') run!.link(a.rule.between, a.rule.loss, a.rule.delay, a.until - f.at, a.rule);
           else if (a.kind === 'tamper') run!.tamper(a.rule);
           else if (a.kind === 'byzantine' && a.behaviour !== 'untrusted-ca') run!.byzantine(a.peer, a.behaviour, a.target, a.channel);
-          else opts.log(`live mode: the ${a.kind} fault at ${f.at} ms is not applied (certificate expiry and untrusted CAs are set up when a simulated network is created)`);
+          // expire and untrusted-ca are in the certificates every process issues at its start.
         }, f.at),
       );
     }

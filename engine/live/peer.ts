@@ -13,15 +13,15 @@ import { hex, type SignedMessage } from '../fabric/message.js';
 import { GossipNode } from '../fabric/node.js';
 import { Kernel } from '../kernel/kernel.js';
 import { Rng } from '../kernel/rng.js';
-import { MSPRegistry, OrgCA } from '../msp/index.js';
+import type { MSPRegistry } from '../msp/index.js';
 import type { MessageDetail, PeerDetail } from '../../extension/protocol.js';
 import { messageDetailOf, peerDetailOf } from '../ui/inspect.js';
 import type { ByzantineBehaviour, Scenario } from '../scenario/types.js';
 import { startByzantine } from '../sim/byzantine.js';
 import { BlockVerifier, peerCrypto } from '../sim/crypto.js';
 import { Orderer } from '../sim/orderer.js';
-import { EPOCH_MS, SimRuntime } from '../sim/runtime.js';
-import { ORDERER_MSP } from '../sim/simulation.js';
+import { ORDERER_MSP, scenarioIdentities } from '../sim/identities.js';
+import { SimRuntime } from '../sim/runtime.js';
 import type { TraceEvent } from '../trace/events.js';
 import { Trace } from '../trace/trace.js';
 import { LiveComm } from './live-comm.js';
@@ -180,22 +180,13 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   const me = all[idx];
   const org = scenario.orgs.find((x) => x.mspId === me.mspId)!;
 
-  // The same identities as the simulator's: CAs and certificates are functions of the seed.
-  const validity = { notBefore: new Date(EPOCH_MS - 86_400_000), notAfter: new Date(EPOCH_MS + 365 * 86_400_000) };
-  const registry = new MSPRegistry();
-  const cas = new Map<string, OrgCA>();
-  for (const x of scenario.orgs) {
-    const ca = await OrgCA.create(seed, x.mspId, x.domain, validity);
-    registry.addCA(ca);
-    cas.set(x.mspId, ca);
-  }
-  const ordererCA = await OrgCA.create(seed, ORDERER_MSP, 'example.com', validity);
-  registry.addCA(ordererCA);
-  const ordererId = await ordererCA.issue('orderer', 'orderer', validity);
-  const identity = await cas.get(me.mspId)!.issue(me.name, 'peer', validity);
+  // The same identities as the simulator's: CAs and certificates are functions of the seed
+  // (with the scenario's certificate expiries and rogue CAs).
+  const { registry, ordererId, issuePeer } = await scenarioIdentities(scenario);
+  const identity = await issuePeer(me.mspId, me.name);
   const pkiToIdx = new Map<string, number>();
   for (const [i, p] of all.entries()) {
-    const x = p.mspId === me.mspId && p.name === me.name ? identity : await cas.get(p.mspId)!.issue(p.name, 'peer', validity);
+    const x = p.id === me.id ? identity : await issuePeer(p.mspId, p.name);
     pkiToIdx.set(hex(x.pkiId), i);
   }
 

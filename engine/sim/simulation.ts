@@ -14,17 +14,18 @@ import { GossipNode } from '../fabric/node.js';
 import { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
 import { MessageLog } from './message-log.js';
-import { MSPRegistry, OrgCA, type SigningIdentity } from '../msp/index.js';
+import type { MSPRegistry, SigningIdentity } from '../msp/index.js';
 import type { FaultAction, OrgSpec, Scenario } from '../scenario/types.js';
 import { BlockVerifier, peerCrypto } from './crypto.js';
 import { SimNetwork } from './network.js';
 import { Orderer, type DeliverTarget } from './orderer.js';
-import { EPOCH_MS, SimRuntime } from './runtime.js';
+import { SimRuntime } from './runtime.js';
 import { Counters } from './counters.js';
 import { Clients } from './client.js';
 import { startByzantine } from './byzantine.js';
+import { ORDERER_MSP, scenarioIdentities } from './identities.js';
 
-export const ORDERER_MSP = 'OrdererMSP';
+export { ORDERER_MSP };
 
 export interface PeerSlot {
   idx: number;
@@ -83,17 +84,7 @@ export class Simulation {
 
   static async create(scenario: Scenario, opts: SimulationOptions = {}): Promise<Simulation> {
     const seed = scenario.seed;
-    const validity = { notBefore: new Date(EPOCH_MS - 86_400_000), notAfter: new Date(EPOCH_MS + 365 * 86_400_000) };
-    const registry = new MSPRegistry();
-    const cas = new Map<string, OrgCA>();
-    for (const org of scenario.orgs) {
-      const ca = await OrgCA.create(seed, org.mspId, org.domain, validity);
-      registry.addCA(ca);
-      cas.set(org.mspId, ca);
-    }
-    const ordererCA = await OrgCA.create(seed, ORDERER_MSP, 'example.com', validity);
-    registry.addCA(ordererCA);
-    const ordererId = await ordererCA.issue('orderer', 'orderer', validity);
+    const { registry, ordererId, issuePeer } = await scenarioIdentities(scenario);
 
     const trace = new Trace(opts.traceCapacity ?? 100_000);
     const ids: string[] = [];
@@ -108,18 +99,10 @@ export class Simulation {
     const sim = new Simulation(kernel, scenario, registry, network, orderer, blocks, opts, trace);
 
     for (const org of scenario.orgs) {
-      const ca = cas.get(org.mspId)!;
       const channels = scenario.channels.filter((c) => c.orgs.includes(org.mspId)).map((c) => c.name);
       for (let i = 0; i < org.peers; i++) {
         const name = `peer${i}`;
-        const id = `${name}.${org.name}`;
-        // A certificate's NotAfter: from peers.certExpiry, or an `expire` fault at that time.
-        const expireFault = scenario.faults.find((f) => f.action.kind === 'expire' && f.action.peer === id);
-        const expiry = scenario.certExpiry.find((c) => c.peer === id) ?? (expireFault ? { peer: id, at: expireFault.at } : undefined);
-        // An untrusted-ca Byzantine peer holds a certificate from a CA that no channel trusts.
-        const rogue = scenario.faults.some((f) => f.action.kind === 'byzantine' && f.action.behaviour === 'untrusted-ca' && f.action.peer === id);
-        const issuer = rogue ? await OrgCA.create(`${seed}/rogue`, org.mspId, org.domain, validity) : ca;
-        const identity = await issuer.issue(name, 'peer', expiry ? { notBefore: validity.notBefore, notAfter: new Date(EPOCH_MS + expiry.at) } : validity);
+        const identity = await issuePeer(org.mspId, name);
         const idx = sim.peers.length;
         const host = `${name}.${org.domain}:7051`;
         const slot: PeerSlot = {

@@ -72,7 +72,7 @@ test('a live network in the panel protocol: frames from every process, pause, fa
     if (m.type !== 'frame') return false;
     for (const e of m.events) seen.add(e.peer);
     for (const e of m.events) if (e.kind === 'verify' && e.type === 'AliveMessage' && e.reason === 'valid' && e.msg !== undefined) verified.push(e.msg);
-    return seen.size >= 4 && m.states.every((s) => s.running && s.alive === 3 && s.height.mychannel === 4);
+    return seen.size >= 4 && verified.length > 0 && m.states.every((s) => s.running && s.alive === 3 && s.height.mychannel === 4);
   }, 30_000);
   assert.equal(done.status.state, 'running');
 

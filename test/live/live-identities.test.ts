@@ -1,0 +1,66 @@
+/**
+ * Identities in live mode are the simulator's, scenario and all: a certificate that the scenario
+ * lets expire expires in every process at that time, and each honest peer purges the identity,
+ * the membership entry and the connection (fabric#5111), as the simulated peers do.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { hex } from '../../engine/fabric/message.js';
+import { startOrdererService } from '../../engine/live/orderer-service.js';
+import { peerIds, startLivePeer, type LivePeer } from '../../engine/live/peer.js';
+import { freePort } from '../../engine/live/ports.js';
+import { loadScenario } from '../../engine/scenario/load.js';
+import { scenarioIdentities } from '../../engine/sim/identities.js';
+import type { TraceEvent } from '../../engine/trace/events.js';
+
+const SCENARIO = `
+name: live-expiry
+seed: 6
+profile: fabric-v3
+orgs:
+  - { mspId: Org1MSP, peers: 2, anchorPeers: [peer0] }
+  - { mspId: Org2MSP, peers: 2, anchorPeers: [peer0] }
+channels:
+  - { name: mychannel, orgs: [Org1MSP, Org2MSP] }
+gossip: { aliveTimeInterval: 300ms, aliveExpirationTimeout: 1500ms, reconnectInterval: 1s }
+peers: { certExpiry: [{ peer: peer1.org1, at: 4s }] }
+run: { until: 30s }
+`;
+
+const running: LivePeer[] = [];
+const closers: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const p of running) await p.stop().catch(() => {});
+  for (const c of closers) await c().catch(() => {});
+});
+
+async function until(ok: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a certificate the scenario lets expire is purged by every live peer at that time', async () => {
+  const scenario = loadScenario(SCENARIO, 'expiry.yaml');
+  const all = peerIds(scenario);
+  const addresses = new Map<string, string>();
+  for (const p of all) addresses.set(p.id, `127.0.0.1:${await freePort()}`);
+  const orderer = await startOrdererService(scenario);
+  closers.push(() => orderer.close());
+  const expiring = hex((await (await scenarioIdentities(scenario)).issuePeer('Org1MSP', 'peer1')).pkiId);
+  const purged: { peer: string; t: number }[] = [];
+  for (const p of all) {
+    const onTrace = (ev: TraceEvent) => {
+      if (ev.kind === 'state' && ev.reason === 'identityPurged' && ev.data?.pkiId === expiring) purged.push({ peer: p.id, t: ev.t });
+    };
+    running.push(await startLivePeer({ scenario, id: p.id, port: Number(addresses.get(p.id)!.split(':')[1]), addresses, orderer: orderer.url, onTrace }));
+  }
+  const honest = running.filter((p) => p.id !== 'peer1.org1');
+  await until(() => honest.every((p) => p.membership().includes('peer1.org1')), 'everyone sees peer1.org1', 10_000);
+  await until(() => honest.every((p) => purged.some((x) => x.peer === p.id)), 'every honest peer purges the expired identity', 10_000);
+  // At 4 s on each process's clock (the processes started within a second of each other).
+  for (const x of purged) assert.ok(x.t >= 4000 && x.t < 4200, `${x.peer} purged it at ${x.t} ms`);
+  await until(() => honest.every((p) => !p.membership().includes('peer1.org1')), 'nobody sees peer1.org1 any more', 5000);
+});
