@@ -3,7 +3,7 @@
  * trace events merged onto one clock and posted to the panel in frames, as a simulated network's
  * are. Pause and resume stop and restart every process's protocol; crash, restart, pause and
  * resume faults act on single processes. The inspector asks the processes themselves. What only
- * a simulation can do (step to a message type, export a reproducible trace) says so.
+ * a simulation can do (export a reproducible trace, reset) says so.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,8 @@ export class LiveSession {
   private state: RunState = 'running';
   /** Peers hold what they receive; each Step lets one message in. */
   private stepping = false;
+  /** Step to a message type: the type to pause at once a peer reports sending one (after `after`, run clock). */
+  private stopAtSend?: { type: string; after: number };
   private pending: TraceEvent[] = [];
   private kept: UiEvent[] = [];
   private nextId = 1;
@@ -65,7 +67,7 @@ export class LiveSession {
     const file = join(this.dir, 'scenario.yaml');
     writeFileSync(file, req.text);
     this.scenario = scenario;
-    this.run = await LiveRun.start(file, { cli: this.cli, log: () => {}, onEvents: (_peer, events) => this.pending.push(...events) });
+    this.run = await LiveRun.start(file, { cli: this.cli, log: () => {}, onEvents: (_peer, events) => this.take(events) });
     this.network = networkOf(scenario, this.run);
     this.state = 'running';
     this.timer = setInterval(() => this.flush(), FRAME_MS);
@@ -77,6 +79,7 @@ export class LiveSession {
     const refuse = (what: string) => ('requestId' in m ? this.post({ type: 'requestFailed', requestId: m.requestId, message: `${what} is not available in live mode` }) : this.post({ type: 'error', message: `${what} is not available in live mode: it needs the simulation` }));
     switch (m.type) {
       case 'control':
+        this.stopAtSend = undefined;
         if (m.action === 'run' || m.action === 'pause') {
           if (m.action === 'run') run.hold(false);
           run.pauseAll(m.action === 'pause');
@@ -97,7 +100,13 @@ export class LiveSession {
         if (!run.step()) this.post({ type: 'error', message: 'Nothing to step yet: no peer holds a message (the next reports come within 100 ms).' });
         return;
       case 'stepTo':
-        return refuse('Step to a message');
+        // Run until a peer reports sending one; then every process pauses (within a report, ~100 ms).
+        run.hold(false);
+        run.pauseAll(false);
+        this.stepping = false;
+        this.stopAtSend = { type: m.messageType, after: Date.now() - run.started };
+        this.state = 'running';
+        return this.flush();
       case 'speed':
         return; // real time is the only speed
       case 'fault':
@@ -150,6 +159,17 @@ export class LiveSession {
       run.fault(f.kind, f.peer);
     } catch (err) {
       this.post({ type: 'error', message: `cannot ${f.kind}: ${(err as Error).message}` });
+    }
+  }
+
+  /** A peer's report of new events: kept for the next frame; a send stepped to pauses the network. */
+  private take(events: TraceEvent[]): void {
+    this.pending.push(...events);
+    const stop = this.stopAtSend;
+    if (stop !== undefined && this.run !== undefined && events.some((e) => e.kind === 'send' && e.type === stop.type && e.t > stop.after)) {
+      this.stopAtSend = undefined;
+      this.run.pauseAll(true);
+      this.state = 'paused';
     }
   }
 

@@ -100,9 +100,26 @@ test('a live network in the panel protocol: frames from every process, pause, fa
 
   client.send({ type: 'control', action: 'pause' });
   assert.equal((await next((m): m is Frame => m.type === 'frame')).status.state, 'paused');
+  // Step to a message type: the network runs until a peer reports sending one, then pauses.
+  let sentAlive = 0;
   client.send({ type: 'stepTo', messageType: 'AliveMessage' });
-  const refused = await next((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error');
-  assert.match(refused.message, /not available in live mode/);
+  await next((m): m is Frame => m.type === 'frame' && m.status.state === 'running');
+  const paused = await next((m): m is Frame => {
+    if (m.type !== 'frame') return false;
+    sentAlive += m.events.filter((e) => e.kind === 'send' && e.type === 'AliveMessage').length;
+    return m.status.state === 'paused';
+  }, 10_000);
+  // Then nothing is sent: what comes in is from before the pause (reports lag by ~100 ms, frames by 300).
+  const late: number[] = [];
+  const watch = client.onMessage((m) => {
+    if (m.type !== 'frame') return;
+    sentAlive += m.events.filter((e) => e.kind === 'send' && e.type === 'AliveMessage').length;
+    late.push(...m.events.filter((e) => e.kind === 'send').map((e) => e.t));
+  });
+  await new Promise((r) => setTimeout(r, 1200));
+  watch.dispose();
+  assert.ok(sentAlive > 0, 'an alive message was sent before the pause');
+  assert.ok(late.every((t) => t < paused.status.simTime + 500), `sends after the pause at ${paused.status.simTime} ms: ${late.filter((t) => t >= paused.status.simTime + 500).join(', ')}`);
 
   // Stepping: peers hold what they receive (their timers go on, so they still send) ...
   const delivered: number[] = [];
