@@ -3,7 +3,7 @@
  * trace events merged onto one clock and posted to the panel in frames, as a simulated network's
  * are. Pause and resume stop and restart every process's protocol; crash, restart, pause and
  * resume faults act on single processes. The inspector asks the processes themselves. What only
- * a simulation can do (export a reproducible trace, reset) says so.
+ * a simulation can do (export a reproducible trace) says so.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ const MAX_FRAME_EVENTS = 4096;
 export class LiveSession {
   private run?: LiveRun;
   private scenario?: Scenario;
+  /** What was opened, to open again on Reset. */
+  private source?: OpenRequest;
   private network?: UiNetwork;
   private state: RunState = 'running';
   /** Peers hold what they receive; each Step lets one message in. */
@@ -62,6 +64,7 @@ export class LiveSession {
       return;
     }
     await this.dispose();
+    this.source = { ...req, openId: undefined };
     // The peer processes read the scenario from a file: the editor's text, saved or not.
     this.dir = mkdtempSync(join(tmpdir(), 'gossip-scope-live-'));
     const file = join(this.dir, 'scenario.yaml');
@@ -70,6 +73,9 @@ export class LiveSession {
     this.run = await LiveRun.start(file, { cli: this.cli, log: () => {}, onEvents: (_peer, events) => this.take(events) });
     this.network = networkOf(scenario, this.run);
     this.state = 'running';
+    this.stepping = false;
+    this.stopAtSend = undefined;
+    this.nextId = 1;
     this.timer = setInterval(() => this.flush(), FRAME_MS);
     this.post({ type: 'opened', openId: req.openId, network: this.network, status: this.status(), states: this.states() });
   }
@@ -87,7 +93,8 @@ export class LiveSession {
           this.state = m.action === 'pause' ? 'paused' : 'running';
           return this.flush();
         }
-        if (m.action === 'reset') return this.post({ type: 'error', message: 'Reset a live network by opening it again (its processes restart).' });
+        // Reset: every process stops and the scenario starts again from the beginning.
+        if (m.action === 'reset') return this.open(this.source!);
         // Step: every peer holds what it receives; each step lets the oldest held message in.
         // (Timers keep running: this is a live network.)
         if (!this.stepping) {

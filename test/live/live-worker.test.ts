@@ -143,6 +143,13 @@ test('a live network in the panel protocol: frames from every process, pause, fa
   await next((m): m is Frame => m.type === 'frame' && m.states[3].running === false);
   assert.equal(children().length, 3, 'the crashed process is gone');
 
+  // Reset starts the scenario again: every process anew, the crashed one too.
+  client.send({ type: 'control', action: 'reset' });
+  const reopened = await next((m): m is Extract<FromWorker, { type: 'opened' }> => m.type === 'opened');
+  assert.equal(reopened.network.peers.length, 4);
+  await next((m): m is Frame => m.type === 'frame' && m.states.every((s) => s.running && s.alive === 3), 30_000);
+  assert.equal(children().length, 4, 'four processes again');
+
   // Opening a simulated network ends the live one and its processes.
   const sim = await client.open({ file: 'sim.yaml', text: SCENARIO, speed: 1, maxTraceEvents: 10_000 });
   assert.equal(sim.type, 'opened');
