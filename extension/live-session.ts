@@ -2,17 +2,18 @@
  * A live network as the engine worker runs it: every peer its own process (engine/live), their
  * trace events merged onto one clock and posted to the panel in frames, as a simulated network's
  * are. Pause and resume stop and restart every process's protocol; crash, restart, pause and
- * resume faults act on single processes. The inspector asks the processes themselves. What only
- * a simulation can do (export a reproducible trace) says so.
+ * resume faults act on single processes. The inspector asks the processes themselves. An
+ * exported live trace can be read but not replayed: real processes do not run the same way twice.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LiveRun } from '../engine/live/launcher.js';
 import { peerIds } from '../engine/live/peer.js';
 import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
 import type { Scenario } from '../engine/scenario/types.js';
-import type { TraceEvent } from '../engine/trace/events.js';
+import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
 import { verdictsOf } from '../engine/ui/inspect.js';
 import type { FaultRequest, MessageDetail, PeerDetail, RunState, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
@@ -82,7 +83,6 @@ export class LiveSession {
 
   async handle(m: Exclude<ToWorker, OpenRequest>): Promise<void> {
     const run = this.run!;
-    const refuse = (what: string) => ('requestId' in m ? this.post({ type: 'requestFailed', requestId: m.requestId, message: `${what} is not available in live mode` }) : this.post({ type: 'error', message: `${what} is not available in live mode: it needs the simulation` }));
     switch (m.type) {
       case 'control':
         this.stopAtSend = undefined;
@@ -128,7 +128,12 @@ export class LiveSession {
       case 'history':
         return this.post({ type: 'history', requestId: m.requestId, events: this.kept.slice(-m.limit) });
       case 'exportTrace':
-        return refuse('Export Trace');
+        try {
+          const events = await this.exportTrace(m.path);
+          return this.post({ type: 'exported', requestId: m.requestId, path: m.path, events, lost: this.count - events });
+        } catch (err) {
+          return this.post({ type: 'requestFailed', requestId: m.requestId, message: `cannot write ${m.path}: ${(err as Error).message}` });
+        }
     }
   }
 
@@ -167,6 +172,30 @@ export class LiveSession {
     } catch (err) {
       this.post({ type: 'error', message: `cannot ${f.kind}: ${(err as Error).message}` });
     }
+  }
+
+  /**
+   * JSON Lines as the simulator's export writes them: a header (marked live, with the scenario,
+   * but no trace hash: real processes on real time do not run the same way twice), then the
+   * merged events still kept, on the run's clock.
+   */
+  private async exportTrace(path: string): Promise<number> {
+    const run = this.run!;
+    const header = {
+      traceVersion: TRACE_VERSION,
+      scenario: this.scenario!.name,
+      seed: this.scenario!.seed,
+      peers: run.ids.map((p) => p.id),
+      live: true,
+      file: this.source!.file,
+      scenarioText: this.source!.text,
+      simTime: Date.now() - run.started,
+      events: this.count,
+      traceHash: null,
+    };
+    const lines = [JSON.stringify(header), ...this.kept.map((e) => JSON.stringify(e))];
+    await writeFile(path, lines.join('\n') + '\n');
+    return this.kept.length;
   }
 
   /** A peer's report of new events: kept for the next frame; a send stepped to pauses the network. */

@@ -38,6 +38,7 @@ export async function readSavedTrace(path: string): Promise<SavedTrace | string>
     return `${path}:1:1: the first line is not a trace header (JSON)`;
   }
   if (typeof h.traceVersion !== 'number') return `${path}:1:1: not a Gossip Scope trace (no traceVersion)`;
+  if (h.live === true) return `${path}:1:1: this trace was recorded from a live network (real processes on the wall clock): it can be read, not replayed`;
   if (typeof h.scenarioText !== 'string' || typeof h.traceHash !== 'string' || typeof h.simTime !== 'number' || typeof h.events !== 'number') {
     return `${path}:1:1: this trace was saved without its scenario (exported by the CLI or an older version): it can be read, not replayed`;
   }

@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../extension/engine-client.js';
@@ -142,6 +144,21 @@ test('a live network in the panel protocol: frames from every process, pause, fa
   client.send({ type: 'fault', fault: { kind: 'crash', peer: 'peer1.org2' } });
   await next((m): m is Frame => m.type === 'frame' && m.states[3].running === false);
   assert.equal(children().length, 3, 'the crashed process is gone');
+
+  // Export Trace writes the merged events under a header marked live; it reads, it does not replay.
+  const dir = mkdtempSync(join(tmpdir(), 'gs-live-export-'));
+  const path = join(dir, 'live.jsonl');
+  const exported = await client.request({ type: 'exportTrace', path });
+  assert.equal(exported.type, 'exported');
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
+  const header = JSON.parse(lines[0]) as { live: boolean; peers: string[]; traceHash: null; scenarioText: string };
+  assert.equal(header.live, true);
+  assert.equal(header.traceHash, null);
+  assert.deepEqual(header.peers, ['peer0.org1', 'peer1.org1', 'peer0.org2', 'peer1.org2']);
+  assert.ok(lines.length > 100 && lines.slice(1).every((l) => typeof (JSON.parse(l) as { kind: string }).kind === 'string'));
+  const { readSavedTrace } = await import('../../extension/saved-trace.js');
+  assert.match(String(await readSavedTrace(path)), /live\.jsonl:1:1: .*live network.*not replayed/);
+  rmSync(dir, { recursive: true, force: true });
 
   // Reset starts the scenario again: every process anew, the crashed one too.
   client.send({ type: 'control', action: 'reset' });
