@@ -68,7 +68,15 @@ export class Workbench {
     const input = widget.locator('input.input').first();
     if (filter) await input.fill(text);
     const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-    await row.waitFor({ timeout: 10_000 });
+    // Unfiltered, a row of a long list can be out of sight (rendered, hidden): then type it.
+    const seen = await row.waitFor({ timeout: filter ? 10_000 : 3000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!seen) {
+      await input.fill(text);
+      await row.waitFor({ timeout: 7000 });
+    }
     await row.click();
   }
 
