@@ -12,6 +12,7 @@ import { freePort } from '../../engine/live/ports.js';
 import { loadScenario } from '../../engine/scenario/load.js';
 import { scenarioIdentities } from '../../engine/sim/identities.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
+import { until } from './until.js';
 
 const SCENARIO = `
 name: live-expiry
@@ -33,14 +34,6 @@ after(async () => {
   for (const p of running) await p.stop().catch(() => {});
   for (const c of closers) await c().catch(() => {});
 });
-
-async function until(ok: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('a certificate the scenario lets expire is purged by every live peer at that time', async () => {
   const scenario = loadScenario(SCENARIO, 'expiry.yaml');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { LiveRun } from '../../engine/live/launcher.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
+import { until } from './until.js';
 
 const ROOT = join(__dirname, '..', '..');
 const FILE = join(mkdtempSync(join(tmpdir(), 'gossip-live-part-')), 'split.yaml');
@@ -35,14 +36,6 @@ run: { until: 60s }
 });
 
 const sees = (run: LiveRun, id: string) => run.reports.get(id)?.membership ?? [];
-
-async function until(ok: () => boolean, what: string | (() => string), timeoutMs: number): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting until ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('a live partition splits the orgs, the heal joins them again; link rules lose and duplicate messages; tampered and forged messages are refused', async () => {
   // Alive messages delivered, by receiver, sender and message: each is sent to a peer once, so

@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import { loadScenario } from '../../engine/scenario/load.js';
 import { startOrdererService } from '../../engine/live/orderer-service.js';
 import { peerIds, startLivePeer, type LivePeer } from '../../engine/live/peer.js';
+import { until } from './until.js';
 
 const SCENARIO = `
 name: live-four
@@ -24,16 +25,6 @@ orderer: { batchTimeout: 200ms, blocks: 5, txPerBlock: 3 }
 gossip: { aliveTimeInterval: 300ms, aliveExpirationTimeout: 1500ms, reconnectInterval: 1500ms, pullInterval: 1s, publishStateInfoInterval: 500ms, requestStateInfoInterval: 500ms }
 run: { until: 30s }
 `;
-
-
-async function until(ok: () => boolean, what: string, timeoutMs: number): Promise<number> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now() - t0;
-}
 
 const running: LivePeer[] = [];
 const closers: (() => Promise<void>)[] = [];
