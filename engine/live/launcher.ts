@@ -182,7 +182,7 @@ export class LiveRun {
   /** A peer turns Byzantine (every behaviour but untrusted-ca, which needs its certificate from the start). */
   byzantine(id: string, behaviour: ByzantineBehaviour, target: string | null, channel: string | null): void {
     if (!this.ids.some((p) => p.id === id)) throw new Error(`no peer ${id}`);
-    if (behaviour === 'untrusted-ca') throw new Error('untrusted-ca is set up when a peer starts: give it in the scenario of a simulated network');
+    if (behaviour === 'untrusted-ca') throw new Error('untrusted-ca is set up when a peer starts: give it in the scenario');
     const t = target === null ? null : this.ids.findIndex((p) => p.id === target);
     if (t === -1) throw new Error(`no peer ${target}`);
     this.control.send(id, { type: 'byzantine', behaviour, target: t, channel });
