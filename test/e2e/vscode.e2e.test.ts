@@ -178,6 +178,7 @@ test('Tampering with a message from Inject Fault: the receivers reject it', asyn
   await wb.pick('Strip the signature', { filter: false });
   // Ten: a tampered copy that reaches a peer already holding the message is dropped unchecked.
   await wb.pick('The next 10', { filter: false });
+  await wb.quickInputClosed(); // the choice is taken before the palette opens again
   await wb.runCommand('Gossip Scope: Run');
   let webview = await wb.webviewFrame('[data-testid=peer-count]');
   await webview.locator('[data-testid=filter-type]').selectOption('');

@@ -49,7 +49,12 @@ export class Workbench {
     let label = '';
     for (let attempt = 0; attempt < 3; attempt++) {
       const input = await this.openQuickInput();
-      await input.fill(`>${title}`);
+      // The palette can close under us (a panel taking focus as it opens): open it again.
+      const filled = await input.fill(`>${title}`, { timeout: 5000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!filled) continue;
       const deadline = Date.now() + 5000;
       while (Date.now() < deadline) {
         label = (await first.innerText({ timeout: 1000 }).catch(() => '')).trim();
