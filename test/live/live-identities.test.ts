@@ -4,15 +4,11 @@
  * the membership entry and the connection (fabric#5111), as the simulated peers do.
  */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { hex } from '../../engine/fabric/message.js';
-import { startOrdererService } from '../../engine/live/orderer-service.js';
-import { peerIds, startLivePeer, type LivePeer } from '../../engine/live/peer.js';
-import { freePort } from '../../engine/live/ports.js';
 import { loadScenario } from '../../engine/scenario/load.js';
 import { scenarioIdentities } from '../../engine/sim/identities.js';
-import type { TraceEvent } from '../../engine/trace/events.js';
-import { until } from './until.js';
+import { startLocalNetwork, until } from './helpers.js';
 
 const SCENARIO = `
 name: live-expiry
@@ -28,28 +24,15 @@ peers: { certExpiry: [{ peer: peer1.org1, at: 4s }] }
 run: { until: 30s }
 `;
 
-const running: LivePeer[] = [];
-const closers: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const p of running) await p.stop().catch(() => {});
-  for (const c of closers) await c().catch(() => {});
-});
-
-test('a certificate the scenario lets expire is purged by every live peer at that time', async () => {
+test('a certificate the scenario lets expire is purged by every live peer at that time', async (t) => {
   const scenario = loadScenario(SCENARIO, 'expiry.yaml');
-  const all = peerIds(scenario);
-  const addresses = new Map<string, string>();
-  for (const p of all) addresses.set(p.id, `127.0.0.1:${await freePort()}`);
-  const orderer = await startOrdererService(scenario);
-  closers.push(() => orderer.close());
   const expiring = hex((await (await scenarioIdentities(scenario)).issuePeer('Org1MSP', 'peer1')).pkiId);
   const purged: { peer: string; t: number }[] = [];
-  for (const p of all) {
-    const onTrace = (ev: TraceEvent) => {
-      if (ev.kind === 'state' && ev.reason === 'identityPurged' && ev.data?.pkiId === expiring) purged.push({ peer: p.id, t: ev.t });
-    };
-    running.push(await startLivePeer({ scenario, id: p.id, port: Number(addresses.get(p.id)!.split(':')[1]), addresses, orderer: orderer.url, onTrace }));
-  }
+  const net = await startLocalNetwork(scenario, (peer, ev) => {
+    if (ev.kind === 'state' && ev.reason === 'identityPurged' && ev.data?.pkiId === expiring) purged.push({ peer, t: ev.t });
+  });
+  t.after(() => net.stop());
+  const running = net.peers;
   const honest = running.filter((p) => p.id !== 'peer1.org1');
   await until(() => honest.every((p) => p.membership().includes('peer1.org1')), 'everyone sees peer1.org1', 10_000);
   await until(() => honest.every((p) => purged.some((x) => x.peer === p.id)), 'every honest peer purges the expired identity', 10_000);

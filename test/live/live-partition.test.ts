@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { LiveRun } from '../../engine/live/launcher.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
-import { until } from './until.js';
+import { until } from './helpers.js';
 
 const ROOT = join(__dirname, '..', '..');
 const FILE = join(mkdtempSync(join(tmpdir(), 'gossip-live-part-')), 'split.yaml');

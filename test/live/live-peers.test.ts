@@ -5,12 +5,10 @@
  * kernel, sockets and identity, as separate processes would.)
  */
 import assert from 'node:assert/strict';
-import { freePort } from '../../engine/live/ports.js';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadScenario } from '../../engine/scenario/load.js';
-import { startOrdererService } from '../../engine/live/orderer-service.js';
-import { peerIds, startLivePeer, type LivePeer } from '../../engine/live/peer.js';
-import { until } from './until.js';
+import { peerIds, type LivePeer } from '../../engine/live/peer.js';
+import { startLocalNetwork, until } from './helpers.js';
 
 const SCENARIO = `
 name: live-four
@@ -26,36 +24,15 @@ gossip: { aliveTimeInterval: 300ms, aliveExpirationTimeout: 1500ms, reconnectInt
 run: { until: 30s }
 `;
 
-const running: LivePeer[] = [];
-const closers: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const p of running) await p.stop().catch(() => {});
-  for (const c of closers) await c().catch(() => {});
-});
-
-test('live peers find each other over WebSockets, and declare a stopped one dead', async () => {
+test('live peers find each other over WebSockets, and declare a stopped one dead', async (t) => {
   const scenario = loadScenario(SCENARIO, 'live.yaml');
   const all = peerIds(scenario);
-  const ports = new Map<string, number>();
-  for (const p of all) ports.set(p.id, await freePort());
-  const addresses = new Map([...ports].map(([id, port]) => [id, `127.0.0.1:${port}`]));
-  const orderer = await startOrdererService(scenario);
-  closers.push(() => orderer.close());
   const verdicts: string[] = [];
-  for (const p of all) {
-    running.push(
-      await startLivePeer({
-        scenario,
-        id: p.id,
-        port: ports.get(p.id)!,
-        addresses,
-        orderer: orderer.url,
-        onTrace: (ev) => {
-          if (ev.kind === 'verify' && ev.type === 'ConnEstablish') verdicts.push(ev.reason ?? '');
-        },
-      }),
-    );
-  }
+  const net = await startLocalNetwork(scenario, (_, ev) => {
+    if (ev.kind === 'verify' && ev.type === 'ConnEstablish') verdicts.push(ev.reason ?? '');
+  });
+  t.after(() => net.stop());
+  const running = net.peers;
   const others = (p: LivePeer) => all.map((x) => x.id).filter((id) => id !== p.id).sort();
   // Everyone learns everyone: bootstrap within the org, anchors across (fabric-v3: all external).
   const took = await until(() => running.every((p) => JSON.stringify(p.membership().sort()) === JSON.stringify(others(p))), 'every peer sees the three others', 15_000);
