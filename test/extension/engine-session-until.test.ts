@@ -7,20 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EngineSession } from '../../extension/engine-session.js';
 import type { FromWorker } from '../../extension/worker-protocol.js';
+import { WORKER_FIXTURE } from './worker-fixture.js';
 
-const SCENARIO = `
-name: until-fixture
-seed: 1
-profile: fabric-v3
-orgs:
-  - { mspId: Org1MSP, peers: 4, anchorPeers: [peer0] }
-  - { mspId: Org2MSP, peers: 4, anchorPeers: [peer0] }
-channels:
-  - { name: mychannel, orgs: [Org1MSP, Org2MSP] }
-orderer: { batchTimeout: 2s, blocks: 10, txPerBlock: 10 }
-network: { latency: { min: 5ms, max: 50ms }, loss: 0 }
-run: { until: 60s }
-`;
 
 test('every slice boundary: a run to until has run every event at until', async () => {
   let waiting: ((m: FromWorker) => void) | undefined;
@@ -35,7 +23,7 @@ test('every slice boundary: a run to until has run every event at until', async 
       };
     });
   const opened = new Promise<FromWorker>((resolve) => (waiting = resolve));
-  await session.handle({ type: 'open', file: 'until.yaml', text: SCENARIO, speed: 0, maxTraceEvents: 1000 });
+  await session.handle({ type: 'open', file: 'until.yaml', text: WORKER_FIXTURE, speed: 0, maxTraceEvents: 1000 });
   assert.equal((await opened).type, 'opened');
   const sim = (session as unknown as { sim: { kernel: { now: number; nextTime(): number } } }).sim;
   for (let until = 1000; until <= 40_000; until += 1000) {

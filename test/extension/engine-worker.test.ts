@@ -7,24 +7,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineClient } from '../../extension/engine-client.js';
 import type { FromWorker } from '../../extension/worker-protocol.js';
+import { WORKER_FIXTURE } from './worker-fixture.js';
 
 const WORKER = join(__dirname, '../../extension/engine-worker.ts');
-/** The worker's own fixture, so that edits to the samples do not move these tests. */
-const SCENARIO = `
-name: worker-fixture
-seed: 1
-profile: fabric-v3
-orgs:
-  - { mspId: Org1MSP, peers: 4, anchorPeers: [peer0] }
-  - { mspId: Org2MSP, peers: 4, anchorPeers: [peer0] }
-channels:
-  - { name: mychannel, orgs: [Org1MSP, Org2MSP] }
-orderer: { batchTimeout: 2s, blocks: 10, txPerBlock: 10 }
-network: { latency: { min: 5ms, max: 50ms }, loss: 0 }
-faults:
-  - { at: 20s, crash: peer2.org1 }
-run: { until: 60s }
-`;
+const SCENARIO = WORKER_FIXTURE;
 
 /** Node 20 does not pass tsx's loader hooks to workers: the worker registers them itself. */
 function startWorker(): EngineClient {
