@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { GossipDebugSession, PANEL_EVENT } from '../engine/debug/adapter.js';
 import type { AttachedSource, NetworkController } from './network-controller.js';
 import type { NetworkPanel } from './panel.js';
-import { pickScenario, scenarioArgument } from './pickers.js';
+import { chooseScenario, pickScenario } from './pickers.js';
 import { looksLikeScenario } from './scenario-diagnostics.js';
 import type { FromWebview, MessageDetail, PeerDetail, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 
@@ -90,7 +90,7 @@ export function registerDebugger(context: vscode.ExtensionContext, controller: N
     }),
     vscode.commands.registerCommand('gossipScope.debugScenario', async (arg?: vscode.Uri | string) => {
       const editor = vscode.window.activeTextEditor?.document;
-      const target = scenarioArgument(context.extensionUri, arg) ?? (isScenario(editor) ? editor.uri : await pickScenario(context.extensionUri));
+      const target = await chooseScenario(context.extensionUri, arg, async () => (isScenario(editor) ? editor.uri : pickScenario(context.extensionUri)));
       if (target === undefined) return false;
       return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), launchConfiguration(target.fsPath));
     }),

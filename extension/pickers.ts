@@ -37,7 +37,7 @@ function scenarioItem(uri: vscode.Uri, text: string, where: string): ScenarioIte
  * it is, a URI string parsed, an absolute path as that file, a relative path (a bare name) as the
  * bundled sample under the extension's own samples/ folder, so links work from an installed .vsix.
  */
-export function scenarioArgument(extensionUri: vscode.Uri, arg: unknown): vscode.Uri | undefined {
+function scenarioArgument(extensionUri: vscode.Uri, arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg !== 'string' || arg.trim() === '') return undefined;
   // A scheme of two letters or more: "C:\\x.yaml" is a Windows path, not a URI.
@@ -48,11 +48,16 @@ export function scenarioArgument(extensionUri: vscode.Uri, arg: unknown): vscode
 
 /**
  * The scenario a command opens: the one its argument names, which must exist (a clear error
- * otherwise, rather than the command failing), or without an argument the one the user picks.
+ * otherwise, rather than the command failing), or without an argument `otherwise()` (by
+ * default the one the user picks).
  */
-export async function chooseScenario(extensionUri: vscode.Uri, arg: unknown): Promise<vscode.Uri | undefined> {
+export async function chooseScenario(
+  extensionUri: vscode.Uri,
+  arg: unknown,
+  otherwise: () => Promise<vscode.Uri | undefined> = () => pickScenario(extensionUri),
+): Promise<vscode.Uri | undefined> {
   const named = scenarioArgument(extensionUri, arg);
-  if (!named) return pickScenario(extensionUri);
+  if (!named) return otherwise();
   try {
     await vscode.workspace.fs.stat(named);
     return named;
