@@ -126,7 +126,7 @@ export class LiveRun {
 
   /** A process fault: crash (SIGKILL), restart (a new process), pause, resume (SIGSTOP/SIGCONT as the peer does it). */
   fault(kind: 'crash' | 'restart' | 'pause' | 'resume', id: string): void {
-    if (!this.ids.some((p) => p.id === id)) throw new Error(`no peer ${id}`);
+    this.indexOf(id);
     if (kind === 'crash') {
       this.up.delete(id);
       this.reports.delete(id);
@@ -147,12 +147,7 @@ export class LiveRun {
 
   /** A link rule for the next `forMs`: between two peers (null: every link), a share of messages lost, a delay, and jitter, duplication and reordering. */
   link(between: [string, string] | null, loss: number, delay: number, forMs: number, more: { jitter?: number; duplicate?: number; reorder?: number } = {}): void {
-    const idx = (id: string) => {
-      const i = this.ids.findIndex((p) => p.id === id);
-      if (i < 0) throw new Error(`no peer ${id}`);
-      return i;
-    };
-    const [a, b] = between === null ? [-1, -1] : [idx(between[0]), idx(between[1])];
+    const [a, b] = between === null ? [-1, -1] : [this.indexOf(between[0]), this.indexOf(between[1])];
     const now = Date.now();
     this.links = [...this.links.filter((r) => r.until > now), { a, b, loss, delay, jitter: more.jitter ?? 0, duplicate: more.duplicate ?? 0, reorder: more.reorder ?? 0, until: now + forMs }];
     for (const id of this.up) this.control.send(id, { type: 'links', rules: this.links });
@@ -181,23 +176,23 @@ export class LiveRun {
 
   /** A peer turns Byzantine (every behaviour but untrusted-ca, which needs its certificate from the start). */
   byzantine(id: string, behaviour: ByzantineBehaviour, target: string | null, channel: string | null): void {
-    if (!this.ids.some((p) => p.id === id)) throw new Error(`no peer ${id}`);
+    this.indexOf(id);
     if (behaviour === 'untrusted-ca') throw new Error('untrusted-ca is set up when a peer starts: give it in the scenario');
-    const t = target === null ? null : this.ids.findIndex((p) => p.id === target);
-    if (t === -1) throw new Error(`no peer ${target}`);
-    this.control.send(id, { type: 'byzantine', behaviour, target: t, channel });
+    this.control.send(id, { type: 'byzantine', behaviour, target: target === null ? null : this.indexOf(target), channel });
   }
 
   /** Tampers with the next `count` messages (of a type, to a peer) that a peer sends, in its transport. */
   tamper(rule: TamperRule): void {
-    const idx = (id: string) => {
-      const i = this.ids.findIndex((p) => p.id === id);
-      if (i < 0) throw new Error(`no peer ${id}`);
-      return i;
-    };
-    idx(rule.from);
-    const to = rule.to === null ? -1 : idx(rule.to);
+    this.indexOf(rule.from);
+    const to = rule.to === null ? -1 : this.indexOf(rule.to);
     this.control.send(rule.from, { type: 'tamper', rule: { to, type: rule.type, mode: rule.mode, count: rule.count } });
+  }
+
+  /** A peer's trace index, or an error naming the peer the scenario does not have. */
+  private indexOf(id: string): number {
+    const i = this.ids.findIndex((p) => p.id === id);
+    if (i < 0) throw new Error(`no peer ${id}`);
+    return i;
   }
 
   /** host:port where a peer listens. */
