@@ -24,6 +24,8 @@ import { Counters } from './counters.js';
 import { Clients } from './client.js';
 import { startByzantine } from './byzantine.js';
 import { ORDERER_MSP, scenarioIdentities } from './identities.js';
+import { peerStartTimes } from './start-times.js';
+import { peerConfig } from '../scenario/peer-config.js';
 
 export { ORDERER_MSP };
 
@@ -42,6 +44,8 @@ export interface PeerSlot {
   /** The node's comm over the simulated network (node.comm, with the simulator's own API). */
   comm?: Comm;
   running: boolean;
+  /** When its process last started (simulated ms). */
+  startedAt?: number;
   /** Ledgers survive a crash: a restarted peer resumes from its height. */
   ledgers: Map<string, Ledger>;
   /** Channels on which this peer pulls blocks from the orderer. */
@@ -142,8 +146,8 @@ export class Simulation {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const late = new Map(this.scenario.lateJoiners.map((l) => [l.peer, l.at]));
-    for (const p of this.peers) this.kernel.at(late.get(p.id) ?? 0, () => this.startPeer(p));
+    const starts = peerStartTimes(this.scenario, this.peers.map((p) => p.id));
+    for (const p of this.peers) this.kernel.at(starts[p.idx], () => this.startPeer(p));
     this.orderer.start();
     new Clients(this.kernel, this.scenario, this.peers, this.orderer).start();
     for (const f of this.scenario.faults) {
@@ -161,7 +165,7 @@ export class Simulation {
   }
 
   private startPeer(p: PeerSlot): void {
-    const cfg = this.scenario.config;
+    const cfg = peerConfig(this.scenario, p.id);
     const endpointOf = (org: OrgSpec, name: string) => `${name}.${org.domain}:7051`;
     const env: PeerEnv = {
       idx: p.idx,
@@ -190,6 +194,7 @@ export class Simulation {
     p.node = node;
     p.comm = comm;
     p.running = true;
+    p.startedAt = this.kernel.now;
     this.network.register(p.idx, p.internalEndpoint, comm);
     env.tr.state('started', { endpoint: p.endpoint, internalEndpoint: p.internalEndpoint });
     node.start();
