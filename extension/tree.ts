@@ -7,6 +7,7 @@ import type { NetworkController } from './network-controller.js';
 import { peerCondition, peerDescription } from './peer-condition.js';
 import type { UiEvent, UiPeer, UiPeerState } from './protocol.js';
 import { BENIGN_LABEL, noteOnReason } from './reason-notes.js';
+import { RecentEvents } from './recent-events.js';
 
 const REFRESH_MS = 250;
 
@@ -53,6 +54,7 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
         this.noteRunning(snap.states);
         this.changed.fire(undefined);
       }),
+      controller.onDidClose(() => this.changed.fire(undefined)),
       controller.onDidFrame((f) => {
         this.noteRunning(f.states);
         for (const e of f.events) if ((e.kind === 'drop' || e.kind === 'reject') && e.msg !== undefined) this.recent[e.kind].add(e);
@@ -136,26 +138,3 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 }
 
-/** The newest `limit` distinct events of one verdict, and how many were seen in all. */
-class RecentEvents {
-  private readonly byId = new Map<number, UiEvent>();
-  total = 0;
-  constructor(private readonly limit: number) {}
-  get size(): number {
-    return this.byId.size;
-  }
-  add(e: UiEvent): void {
-    if (this.byId.has(e.id)) return;
-    this.total++;
-    this.byId.set(e.id, e);
-    // Maps iterate in insertion order: the first key is the oldest kept.
-    if (this.byId.size > this.limit) this.byId.delete(this.byId.keys().next().value as number);
-  }
-  newestFirst(): UiEvent[] {
-    return [...this.byId.values()].reverse();
-  }
-  clear(): void {
-    this.byId.clear();
-    this.total = 0;
-  }
-}
