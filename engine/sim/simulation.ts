@@ -44,8 +44,6 @@ export interface PeerSlot {
   /** The node's comm over the simulated network (node.comm, with the simulator's own API). */
   comm?: Comm;
   running: boolean;
-  /** When its process last started (simulated ms). */
-  startedAt?: number;
   /** Ledgers survive a crash: a restarted peer resumes from its height. */
   ledgers: Map<string, Ledger>;
   /** Channels on which this peer pulls blocks from the orderer. */
