@@ -21,6 +21,7 @@ import { SimNetwork } from './network.js';
 import { Orderer, type DeliverTarget } from './orderer.js';
 import { SimRuntime } from './runtime.js';
 import { Counters } from './counters.js';
+import { PushLatency } from './push-latency.js';
 import { Clients } from './client.js';
 import { startByzantine } from './byzantine.js';
 import { ORDERER_MSP, scenarioIdentities } from './identities.js';
@@ -64,6 +65,8 @@ export class Simulation {
   readonly trace: Trace;
   readonly peers: PeerSlot[] = [];
   readonly counters: Counters;
+  /** Push dissemination by first receipt (the summary's `push`). */
+  readonly push: PushLatency;
   private readonly byId = new Map<string, PeerSlot>();
   private readonly byPki = new Map<string, number>();
   /** Recent messages by trace id, for the inspector and tests. */
@@ -86,6 +89,7 @@ export class Simulation {
     this.trace = trace;
     this.counters = new Counters(trace);
     this.messages = new MessageLog(opts.messageCapacity ?? 50_000);
+    this.push = new PushLatency(trace, this.messages, (i) => this.peers[i]?.org.mspId ?? '', (org) => scenario.orgs.find((o) => o.mspId === org)?.peers ?? 0);
   }
 
   static async create(scenario: Scenario, opts: SimulationOptions = {}): Promise<Simulation> {
