@@ -12,8 +12,8 @@ import { summarise } from '../engine/sim/summary.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
 import { bigintToString } from '../engine/trace/trace.js';
 import { activeFaults } from '../engine/ui/active-faults.js';
-import { isStartupNoise } from '../engine/ui/benign.js';
-import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../engine/ui/inspect.js';
+import { toUiEvent } from '../engine/ui/ui-event.js';
+import { describeMessage, describePeer, networkOf, peerStates } from '../engine/ui/inspect.js';
 import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
 import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
 import type { ReplaySpec } from './worker-protocol.js';
@@ -284,12 +284,6 @@ export class EngineSession {
     this.lastFrameAt = this.clock();
     this.post({ type: 'frame', status: this.status(), events: events.map((e) => toUiEvent(sim, e)), states: peerStates(sim), skipped });
   }
-}
-
-/** The trace event as the webview receives it: JSON-safe (VS Code serialises webview messages). */
-function toUiEvent(sim: Simulation, ev: TraceEvent): UiEvent {
-  if (ev.kind === 'reject' && isStartupNoise(sim, ev)) return { ...(ev as UiEvent), benign: true };
-  return ev.data === undefined ? (ev as UiEvent) : ({ ...ev, data: jsonSafe(ev.data) } as UiEvent);
 }
 
 /** JSON Lines as the CLI writes them: a header, then the events still in memory. */

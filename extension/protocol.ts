@@ -148,6 +148,10 @@ export interface PeerDetail {
   idx: number;
   id: string;
   running: boolean;
+  /** Up but paused: answers nothing (others will declare it dead by its silence). */
+  paused?: boolean;
+  /** false: not started yet in this run (not running, but not crashed either). */
+  started?: boolean;
   pkiId: string;
   /** When its process (last) started, simulated ms; absent when unknown. */
   startedAt?: number;

@@ -89,9 +89,11 @@ export class Graph {
     });
     // The wheel zooms as VS Code's own zoomable views do: a notch is a step of 20 %, about the
     // pointer (Cytoscape's own wheel zoom moved ~2 % a notch here). Trackpads scroll smoothly.
-    container.addEventListener(
+    // Caught on the way down, at the parent, so Cytoscape's own handler never sees the wheel.
+    (container.parentElement ?? container).addEventListener(
       'wheel',
       (e) => {
+        if (!container.contains(e.target as Node)) return;
         e.preventDefault();
         e.stopPropagation();
         this.userViewport = true;
@@ -253,6 +255,12 @@ export class Graph {
 
   /** Peers that carry a mark class ('faulted', 'stepped'), to touch only what changes. */
   private readonly marked = new Map<string, Set<number>>();
+
+  /** A peer's classes as drawn now (after the pending states are applied). */
+  classesOf(idx: number): string[] {
+    this.flush();
+    return this.peers[idx]?.classes() ?? [];
+  }
 
   /** Marks exactly these peers with `cls` (and unmarks the rest), in one Cytoscape batch. */
   mark(cls: 'faulted' | 'stepped', idxs: Iterable<number>): void {

@@ -87,7 +87,7 @@ export class Inspector {
     const members = (list: { id: string; lastSeen: number }[], ok: boolean) =>
       list.length === 0 ? el('p', { class: 'hint' }, 'none') : table(list.map((m): Row => [m.id, el('span', { class: ok ? '' : 'bad' }, `last heard ${ago(m.lastSeen)}`)]), { class: 'members' });
     this.root.replaceChildren(
-      el('h2', { 'data-testid': 'inspector-title' }, d.id, ' ', el('span', { class: `chip ${d.running ? 'up' : 'down'}` }, d.running ? 'running' : 'down')),
+      el('h2', { 'data-testid': 'inspector-title' }, d.id, ' ', el('span', { class: `chip ${d.paused ? 'paused' : d.running ? 'up' : 'down'}`, 'data-testid': 'peer-condition' }, d.paused ? 'paused' : d.running ? 'running' : d.started === false ? 'not started' : 'crashed')),
       table([['PKI-ID', el('span', { class: 'mono' }, d.pkiId)], ...(d.startedAt === undefined ? [] : [['started', `at ${secs(d.startedAt)}`] as Row])]),
       section(
         'Channels',

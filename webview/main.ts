@@ -76,6 +76,7 @@ let lastEdgeRefresh = 0;
 
 probe.peerAt = (idx) => graph.clientPosition(idx);
 probe.zoom = () => graph.cy.zoom();
+probe.peerClasses = (idx) => graph.classesOf(idx);
 
 const menu = new FaultMenu(
   (fault) => post({ type: 'fault', fault }),
@@ -282,6 +283,7 @@ const loop = (now: number) => {
     lastEdgeRefresh = now;
     edges.refresh();
     probe.edges = edges.edgeCount;
+    probe.cutLinks = edges.cutLinks;
   }
   edges.draw();
   dots.draw(now);

@@ -16,7 +16,10 @@ export function activeFaults(sim: Simulation): UiActiveFault[] {
   const groups = sim.network.partitionGroups();
   if (groups !== null) {
     const describe = (g: number[]) => (g.length <= 3 ? g.map(name).join(', ') : `${g.length} peers`);
-    out.push({ key: 'partition', kind: 'partition', label: `partition: ${groups.map(describe).join(' | ')}`, peers: groups.flat().filter((i) => i >= 0), groups });
+    // The graph marks the peers cut off from the biggest group (the cut links show the rest).
+    const biggest = groups.reduce((best, g) => (g.length > best.length ? g : best), groups[0]);
+    const cutOff = groups.filter((g) => g !== biggest).flat().filter((i) => i >= 0);
+    out.push({ key: 'partition', kind: 'partition', label: `partition: ${groups.map(describe).join(' | ')}`, peers: cutOff, groups });
   }
   const { links, tampers } = sim.network.inForce();
   links.forEach((l, i) => {

@@ -163,13 +163,15 @@ export interface PeerView {
   config?: EffectiveEntry[];
 }
 
-export function peerDetailOf(p: PeerView): PeerDetail {
+export function peerDetailOf(p: PeerView, more: { paused?: boolean; started?: boolean } = {}): PeerDetail {
   const node = p.running ? p.node : undefined;
   const snap = node ? node.disc.snapshot() : { alive: [], dead: [] };
   return {
     idx: p.idx,
     id: p.id,
     running: p.running,
+    ...(more.paused ? { paused: true } : {}),
+    ...(more.started === false ? { started: false } : {}),
     pkiId: p.pkiHex,
     ...(p.startedAt === undefined ? {} : { startedAt: p.startedAt }),
     ...(p.config === undefined ? {} : { config: p.config }),
@@ -206,5 +208,5 @@ export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
     idOf: (i) => sim.peers[i]?.id ?? `#${i}`,
     ...(p.startedAt === undefined ? {} : { startedAt: p.startedAt }),
     config: effectiveEntries(sim.scenario, p.id),
-  });
+  }, { paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined });
 }
