@@ -206,6 +206,8 @@ export type ToWebview =
   /** Open a message in the inspector (chosen in the tree view's recent messages). */
   | { type: 'select'; what: 'message'; msg: number }
   | { type: 'error'; message: string }
+  /** A pause was asked for elsewhere (the palette, a key): show it at once, frames on their way still say running. */
+  | { type: 'pausing' }
   /** The user changed a setting while the panel was open. */
   | ({ type: 'settings' } & UiSettings);
 
