@@ -153,6 +153,10 @@ export interface PeerDetail {
   /** false: not started yet in this run (not running, but not crashed either). */
   started?: boolean;
   pkiId: string;
+  /** When its process (last) started, simulated ms; absent when unknown. */
+  startedAt?: number;
+  /** Its effective peer.gossip.* values and where each came from (profile, network, org, peer). */
+  config?: { key: string; value: string; from: string }[];
   membership: { alive: { id: string; lastSeen: number }[]; dead: { id: string; lastSeen: number }[] };
   channels: {
     name: string;

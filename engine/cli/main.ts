@@ -2,6 +2,7 @@
  * gossip-scope: the headless CLI (DESIGN.md, "The headless CLI").
  *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
  *   gossip-scope defaults [--profile P] --json
+ *   gossip-scope defaults --scenario S --peer ID [--json]   (one peer's values and where each came from)
  *   gossip-scope dap   (the debug adapter over stdio)
  *   gossip-scope live <scenario> [--until T] [--json]      (every peer a process, real sockets)
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
@@ -10,6 +11,7 @@
 import { createWriteStream } from 'node:fs';
 import { PROFILES, configToYamlShape, parseDuration, profileConfig, type ProfileName } from '../fabric/config.js';
 import { ScenarioError, loadScenarioFile } from '../scenario/load.js';
+import { effectiveEntries, peerConfig } from '../scenario/peer-config.js';
 import { Simulation } from '../sim/simulation.js';
 import { summarise, type RunSummary } from '../sim/summary.js';
 import { runChecked } from '../sim/expectations.js';
@@ -24,6 +26,7 @@ class UsageError extends Error {}
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
+  gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
   gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
@@ -131,9 +134,30 @@ async function peer(argv: string[], err: (s: string) => void): Promise<number> {
   return runPeerProcess(args, err);
 }
 
+/** One peer's effective peer.gossip.* in a scenario, each value with where it came from. */
+function peerDefaults(flags: Map<string, string | true>, out: (s: string) => void): number {
+  const file = flags.get('scenario');
+  const id = flags.get('peer');
+  if (typeof file !== 'string' || typeof id !== 'string') throw new UsageError('defaults --scenario FILE --peer ID: both are needed');
+  if (flags.has('profile')) throw new UsageError('--profile comes from the scenario; leave it out with --scenario');
+  const scenario = loadScenarioFile(file);
+  const known = scenario.orgs.flatMap((o) => Array.from({ length: o.peers }, (_, i) => `peer${i}.${o.name}`));
+  if (!known.includes(id)) throw new UsageError(`unknown peer '${id}' in ${file}`);
+  const entries = effectiveEntries(scenario, id);
+  if (flags.has('json')) {
+    const shape = { profile: scenario.profile, peerId: id, ...configToYamlShape(peerConfig(scenario, id)), sources: Object.fromEntries(entries.map((e) => [e.key, e.from])) };
+    out(JSON.stringify(shape, null, 2));
+  } else {
+    const width = Math.max(...entries.map((e) => e.key.length + e.value.length)) + 4;
+    out(`${id} (profile ${scenario.profile})\n` + entries.map((e) => `  ${`${e.key}: ${e.value}`.padEnd(width)}# ${e.from}`).join('\n') + '\n');
+  }
+  return 0;
+}
+
 function defaults(argv: string[], out: (s: string) => void): number {
-  const { positional, flags } = parseArgs(argv, new Set(['profile']), new Set(['json']));
+  const { positional, flags } = parseArgs(argv, new Set(['profile', 'scenario', 'peer']), new Set(['json']));
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  if (flags.has('scenario') || flags.has('peer')) return peerDefaults(flags, out);
   const profile = (flags.get('profile') as string | undefined) ?? 'fabric-v3';
   if (!PROFILES.includes(profile as ProfileName)) throw new UsageError(`unknown profile '${profile}' (expected ${PROFILES.join(' or ')})`);
   const shape = { profile, ...configToYamlShape(profileConfig(profile as ProfileName)) };
