@@ -229,7 +229,7 @@ function assignCoreFiles(cores: CoreYaml[], peers: Map<string, ImportedPeer>, pr
 
 function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml, ImportedPeer> | undefined, notes: string[]): void {
   const read = new Map<string, number | boolean>();
-  const gossipLines: { key: string; value: number | boolean; why: string; origin?: Origin; differs?: string }[] = [];
+  const gossipLines: { key: string; value: number | boolean; text?: string; why: string; origin?: Origin; differs?: string }[] = [];
   for (const key of modelledKeys()) {
     const found = cores.map((c) => ({ c, s: c.settings.find((s) => s.key === key), e: c.empty.find((e) => e.key === key) }));
     const set = found.filter((f) => f.s);
@@ -249,7 +249,7 @@ function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml
       notes.push(`peer.gossip.${key} differs per peer: ${differs}; the scenario has one value for every peer (the first file's)`);
     }
     const also = set.length > 1 ? ` and ${set.length - 1} more file(s)` : '';
-    gossipLines.push({ key, value: first.value, why: `${also}`, origin: first.origin, differs });
+    gossipLines.push({ key, value: first.value, text: first.text, why: `${also}`, origin: first.origin, differs });
   }
 
   const render = (key: string, v: number | boolean) => (DURATION_KEYS.has(key) ? formatDuration(v as number) : String(v));
@@ -264,7 +264,8 @@ function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml
     for (let i = common; i < parents.length; i++) out.open('  '.repeat(i + 1), parents[i]);
     openPath = parents;
     if (g.differs) out.comment(`differs per peer: ${g.differs}; one value for every peer here`, '  '.repeat(parts.length));
-    out.value('  '.repeat(parts.length), parts[parts.length - 1], render(g.key, g.value), g.why, g.origin);
+    // As the file writes it (1500ms stays 1500ms), so the two read alike side by side.
+    out.value('  '.repeat(parts.length), parts[parts.length - 1], g.text ?? render(g.key, g.value), g.why, g.origin);
   }
   const bge = gossipLines.find((g) => g.key === 'deliveryclient.blockGossipEnabled')!;
   out.open('', 'deliveryclient');

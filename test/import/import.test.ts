@@ -93,8 +93,7 @@ test('each source comment names the file:line:col where the value is written', (
     const [, key, value, file, l, c] = m;
     const at = sources.get(file)![Number(l) - 1].slice(Number(c) - 1);
     if (['anchorPeers', 'orgs', 'name', 'externalEndpoints'].includes(key)) continue; // point at a host, a list entry, a profile, the (empty) key
-    if (/^\d+(\.\d+)?(ms|s|m)$/.test(value)) assert.equal(parseDuration(at.split(/\s/)[0]), parseDuration(value), line);
-    else assert.ok(at.startsWith(value), `${line}\n  points at: ${at}`);
+    assert.ok(at.startsWith(value), `${line}\n  points at: ${at}`);
     checked++;
   }
   assert.ok(checked >= 50, `only ${checked} comments checked`);
