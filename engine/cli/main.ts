@@ -3,6 +3,7 @@
  *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
  *   gossip-scope defaults [--profile P] --json
  *   gossip-scope import <core.yaml|configtx.yaml|crypto-config.yaml|folder>... [--out FILE] [--name N] [--channel PROFILE=ID] [--blocks N]
+ *   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
  *   gossip-scope dap   (the debug adapter over stdio)
  *   gossip-scope live <scenario> [--until T] [--json]      (every peer a process, real sockets)
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
@@ -20,6 +21,8 @@ import { serveDapOverStdio } from '../debug/stdio.js';
 import { runLive } from '../live/launcher.js';
 import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
 import { importCommand } from './import-command.js';
+import { logsCommand } from './logs-command.js';
+import { LogFileError } from '../logs/files.js';
 import { UsageError, parseArgs } from './args.js';
 import { ImportError } from '../import/yaml-source.js';
 
@@ -27,6 +30,7 @@ const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
   gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
+  gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]   (Fabric gossip debug logs)
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
   gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
@@ -38,6 +42,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'run') return await run(rest, out);
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'import') return importCommand(rest, out, err);
+    if (cmd === 'logs') return logsCommand(rest, out, err);
     if (cmd === 'dap') return await serveDapOverStdio();
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);
@@ -47,7 +52,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     throw new UsageError(`unknown command '${cmd}'`);
   } catch (e) {
-    if (e instanceof ScenarioError || e instanceof ImportError) {
+    if (e instanceof ScenarioError || e instanceof ImportError || e instanceof LogFileError) {
       err(e.message);
       return 2;
     }

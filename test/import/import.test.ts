@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { main } from '../../engine/cli/main.js';
 import { parseDuration } from '../../engine/fabric/config.js';
 import { readNetworkFiles } from '../../engine/import/files.js';
@@ -164,5 +164,4 @@ test('one core.yaml per peer: per-peer differences are kept (as comments) and re
   // Without peer.id, several core.yaml files cannot be told apart.
   writeFileSync(join(dir, 'peer1.org2.example.com', 'core.yaml'), base);
   assert.throws(() => importNetwork(readNetworkFiles([dir])), /peer1\.org2\.example\.com\/core\.yaml:1:1: several core\.yaml files are given, so each needs peer\.id/);
-  void parse;
 });
