@@ -16,6 +16,10 @@ export interface LogPeer {
   internalEndpoint: string;
   /** Hex, as the logs print it; '' until known. */
   pkiId: string;
+  /** Channels it joined (`JoinChan -> Joining gossip network of channel A …`). */
+  channels: string[];
+  /** Its org, when a channel it joined has only one (`learnAnchorPeers -> … of ORG1 for channel A`). */
+  org?: string;
 }
 
 const SELF = /^Creating gossip service with self membership of Endpoint: ([^,]*), InternalEndpoint: ([^,]*), PKI-ID: ([0-9a-f]*)/;
@@ -40,7 +44,7 @@ export class PeerDirectory {
     const idx = this.peers.length;
     let unique = name;
     for (let i = 2; this.byAlias.has(unique); i++) unique = `${name}-${i}`;
-    this.peers.push({ idx, name: unique, endpoint, internalEndpoint, pkiId });
+    this.peers.push({ idx, name: unique, endpoint, internalEndpoint, pkiId, channels: [] });
     for (const a of [unique, endpoint, internalEndpoint]) if (a && !this.byAlias.has(a)) this.byAlias.set(a, idx);
     if (pkiId) this.byPki.set(pkiId, idx);
     return idx;

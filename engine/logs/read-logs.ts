@@ -104,6 +104,8 @@ const SEND_TO = /^Entering, Sending to (\S+) , msg: (GossipMessage: .*)$/;
 const SENT_US = /^Entering, (\S+) ([0-9a-f]+) sent us (GossipMessage: .*)$/;
 const SEND_DIGEST = /^Sending (\w+) digest: \[([^\]]*)\] to (\S+) ([0-9a-f]+)$/;
 const SEND_RES = /^Sending (\d+) (\w+) items to (\S+) ([0-9a-f]+)$/;
+const JOIN = /^Joining gossip network of channel (\S+) with (\d+) organizations/;
+const ANCHORS_OF = /anchor peers of (\S+) for channel (\S+)/;
 const PKI_IN = /PKI-id:([0-9a-f]+)/;
 const LEADER_ON = /Elected as a leader|Becoming a leader/;
 const LEADER_OFF = /Renounced leadership|Stopped being a leader|Stepping down/;
@@ -153,6 +155,7 @@ export function readFabricLogs(files: LogFile[]): LogReading {
   const sends = new Map<string, PendingSend[]>();
   const receipts: { raw: Raw; key: string; from: number; file: string; order: number; ref: LineRef & { time: number }; printed: PrintedMessage }[] = [];
   let order = 0;
+  const singleOrgChannels = new Set<string>();
   for (let fi = 0; fi < files.length; fi++) {
     const file = files[fi].path;
     for (const { line, text, l } of parsed[fi]) {
@@ -206,6 +209,14 @@ export function readFabricLogs(files: LogFile[]): LogReading {
         }
         continue;
       }
+      const join = l.func === 'JoinChan' ? JOIN.exec(l.message) : null;
+      if (join) {
+        const ch = dir.peers[peer].channels;
+        if (!ch.includes(join[1])) ch.push(join[1]);
+        if (join[2] === '1') singleOrgChannels.add(`${peer}|${join[1]}`);
+      }
+      const anchors = l.func === 'learnAnchorPeers' ? ANCHORS_OF.exec(l.message) : null;
+      if (anchors && singleOrgChannels.has(`${peer}|${anchors[2]}`)) dir.peers[peer].org = anchors[1];
       const state = stateEvent(l, dir);
       if (state) raws.push({ ...base, peer, ...state });
       else if (l.level !== 'DEBU' && l.level !== 'INFO') raws.push({ ...base, peer, kind: 'log', reason: l.message, data: { level: l.level, logger: l.logger, func: l.func } });
@@ -289,6 +300,7 @@ function stateEvent(l: LogLine, dir: PeerDirectory): Pick<Raw, 'kind' | 'reason'
       return { kind: 'state', reason: `expireDeadMembers -> ${l.message}`, data: { what: 'dead', member: pkis.length === 1 ? memberOf(pkis[0], dir) : pkis.map((p) => memberOf(p, dir)) } };
     }
   }
+  if (l.logger === 'gossip.gossip' && l.func === 'Stop' && l.message.startsWith('Stopping gossip')) return { kind: 'state', reason: 'Stop -> Stopping gossip', data: { what: 'stopped' } };
   if (LEADER_ON.test(l.message)) return { kind: 'state', reason: l.message, data: { what: 'leader', leader: true } };
   if (LEADER_OFF.test(l.message)) return { kind: 'state', reason: l.message, data: { what: 'leader', leader: false } };
   const block = l.logger === 'gossip.channel' && /^Adding .*Block message: \{Data: \d+ bytes, seq: (\d+)\}/.exec(l.message);

@@ -46,3 +46,8 @@ export function toShiViz(events: Iterable<TraceEvent>, peers: string[]): string 
   }
   return out.join('\n') + '\n';
 }
+
+/** Export paths that ask for ShiViz's format rather than JSON Lines: `run.shiviz`, `run.shiviz.txt`. */
+export function isShiVizPath(path: string): boolean {
+  return /\.shiviz(\.txt|\.log)?$/i.test(path);
+}
