@@ -51,9 +51,10 @@ const FIELDS: [string, RegExp][] = [
   ['items', /items: (\d+)|with (\d+) items/],
   ['alive', /with Alive: (\d+)/],
   ['dead', /Dead: (\d+)/],
-  ['envelopeBytes', /Envelope: (\d+) bytes, Signature: \d+ bytes\s*$/],
-  ['signatureBytes', /Envelope: \d+ bytes, Signature: (\d+) bytes\s*$/],
 ];
+
+/** The outer envelope's sizes: the last `Envelope: N bytes, Signature: M bytes` (an alive message inside a membership request prints its own first). */
+const ENVELOPE = /Envelope: (\d+) bytes, Signature: (\d+) bytes/g;
 
 /** The message printed from `GossipMessage:` to the end of `text`, or undefined. */
 export function readPrintedMessage(text: string): PrintedMessage | undefined {
@@ -67,5 +68,10 @@ export function readPrintedMessage(text: string): PrintedMessage | undefined {
     const v = m?.slice(1).find((x) => x !== undefined);
     if (v !== undefined && v !== '') fields[name] = v;
   }
+  const envelopes = [...msg.matchAll(ENVELOPE)];
+  const last = envelopes.at(-1);
+  // An alive message's own envelope comes before its secret envelope's sizes.
+  const own = /Alive Message:/.test(msg) && type === 'AliveMessage' ? envelopes[0] : last;
+  if (own) [fields.envelopeBytes, fields.signatureBytes] = [own[1], own[2]];
   return { type, text: msg, fields };
 }
