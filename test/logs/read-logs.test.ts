@@ -104,6 +104,38 @@ test('clocks that disagree: a receiver whose clock is 2 s behind is drawn after 
   }
 });
 
+test('one file per peer, as docker logs gives them, reads the same as the one shared file', () => {
+  // Split the shared log by peer, in a production peer's layout (no logger tags, level after the
+  // function): tagged lines by their tag, sends by the peer the shared reading found for them.
+  const tagPeer = new Map<string, number>();
+  reading.peers.forEach((p) => [p.name, p.endpoint].forEach((a) => tagPeer.set(a, p.idx)));
+  const sendPeer = new Map<number, number>();
+  for (const e of reading.events) if (e.kind === 'send') sendPeer.set(Number(String(e.data!.log).split(':').pop()), e.peer);
+  const perPeer: string[][] = reading.peers.map(() => []);
+  lines.forEach((l, i) => {
+    const m = /^(\S+ \S+ \S+) ([0-9a-f]+) (\w+) \[([^\]#]+)(?:#([^\]]+))?\] (\S+) -> (.*)$/.exec(l);
+    if (!m) return;
+    const peer = m[5] !== undefined ? tagPeer.get(m[5]) : sendPeer.get(i + 1);
+    if (peer === undefined) return;
+    perPeer[peer].push(`${m[1]} [${m[4]}] ${m[6]} -> ${m[3]} ${m[2].slice(-3)} ${m[7]}`);
+  });
+  // p0 with colour codes, p1 with docker's --timestamps, p2's clock 3 s ahead.
+  perPeer[0] = perPeer[0].map((l) => `\x1b[36m${l.replace(' -> ', ' -> \x1b[0m')}`);
+  perPeer[1] = perPeer[1].map((l) => `2026-12-03T12:00:00.000000000Z ${l}`);
+  perPeer[2] = perPeer[2].map((l) => l.replace(/^(\S+ \S+)/, (stamp) => new Date(Date.parse(stamp.replace(' ', 'T') + 'Z') + 3000).toISOString().replace('T', ' ').replace('Z', '')));
+  const split = readFabricLogs(perPeer.map((ls, i) => ({ path: `logs/p${i}.log`, text: ls.join('\n') + '\n' })));
+  assert.deepEqual(split.peers.map((p) => [p.name, p.endpoint, p.pkiId]), reading.peers.map((p) => [p.name, p.endpoint, p.pkiId]));
+  assert.equal(split.stats.unparsed.length, 0);
+  assert.equal(split.stats.unattributed, 0);
+  assert.equal(split.stats.receipts, reading.stats.receipts);
+  assert.equal(split.stats.matched, reading.stats.matched);
+  assert.deepEqual(summariseLogs(split).map((p) => p.received), summariseLogs(reading).map((p) => p.received));
+  assert.ok(split.stats.reordered > 50, `reordered ${split.stats.reordered}`);
+  assert.equal(split.stats.conflicts, 0);
+  const byId = new Map(split.events.map((e) => [e.id, e]));
+  for (const d of split.events) if (d.kind === 'deliver' && d.parent !== undefined) assert.ok(byId.get(d.parent)!.t <= d.t);
+});
+
 test('gossip-scope logs prints the counts and writes the trace in the engine format', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logs-'));
   let out = '';
