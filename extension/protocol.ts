@@ -142,6 +142,8 @@ export interface MessageDetail {
   /** Verification verdicts at receivers, from the trace (recent events only). */
   verdicts: { peer: number; ok: boolean; reason: string }[];
   secretEnvelope: boolean;
+  /** Read from a Fabric log, which prints sizes and fields but no bytes: what it showed. */
+  logged?: { signatureBytes: number | null; sent: boolean; received: boolean };
 }
 
 export interface PeerDetail {

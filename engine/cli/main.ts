@@ -3,6 +3,8 @@
  *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
  *   gossip-scope defaults [--profile P] --json
  *   gossip-scope defaults --scenario S --peer ID [--json]   (one peer's values and where each came from)
+ *   gossip-scope import <core.yaml|configtx.yaml|crypto-config.yaml|folder>... [--out FILE] [--name N] [--channel PROFILE=ID] [--blocks N]
+ *   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
  *   gossip-scope dap   (the debug adapter over stdio)
  *   gossip-scope live <scenario> [--until T] [--json]      (every peer a process, real sockets)
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
@@ -20,48 +22,30 @@ import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
 import { runLive } from '../live/launcher.js';
 import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
-
-class UsageError extends Error {}
+import { importCommand } from './import-command.js';
+import { logsCommand } from './logs-command.js';
+import { LogFileError } from '../logs/files.js';
+import { UsageError, parseArgs } from './args.js';
+import { ImportError } from '../import/yaml-source.js';
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
   gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
+  gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
+  gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]   (Fabric gossip debug logs)
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
   gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
                     [--bootstrap host:port] [--address id=host:port ...] [--orderer ws://host:port] [--control URL]`;
-
-interface Args {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-function parseArgs(argv: string[], valued: Set<string>, bare: Set<string>): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const [name, inline] = a.slice(2).split('=', 2);
-    if (valued.has(name)) {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, v);
-    } else if (bare.has(name) && inline === undefined) flags.set(name, true);
-    else throw new UsageError(`unknown option --${name}`);
-  }
-  return { positional, flags };
-}
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     if (cmd === 'run') return await run(rest, out);
     if (cmd === 'defaults') return defaults(rest, out);
+    if (cmd === 'import') return importCommand(rest, out, err);
+    if (cmd === 'logs') return logsCommand(rest, out, err);
     if (cmd === 'dap') return await serveDapOverStdio();
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);
@@ -71,7 +55,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     throw new UsageError(`unknown command '${cmd}'`);
   } catch (e) {
-    if (e instanceof ScenarioError) {
+    if (e instanceof ScenarioError || e instanceof ImportError || e instanceof LogFileError) {
       err(e.message);
       return 2;
     }
