@@ -18,12 +18,16 @@ import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
 import { runLive } from '../live/launcher.js';
 import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
+import { report } from './report-command.js';
+import { sweep } from './sweep-command.js';
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
+  gossip-scope report <scenario.yaml|trace.jsonl> [--seed N] [--until DURATION] [--bucket DURATION] [--out FILE.html] [--json]
+  gossip-scope sweep <scenario.yaml> --set NAME=VALUES [--set ...] [--seeds N] [--jobs N] [--out DIR] [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
   gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
@@ -34,7 +38,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-function parseArgs(argv: string[], valued: Set<string>, bare: Set<string>): Args {
+export function parseArgs(argv: string[], valued: Set<string>, bare: Set<string>): Args {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -59,6 +63,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const [cmd, ...rest] = argv;
     if (cmd === 'run') return await run(rest, out);
     if (cmd === 'defaults') return defaults(rest, out);
+    if (cmd === 'report') return await report(rest, out);
+    if (cmd === 'sweep') return await sweep(rest, out, err);
     if (cmd === 'dap') return await serveDapOverStdio();
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);

@@ -17,106 +17,10 @@
  */
 import type { TraceEvent } from '../trace/events.js';
 
-export type Via = 'orderer' | 'push' | 'pull' | 'state';
-export const VIAS: readonly Via[] = ['orderer', 'push', 'pull', 'state'];
+import type { BlockCurve, Distribution, Figures, Rates, Receipt, Scalars, Via } from './types.js';
 
-export interface Receipt {
-  peer: number;
-  /** Simulated ms. */
-  t: number;
-  via: Via;
-  /** Trace id of the event that shows it (the verify, or the commit for the orderer). */
-  event: number;
-}
-
-export interface BlockCurve {
-  channel: string;
-  seq: number;
-  cutAtMs: number;
-  /** Peers of the channel: the denominator of the infection curve. */
-  members: number;
-  /** Each member's first receipt, by time. */
-  receipts: Receipt[];
-  /** Receipts of a block the peer already had, by how they came. */
-  redundant: Record<Via, number>;
-}
-
-export interface Distribution {
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  /** Every sample, ascending (for the CDF and the histogram). */
-  samples: number[];
-}
-
-export interface Rates {
-  bucketMs: number;
-  /** Start of each bucket, simulated ms. */
-  t: number[];
-  /** Sends per bucket, by Fabric message type. */
-  messages: Record<string, number[]>;
-  /** Bytes sent per bucket (the encoded envelopes); null when the trace cannot say. */
-  bytes: number[] | null;
-}
-
-/** One number per run, the ones a sweep plots against its parameters. */
-export interface Scalars {
-  blocks: number;
-  /** Of the peers that did not get a block from the orderer, the share whose first copy came by push (mean over blocks). */
-  pushReach: number;
-  /** The same share for pull. */
-  pullShare: number;
-  /** The same share for state transfer. */
-  stateShare: number;
-  /** Mean share of the channel's peers holding a block at the end. */
-  coverage: number;
-  /** Mean time from cut to the last member's receipt, over blocks that reached every member; null if none did. */
-  fullCoverageMs: number | null;
-  latencyP50: number | null;
-  latencyP95: number | null;
-  latencyP99: number | null;
-  /** DataMessage sends per block cut (push traffic, forwards included). */
-  dataMessagesPerBlock: number;
-  /** Every message sent, per block cut. */
-  messagesPerBlock: number;
-  messagesPerSecond: number;
-  /** Null when the trace has no sizes. */
-  bytesPerSecond: number | null;
-}
-
-export const SCALAR_NAMES: readonly (keyof Scalars)[] = [
-  'pushReach',
-  'pullShare',
-  'stateShare',
-  'coverage',
-  'fullCoverageMs',
-  'latencyP50',
-  'latencyP95',
-  'latencyP99',
-  'dataMessagesPerBlock',
-  'messagesPerBlock',
-  'messagesPerSecond',
-  'bytesPerSecond',
-  'blocks',
-];
-
-export interface Figures {
-  figuresVersion: 1;
-  scenario: string;
-  seed: number;
-  simTimeMs: number;
-  peers: string[];
-  /** Org of each peer (the part of its id after the first dot: org1). */
-  orgOf: string[];
-  blocks: BlockCurve[];
-  latency: { overall: Distribution; byOrg: Record<string, Distribution> };
-  rates: Rates;
-  scalars: Scalars;
-}
+export { VIAS, SCALAR_NAMES } from './types.js';
+export type { BlockCurve, Distribution, Figures, Rates, Receipt, Scalars, Via } from './types.js';
 
 export interface FigureContext {
   scenario: string;
