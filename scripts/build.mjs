@@ -6,6 +6,7 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', platform: '
 const entries = [
   { entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
+  { entryPoints: ['engine/sweep/worker.ts'], outfile: 'dist/sweep-worker.js' },
   { entryPoints: ['scripts/bench-live.ts'], outfile: 'dist/bench-live.js' },
 ];
 if (existsSync('extension/extension.ts')) entries.push({ entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });

@@ -84,7 +84,10 @@ function main(): void {
     drawSweepCharts(charts, data.sweep);
     const h2 = document.createElement('h2');
     h2.textContent = 'Every run';
-    root.append(h2, sweepTable(data.sweep));
+    const scroll = document.createElement('div');
+    scroll.className = 'gs-scroll';
+    scroll.append(sweepTable(data.sweep));
+    root.append(h2, scroll);
   }
 }
 

@@ -57,7 +57,9 @@ export function sweepSeries(s: Sweep, key: keyof Scalars, param: string): Series
 
 export function drawSweepCharts(root: HTMLElement, s: Sweep): void {
   const t = chartTheme();
-  const width = Math.max(320, Math.min(720, root.clientWidth - 16));
+  // Two charts a row where there is room.
+  root.classList.add('gs-sweep-grid');
+  const width = Math.max(320, Math.min(540, Math.floor(root.clientWidth / 2) - 24));
   for (const fig of SWEEP_FIGURES) {
     if (s.runs.every((r) => r.scalars[fig.key] === null)) continue;
     for (const p of s.params) {
@@ -78,8 +80,9 @@ export function drawSweepCharts(root: HTMLElement, s: Sweep): void {
         const c = t.series[i % t.series.length];
         const base = series.length;
         series.push({ label: l.label, stroke: c, width: 2, points: { show: true, size: 6, fill: c } });
-        series.push({ label: `${l.label} max`, stroke: translucent(c, 0.4), width: 1, points: { show: false } });
-        series.push({ label: `${l.label} min`, stroke: translucent(c, 0.4), width: 1, points: { show: false } });
+        // The spread's edges stay out of the legend (class gs-spread).
+        series.push({ label: `${l.label} max`, class: 'gs-spread', stroke: translucent(c, 0.4), width: 1, points: { show: false } });
+        series.push({ label: `${l.label} min`, class: 'gs-spread', stroke: translucent(c, 0.4), width: 1, points: { show: false } });
         data.push(l.mean, l.max, l.min);
         bands.push({ series: [base + 1, base + 2], fill: translucent(c, 0.18) });
       });
@@ -90,7 +93,8 @@ export function drawSweepCharts(root: HTMLElement, s: Sweep): void {
           height: 260,
           bands,
           scales: { x: { time: false } },
-          axes: [axis(t, p.name, strings ? { values: (_u: uPlot, v: number[]) => v.map((i) => String(p.values[i] ?? '')) } : {}), axis(t, fig.key, { size: 64 })],
+          // A tick at each swept value, and only there.
+          axes: [axis(t, p.name, { splits: () => lines[0].xs, ...(strings ? { values: (_u: uPlot, v: number[]) => v.map((i) => String(p.values[i] ?? '')) } : {}) }), axis(t, fig.key, { size: 64 })],
           series,
           hooks: {
             draw: [
