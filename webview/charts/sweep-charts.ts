@@ -94,7 +94,7 @@ export function drawSweepCharts(root: HTMLElement, s: Sweep): void {
           bands,
           scales: { x: { time: false } },
           // A tick at each swept value, and only there.
-          axes: [axis(t, p.name, { splits: () => lines[0].xs, ...(strings ? { values: (_u: uPlot, v: number[]) => v.map((i) => String(p.values[i] ?? '')) } : {}) }), axis(t, fig.key, { size: 64 })],
+          axes: [axis(t, p.name, { splits: () => lines[0].xs, ...(strings ? { values: (_u: uPlot, v: number[]) => v.map((i) => String(p.values[i] ?? '')) } : {}) }), axis(t, fig.key, { size: 84 })],
           series,
           hooks: {
             draw: [
