@@ -33,6 +33,9 @@ export class NetworkController implements vscode.Disposable {
   private readonly openedEmitter = new vscode.EventEmitter<NetworkSnapshot>();
   private readonly frameEmitter = new vscode.EventEmitter<Frame>();
   private readonly webviewEmitter = new vscode.EventEmitter<ToWebview>();
+  private readonly closedEmitter = new vscode.EventEmitter<void>();
+  /** Nothing is shown any more (a debug session ended and no network of our own is open). */
+  readonly onDidClose = this.closedEmitter.event;
   /** A network was opened (or reset): everything is new. */
   readonly onDidOpen = this.openedEmitter.event;
   /** A batch of events with the latest status and peer states. */
@@ -65,7 +68,15 @@ export class NetworkController implements vscode.Disposable {
         this.receive(m);
       },
       dispose: () => {
-        if (this.source === source) this.source = undefined;
+        if (this.source !== source) return;
+        this.source = undefined;
+        // The debug session's network is gone: show our own again, or nothing (no stale status).
+        const own = this.client?.alive ? this.client.snapshot : undefined;
+        if (own) this.openedEmitter.fire(own);
+        else {
+          void vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', false);
+          this.closedEmitter.fire();
+        }
       },
     };
   }
@@ -178,6 +189,7 @@ export class NetworkController implements vscode.Disposable {
     this.openedEmitter.dispose();
     this.frameEmitter.dispose();
     this.webviewEmitter.dispose();
+    this.closedEmitter.dispose();
   }
 
   private engine(): EngineClient {

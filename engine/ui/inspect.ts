@@ -37,7 +37,7 @@ export function peerStates(sim: Simulation): UiPeerState[] {
       if (h < (tops.get(ch) ?? 0)) behind = true;
     }
     const disc = p.running ? p.node?.disc : undefined;
-    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused() };
+    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined };
   });
 }
 
@@ -160,13 +160,15 @@ export interface PeerView {
   idOf(idx: number): string;
 }
 
-export function peerDetailOf(p: PeerView): PeerDetail {
+export function peerDetailOf(p: PeerView, more: { paused?: boolean; started?: boolean } = {}): PeerDetail {
   const node = p.running ? p.node : undefined;
   const snap = node ? node.disc.snapshot() : { alive: [], dead: [] };
   return {
     idx: p.idx,
     id: p.id,
     running: p.running,
+    ...(more.paused ? { paused: true } : {}),
+    ...(more.started === false ? { started: false } : {}),
     pkiId: p.pkiHex,
     membership: {
       alive: snap.alive.map((a) => ({ id: p.idOf(a.member.idx), lastSeen: a.lastSeen })),
@@ -199,5 +201,5 @@ export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
     ledgers: p.ledgers,
     leads: (ch) => p.leaderOf.has(ch),
     idOf: (i) => sim.peers[i]?.id ?? `#${i}`,
-  });
+  }, { paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined });
 }
