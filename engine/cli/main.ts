@@ -27,6 +27,8 @@ import { logsCommand } from './logs-command.js';
 import { LogFileError } from '../logs/files.js';
 import { UsageError, parseArgs } from './args.js';
 import { ImportError } from '../import/yaml-source.js';
+import { report } from './report-command.js';
+import { sweep } from './sweep-command.js';
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
@@ -34,6 +36,8 @@ const USAGE = `usage:
   gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
   gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]   (Fabric gossip debug logs)
+  gossip-scope report <scenario.yaml|trace.jsonl> [--seed N] [--until DURATION] [--bucket DURATION] [--out FILE.html] [--json]
+  gossip-scope sweep <scenario.yaml> --set NAME=VALUES [--set ...] [--seeds N] [--jobs N] [--out DIR] [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
   gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
@@ -46,6 +50,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'import') return importCommand(rest, out, err);
     if (cmd === 'logs') return logsCommand(rest, out, err);
+    if (cmd === 'report') return await report(rest, out);
+    if (cmd === 'sweep') return await sweep(rest, out, err);
     if (cmd === 'dap') return await serveDapOverStdio();
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);
