@@ -13,6 +13,7 @@ import { ScenarioError, loadScenarioFile } from '../scenario/load.js';
 import { Simulation } from '../sim/simulation.js';
 import { summarise, type RunSummary } from '../sim/summary.js';
 import { runChecked } from '../sim/expectations.js';
+import { InvariantWatch, stopOnViolation, violationSummary } from '../debug/invariants.js';
 import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
@@ -167,16 +168,19 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
   const tracePath = flags.get('trace');
   let closeTrace: (() => Promise<void>) | undefined;
   if (typeof tracePath === 'string') closeTrace = writeTrace(sim, tracePath);
+  // --check also watches the invariants at every event, and stops at the first one broken.
+  const invariants = flags.has('check') ? new InvariantWatch(sim) : undefined;
+  const stop = invariants ? stopOnViolation(invariants) : undefined;
   // With expectations, the run is looked at as it goes, so each can be met at its time.
-  const results = scenario.expect.length > 0 ? runChecked(sim, scenario.run.until) : (sim.runUntil(scenario.run.until), undefined);
+  const results =
+    scenario.expect.length > 0 || stop !== undefined ? runChecked(sim, scenario.run.until, undefined, stop) : (sim.runUntil(scenario.run.until), undefined);
   await closeTrace?.();
   const summary = summarise(sim);
-  if (results !== undefined) summary.expectations = results;
+  if (results !== undefined && scenario.expect.length > 0) summary.expectations = results;
+  const violation = invariants?.take()[0];
+  if (invariants !== undefined) summary.violation = violation === undefined ? null : violationSummary(sim, violation);
   out(flags.has('json') ? JSON.stringify(summary, null, 2) : humanSummary(summary));
-  if (flags.has('check')) {
-    if (scenario.expect.length === 0) throw new UsageError(`--check: ${positional[0]} has no expect: entries`);
-    return results!.every((r) => r.status === 'met') ? 0 : 1;
-  }
+  if (flags.has('check')) return violation === undefined && results!.every((r) => r.status === 'met') ? 0 : 1;
   return 0;
 }
 
@@ -222,6 +226,7 @@ function humanSummary(s: RunSummary): string {
     lines.push('', 'expectations:');
     for (const r of s.expectations) lines.push(`  ${r.status === 'met' ? '✓' : '✗'} ${r.text}${r.status === 'met' && r.at !== null ? ` (at ${(r.at / 1000).toFixed(1)}s)` : r.detail ? `: ${r.detail}` : ''}`);
   }
+  if (s.violation) lines.push('', `invariant broken at ${(s.violation.t / 1000).toFixed(3)}s (event ${s.violation.eventId}): ${s.violation.invariant}: ${s.violation.detail}`);
   const rejected = Object.entries(s.messages.rejected);
   if (rejected.length > 0) lines.push('rejected:', ...rejected.map(([r, n]) => `  ${n}  ${r}`));
   return lines.join('\n');
