@@ -1,8 +1,11 @@
 /**
  * gossip-scope: the headless CLI (DESIGN.md, "The headless CLI").
  *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
- *   gossip-scope defaults [--profile P] --json
+ *   gossip-scope diff <A> <B> [--at DURATION] [--json]
+                  (A, B: scenario.yaml, scenario.yaml@SEED or a saved trace.jsonl)
+  gossip-scope defaults [--profile P] --json
  *   gossip-scope dap   (the debug adapter over stdio)
+ *   gossip-scope diff <A> <B> [--at T] [--json]   (two runs compared: first divergent event, peer states)
  *   gossip-scope live <scenario> [--until T] [--json]      (every peer a process, real sockets)
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
@@ -17,6 +20,7 @@ import { InvariantWatch, stopOnViolation, violationSummary } from '../debug/inva
 import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
+import { diffRuns, formatDiff, parseSide } from '../debug/diff.js';
 import { runLive } from '../live/launcher.js';
 import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
 
@@ -24,6 +28,8 @@ class UsageError extends Error {}
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
+  gossip-scope diff <A> <B> [--at DURATION] [--json]
+                  (A, B: scenario.yaml, scenario.yaml@SEED or a saved trace.jsonl)
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
@@ -61,6 +67,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'run') return await run(rest, out);
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'dap') return await serveDapOverStdio();
+    if (cmd === 'diff') return await diff(rest, out);
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);
     if (cmd === undefined || cmd === '--help' || cmd === 'help') {
@@ -80,6 +87,20 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     err(`gossip-scope: run failed: ${(e as Error).stack ?? e}`);
     return 1;
   }
+}
+
+async function diff(argv: string[], out: (s: string) => void): Promise<number> {
+  const { positional, flags } = parseArgs(argv, new Set(['at']), new Set(['json']));
+  if (positional.length !== 2) throw new UsageError('diff needs two runs: scenario.yaml, scenario.yaml@SEED or trace.jsonl');
+  let at: number | undefined;
+  if (typeof flags.get('at') === 'string') {
+    const ms = parseDuration(flags.get('at') as string);
+    if (ms === null) throw new UsageError(`--at must be a duration like 30s, got '${flags.get('at')}'`);
+    at = ms;
+  }
+  const d = await diffRuns(parseSide(positional[0]), parseSide(positional[1]), { at });
+  out(flags.has('json') ? JSON.stringify(d, null, 2) : formatDiff(d));
+  return 0;
 }
 
 async function live(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
