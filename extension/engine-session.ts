@@ -11,6 +11,8 @@ import { Simulation } from '../engine/sim/simulation.js';
 import { summarise } from '../engine/sim/summary.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
 import { bigintToString } from '../engine/trace/trace.js';
+import { activeFaults } from '../engine/ui/active-faults.js';
+import { isStartupNoise } from '../engine/ui/benign.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../engine/ui/inspect.js';
 import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
 import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
@@ -82,7 +84,7 @@ export class EngineSession {
         // Only what frames have already carried: the pending events follow in the next frame.
         const held = this.pending.length;
         const recent = sim.trace.recent(m.limit + held);
-        return this.post({ type: 'history', requestId: m.requestId, events: recent.slice(0, Math.max(0, recent.length - held)).map(toUiEvent) });
+        return this.post({ type: 'history', requestId: m.requestId, events: recent.slice(0, Math.max(0, recent.length - held)).map((e) => toUiEvent(sim, e)) });
       }
       case 'exportTrace':
         try {
@@ -265,6 +267,8 @@ export class EngineSession {
   private status(): UiStatus {
     const sim = this.sim!;
     const status: UiStatus = { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until };
+    const faults = activeFaults(sim);
+    if (faults.length > 0) status.faults = faults;
     if (this.watch !== undefined) status.expectations = this.watch.results.map((r) => ({ ...r }));
     return status;
   }
@@ -278,12 +282,13 @@ export class EngineSession {
     this.pending = [];
     this.skipped = 0;
     this.lastFrameAt = this.clock();
-    this.post({ type: 'frame', status: this.status(), events: events.map(toUiEvent), states: peerStates(sim), skipped });
+    this.post({ type: 'frame', status: this.status(), events: events.map((e) => toUiEvent(sim, e)), states: peerStates(sim), skipped });
   }
 }
 
 /** The trace event as the webview receives it: JSON-safe (VS Code serialises webview messages). */
-function toUiEvent(ev: TraceEvent): UiEvent {
+function toUiEvent(sim: Simulation, ev: TraceEvent): UiEvent {
+  if (ev.kind === 'reject' && isStartupNoise(sim, ev)) return { ...(ev as UiEvent), benign: true };
   return ev.data === undefined ? (ev as UiEvent) : ({ ...ev, data: jsonSafe(ev.data) } as UiEvent);
 }
 

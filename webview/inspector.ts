@@ -4,6 +4,7 @@
  * (DER, r, s, low-S), signer and verification verdicts, with its journey through the network.
  */
 import type { MessageDetail, PeerDetail, UiEvent, UiNetwork } from '../extension/protocol.js';
+import { noteOnReason } from '../extension/reason-notes.js';
 import { el, secs } from './dom.js';
 import { fieldTree } from './field-tree.js';
 
@@ -114,7 +115,12 @@ export class Inspector {
     else if (d.verdicts.length === 0) verdict.append(el('div', { class: 'hint' }, 'no signature check in the recent trace'));
     else if (badSig.length === 0) verdict.append(el('div', {}, mark(true, `signature valid at ${d.verdicts.length} receiver${d.verdicts.length > 1 ? 's' : ''}`)));
     else verdict.append(el('div', {}, mark(false, `signature refused by ${badSig.length}: ${badSig[0].reason}`)));
-    if (rejects.length > 0) verdict.append(el('div', {}, mark(false, `rejected by ${rejects.length}: ${rejects[0].reason ?? ''}`)));
+    if (rejects.length > 0) {
+      verdict.append(el('div', {}, mark(false, `rejected by ${rejects.length}: ${rejects[0].reason ?? ''}`)));
+      const note = noteOnReason(rejects[0].reason);
+      const benign = rejects.every((e) => e.benign);
+      if (note) verdict.append(el('p', { class: 'hint', 'data-testid': 'reason-note' }, benign ? `Harmless at start-up. ${note}` : note));
+    }
     if (drops.length > 0) verdict.append(el('div', {}, mark(false, `dropped ${drops.length}× on the way: ${drops[0].reason ?? ''}`)));
     const sig = d.signature
       ? table(
@@ -156,7 +162,7 @@ export class Inspector {
       section('Signer', 'signer', signer),
       section('Verification', 'verification', verdicts),
       section('Fields', 'fields', fieldTree(d.fields, 'GossipMessage')),
-      section(`Payload (${d.payloadHex.length / 2} bytes, hex, exactly as signed)`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
+      section(`Payload (${d.payloadHex.length / 2} bytes, hex${d.signature !== null ? ', exactly as signed' : ', as sent: not signed'})`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
       section(`Journey (${journey.length} events in the list)`, 'journey', steps.length ? foldedList('ol', steps, { class: 'journey' }, 12) : el('p', { class: 'hint' }, 'no longer in the list')),
     );
     this.root.scrollTop = 0;

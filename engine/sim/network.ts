@@ -23,7 +23,7 @@ export class SimNetwork {
   private readonly links = new Map<string, { latency?: LatencySpec; loss?: number }>();
   readonly sendCost = 0.02; // ms per message written to a stream: sets how fast a send buffer drains
   /** Link rules in force (faults with a time window); a and b are peer indexes, -1 for any. */
-  private readonly rules: { rule: LinkRule; a: number; b: number }[] = [];
+  private readonly rules: { rule: LinkRule; a: number; b: number; until?: number }[] = [];
   private readonly tampers: { rule: TamperRule; from: number; to: number; left: number }[] = [];
   trace?: Trace;
 
@@ -112,8 +112,8 @@ export class SimNetwork {
     return this.latency(a, b);
   }
 
-  addLinkRule(rule: LinkRule, a: number, b: number): void {
-    this.rules.push({ rule, a, b });
+  addLinkRule(rule: LinkRule, a: number, b: number, until?: number): void {
+    this.rules.push({ rule, a, b, until });
   }
 
   removeLinkRule(rule: LinkRule): void {
@@ -123,6 +123,20 @@ export class SimNetwork {
 
   addTamper(rule: TamperRule, from: number, to: number): void {
     this.tampers.push({ rule, from, to, left: rule.count });
+  }
+
+  /** The partition groups in force (peer indexes, -1 the orderer), or null when there is none. */
+  partitionGroups(): number[][] | null {
+    if (this.group === null) return null;
+    const groups: number[][] = [];
+    this.group.forEach((g, p) => (groups[g] ??= []).push(p));
+    if (this.ordererGroup !== null) (groups[this.ordererGroup] ??= []).push(-1);
+    return groups.filter((g) => g !== undefined && g.length > 0);
+  }
+
+  /** Link rules in force, and tamper rules with messages left to catch. */
+  inForce(): { links: readonly { rule: LinkRule; a: number; b: number; until?: number }[]; tampers: { rule: TamperRule; from: number; to: number; left: number }[] } {
+    return { links: this.rules, tampers: this.tampers.filter((t) => t.left > 0) };
   }
 
   get faulty(): boolean {

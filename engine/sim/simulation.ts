@@ -47,6 +47,8 @@ export interface PeerSlot {
   /** Channels on which this peer pulls blocks from the orderer. */
   leaderOf: Set<string>;
   deliver: Map<string, DeliverTarget>;
+  /** Simulated ms of its latest start (undefined: not started yet in this run). */
+  startedAt?: number;
 }
 
 export interface SimulationOptions {
@@ -66,6 +68,8 @@ export class Simulation {
   readonly messages: MessageLog;
   private readonly nextMsgId = (sm: SignedMessage) => this.messages.add(sm);
   private started = false;
+  /** Byzantine behaviours started, each on the process it runs in (a crash ends it). */
+  readonly byzantine: { peer: number; behaviour: string; target: number | null; node?: GossipNode }[] = [];
 
   private constructor(
     readonly kernel: Kernel,
@@ -190,6 +194,7 @@ export class Simulation {
     p.node = node;
     p.comm = comm;
     p.running = true;
+    p.startedAt = this.kernel.now;
     this.network.register(p.idx, p.internalEndpoint, comm);
     env.tr.state('started', { endpoint: p.endpoint, internalEndpoint: p.internalEndpoint });
     node.start();
@@ -255,7 +260,7 @@ export class Simulation {
         return this.heal();
       case 'link': {
         const [x, y] = a.rule.between ? a.rule.between.map((id) => this.peer(id).idx) : [-1, -1];
-        this.network.addLinkRule(a.rule, x, y);
+        this.network.addLinkRule(a.rule, x, y, a.until);
         this.kernel.at(a.until, () => {
           this.network.removeLinkRule(a.rule);
           this.trace.emit(this.kernel.now, 'fault', -1, undefined, undefined, undefined, 'link rule ended', { between: a.rule.between });
@@ -272,6 +277,7 @@ export class Simulation {
         const p = this.peer(a.peer);
         const v = a.target === null ? null : this.peer(a.target);
         const target = v === null ? null : { pkiId: v.identity.pkiId, endpoint: v.endpoint, internalEndpoint: v.internalEndpoint };
+        if (p.running) this.byzantine.push({ peer: p.idx, behaviour: a.behaviour, target: v?.idx ?? null, node: p.node });
         return startByzantine(a.behaviour, { node: p.running ? p.node : undefined, target, channel: a.channel });
       }
     }

@@ -37,7 +37,7 @@ export function peerStates(sim: Simulation): UiPeerState[] {
       if (h < (tops.get(ch) ?? 0)) behind = true;
     }
     const disc = p.running ? p.node?.disc : undefined;
-    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused() };
+    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined };
   });
 }
 
