@@ -142,6 +142,8 @@ export interface MessageDetail {
   /** Verification verdicts at receivers, from the trace (recent events only). */
   verdicts: { peer: number; ok: boolean; reason: string }[];
   secretEnvelope: boolean;
+  /** Read from a Fabric log, which prints sizes and fields but no bytes: what it showed. */
+  logged?: { signatureBytes: number | null; sent: boolean; received: boolean };
 }
 
 export interface PeerDetail {
@@ -210,6 +212,8 @@ export type ToWebview =
   /** Open a message in the inspector (chosen in the tree view's recent messages). */
   | { type: 'select'; what: 'message'; msg: number }
   | { type: 'error'; message: string }
+  /** A pause was asked for elsewhere (the palette, a key): show it at once, frames on their way still say running. */
+  | { type: 'pausing' }
   /** The user changed a setting while the panel was open. */
   | ({ type: 'settings' } & UiSettings);
 

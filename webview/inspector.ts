@@ -132,7 +132,8 @@ export class Inspector {
     const drops = journey.filter((e) => e.kind === 'drop');
     const verdict = el('div', { 'data-testid': 'verdict' });
     const mustSign = SIGNED_TYPES.has(d.type);
-    if (d.signature === null) verdict.append(mustSign ? el('div', {}, mark(false, `no signature, yet Fabric signs every ${d.type}`)) : el('div', { class: 'hint' }, 'not signed (none needed)'));
+    if (d.logged) verdict.append(el('div', { class: 'hint' }, `read from a Fabric log: ${d.logged.sent ? 'send' : 'no send'} and ${d.logged.received ? 'receipt' : 'no receipt'} logged; a log holds no bytes to check`));
+    else if (d.signature === null) verdict.append(mustSign ? el('div', {}, mark(false, `no signature, yet Fabric signs every ${d.type}`)) : el('div', { class: 'hint' }, 'not signed (none needed)'));
     else if (d.verdicts.length === 0) verdict.append(el('div', { class: 'hint' }, 'no signature check in the recent trace'));
     else if (badSig.length === 0) verdict.append(el('div', {}, mark(true, `signature valid at ${d.verdicts.length} receiver${d.verdicts.length > 1 ? 's' : ''}`)));
     else verdict.append(el('div', {}, mark(false, `signature refused by ${badSig.length}: ${badSig[0].reason}`)));
@@ -143,7 +144,9 @@ export class Inspector {
       if (note) verdict.append(el('p', { class: 'hint', 'data-testid': 'reason-note' }, benign ? `Harmless at start-up. ${note}` : note));
     }
     if (drops.length > 0) verdict.append(el('div', {}, mark(false, `dropped ${drops.length}× on the way: ${drops[0].reason ?? ''}`)));
-    const sig = d.signature
+    const sig = d.logged
+      ? el('p', { 'data-testid': 'signature' }, d.logged.signatureBytes ? `The log shows a signature of ${d.logged.signatureBytes} bytes; Fabric does not log its bytes.` : 'The log shows no signature (Signature: 0 bytes).')
+      : d.signature
       ? table(
           [
             ['low-S', d.signature.lowS ? mark(true, 's ≤ n/2: Fabric accepts it') : mark(false, 'high S: Fabric rejects it')],
@@ -183,7 +186,9 @@ export class Inspector {
       section('Signer', 'signer', signer),
       section('Verification', 'verification', verdicts),
       section('Fields', 'fields', fieldTree(d.fields, 'GossipMessage')),
-      section(`Payload (${d.payloadHex.length / 2} bytes, hex${d.signature !== null ? ', exactly as signed' : ', as sent: not signed'})`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
+      d.logged
+        ? section('Payload', 'payload', el('p', { class: 'hint', 'data-testid': 'payload-hex' }, `${d.size} bytes by the log's count; a log does not hold them`))
+        : section(`Payload (${d.payloadHex.length / 2} bytes, hex${d.signature !== null ? ', exactly as signed' : ', as sent: not signed'})`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
       section(`Journey (${journey.length} events in the list)`, 'journey', steps.length ? foldedList('ol', steps, { class: 'journey' }, 12) : el('p', { class: 'hint' }, 'no longer in the list')),
     );
     this.root.scrollTop = 0;

@@ -9,7 +9,9 @@ import { didYouMean, type Locator, type Path } from './diagnostics.js';
 import type { SchemaProblem } from './validate.js';
 import type { ConfigSource, PeerConfig } from './peer-config.js';
 import { DEFAULT_PROCESSING, type ProcessingSpec } from '../sim/processing.js';
-import type { ByzantineBehaviour, Expectation, ExpectationCheck, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
+import { staticProblems } from '../debug/expr.js';
+import { FUNCTIONS, VARIABLES } from '../debug/queries.js';
+import type { ByzantineBehaviour, Expectation, Invariant, ExpectationCheck, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
 
 /** The scenario as the schema guarantees it, after ajv filled in the defaults. */
 interface RawOrg {
@@ -59,6 +61,7 @@ interface RawScenario {
   peers: { startWindow: string; start: { peer: string; at: string }[]; certExpiry?: { peer: string; at: string }[]; config: { peers: string | string[]; start?: string; gossip?: Record<string, unknown>; processing?: RawProcessing }[]; processing?: RawProcessing };
   faults: RawFault[];
   run: { until: string };
+  invariants?: { holds: string; name?: string }[];
   expect: { height?: number; channel?: string; dead?: string; alive?: string; leaderIn?: string; converged?: true; rejected?: string; noPrivateDataAt?: string; behind?: string; by?: string; text?: string }[];
 }
 
@@ -345,6 +348,7 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
 
   const scenario: Scenario = {
     expect: [],
+    invariants: [],
     name: raw.name,
     file,
     seed: raw.seed,
@@ -392,6 +396,17 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     else if (e.behind !== undefined) (checkPeer(e.behind, [...path, 'behind']), (check = { kind: 'behind', peer: e.behind }));
     else check = { kind: 'converged' };
     return { check, by, text: e.text ?? describeCheck(check, by), pos: loc.pos(path) };
+  });
+  // Invariants: queries checked before any network runs, so a typo is a file:line:col error.
+  const known = {
+    functions: Object.keys(FUNCTIONS),
+    variables: Object.keys(VARIABLES),
+    names: [...peerIds, ...channelNames, ...orgs.flatMap((o) => [o.mspId, o.name])],
+  };
+  scenario.invariants = (raw.invariants ?? []).map((inv, i): Invariant => {
+    const path: Path = ['invariants', i, 'holds'];
+    for (const e of staticProblems(inv.holds, known)) problems.push({ pos: loc.posIn(path, e.offset), message: `invariant: ${e.message}` });
+    return { holds: inv.holds, name: inv.name ?? inv.holds, pos: loc.pos(['invariants', i]) };
   });
   return problems.length > 0 ? { problems } : { scenario, problems };
 }

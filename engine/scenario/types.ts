@@ -135,6 +135,15 @@ export interface Expectation {
   pos?: SourcePos;
 }
 
+/** A property the scenario says holds at every event (`invariants:`), in the query language. */
+export interface Invariant {
+  /** The query that must stay true (truthy). */
+  holds: string;
+  /** How it is named in reports: the scenario's `name:`, or the query itself. */
+  name: string;
+  pos?: SourcePos;
+}
+
 export interface Scenario {
   name: string;
   /** The file it came from, for messages; `<inline>` for strings. */
@@ -166,4 +175,6 @@ export interface Scenario {
   description?: string;
   /** Lesson checks (`expect:`). */
   expect: Expectation[];
+  /** Properties checked at every event besides the built-in ones (`invariants:`). */
+  invariants: Invariant[];
 }
