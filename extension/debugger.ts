@@ -108,7 +108,8 @@ async function showSide(session: vscode.DebugSession, panel: NetworkPanel): Prom
   } catch {
     // The adapter reports a scenario that cannot be read; the graph still opens.
   }
-  panel.show(vscode.ViewColumn.Beside);
+  // Its own group, even when it was open already as a tab beside the scenario's.
+  panel.show(vscode.ViewColumn.Two);
 }
 
 /** The panel's requests, answered by the debug session instead of the engine worker. */

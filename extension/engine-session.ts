@@ -5,13 +5,17 @@
  * (engine-worker.ts) feeds it messages, and tests can drive it directly.
  */
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
 import { faultActionOf } from '../engine/ui/faults.js';
 import { Simulation } from '../engine/sim/simulation.js';
 import { summarise } from '../engine/sim/summary.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
 import { bigintToString } from '../engine/trace/trace.js';
-import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../engine/ui/inspect.js';
+import { isShiVizPath, toShiViz } from '../engine/trace/shiviz.js';
+import { activeFaults } from '../engine/ui/active-faults.js';
+import { toUiEvent } from '../engine/ui/ui-event.js';
+import { describeMessage, describePeer, networkOf, peerStates } from '../engine/ui/inspect.js';
 import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
 import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
 import type { ReplaySpec } from './worker-protocol.js';
@@ -82,7 +86,7 @@ export class EngineSession {
         // Only what frames have already carried: the pending events follow in the next frame.
         const held = this.pending.length;
         const recent = sim.trace.recent(m.limit + held);
-        return this.post({ type: 'history', requestId: m.requestId, events: recent.slice(0, Math.max(0, recent.length - held)).map(toUiEvent) });
+        return this.post({ type: 'history', requestId: m.requestId, events: recent.slice(0, Math.max(0, recent.length - held)).map((e) => toUiEvent(sim, e)) });
       }
       case 'exportTrace':
         try {
@@ -265,6 +269,8 @@ export class EngineSession {
   private status(): UiStatus {
     const sim = this.sim!;
     const status: UiStatus = { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until };
+    const faults = activeFaults(sim);
+    if (faults.length > 0) status.faults = faults;
     if (this.watch !== undefined) status.expectations = this.watch.results.map((r) => ({ ...r }));
     return status;
   }
@@ -278,18 +284,17 @@ export class EngineSession {
     this.pending = [];
     this.skipped = 0;
     this.lastFrameAt = this.clock();
-    this.post({ type: 'frame', status: this.status(), events: events.map(toUiEvent), states: peerStates(sim), skipped });
+    this.post({ type: 'frame', status: this.status(), events: events.map((e) => toUiEvent(sim, e)), states: peerStates(sim), skipped });
   }
-}
-
-/** The trace event as the webview receives it: JSON-safe (VS Code serialises webview messages). */
-function toUiEvent(ev: TraceEvent): UiEvent {
-  return ev.data === undefined ? (ev as UiEvent) : ({ ...ev, data: jsonSafe(ev.data) } as UiEvent);
 }
 
 /** JSON Lines as the CLI writes them: a header, then the events still in memory. */
 async function exportTrace(sim: Simulation, path: string, source: { text: string; file: string }, faults: { at: number; afterEvents: number; fault: FaultRequest }[]): Promise<{ events: number; lost: number }> {
   const events = sim.trace.recent();
+  if (isShiVizPath(path)) {
+    await writeFile(path, toShiViz(events, sim.peers.map((p) => p.id)));
+    return { events: events.length, lost: sim.trace.count - events.length };
+  }
   // The header carries what it takes to replay the run exactly: the scenario as it was opened,
   // the faults injected from the UI, and the end, event count and hash to check against.
   const header = {

@@ -12,6 +12,13 @@ import { webviewHtml } from './webview-html.js';
 
 export const NETWORK_VIEW_TYPE = 'gossipScope.network';
 
+/** The active group, unless it shows a page that is not a file (the walkthrough, a welcome page): then beside it. */
+function defaultColumn(): vscode.ViewColumn {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  if (tab === undefined || tab.input instanceof vscode.TabInputText || tab.input instanceof vscode.TabInputTextDiff) return vscode.ViewColumn.Active;
+  return vscode.ViewColumn.Beside;
+}
+
 export class NetworkPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   /** The webview said `ready` since it was last (re)loaded: messages reach it. */
@@ -34,10 +41,18 @@ export class NetworkPanel implements vscode.Disposable {
     ];
   }
 
-  /** Shows the panel, creating it if needed (a debug session puts it beside the scenario). */
-  show(column: vscode.ViewColumn = vscode.ViewColumn.Active): void {
-    if (this.panel) return this.panel.reveal(undefined, true);
-    const panel = vscode.window.createWebviewPanel(NETWORK_VIEW_TYPE, 'Gossip Scope', { viewColumn: column, preserveFocus: true }, this.options());
+  /**
+   * Shows the panel, creating it if needed. `column`: where it must be (a debug session puts it
+   * in the second column, beside the scenario, and moves it there if it shares the scenario's
+   * group); by default where it is, or beside a page that is not an editor (the walkthrough
+   * stays readable beside the lesson it opened).
+   */
+  show(column?: vscode.ViewColumn): void {
+    if (this.panel) {
+      const move = column !== undefined && this.panel.viewColumn !== column;
+      return this.panel.reveal(move ? column : undefined, true);
+    }
+    const panel = vscode.window.createWebviewPanel(NETWORK_VIEW_TYPE, 'Gossip Scope', { viewColumn: column ?? defaultColumn(), preserveFocus: true }, this.options());
     this.adopt(panel);
   }
 

@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { MESSAGE_TYPES } from '../engine/fabric/message-types.js';
 import type { NetworkSnapshot } from './engine-client.js';
-import type { FaultRequest } from './protocol.js';
+import { SPEED_CHOICES, type FaultRequest } from './protocol.js';
 import { looksLikeScenario } from './scenario-diagnostics.js';
 
 interface ScenarioItem extends vscode.QuickPickItem {
@@ -224,12 +224,10 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
   }
 }
 
-/** Simulated ms per real ms; 0 = as fast as possible. */
+/** Simulated ms per real ms; 0 = as fast as possible. The same choices as the panel's speed list. */
 export async function pickSpeed(current: number): Promise<number | undefined> {
-  const presets = [0.1, 0.25, 0.5, 1, 2, 5, 10, 50];
   const items = [
-    ...presets.map((s) => ({ label: `${s}×`, description: s === 1 ? 'real time' : s < 1 ? 'slow motion' : '', speed: s as number | undefined })),
-    { label: 'As fast as possible', description: '0', speed: 0 },
+    ...SPEED_CHOICES.map((c) => ({ label: c.label, speed: c.speed as number | undefined })),
     { label: 'Other…', description: 'simulated ms per real ms', speed: undefined },
   ].map((i) => ({ ...i, picked: i.speed === current }));
   const pick = await vscode.window.showQuickPick(items, { title: `Gossip Scope: Set Speed (now ${current === 0 ? 'as fast as possible' : `${current}×`})` });

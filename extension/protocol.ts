@@ -20,6 +20,11 @@ export interface UiEvent {
   /** drop/reject: Fabric's reason; verify: 'valid' or why not; timer: its name; state: what changed. */
   reason?: string;
   data?: Record<string, unknown>;
+  /**
+   * reject: a rejection that real Fabric also logs while peers start up and learn each other's
+   * identities (see reason-notes.ts); harmless then, so the UI explains it and can hide it.
+   */
+  benign?: true;
 }
 
 export interface UiPeer {
@@ -47,6 +52,23 @@ export interface UiPeerState {
   behind: boolean;
   /** Paused (the pause fault): up, connections open, answering nothing. */
   paused?: boolean;
+  /** It has started in this run (a peer that is not running is crashed if so, else not started yet). */
+  started?: boolean;
+}
+
+/** A fault in force now, as the graph marks it and the fault bar lists it. */
+export interface UiActiveFault {
+  /** Stable while the fault lasts (the bar and the graph update in place). */
+  key: string;
+  kind: 'crash' | 'pause' | 'partition' | 'link' | 'tamper' | 'byzantine';
+  /** One line: what it is and whom it affects. */
+  label: string;
+  /** Peers it marks on the graph. */
+  peers: number[];
+  /** partition: the groups (peer indexes; -1 the orderer); links between groups are cut. */
+  groups?: number[][];
+  /** Simulated ms when it ends by itself, if it does. */
+  until?: number;
 }
 
 export interface UiNetwork {
@@ -75,7 +97,23 @@ export interface UiStatus {
   until: number;
   /** The lesson's expectations, ticked off as they come true (absent when it has none). */
   expectations?: UiExpectation[];
+  /** Faults in force now (absent: none). */
+  faults?: UiActiveFault[];
 }
+
+/**
+ * The speeds offered everywhere (the panel's list and the palette's Set Speed…): simulated
+ * milliseconds per real millisecond, 0 = as fast as possible.
+ */
+export const SPEED_CHOICES: readonly { speed: number; label: string }[] = [
+  { speed: 0.1, label: '0.1× (slow motion)' },
+  { speed: 0.25, label: '¼×' },
+  { speed: 1, label: '1× (real time)' },
+  { speed: 5, label: '5×' },
+  { speed: 20, label: '20×' },
+  { speed: 100, label: '100×' },
+  { speed: 0, label: 'As fast as possible' },
+];
 
 /** Every field of a message, decoded, with its bytes and its signature examined. */
 export interface MessageDetail {
@@ -104,13 +142,23 @@ export interface MessageDetail {
   /** Verification verdicts at receivers, from the trace (recent events only). */
   verdicts: { peer: number; ok: boolean; reason: string }[];
   secretEnvelope: boolean;
+  /** Read from a Fabric log, which prints sizes and fields but no bytes: what it showed. */
+  logged?: { signatureBytes: number | null; sent: boolean; received: boolean };
 }
 
 export interface PeerDetail {
   idx: number;
   id: string;
   running: boolean;
+  /** Up but paused: answers nothing (others will declare it dead by its silence). */
+  paused?: boolean;
+  /** false: not started yet in this run (not running, but not crashed either). */
+  started?: boolean;
   pkiId: string;
+  /** When its process (last) started, simulated ms; absent when unknown. */
+  startedAt?: number;
+  /** Its effective peer.gossip.* values and where each came from (profile, network, org, peer). */
+  config?: { key: string; value: string; from: string }[];
   membership: { alive: { id: string; lastSeen: number }[]; dead: { id: string; lastSeen: number }[] };
   channels: {
     name: string;
@@ -164,6 +212,8 @@ export type ToWebview =
   /** Open a message in the inspector (chosen in the tree view's recent messages). */
   | { type: 'select'; what: 'message'; msg: number }
   | { type: 'error'; message: string }
+  /** A pause was asked for elsewhere (the palette, a key): show it at once, frames on their way still say running. */
+  | { type: 'pausing' }
   /** The user changed a setting while the panel was open. */
   | ({ type: 'settings' } & UiSettings);
 

@@ -21,6 +21,10 @@ export class StatusBar implements vscode.Disposable {
     this.subscriptions = [
       controller.onDidOpen((snap) => this.update(snap.status, snap.network.scenario.name)),
       controller.onDidFrame((f) => this.update(f.status, controller.snapshot?.network.scenario.name ?? '')),
+      controller.onDidClose(() => {
+        this.shown = undefined;
+        this.item.hide();
+      }),
     ];
   }
 

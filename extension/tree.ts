@@ -6,16 +6,20 @@ import * as vscode from 'vscode';
 import type { NetworkController } from './network-controller.js';
 import { peerCondition, peerDescription } from './peer-condition.js';
 import type { UiEvent, UiPeer, UiPeerState } from './protocol.js';
+import { BENIGN_LABEL, noteOnReason } from './reason-notes.js';
+import { RecentEvents } from './recent-events.js';
 
 const REFRESH_MS = 250;
 
 type Node =
   | { kind: 'org'; mspId: string; name: string }
   | { kind: 'peer'; peer: UiPeer }
-  | { kind: 'recent' }
+  | { kind: 'recent'; verdict: Verdict }
   | { kind: 'message'; event: UiEvent };
 
-/** How many recent drops and rejections the view keeps. */
+type Verdict = 'reject' | 'drop';
+
+/** How many of the latest rejections, and separately of the latest drops, the view keeps. */
 const RECENT = 25;
 
 const ICONS = {
@@ -34,21 +38,26 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   private refreshTimer?: NodeJS.Timeout;
   /** Peers that have run at some point: a peer that is down was either crashed or not started yet. */
   private readonly everRan = new Set<number>();
-  /** The latest drops and rejections: what usually needs explaining. */
-  private recent: UiEvent[] = [];
+  /**
+   * The latest rejections and drops, kept apart so that a flood of drops never hides the
+   * rejection a user is looking for; each event once (frames may repeat an event, e.g. after a
+   * step), and counted in all.
+   */
+  private readonly recent = { reject: new RecentEvents(RECENT), drop: new RecentEvents(RECENT) };
 
   constructor(private readonly controller: NetworkController) {
     this.subscriptions = [
       controller.onDidOpen((snap) => {
         this.everRan.clear();
-        this.recent = [];
+        this.recent.reject.clear();
+        this.recent.drop.clear();
         this.noteRunning(snap.states);
         this.changed.fire(undefined);
       }),
+      controller.onDidClose(() => this.changed.fire(undefined)),
       controller.onDidFrame((f) => {
         this.noteRunning(f.states);
-        const notable = f.events.filter((e) => (e.kind === 'drop' || e.kind === 'reject') && e.msg !== undefined);
-        if (notable.length > 0) this.recent = [...this.recent, ...notable].slice(-RECENT);
+        for (const e of f.events) if ((e.kind === 'drop' || e.kind === 'reject') && e.msg !== undefined) this.recent[e.kind].add(e);
         this.refreshSoon();
       }),
     ];
@@ -57,18 +66,24 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   getChildren(node?: Node): Node[] {
     const snap = this.controller.snapshot;
     if (!snap) return [];
-    if (node === undefined) return [...snap.network.orgs.map((o): Node => ({ kind: 'org', mspId: o.mspId, name: o.name })), { kind: 'recent' }];
+    if (node === undefined) {
+      const orgs = snap.network.orgs.map((o): Node => ({ kind: 'org', mspId: o.mspId, name: o.name }));
+      return [...orgs, { kind: 'recent', verdict: 'reject' }, { kind: 'recent', verdict: 'drop' }];
+    }
     if (node.kind === 'org') return snap.network.peers.filter((p) => p.mspId === node.mspId).map((peer) => ({ kind: 'peer', peer }));
-    if (node.kind === 'recent') return [...this.recent].reverse().map((event) => ({ kind: 'message', event }));
+    if (node.kind === 'recent') return this.recent[node.verdict].newestFirst().map((event) => ({ kind: 'message', event }));
     return [];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'recent') {
-      const item = new vscode.TreeItem('Recent drops and rejections', vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = 'recent';
-      item.iconPath = new vscode.ThemeIcon('warning');
-      item.description = String(this.recent.length);
+      const kept = this.recent[node.verdict];
+      const label = node.verdict === 'reject' ? 'Recent rejections' : 'Recent drops';
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `recent:${node.verdict}`;
+      item.iconPath = new vscode.ThemeIcon(node.verdict === 'reject' ? 'error' : 'circle-slash');
+      item.description = kept.total > kept.size ? `${kept.size} latest of ${kept.total}` : String(kept.total);
+      item.tooltip = node.verdict === 'reject' ? 'Messages a peer refused, with the reason Fabric logs' : 'Messages lost on the way: crashed or partitioned peers, full buffers, link loss';
       return item;
     }
     if (node.kind === 'message') {
@@ -78,7 +93,8 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
       const item = new vscode.TreeItem(`${e.type ?? 'message'} ${e.kind === 'drop' ? 'dropped' : 'rejected'}`, vscode.TreeItemCollapsibleState.None);
       item.id = `event:${e.id}`;
       item.description = `${(e.t / 1000).toFixed(3)}s ${e.kind === 'drop' ? `${name(e.peer)} → ${name(e.other)}` : `at ${name(e.peer)}`}`;
-      item.tooltip = e.reason ?? '';
+      item.tooltip = [e.reason ?? '', noteOnReason(e.reason)].filter(Boolean).join('\n\n');
+      if (e.benign) item.description += ` · ${BENIGN_LABEL} (harmless)`;
       item.iconPath = new vscode.ThemeIcon(e.kind === 'drop' ? 'circle-slash' : 'error');
       item.command = { command: 'gossipScope.selectMessage', title: 'Inspect Message', arguments: [e.msg] };
       return item;
@@ -110,7 +126,7 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 
   private noteRunning(states: readonly UiPeerState[]): void {
-    for (const s of states) if (s.running) this.everRan.add(s.idx);
+    for (const s of states) if (s.running || s.started) this.everRan.add(s.idx);
   }
 
   private refreshSoon(): void {
@@ -121,3 +137,4 @@ export class PeersTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     }, REFRESH_MS);
   }
 }
+

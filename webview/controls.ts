@@ -3,19 +3,15 @@
  * from the rest, heal) and the status line. VS Code Elements controls, so they look and behave
  * like VS Code's own.
  */
-import type { FromWebview, UiStatus } from '../extension/protocol.js';
+import { SPEED_CHOICES, type FromWebview, type UiStatus } from '../extension/protocol.js';
 import { custom, el, secs } from './dom.js';
 
-const SPEEDS: [string, string][] = [
-  ['0.25', '¼×'],
-  ['1', '1× (real time)'],
-  ['5', '5×'],
-  ['20', '20×'],
-  ['100', '100×'],
-  ['0', 'as fast as possible'],
-];
+const SPEEDS: [string, string][] = SPEED_CHOICES.map((c) => [String(c.speed), c.label]);
 
 type Selectable = HTMLElement & { value: string };
+
+/** How long the panel waits for the host to confirm a pause before it believes the frames again. */
+const PAUSE_CONFIRM_MS = 3000;
 
 export class Controls {
   readonly root: HTMLElement;
@@ -23,6 +19,11 @@ export class Controls {
   private readonly status: HTMLElement;
   private readonly speed: Selectable;
   private readonly buttons: Record<'run' | 'pause' | 'step' | 'reset' | 'partition' | 'heal', HTMLElement>;
+  /**
+   * When Pause was pressed (performance.now()), until the host confirms: frames already on their
+   * way still say "running", and the panel must not look as if the click did nothing.
+   */
+  private pausingSince: number | null = null;
   onPartition: () => void = () => {};
   onFit: () => void = () => {};
 
@@ -36,7 +37,7 @@ export class Controls {
     };
     this.buttons = {
       run: button('Run', 'run', 'Run the simulation (F5)', () => post({ type: 'control', action: 'run' })),
-      pause: button('Pause', 'pause', 'Pause (Shift+F5)', () => post({ type: 'control', action: 'pause' }), true),
+      pause: button('Pause', 'pause', 'Pause (Shift+F5)', () => this.requestPause(() => post({ type: 'control', action: 'pause' })), true),
       step: button('Step', 'step', 'Execute one event (F10)', () => post({ type: 'control', action: 'step' }), true),
       reset: button('Reset', 'reset', 'Start the network again from time 0', () => post({ type: 'control', action: 'reset' }), true),
       partition: button('Partition selected', 'partition', 'Cut the selected peers off from the rest (select with Shift+drag or Ctrl+click)', () => this.onPartition(), true),
@@ -65,8 +66,24 @@ export class Controls {
     this.enable(this.buttons.partition, on);
   }
 
+  /** A pause is on its way (asked for here or elsewhere): say so now. */
+  pausing(): void {
+    this.requestPause(() => {});
+  }
+
+  private requestPause(send: () => void): void {
+    this.pausingSince = performance.now();
+    this.enable(this.buttons.pause, false);
+    this.status.textContent = this.status.textContent?.replace(/ · running\b.*$/, ' · pausing…') ?? 'pausing…';
+    send();
+  }
+
   /** `skipped`: messages not animated (too many at once) plus events the host did not send. */
   showStatus(s: UiStatus, skipped: number): void {
+    if (s.state !== 'running') this.pausingSince = null;
+    // Frames sent before the pause took effect: keep showing "pausing…" and the clock still.
+    else if (this.pausingSince !== null && performance.now() - this.pausingSince < PAUSE_CONFIRM_MS) return;
+    else this.pausingSince = null;
     const running = s.state === 'running';
     this.enable(this.buttons.run, s.state !== 'running' && s.simTime < s.until);
     this.enable(this.buttons.pause, running);
@@ -77,10 +94,10 @@ export class Controls {
       this.speed.value = speed;
     }
     const parts = [`${secs(s.simTime)} of ${secs(s.until)}`, `${s.events.toLocaleString('en-US')} events`, s.state];
-    if (skipped > 0) parts.push(`${skipped.toLocaleString('en-US')} skipped`);
+    if (skipped > 0) parts.push(`${skipped.toLocaleString('en-US')} not animated`);
     const text = parts.join(' · ');
     if (this.status.textContent !== text) this.status.textContent = text;
-    this.status.title = skipped > 0 ? 'Skipped: messages not animated as dots because too many were in flight (the graph, the list and the timeline still have them), plus events the host left out of overfull frames. Peer states are never skipped.' : '';
+    this.status.title = skipped > 0 ? 'Not animated: messages not drawn as dots because too many were in flight at once (the graph, the list and the timeline still have them), plus events the host left out of overfull frames. Nothing is lost from the run or its trace, and peer states are never skipped.' : '';
   }
 
   showError(message: string): void {

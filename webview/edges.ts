@@ -13,6 +13,11 @@ import { color } from './theme.js';
 const LIVE_MS = 20_000;
 /** Beyond this many, new pairs are not drawn (the dots still show the traffic). */
 const MAX_EDGES = 6000;
+/**
+ * Above this many peers the full mesh is a hairball: only the selected peer's connections (and
+ * cut links) are drawn, on demand.
+ */
+export const EDGES_ON_DEMAND_ABOVE = 100;
 
 export class EdgeLayer {
   private readonly ctx: CanvasRenderingContext2D;
@@ -23,6 +28,11 @@ export class EdgeLayer {
   private pairs = new Int32Array(0);
   private count = 0;
   private down = new Uint8Array(0);
+  /** Partition group of each peer while a partition is in force, else null. */
+  private groupOf: Int32Array | null = null;
+  /** Live pairs that a partition cut: drawn as cut links until it heals. */
+  private cut = new Int32Array(0);
+  private cutCount = 0;
   private now = 0;
   private selected = -1;
   /** What the last picture was drawn for; a change means drawing again. */
@@ -42,6 +52,9 @@ export class EdgeLayer {
     this.pairs = new Int32Array(0);
     this.count = 0;
     this.down = new Uint8Array(peers);
+    this.groupOf = null;
+    this.cut = new Int32Array(0);
+    this.cutCount = 0;
     this.now = 0;
     this.dirty = true;
   }
@@ -57,9 +70,25 @@ export class EdgeLayer {
     for (const s of states) if (s.idx < this.n) this.down[s.idx] = s.running ? 0 : 1;
   }
 
+  /** The partition in force (groups of peer indexes, -1 the orderer), or null. */
+  setPartition(groups: readonly (readonly number[])[] | null): void {
+    const key = groups === null ? '' : groups.map((g) => g.join(',')).join('|');
+    if (key === this.partitionKey) return;
+    this.partitionKey = key;
+    if (groups === null) this.groupOf = null;
+    else {
+      const g = new Int32Array(this.n).fill(-1);
+      groups.forEach((members, i) => members.forEach((p) => p >= 0 && p < this.n && (g[p] = i)));
+      this.groupOf = g;
+    }
+    this.refresh();
+  }
+  private partitionKey = '';
+
   /** The peer whose connections stand out (the selected one), or -1. */
   highlight(idx: number | null): void {
     this.selected = idx ?? -1;
+    if (this.n > EDGES_ON_DEMAND_ABOVE) this.refresh();
     this.dirty = true;
   }
 
@@ -67,22 +96,38 @@ export class EdgeLayer {
   refresh(): void {
     const oldest = this.now - LIVE_MS;
     const pairs = new Int32Array(Math.min(this.traffic.size, MAX_EDGES) * 2);
+    const cut: number[] = [];
+    const groupOf = this.groupOf;
+    const onDemand = this.n > EDGES_ON_DEMAND_ABOVE;
     let k = 0;
     for (const [key, t] of this.traffic) {
+      const a = Math.floor(key / this.n);
+      const b = key % this.n;
+      // A link the partition cut stays drawn, as cut, for as long as the partition lasts.
+      if (groupOf !== null && groupOf[a] !== groupOf[b]) {
+        if (!this.down[a] && !this.down[b] && cut.length < 2 * MAX_EDGES) cut.push(a, b);
+        continue;
+      }
       if (t < oldest) {
         this.traffic.delete(key);
         continue;
       }
-      const a = Math.floor(key / this.n);
-      const b = key % this.n;
       if (this.down[a] || this.down[b] || k >= MAX_EDGES) continue;
+      if (onDemand && a !== this.selected && b !== this.selected) continue;
       pairs[2 * k] = a;
       pairs[2 * k + 1] = b;
       k++;
     }
     this.pairs = pairs;
     this.count = k;
+    this.cut = Int32Array.from(cut);
+    this.cutCount = cut.length / 2;
     this.dirty = true;
+  }
+
+  /** Links cut by the partition in force (drawn red and dashed, crossed in the middle). */
+  get cutLinks(): number {
+    return this.cutCount;
   }
 
   get edgeCount(): number {
@@ -127,7 +172,39 @@ export class EdgeLayer {
     ctx.globalAlpha = 0.9;
     ctx.strokeStyle = color('--vscode-focusBorder');
     ctx.stroke(mine);
+    if (this.cutCount > 0) this.drawCut(ctx, pos, vp);
     ctx.globalAlpha = 1;
+  }
+
+  private drawCut(ctx: CanvasRenderingContext2D, pos: Float64Array, vp: { zoom: number; x: number; y: number }): void {
+    const lines = new Path2D();
+    const crosses = new Path2D();
+    const r = 3;
+    for (let k = 0; k < this.cutCount; k++) {
+      const a = this.cut[2 * k];
+      const b = this.cut[2 * k + 1];
+      const ax = pos[2 * a] * vp.zoom + vp.x;
+      const ay = pos[2 * a + 1] * vp.zoom + vp.y;
+      const bx = pos[2 * b] * vp.zoom + vp.x;
+      const by = pos[2 * b + 1] * vp.zoom + vp.y;
+      lines.moveTo(ax, ay);
+      lines.lineTo(bx, by);
+      const mx = (ax + bx) / 2;
+      const my = (ay + by) / 2;
+      crosses.moveTo(mx - r, my - r);
+      crosses.lineTo(mx + r, my + r);
+      crosses.moveTo(mx + r, my - r);
+      crosses.lineTo(mx - r, my + r);
+    }
+    ctx.strokeStyle = color('--vscode-charts-red');
+    ctx.globalAlpha = this.cutCount > 500 ? 0.25 : 0.6;
+    ctx.setLineDash([4, 4]);
+    ctx.stroke(lines);
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 0.9;
+    ctx.lineWidth = 1.5;
+    ctx.stroke(crosses);
+    ctx.lineWidth = 1;
   }
 
   /** The drawn edge nearest to a point of the graph pane (within a few pixels), for its menu. */

@@ -10,10 +10,19 @@ import { presetLayout } from './layout.js';
 
 import { color } from './theme.js';
 
-/** A peer's Cytoscape classes: leadership is the shape, lagging the colour; down overrides both. */
+/**
+ * A peer's Cytoscape classes: leadership is the shape, lagging the colour; a peer not started
+ * yet, crashed or paused looks like nothing else (a paused process still counts as up, but it
+ * answers nothing, and that is what the others will see).
+ */
 function lookClasses(s: UiPeerState): string {
-  return !s.running ? 'down' : `${Object.values(s.leader).some(Boolean) ? 'leader ' : ''}${s.behind ? 'behind' : 'alive'}`;
+  if (!s.running) return s.started === false ? 'unstarted' : 'down';
+  if (s.paused) return 'paused';
+  return `${Object.values(s.leader).some(Boolean) ? 'leader ' : ''}${s.behind ? 'behind' : 'alive'}`;
 }
+
+/** Zoom factor of one wheel notch (100 px of wheel delta). */
+export const ZOOM_PER_NOTCH = 1.2;
 
 export interface Viewport {
   zoom: number;
@@ -50,7 +59,6 @@ export class Graph {
     this.cy = cytoscape({
       container,
       style: this.style(),
-      wheelSensitivity: 0.3,
       minZoom: 0.05,
       maxZoom: 4,
       boxSelectionEnabled: true,
@@ -79,8 +87,23 @@ export class Graph {
     this.cy.on('viewport', () => {
       this.onViewport({ zoom: this.cy.zoom(), pan: { ...this.cy.pan() } });
     });
-    // Only a person moves the viewport with these; fit() does not fire them.
-    container.addEventListener('wheel', () => (this.userViewport = true), { passive: true });
+    // The wheel zooms as VS Code's own zoomable views do: a notch is a step of 20 %, about the
+    // pointer (Cytoscape's own wheel zoom moved ~2 % a notch here). Trackpads scroll smoothly.
+    // Caught on the way down, at the parent, so Cytoscape's own handler never sees the wheel.
+    (container.parentElement ?? container).addEventListener(
+      'wheel',
+      (e) => {
+        if (!container.contains(e.target as Node)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        this.userViewport = true;
+        const pixels = e.deltaMode === 1 ? e.deltaY * 33 : e.deltaMode === 2 ? e.deltaY * 100 : e.deltaY;
+        const r = container.getBoundingClientRect();
+        const level = Math.min(this.cy.maxZoom(), Math.max(this.cy.minZoom(), this.cy.zoom() * Math.pow(ZOOM_PER_NOTCH, -pixels / 100)));
+        this.cy.zoom({ level, renderedPosition: { x: e.clientX - r.left, y: e.clientY - r.top } });
+      },
+      { capture: true, passive: false },
+    );
     container.addEventListener('pointerdown', () => (this.userViewport = true));
     new ResizeObserver(() => {
       this.cy.resize();
@@ -134,7 +157,20 @@ export class Graph {
         selector: 'node.peer.down',
         style: { shape: 'ellipse', width: 16, height: 16, 'background-color': color('--vscode-charts-red'), 'background-opacity': 0.25, 'border-width': 2, 'border-color': color('--vscode-charts-red') },
       },
-      { selector: 'node.peer:selected', style: { 'border-width': 3, 'border-color': color('--vscode-focusBorder'), 'underlay-color': color('--vscode-focusBorder'), 'underlay-opacity': 0.25, 'underlay-padding': 5 } },
+      {
+        selector: 'node.peer.paused',
+        style: { 'background-color': color('--vscode-charts-orange'), 'background-opacity': 0.35, 'border-width': 2, 'border-style': 'double', 'border-color': color('--vscode-charts-orange') },
+      },
+      {
+        selector: 'node.peer.unstarted',
+        style: { 'background-opacity': 0, 'border-width': 1.5, 'border-style': 'dashed', 'border-color': color('--vscode-disabledForeground') || fg },
+      },
+      // A fault in force: a dashed ring outside the peer, kept as long as the fault lasts.
+      { selector: 'node.peer.faulted', style: { 'outline-width': 2, 'outline-style': 'dashed', 'outline-color': color('--vscode-charts-orange'), 'outline-offset': 3, 'outline-opacity': 1 } },
+      // What the last step did: its peers stand out until the next step.
+      { selector: 'node.peer.stepped', style: { 'outline-width': 3, 'outline-style': 'solid', 'outline-color': color('--vscode-charts-purple'), 'outline-offset': 2, 'outline-opacity': 1 } },
+      // Selection is a halo around the peer, so its own ring (crashed, paused) still shows.
+      { selector: 'node.peer:selected', style: { 'underlay-color': color('--vscode-focusBorder'), 'underlay-opacity': 0.45, 'underlay-padding': 6, 'underlay-shape': 'ellipse' } },
     ];
   }
 
@@ -169,6 +205,7 @@ export class Graph {
       this.cy.elements().remove();
       this.cy.add(els);
     });
+    this.marked.clear();
     this.peers = network.peers.map((p) => this.cy.getElementById(`p${p.idx}`) as cytoscape.NodeSingular);
     this.modelStale = false;
     this.positionsVersion++;
@@ -214,6 +251,26 @@ export class Graph {
       node.addClass(look);
       this.looks[s.idx] = look;
     }
+  }
+
+  /** Peers that carry a mark class ('faulted', 'stepped'), to touch only what changes. */
+  private readonly marked = new Map<string, Set<number>>();
+
+  /** A peer's classes as drawn now (after the pending states are applied). */
+  classesOf(idx: number): string[] {
+    this.flush();
+    return this.peers[idx]?.classes() ?? [];
+  }
+
+  /** Marks exactly these peers with `cls` (and unmarks the rest), in one Cytoscape batch. */
+  mark(cls: 'faulted' | 'stepped', idxs: Iterable<number>): void {
+    const next = new Set(idxs);
+    const prev = this.marked.get(cls) ?? new Set<number>();
+    this.cy.batch(() => {
+      for (const i of prev) if (!next.has(i)) this.peers[i]?.removeClass(cls);
+      for (const i of next) if (!prev.has(i)) this.peers[i]?.addClass(cls);
+    });
+    this.marked.set(cls, next);
   }
 
   select(idx: number | null): void {

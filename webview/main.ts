@@ -14,12 +14,14 @@ import { el } from './dom.js';
 import { Dots } from './dots.js';
 import { EdgeLayer } from './edges.js';
 import { EventLog } from './event-log.js';
+import { FaultBar } from './fault-bar.js';
 import { FaultMenu } from './fault-menu.js';
 import { Graph } from './graph.js';
 import { onMessage, post } from './host.js';
 import { Inspector } from './inspector.js';
 import { legend } from './legend.js';
 import { Lesson } from './lesson.js';
+import { StepNote } from './step-note.js';
 import { FilterBar } from './message-filters.js';
 import { MessageList } from './messages.js';
 import { PeerList } from './peer-list.js';
@@ -44,6 +46,8 @@ const timeline = new Timeline();
 const inspector = new Inspector(el('div', { class: 'inspector' }));
 const lesson = new Lesson(el('div', { class: 'lesson' }));
 const peerList = new PeerList();
+const faultBar = new FaultBar();
+const stepNote = new StepNote();
 const graphBox = el('div', { class: 'graph', 'data-testid': 'graph' });
 const edgesCanvas = el('canvas', { class: 'edges', 'aria-hidden': 'true' });
 const dotsCanvas = el('canvas', { class: 'dots', 'aria-hidden': 'true' });
@@ -53,7 +57,7 @@ document.getElementById('app')!.replaceChildren(
   el(
     'div',
     { class: 'main' },
-    el('div', { class: 'left' }, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), timeline.root, messages.root),
+    el('div', { class: 'left' }, faultBar.root, stepNote.root, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), timeline.root, messages.root),
     el('div', { class: 'right' }, lesson.root, peerList.root, inspector.root),
   ),
 );
@@ -72,6 +76,7 @@ let lastEdgeRefresh = 0;
 
 probe.peerAt = (idx) => graph.clientPosition(idx);
 probe.zoom = () => graph.cy.zoom();
+probe.peerClasses = (idx) => graph.classesOf(idx);
 
 const menu = new FaultMenu(
   (fault) => post({ type: 'fault', fault }),
@@ -133,6 +138,10 @@ controls.onFit = () => graph.fit();
 function showStatus(): void {
   if (status !== null) controls.showStatus(status, dots.skipped + hostSkipped);
   lesson.update(status?.expectations);
+  const faults = status?.faults ?? [];
+  faultBar.update(faults);
+  graph.mark('faulted', faults.filter((f) => f.kind !== 'crash' && f.kind !== 'pause').flatMap((f) => f.peers));
+  edges.setPartition(faults.find((f) => f.kind === 'partition')?.groups ?? null);
 }
 
 function init(msg: Extract<ToWebview, { type: 'init' }>): void {
@@ -143,6 +152,9 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   measureFirstPaint();
   network = msg.network;
   const sameNetwork = store.startNetwork(`${network.scenario.name}/${network.peers.length}`);
+  filters.load();
+  faultBar.reset();
+  stepNote.reset(network);
   const s = network.scenario;
   controls.setTitle(`${s.name} · ${s.profile} · seed ${s.seed}`);
   graph.load(network, sameNetwork ? store.value.viewport : null, msg.states);
@@ -210,6 +222,11 @@ function animate(events: readonly UiEvent[]): void {
 
 function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
   probe.framesHandled++;
+  // Events that happened while the network stood still came from a step (or a fault injected
+  // meanwhile): say what they did and mark their peers, until the network moves on.
+  const stepped = status !== null && status.state !== 'running' && msg.status.state !== 'running' && msg.events.length > 0;
+  if (stepped) graph.mark('stepped', stepNote.show(msg.events));
+  else if (msg.status.state === 'running' || msg.events.length > 0) graph.mark('stepped', stepNote.clear());
   probe.eventsHandled += msg.events.length;
   animate(msg.events);
   if (log.add(msg.events)) filters.setTypes(log.types);
@@ -247,6 +264,9 @@ onMessage((msg) => {
     case 'settings':
       dots.enabled = msg.animation;
       return;
+    case 'pausing':
+      controls.pausing();
+      return;
     case 'error':
       controls.showError(msg.message);
       return;
@@ -266,6 +286,7 @@ const loop = (now: number) => {
     lastEdgeRefresh = now;
     edges.refresh();
     probe.edges = edges.edgeCount;
+    probe.cutLinks = edges.cutLinks;
   }
   edges.draw();
   dots.draw(now);

@@ -18,6 +18,8 @@ export interface Filter {
   type: string;
   peer: string;
   verdict: VerdictFilter;
+  /** Leave out rejections that real Fabric also logs at start-up (benign). */
+  hideBenign: boolean;
 }
 
 /** A predicate over events; `name` turns a peer index into its id. */
@@ -25,6 +27,7 @@ export function matcher(f: Filter, name: (i: number | undefined) => string): (e:
   const peer = f.peer.trim().toLowerCase();
   return (e) => {
     if (f.type && e.type !== f.type) return false;
+    if (f.hideBenign && e.benign) return false;
     switch (f.verdict) {
       case 'ok':
         if (e.kind !== 'deliver') return false;
@@ -50,6 +53,7 @@ export class FilterBar {
   private readonly peerField: HTMLElement & { value: string };
   private readonly verdictSelect: HTMLSelectElement;
   private readonly count: HTMLElement;
+  private readonly benignBox: HTMLInputElement;
   onChange: () => void = () => {};
 
   constructor(private readonly store: ViewStateStore) {
@@ -67,16 +71,46 @@ export class FilterBar {
       el('option', { value: 'problems' }, 'dropped or rejected'),
     );
     this.verdictSelect.value = v.filterVerdict;
+    this.benignBox = el('input', { type: 'checkbox', 'data-testid': 'filter-benign' }) as HTMLInputElement;
+    this.benignBox.checked = v.hideBenign;
+    this.benignBox.addEventListener('change', () => this.changed());
+    const benign = el(
+      'label',
+      { class: 'benign-filter', title: 'Hide "PKI-ID not found in identity mapper" rejections of StateInfo while peers start up: real Fabric logs them too, and they are harmless then' },
+      this.benignBox,
+      'hide start-up noise',
+    );
     this.count = el('span', { class: 'count', 'data-testid': 'message-count' });
     this.typeSelect.addEventListener('change', () => this.changed());
     this.verdictSelect.addEventListener('change', () => this.changed());
     this.peerField.addEventListener('input', () => this.changed());
-    this.root = el('div', { class: 'filters' }, this.typeSelect, this.peerField, this.verdictSelect, this.count);
+    this.root = el('div', { class: 'filters' }, this.typeSelect, this.peerField, this.verdictSelect, benign, this.count);
   }
 
   get value(): Filter {
     const v = this.store.value;
-    return { type: v.filterType, peer: v.filterPeer, verdict: v.filterVerdict };
+    return { type: v.filterType, peer: v.filterPeer, verdict: v.filterVerdict, hideBenign: v.hideBenign };
+  }
+
+  /** The filters in force, in words ('' when none): an empty list must say it is filtered. */
+  get active(): string {
+    const v = this.value;
+    const parts: string[] = [];
+    if (v.type) parts.push(`type ${v.type}`);
+    if (v.peer.trim()) parts.push(`peer "${v.peer.trim()}"`);
+    if (v.verdict !== 'all') parts.push(`verdict ${v.verdict}`);
+    if (v.hideBenign) parts.push('start-up noise hidden');
+    return parts.join(', ');
+  }
+
+  /** Shows the choices in the store (a new network starts with none). */
+  load(): void {
+    const v = this.store.value;
+    this.typeSelect.value = v.filterType;
+    this.peerField.value = v.filterPeer;
+    this.verdictSelect.value = v.filterVerdict;
+    this.benignBox.checked = v.hideBenign;
+    this.onChange();
   }
 
   private changed(): void {
@@ -84,6 +118,7 @@ export class FilterBar {
       filterType: this.typeSelect.value,
       filterPeer: String(this.peerField.value ?? ''),
       filterVerdict: this.verdictSelect.value as VerdictFilter,
+      hideBenign: this.benignBox.checked,
     });
     this.onChange();
   }

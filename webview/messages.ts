@@ -5,6 +5,7 @@
  * message in the inspector. When the timeline's cursor is set, the list scrolls to that moment.
  */
 import type { UiEvent, UiNetwork } from '../extension/protocol.js';
+import { BENIGN_LABEL, noteOnReason } from '../extension/reason-notes.js';
 import { el, secs } from './dom.js';
 import type { EventLog } from './event-log.js';
 import { matcher, type FilterBar } from './message-filters.js';
@@ -106,7 +107,10 @@ export class MessageList {
     this.sizer.style.height = `${rows.length * ROW_H}px`;
     const total = this.log.end - this.log.start;
     this.empty.hidden = rows.length > 0;
-    this.empty.textContent = total === 0 ? 'No messages yet: Run or Step the network.' : 'No recent message matches the filters.';
+    const filtered = this.filters.active;
+    this.empty.textContent = filtered
+      ? `No ${total === 0 ? '' : 'recent '}message matches the filters (${filtered}). Clear them to see all ${total.toLocaleString('en-US')}.`
+      : 'No messages yet: Run or Step the network.';
     let top: number | null = null;
     if (this.cursor !== null) {
       // Newest first: the first row at or before the cursor, put in the middle of the view.
@@ -167,7 +171,7 @@ export class MessageList {
 
   private fill(row: HTMLElement, e: UiEvent, index: number): void {
     const [time, swatch, type, kind, who, reason] = row.children as unknown as HTMLElement[];
-    row.className = `row ${e.kind}${e.msg !== undefined && e.msg === this.selectedMsg ? ' selected' : ''}`;
+    row.className = `row ${e.kind}${e.benign ? ' benign' : ''}${e.msg !== undefined && e.msg === this.selectedMsg ? ' selected' : ''}`;
     row.style.top = `${index * ROW_H}px`;
     row.dataset.testid = 'message-row';
     row.dataset.type = e.type ?? '';
@@ -179,7 +183,7 @@ export class MessageList {
     type.textContent = e.type ?? e.kind;
     kind.textContent = e.kind === 'deliver' ? 'delivered' : e.kind === 'drop' ? 'dropped' : e.kind === 'reject' ? 'rejected' : 'sent';
     who.textContent = e.kind === 'send' || e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other)}` : `${this.name(e.other)} → ${this.name(e.peer)}`;
-    reason.textContent = e.kind === 'drop' || e.kind === 'reject' ? (e.reason ?? '') : '';
-    reason.title = reason.textContent;
+    reason.textContent = e.kind === 'drop' || e.kind === 'reject' ? `${e.benign ? `${BENIGN_LABEL}: ` : ''}${e.reason ?? ''}` : '';
+    reason.title = [reason.textContent, noteOnReason(e.reason)].filter(Boolean).join('\n\n');
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { UiNetwork, UiPeerState } from '../extension/protocol.js';
 import { el } from './dom.js';
-import { lookOf } from './peer-look.js';
+import { LOOK_WORDS, lookOf } from './peer-look.js';
 
 export class PeerList {
   readonly root: HTMLElement;
@@ -71,7 +71,7 @@ export class PeerList {
       const li = this.items[s.idx];
       if (li === undefined) continue;
       const look = lookOf(s);
-      const key = `${look}${s.running && Object.values(s.leader).some(Boolean) ? 'L' : ''}${s.running && s.behind ? 'B' : ''}`;
+      const key = `${look}${s.running && !s.paused && Object.values(s.leader).some(Boolean) ? 'L' : ''}${s.running && s.behind ? 'B' : ''}`;
       if (this.keys[s.idx] === key) continue;
       this.keys[s.idx] = key;
       li.dataset.state = s.running ? 'alive' : 'down';
@@ -79,7 +79,8 @@ export class PeerList {
       li.dataset.leader = String(key.includes('L'));
       li.dataset.behind = String(key.includes('B'));
       const p = this.network?.peers[s.idx];
-      li.setAttribute('aria-label', `${p?.id ?? s.idx}: ${s.running ? 'running' : 'down'}${key.includes('L') ? ', leader' : ''}${key.includes('B') ? ', behind' : ''}`);
+      li.setAttribute('aria-label', `${p?.id ?? s.idx}: ${LOOK_WORDS[look]}${key.includes('L') ? ', leader' : ''}${key.includes('B') ? ', behind' : ''}`);
+      li.title = li.getAttribute('aria-label')!;
     }
   }
 

@@ -15,11 +15,15 @@ export interface Probe {
   /** Where a peer is on screen (client coordinates), so a test can click it in the graph. */
   peerAt: (idx: number) => { x: number; y: number } | null;
   zoom: () => number;
+  /** A peer's drawn classes ('peer', 'paused', 'faulted', …): what its look says. */
+  peerClasses: (idx: number) => string[];
+  /** Links drawn as cut by a partition. */
+  cutLinks: number;
 }
 
 performance.mark('gossip-scope:script-start');
 
-export const probe: Probe = { animationFrames: 0, framesHandled: 0, eventsHandled: 0, dotsInFlight: 0, dotsSkipped: 0, edges: 0, firstPaintMs: null, peerAt: () => null, zoom: () => 1 };
+export const probe: Probe = { animationFrames: 0, framesHandled: 0, eventsHandled: 0, dotsInFlight: 0, dotsSkipped: 0, edges: 0, firstPaintMs: null, peerAt: () => null, zoom: () => 1, peerClasses: () => [], cutLinks: 0 };
 
 (window as unknown as { gossipScopeProbe: Probe }).gossipScopeProbe = probe;
 

@@ -15,6 +15,7 @@ export interface ViewState {
   filterType: string;
   filterPeer: string;
   filterVerdict: VerdictFilter;
+  hideBenign: boolean;
   viewport: { zoom: number; pan: { x: number; y: number } } | null;
 }
 
@@ -25,6 +26,7 @@ const EMPTY: ViewState = {
   filterType: '',
   filterPeer: '',
   filterVerdict: 'all',
+  hideBenign: false,
   viewport: null,
 };
 
@@ -43,6 +45,7 @@ export class ViewStateStore {
     if (typeof s.selectedMessage === 'number') this.value.selectedMessage = s.selectedMessage;
     if (typeof s.filterType === 'string') this.value.filterType = s.filterType;
     if (typeof s.filterPeer === 'string') this.value.filterPeer = s.filterPeer;
+    if (typeof s.hideBenign === 'boolean') this.value.hideBenign = s.hideBenign;
     if (VERDICTS.includes(s.filterVerdict as VerdictFilter)) this.value.filterVerdict = s.filterVerdict as VerdictFilter;
     if (s.viewport && typeof s.viewport.zoom === 'number' && typeof s.viewport.pan?.x === 'number') this.value.viewport = s.viewport;
   }
@@ -52,10 +55,13 @@ export class ViewStateStore {
     if (this.timer === undefined) this.timer = window.setTimeout(() => this.flush(), 150);
   }
 
-  /** A different network: selection and viewport no longer mean anything; filters stay. */
+  /**
+   * A different network: selection, viewport and filters belong to the old one (a "rejected"
+   * filter carried over would leave the next lesson's list empty for no visible reason).
+   */
   startNetwork(key: string): boolean {
     const same = this.value.network === key;
-    if (!same) this.update({ network: key, selectedPeer: null, selectedMessage: null, viewport: null });
+    if (!same) this.update({ network: key, selectedPeer: null, selectedMessage: null, viewport: null, filterType: '', filterPeer: '', filterVerdict: 'all' });
     return same;
   }
 

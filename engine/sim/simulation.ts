@@ -21,9 +21,12 @@ import { SimNetwork } from './network.js';
 import { Orderer, type DeliverTarget } from './orderer.js';
 import { SimRuntime } from './runtime.js';
 import { Counters } from './counters.js';
+import { PushLatency } from './push-latency.js';
 import { Clients } from './client.js';
 import { startByzantine } from './byzantine.js';
 import { ORDERER_MSP, scenarioIdentities } from './identities.js';
+import { peerStartTimes } from './start-times.js';
+import { peerConfig } from '../scenario/peer-config.js';
 
 export { ORDERER_MSP };
 
@@ -47,6 +50,8 @@ export interface PeerSlot {
   /** Channels on which this peer pulls blocks from the orderer. */
   leaderOf: Set<string>;
   deliver: Map<string, DeliverTarget>;
+  /** Simulated ms of its latest start (undefined: not started yet in this run). */
+  startedAt?: number;
 }
 
 export interface SimulationOptions {
@@ -60,12 +65,16 @@ export class Simulation {
   readonly trace: Trace;
   readonly peers: PeerSlot[] = [];
   readonly counters: Counters;
+  /** Push dissemination by first receipt (the summary's `push`). */
+  readonly push: PushLatency;
   private readonly byId = new Map<string, PeerSlot>();
   private readonly byPki = new Map<string, number>();
   /** Recent messages by trace id, for the inspector and tests. */
   readonly messages: MessageLog;
   private readonly nextMsgId = (sm: SignedMessage) => this.messages.add(sm);
   private started = false;
+  /** Byzantine behaviours started, each on the process it runs in (a crash ends it). */
+  readonly byzantine: { peer: number; behaviour: string; target: number | null; node?: GossipNode }[] = [];
 
   private constructor(
     readonly kernel: Kernel,
@@ -80,6 +89,7 @@ export class Simulation {
     this.trace = trace;
     this.counters = new Counters(trace);
     this.messages = new MessageLog(opts.messageCapacity ?? 50_000);
+    this.push = new PushLatency(trace, this.messages, (i) => this.peers[i]?.org.mspId ?? '', (org) => scenario.orgs.find((o) => o.mspId === org)?.peers ?? 0);
   }
 
   static async create(scenario: Scenario, opts: SimulationOptions = {}): Promise<Simulation> {
@@ -142,8 +152,8 @@ export class Simulation {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const late = new Map(this.scenario.lateJoiners.map((l) => [l.peer, l.at]));
-    for (const p of this.peers) this.kernel.at(late.get(p.id) ?? 0, () => this.startPeer(p));
+    const starts = peerStartTimes(this.scenario, this.peers.map((p) => p.id));
+    for (const p of this.peers) this.kernel.at(starts[p.idx], () => this.startPeer(p));
     this.orderer.start();
     new Clients(this.kernel, this.scenario, this.peers, this.orderer).start();
     for (const f of this.scenario.faults) {
@@ -161,7 +171,7 @@ export class Simulation {
   }
 
   private startPeer(p: PeerSlot): void {
-    const cfg = this.scenario.config;
+    const cfg = peerConfig(this.scenario, p.id);
     const endpointOf = (org: OrgSpec, name: string) => `${name}.${org.domain}:7051`;
     const env: PeerEnv = {
       idx: p.idx,
@@ -190,6 +200,7 @@ export class Simulation {
     p.node = node;
     p.comm = comm;
     p.running = true;
+    p.startedAt = this.kernel.now;
     this.network.register(p.idx, p.internalEndpoint, comm);
     env.tr.state('started', { endpoint: p.endpoint, internalEndpoint: p.internalEndpoint });
     node.start();
@@ -255,7 +266,7 @@ export class Simulation {
         return this.heal();
       case 'link': {
         const [x, y] = a.rule.between ? a.rule.between.map((id) => this.peer(id).idx) : [-1, -1];
-        this.network.addLinkRule(a.rule, x, y);
+        this.network.addLinkRule(a.rule, x, y, a.until);
         this.kernel.at(a.until, () => {
           this.network.removeLinkRule(a.rule);
           this.trace.emit(this.kernel.now, 'fault', -1, undefined, undefined, undefined, 'link rule ended', { between: a.rule.between });
@@ -272,6 +283,7 @@ export class Simulation {
         const p = this.peer(a.peer);
         const v = a.target === null ? null : this.peer(a.target);
         const target = v === null ? null : { pkiId: v.identity.pkiId, endpoint: v.endpoint, internalEndpoint: v.internalEndpoint };
+        if (p.running) this.byzantine.push({ peer: p.idx, behaviour: a.behaviour, target: v?.idx ?? null, node: p.node });
         return startByzantine(a.behaviour, { node: p.running ? p.node : undefined, target, channel: a.channel });
       }
     }

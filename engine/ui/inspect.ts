@@ -3,6 +3,7 @@
  * network, each peer's state, a message with its bytes and signature, a peer's views.
  * Engine-side and JSON-safe: the worker posts these objects as they are.
  */
+import { effectiveEntries, type EffectiveEntry } from '../scenario/peer-config.js';
 import type { MessageDetail, PeerDetail, UiNetwork, UiPeer, UiPeerState } from '../../extension/protocol.js';
 import type { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
@@ -37,7 +38,7 @@ export function peerStates(sim: Simulation): UiPeerState[] {
       if (h < (tops.get(ch) ?? 0)) behind = true;
     }
     const disc = p.running ? p.node?.disc : undefined;
-    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused() };
+    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined };
   });
 }
 
@@ -158,16 +159,22 @@ export interface PeerView {
   leads(channel: string): boolean;
   /** A peer's id from its trace index. */
   idOf(idx: number): string;
+  startedAt?: number;
+  config?: EffectiveEntry[];
 }
 
-export function peerDetailOf(p: PeerView): PeerDetail {
+export function peerDetailOf(p: PeerView, more: { paused?: boolean; started?: boolean } = {}): PeerDetail {
   const node = p.running ? p.node : undefined;
   const snap = node ? node.disc.snapshot() : { alive: [], dead: [] };
   return {
     idx: p.idx,
     id: p.id,
     running: p.running,
+    ...(more.paused ? { paused: true } : {}),
+    ...(more.started === false ? { started: false } : {}),
     pkiId: p.pkiHex,
+    ...(p.startedAt === undefined ? {} : { startedAt: p.startedAt }),
+    ...(p.config === undefined ? {} : { config: p.config }),
     membership: {
       alive: snap.alive.map((a) => ({ id: p.idOf(a.member.idx), lastSeen: a.lastSeen })),
       dead: snap.dead.map((a) => ({ id: p.idOf(a.member.idx), lastSeen: a.lastSeen })),
@@ -199,5 +206,7 @@ export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
     ledgers: p.ledgers,
     leads: (ch) => p.leaderOf.has(ch),
     idOf: (i) => sim.peers[i]?.id ?? `#${i}`,
-  });
+    ...(p.startedAt === undefined ? {} : { startedAt: p.startedAt }),
+    config: effectiveEntries(sim.scenario, p.id),
+  }, { paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined });
 }

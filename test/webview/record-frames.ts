@@ -16,11 +16,12 @@ import { loadScenario } from '../../engine/scenario/load.js';
 import { Simulation } from '../../engine/sim/simulation.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../../engine/ui/inspect.js';
+import { toUiEvent } from '../../engine/ui/ui-event.js';
 
 const REPO = join(__dirname, '..', '..');
 export const DATA_DIR = join(REPO, 'test-results', 'webview-data');
 /** Bump when the recording's shape or scenarios change, so stale files are rebuilt. */
-export const RECORDING_VERSION = 6;
+export const RECORDING_VERSION = 7;
 
 const FRAME_MS = 33;
 
@@ -71,9 +72,6 @@ function scenarioText(spec: RecordingSpec): string {
   ].join('\n');
 }
 
-function toUiEvent(ev: TraceEvent): UiEvent {
-  return ev.data === undefined ? ({ ...ev } as UiEvent) : ({ ...ev, data: jsonSafe(ev.data) } as UiEvent);
-}
 
 export async function record(spec: RecordingSpec): Promise<Recording> {
   const sim = await Simulation.create(loadScenario(scenarioText(spec), `harness-${spec.peers}.yaml`), { traceCapacity: 50_000 });
@@ -100,7 +98,7 @@ export async function record(spec: RecordingSpec): Promise<Recording> {
   for (let t = FRAME_MS; t <= spec.until; t += FRAME_MS) {
     sim.runUntil(t);
     const events = pending.length > spec.maxFrameEvents ? pending.slice(-spec.maxFrameEvents) : pending;
-    frames.push({ type: 'frame', status: status(t + FRAME_MS > spec.until ? 'finished' : 'running'), events: events.map(toUiEvent), states: peerStates(sim), skipped: skipped + pending.length - events.length });
+    frames.push({ type: 'frame', status: status(t + FRAME_MS > spec.until ? 'finished' : 'running'), events: events.map((e) => toUiEvent(sim, e)), states: peerStates(sim), skipped: skipped + pending.length - events.length });
     pending = [];
     skipped = 0;
   }

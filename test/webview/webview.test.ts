@@ -310,3 +310,69 @@ test('500 peers: every one drawn; light and high-contrast themes', async (t) => 
   }
   assert.deepEqual(pageErrors, []);
 });
+
+test('the graph tells the truth: not started, paused, faults in force with cut links, what a step did, start-up noise, filters per network, zoom per notch', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const p = await open();
+  const host = (f: 'send' | 'sendUntil', arg: unknown) =>
+    p.evaluate(([fn, a]) => {
+      const h = (window as any).fakeHost;
+      if (fn === 'send') h.send(a);
+      else h.sendUntil(a);
+    }, [f, arg] as const);
+  const classes = (i: number) => p.evaluate((k) => (window as any).gossipScopeProbe.peerClasses(k) as string[], i);
+  // Before the run: every peer is "not started", not "down".
+  assert.ok((await classes(0)).includes('unstarted'));
+  assert.ok(!(await classes(0)).includes('down'));
+  await host('sendUntil', 5000);
+  await eventually('peer 0 running', async () => (await classes(0)).some((c) => c === 'alive' || c === 'leader' || c === 'behind'));
+  // A paused peer, a partition of the two halves and a link rule, as the host reports them.
+  const last = await p.evaluate(() => { const f = (window as any).fakeHost.recording.frames; return f[(window as any).fakeHost.index - 1]; });
+  const states = last.states.map((s: { idx: number }) => (s.idx === 3 ? { ...s, paused: true } : s));
+  const half = (from: number) => Array.from({ length: 50 }, (_, i) => from + i);
+  const faults = [
+    { key: 'pause:3', kind: 'pause', label: 'peer3.org1 paused (answers nothing)', peers: [3] },
+    { key: 'partition', kind: 'partition', label: 'partition: 50 peers | 50 peers', peers: [...half(0), ...half(50)], groups: [half(0), half(50)] },
+  ];
+  await host('send', { type: 'frame', status: { ...last.status, state: 'paused', faults }, events: [], states, skipped: 0 });
+  await eventually('peer 3 drawn paused', async () => (await classes(3)).includes('paused'));
+  assert.ok((await classes(60)).includes('faulted'), 'a partitioned peer carries the fault mark');
+  assert.equal(await p.locator('[data-testid=fault-chip]').count(), 2);
+  await p.locator('[data-testid=fault-notice]', { hasText: 'partition' }).waitFor();
+  await eventually('cut links drawn', () => p.evaluate(() => ((window as any).gossipScopeProbe.cutLinks as number) > 0));
+  // Select the paused peer: its ring stays (the selection is a halo), and it is still "paused".
+  await p.mouse.click((await p.evaluate(() => (window as any).gossipScopeProbe.peerAt(3))).x, (await p.evaluate(() => (window as any).gossipScopeProbe.peerAt(3))).y);
+  assert.ok((await classes(3)).includes('paused'));
+  assert.match((await p.locator('[data-peer-id="peer3.org1"]').getAttribute('aria-label')) ?? '', /paused/, 'the peer list says paused too');
+  await p.waitForTimeout(600); // the edge layer redraws twice a second: let the screenshot show it
+  await p.screenshot({ path: join(SHOTS, 'truth-paused-partitioned.png') });
+  // A step while paused: the note says what it did and its peers are marked.
+  const ev = { id: 9_000_001, t: last.status.simTime + 1, kind: 'deliver', peer: 7, other: 8, type: 'AliveMessage', msg: 1 };
+  await host('send', { type: 'frame', status: { ...last.status, state: 'paused', faults }, events: [ev], states, skipped: 0 });
+  await p.locator('[data-testid=step-note]', { hasText: 'peer7.org1 received AliveMessage from peer8.org1' }).waitFor();
+  await eventually('stepped peer marked', async () => (await classes(7)).includes('stepped'));
+  // A start-up rejection is labelled and explained, and can be hidden.
+  const benign = { id: 9_000_002, t: last.status.simTime + 2, kind: 'reject', peer: 5, other: 6, type: 'StateInfo', msg: 2, reason: 'StateInfo message is found invalid: PKI-ID not found in identity mapper', benign: true };
+  await host('send', { type: 'frame', status: { ...last.status, state: 'paused', faults: [] }, events: [benign], states, skipped: 0 });
+  await p.locator('[data-testid=filter-verdict]').selectOption('rejected');
+  const row = p.locator('[data-testid=message-row][data-kind=reject]', { hasText: 'start-up: StateInfo message is found invalid' });
+  await row.first().waitFor();
+  assert.match((await row.first().locator('.reason').getAttribute('title')) ?? '', /harmless/);
+  await p.locator('[data-testid=filter-benign]').check();
+  await eventually('benign rejection hidden', async () => (await row.count()) === 0);
+  await p.locator('.empty', { hasText: 'matches the filters' }).waitFor();
+  await p.screenshot({ path: join(SHOTS, 'truth-filtered-empty.png') });
+  await p.locator('[data-testid=fault-chip]').first().waitFor({ state: 'detached' });
+  // Another network: the filters start afresh (a "rejected" filter must not carry over).
+  const init = await p.evaluate(() => (window as any).fakeHost.recording.init);
+  await host('send', { ...init, network: { ...init.network, scenario: { ...init.network.scenario, name: 'another-lesson' } } });
+  await eventually('verdict filter reset', async () => (await p.locator('[data-testid=filter-verdict]').inputValue()) === 'all');
+  // The wheel zooms by a fifth a notch, as VS Code's zoomable views do.
+  const box = (await p.locator('[data-testid=graph]').boundingBox())!;
+  await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const z0 = await p.evaluate(() => (window as any).gossipScopeProbe.zoom() as number);
+  for (let i = 0; i < 6; i++) await p.mouse.wheel(0, -100);
+  const z1 = await eventually('zoomed', async () => { const z = await p.evaluate(() => (window as any).gossipScopeProbe.zoom() as number); return z !== z0 ? z : null; });
+  assert.ok(Math.abs(z1 / z0 - 1.2 ** 6) < 0.05 || z1 === 4, `six notches zoomed ×${(z1 / z0).toFixed(2)}`);
+  await p.close();
+});
