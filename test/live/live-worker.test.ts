@@ -174,3 +174,50 @@ test('a live network in the panel protocol: frames from every process, pause, fa
   while (children().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(children(), [], 'no peer process outlives the live network');
 });
+
+/** Frames over at least `ms` of wall time (a condition on frames seen, not a sleep). */
+async function framesFor(ms: number, limitMs = 30_000): Promise<Frame[]> {
+  const t0 = Date.now();
+  const frames: Frame[] = [];
+  await next((m): m is Frame => {
+    if (m.type !== 'frame') return false;
+    frames.push(m);
+    return Date.now() - t0 >= ms;
+  }, limitMs);
+  return frames;
+}
+
+test('paused, the live clock stands still and nothing is sent; at until every process pauses and the run is finished', async () => {
+  const opened = await client.open({ file: 'live-until.yaml', text: SCENARIO.replace('run: { until: 60s }', 'run: { until: 5s }'), speed: 1, maxTraceEvents: 10_000, live: true });
+  assert.equal(opened.type, 'opened');
+  // The clock counts from when every process is up: it starts near 0, not at the start-up time.
+  assert.ok(opened.type === 'opened' && opened.status.simTime < 1000, `clock at open: ${opened.type === 'opened' && opened.status.simTime} ms`);
+  await next((m): m is Frame => m.type === 'frame' && m.status.simTime >= 1500, 30_000);
+  client.send({ type: 'control', action: 'pause' });
+  const paused = await next((m): m is Frame => m.type === 'frame' && m.status.state === 'paused');
+  const whilePaused = await framesFor(1500);
+  assert.deepEqual([...new Set(whilePaused.map((f) => f.status.simTime))], [paused.status.simTime], 'the clock stands still while paused');
+  assert.ok(whilePaused.every((f) => f.events.every((e) => e.t <= paused.status.simTime)), 'no event after the pause on the run clock');
+
+  client.send({ type: 'control', action: 'run' });
+  const finished = await next((m): m is Frame => m.type === 'frame' && m.status.state === 'finished', 60_000);
+  assert.equal(finished.status.simTime, 5000, 'it stops at until');
+  // Every process is paused: after the last reports come in, the event count stops growing.
+  let last = -1;
+  let since = Date.now();
+  await next((m): m is Frame => {
+    if (m.type !== 'frame') return false;
+    assert.equal(m.status.state, 'finished');
+    assert.equal(m.status.simTime, 5000, 'the clock stays at until');
+    assert.ok(m.events.every((e) => e.t <= 5000), `events past until: ${m.events.filter((e) => e.t > 5000).map((e) => e.t).join(', ')}`);
+    if (m.status.events !== last) {
+      last = m.status.events;
+      since = Date.now();
+    }
+    return Date.now() - since >= 1500;
+  }, 30_000);
+  // Run after the end does not run on past it (Reset starts again, as for a simulated network).
+  client.send({ type: 'control', action: 'run' });
+  const again = await framesFor(1000);
+  assert.ok(again.every((f) => f.status.state === 'finished' && f.status.events === last), 'Run past until does nothing');
+});
