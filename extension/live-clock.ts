@@ -13,9 +13,11 @@ export class LiveClock {
     return this.since !== undefined;
   }
 
-  /** Stops the clock now, or `back` ms ago (a timer that fired late still stops at its time). */
-  pause(back = 0): void {
-    this.since ??= this.wall() - back;
+  /** Stops the clock now, or at `at` on it if that has passed (a timer that fired late still stops at its time). */
+  pause(at?: number): void {
+    if (this.since !== undefined) return;
+    const w = this.wall();
+    this.since = w - Math.max(0, at === undefined ? 0 : this.at(w) - at);
   }
 
   resume(): void {

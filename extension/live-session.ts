@@ -237,7 +237,7 @@ export class LiveSession {
     const left = this.scenario!.run.until - this.clock.now();
     if (left <= 0) {
       this.run!.pauseAll(true);
-      this.clock.pause(-left);
+      this.clock.pause(this.scenario!.run.until);
       this.stepping = false;
       this.stopAtSend = undefined;
       this.state = 'finished';
