@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LiveRun } from '../engine/live/launcher.js';
+import { LiveClock } from './live-clock.js';
 import { peerIds } from '../engine/live/peer.js';
 import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
 import type { Scenario } from '../engine/scenario/types.js';
@@ -45,7 +46,10 @@ export class LiveSession {
   private nextId = 1;
   private count = 0;
   private timer?: NodeJS.Timeout;
+  private untilTimer?: NodeJS.Timeout;
   private dir?: string;
+  /** Stops while the network is paused; at the scenario's `until` the run pauses for good. */
+  private clock = new LiveClock(() => 0);
 
   constructor(
     private readonly post: (m: FromWorker) => void,
@@ -74,6 +78,8 @@ export class LiveSession {
     this.scenario = scenario;
     this.run = await LiveRun.start(file, { cli: this.cli, log: () => {}, onEvents: (_peer, events) => this.take(events) });
     this.network = networkOf(scenario, this.run);
+    const run = this.run;
+    this.clock = new LiveClock(() => Date.now() - run.started);
     this.state = 'running';
     this.stepping = false;
     this.stopAtSend = undefined;
@@ -87,9 +93,11 @@ export class LiveSession {
     switch (m.type) {
       case 'control':
         this.stopAtSend = undefined;
+        // Past `until` the run is over, as a simulated one is: Reset starts it again.
+        if (this.state === 'finished' && m.action !== 'reset') return this.flush();
         if (m.action === 'run' || m.action === 'pause') {
           if (m.action === 'run') run.hold(false);
-          run.pauseAll(m.action === 'pause');
+          this.pauseAll(m.action === 'pause');
           this.stepping = false;
           this.state = m.action === 'pause' ? 'paused' : 'running';
           return this.flush();
@@ -100,7 +108,7 @@ export class LiveSession {
         // (Timers keep running: this is a live network.)
         if (!this.stepping) {
           run.hold(true);
-          run.pauseAll(false);
+          this.pauseAll(false);
           this.stepping = true;
           this.state = 'paused';
           return this.flush();
@@ -108,9 +116,10 @@ export class LiveSession {
         if (!run.step()) this.post({ type: 'error', message: 'Nothing to step yet: no peer holds a message (the next reports come within 100 ms).' });
         return;
       case 'stepTo':
+        if (this.state === 'finished') return this.flush();
         // Run until a peer reports sending one; then every process pauses (within a report, ~100 ms).
         run.hold(false);
-        run.pauseAll(false);
+        this.pauseAll(false);
         this.stepping = false;
         this.stopAtSend = { type: m.messageType, after: Date.now() - run.started };
         this.state = 'running';
@@ -140,6 +149,7 @@ export class LiveSession {
 
   async dispose(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.untilTimer);
     this.timer = undefined;
     const run = this.run;
     this.run = undefined;
@@ -194,7 +204,7 @@ export class LiveSession {
       live: true,
       file: this.source!.file,
       scenarioText: this.source!.text,
-      simTime: Date.now() - run.started,
+      simTime: this.clock.now(),
       events: this.count,
       traceHash: null,
     };
@@ -209,14 +219,40 @@ export class LiveSession {
     const stop = this.stopAtSend;
     if (stop !== undefined && this.run !== undefined && events.some((e) => e.kind === 'send' && e.type === stop.type && e.t > stop.after)) {
       this.stopAtSend = undefined;
-      this.run.pauseAll(true);
+      this.pauseAll(true);
       this.state = 'paused';
+    }
+  }
+
+  /** Every process paused (the clock stops with them) or running again. */
+  private pauseAll(paused: boolean): void {
+    this.run!.pauseAll(paused);
+    if (paused) this.clock.pause();
+    else this.clock.resume();
+  }
+
+  /** At `until` every process pauses and the run is finished; a frame ahead, a timer meets it exactly. */
+  private checkUntil(): void {
+    if (this.state === 'finished' || this.clock.paused) return;
+    const left = this.scenario!.run.until - this.clock.now();
+    if (left <= 0) {
+      this.run!.pauseAll(true);
+      this.clock.pause(this.scenario!.run.until);
+      this.stepping = false;
+      this.stopAtSend = undefined;
+      this.state = 'finished';
+    } else if (left < FRAME_MS && this.untilTimer === undefined) {
+      this.untilTimer = setTimeout(() => {
+        this.untilTimer = undefined;
+        this.checkUntil();
+      }, left);
     }
   }
 
   /** Every peer's events since the last frame, in time order, numbered on one counter. */
   private flush(): void {
     if (this.run === undefined) return;
+    this.checkUntil();
     const cutoff = Date.now() - this.run.started - REORDER_MS;
     const sorted = this.pending.sort((a, b) => a.t - b.t);
     let split = 0;
@@ -224,7 +260,7 @@ export class LiveSession {
     const batch = sorted.slice(0, split);
     this.pending = sorted.slice(split);
     // Causal parents are ids inside one process: they do not survive the merge.
-    const events: UiEvent[] = batch.map((e) => ({ ...e, id: this.nextId++, parent: undefined }) as UiEvent);
+    const events: UiEvent[] = batch.map((e) => ({ ...e, t: this.clock.at(e.t), id: this.nextId++, parent: undefined }) as UiEvent);
     this.count += events.length;
     this.kept.push(...events);
     if (this.kept.length > KEEP * 1.25) this.kept.splice(0, this.kept.length - KEEP);
@@ -233,7 +269,7 @@ export class LiveSession {
   }
 
   private status(): UiStatus {
-    return { simTime: Date.now() - this.run!.started, events: this.count, state: this.state, speed: 1, until: this.scenario!.run.until };
+    return { simTime: this.clock.now(), events: this.count, state: this.state, speed: 1, until: this.scenario!.run.until };
   }
 
   private states(): UiPeerState[] {

@@ -103,6 +103,7 @@ async function live(argv: string[], out: (s: string) => void, err: (s: string) =
   if (flags.has('json')) out(JSON.stringify(s, null, 2));
   else {
     out(`${s.scenario} (live, seed ${s.seed}): ${s.peers.filter((p) => p.alive).length} of ${s.peers.length} peers up after ${(s.simTimeMs / 1000).toFixed(1)} s`);
+    out(`  (the ${s.peers.length} processes took ${(s.startupMs / 1000).toFixed(1)} s to start listening; the run's clock starts once every one does)`);
     for (const p of s.peers) out(`  ${p.id.padEnd(14)} ${p.alive ? 'up  ' : 'down'} ${Object.entries(p.height).map(([ch, h]) => `${ch} ${h}`).join(', ')}  sees ${p.membership}`);
     out(s.converged ? 'converged' : `not converged:\n  ${s.notConverged.join('\n  ')}`);
   }

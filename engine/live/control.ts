@@ -12,6 +12,7 @@ import type { TraceEvent } from '../trace/events.js';
 
 /** Peer process → controller. */
 export type PeerReport =
+  /** Sent once it listens for peers; it starts its protocol only on `go`. */
   | { type: 'hello'; id: string; pid: number }
   /** Trace events since the last batch; times are ms since `startedAt` (wall clock). */
   | { type: 'events'; id: string; startedAt: number; events: TraceEvent[] }
@@ -37,6 +38,8 @@ export type PeerReport =
 
 /** Controller → peer process. */
 export type ControlCommand =
+  /** Every peer listens now: start the protocol (its first dials find the others up). */
+  | { type: 'go' }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }

@@ -26,6 +26,8 @@ export interface LiveSummary extends Omit<RunSummary, 'traceHash' | 'peers'> {
   traceHash: null;
   peers: (PeerSummary & { pid: number | null; sees: string[] })[];
   pids: number[];
+  /** How long the processes took to start listening; the run's clock (simTimeMs) starts after. */
+  startupMs: number;
 }
 
 
@@ -45,9 +47,22 @@ export interface LiveRunOptions {
 }
 
 /** A live network being run: its processes, its orderer, its control channel. */
+/** How long every process gets to start listening (a loaded 2-core machine takes seconds). */
+const STARTUP_LIMIT_MS = 120_000;
+
 export class LiveRun {
   readonly reports = new Map<string, Extract<PeerReport, { type: 'status' }>>();
-  readonly started = Date.now();
+  /**
+   * The run's clock starts when every process listens (wall-clock ms): real processes take
+   * seconds to start, and a peer that dialled an anchor before it listened would wait
+   * reconnectInterval (25s) to try again.
+   */
+  started = Date.now();
+  /** How long the processes took to start, until every one listened (ms). */
+  startupMs = 0;
+  /** Processes that said hello (listening) before the run started. */
+  private readonly ready = new Set<string>();
+  private running = false;
   private readonly pidOf = new Map<string, number>();
   private readonly children = new Map<string, ChildProcess>();
   private readonly everyPid = new Set<number>();
@@ -86,6 +101,9 @@ export class LiveRun {
           if (run.up.has(r.id)) run.reports.set(r.id, r);
         } else if (r.type === 'hello') {
           run.pidOf.set(r.id, r.pid);
+          // A peer that starts once the run is under way (late joiner, restart) goes at once.
+          if (run.running) run.control.send(r.id, { type: 'go' });
+          else run.ready.add(r.id);
           if (run.groups !== null) run.control.send(r.id, { type: 'partition', groups: run.groups });
           if (run.holding) run.control.send(r.id, { type: 'hold', on: true });
           if (run.links.length > 0) run.control.send(r.id, { type: 'links', rules: run.links });
@@ -105,7 +123,19 @@ export class LiveRun {
     const addresses = new Map<string, string>();
     for (const p of ids) addresses.set(p.id, `127.0.0.1:${await freePort()}`);
     run = new LiveRun(file, scenario, ids, control, orderer, addresses, opts);
-    for (const p of ids) if (!scenario.lateJoiners.some((l) => l.peer === p.id)) run.startPeer(p.id);
+    const first = ids.filter((p) => !scenario.lateJoiners.some((l) => l.peer === p.id)).map((p) => p.id);
+    const spawnedAt = Date.now();
+    for (const id of first) run.startPeer(id);
+    try {
+      await run.allListening(first, STARTUP_LIMIT_MS);
+    } catch (err) {
+      await run.stop();
+      throw err;
+    }
+    run.startupMs = Date.now() - spawnedAt;
+    run.started = Date.now();
+    run.running = true;
+    for (const id of first) run.control.send(id, { type: 'go' });
     for (const l of scenario.lateJoiners) run.timers.push(setTimeout(() => run!.startPeer(l.peer), l.at));
     for (const f of scenario.faults) {
       const a = f.action;
@@ -221,6 +251,17 @@ export class LiveRun {
     return true;
   }
 
+  /** Resolves once every one of `ids` listens; rejects when one exits first or the limit passes. */
+  private async allListening(ids: string[], limitMs: number): Promise<void> {
+    const deadline = Date.now() + limitMs;
+    while (!ids.every((id) => this.ready.has(id))) {
+      const gone = ids.find((id) => !this.ready.has(id) && !this.children.has(id));
+      if (gone !== undefined) throw new Error(`peer process ${gone} exited before it listened`);
+      if (Date.now() > deadline) throw new Error(`peer processes did not all listen within ${limitMs / 1000}s: still waiting for ${ids.filter((id) => !this.ready.has(id)).join(', ')}`);
+      await wait(20);
+    }
+  }
+
   /** Pause or resume every peer. */
   pauseAll(paused: boolean): void {
     for (const id of this.up) this.control.send(id, { type: paused ? 'pause' : 'resume' });
@@ -243,7 +284,7 @@ export class LiveRun {
   }
 
   summary(): LiveSummary {
-    return summarise(this.scenario, this.orderer, this.ids, this.up, this.reports, this.pidOf, this.started, [...this.everyPid]);
+    return { ...summarise(this.scenario, this.orderer, this.ids, this.up, this.reports, this.pidOf, this.started, [...this.everyPid]), startupMs: this.startupMs };
   }
 
   /** Stops every process (asked first, then killed), the orderer and the control channel. */
@@ -288,7 +329,7 @@ function summarise(
   pidOf: Map<string, number>,
   started: number,
   pids: number[],
-): LiveSummary {
+): Omit<LiveSummary, 'startupMs'> {
   const peers = ids.map((p) => {
     const r = up.has(p.id) ? reports.get(p.id) : undefined;
     return {

@@ -44,6 +44,29 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     const name = org.bootstrap[i] ?? org.bootstrap[0];
     if (name !== undefined) a.addresses.set(`${name}.${org.name}`, addr);
   });
+  // With a controller, it connects first, says hello once it listens, and starts on `go`; the
+  // commands that come before (partition, hold, links) wait for the peer to exist.
+  let control: WebSocket | undefined;
+  const early: ControlCommand[] = [];
+  let onCommand = (cmd: ControlCommand) => void early.push(cmd);
+  let go: Promise<void> | undefined;
+  if (a.control !== undefined) {
+    const ws = new WebSocket(a.control, { perMessageDeflate: false });
+    control = ws;
+    go = new Promise<void>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const cmd = JSON.parse(String(data)) as ControlCommand;
+        if (cmd.type === 'go') resolve();
+        else onCommand(cmd);
+      });
+      ws.once('close', () => reject(new Error(`${a.id}: the controller went away before the run started`)));
+      ws.once('error', (err) => reject(new Error(`${a.id}: cannot reach the controller: ${err.message}`)));
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+  }
   let events = 0;
   let batch: TraceEvent[] = [];
   const commits: Record<string, Record<string, number>> = {};
@@ -55,6 +78,11 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     advertise: a.advertise,
     addresses: a.addresses,
     orderer: a.orderer,
+    beforeStart: async () => {
+      if (control === undefined) return;
+      control.send(JSON.stringify({ type: 'hello', id: a.id, pid: process.pid } satisfies PeerReport));
+      await go;
+    },
     onTrace: (ev) => {
       events++;
       if (a.control !== undefined && batch.length < MAX_BATCH) batch.push(ev.data === undefined ? ev : ({ ...ev, data: jsonSafe(ev.data) } as TraceEvent));
@@ -65,7 +93,6 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
   const counters = new Counters(peer.trace);
   log(`${a.id} listening on ${host}:${port}${a.advertise ? ` (advertised as ${a.advertise})` : ''}`);
 
-  let control: WebSocket | undefined;
   let timer: NodeJS.Timeout | undefined;
   const done = new Promise<number>((resolve) => {
     const stop = async (code: number) => {
@@ -76,19 +103,15 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     };
     process.once('SIGINT', () => void stop(130));
     process.once('SIGTERM', () => void stop(143));
-    if (a.control === undefined) return;
-    control = new WebSocket(a.control, { perMessageDeflate: false });
+    if (control === undefined) return;
     const send = (r: PeerReport) => control!.readyState === WebSocket.OPEN && control!.send(JSON.stringify(r));
-    control.on('open', () => {
-      send({ type: 'hello', id: a.id, pid: process.pid });
-      timer = setInterval(() => {
-        if (batch.length > 0) send({ type: 'events', id: a.id, startedAt: peer.startedAt, events: batch });
-        batch = [];
-        send(status(peer, a.id, events, counters, commits));
-      }, REPORT_EVERY_MS);
-    });
-    control.on('message', (data) => {
-      const cmd = JSON.parse(String(data)) as ControlCommand;
+    timer = setInterval(() => {
+      if (batch.length > 0) send({ type: 'events', id: a.id, startedAt: peer.startedAt, events: batch });
+      batch = [];
+      send(status(peer, a.id, events, counters, commits));
+    }, REPORT_EVERY_MS);
+    onCommand = (cmd) => {
+      if (cmd.type === 'go') return;
       if (cmd.type === 'partition') peer.clock.now(() => peer.comm.setPartition(cmd.groups));
       else if (cmd.type === 'hold') peer.clock.now(() => peer.comm.hold(cmd.on));
       else if (cmd.type === 'release') peer.clock.now(() => peer.comm.release());
@@ -113,10 +136,11 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
       else if (cmd.type === 'pause') peer.pause();
       else if (cmd.type === 'resume') peer.resume();
       else void stop(0);
-    });
+    };
+    for (const cmd of early.splice(0)) onCommand(cmd);
     // The controller is gone (ended, killed): so is this peer.
-    control.on('close', () => void stop(0));
-    control.on('error', () => void stop(1));
+    control!.on('close', () => void stop(0));
+    control!.on('error', () => void stop(1));
   });
   return done;
 }

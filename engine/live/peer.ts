@@ -29,6 +29,8 @@ import { LiveComm } from './live-comm.js';
 import { RealTimeKernel } from './realtime.js';
 
 export interface LivePeerOptions {
+  /** Awaited once it listens, before its protocol starts: a live run starts every peer at once. */
+  beforeStart?: () => Promise<void>;
   scenario: Scenario;
   /** peer0.org1 */
   id: string;
@@ -259,7 +261,14 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
     server.once('listening', () => resolve());
     server.once('error', reject);
   });
-  server.on('connection', (ws) => comm.accept(ws));
+  // A dial that comes while it waits to start is held (paused) until its protocol runs.
+  let early: WebSocket[] | null = [];
+  server.on('connection', (ws) => {
+    if (early === null) return comm.accept(ws);
+    ws.pause();
+    early.push(ws);
+  });
+  await o.beforeStart?.();
 
   const startedAt = Date.now();
   clock.start();
@@ -274,6 +283,12 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
         .filter((a) => a.endpoint !== '');
       node.joinChannel({ name: ch, orgs: spec.orgs, collections: spec.collections, anchors });
       if (env.config.orgLeader) lead(ch, true);
+    }
+    const held = early ?? [];
+    early = null;
+    for (const ws of held) {
+      comm.accept(ws);
+      ws.resume();
     }
   });
   return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers, startedAt, registry, recent, env.pkiHex, channels, addressOf);

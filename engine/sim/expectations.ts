@@ -15,9 +15,15 @@ export interface ExpectationResult {
   status: 'pending' | 'met' | 'failed';
   /** Simulated time it was first seen to hold. */
   at: number | null;
-  /** Why it failed, when it did. */
+  /**
+   * Why it failed, when it did: its deadline and what was seen then ("not met by 2s; at 2s no peer
+   * of Org2MSP leads (...)"), so it does not read as false at the end of the run.
+   */
   detail?: string;
 }
+
+/** Seconds as a lesson writes them: 2s, 2.25s. */
+const secs = (ms: number) => `${Number((ms / 1000).toFixed(3))}s`;
 
 /** How often state-based expectations are looked at, in simulated ms. */
 export const CHECK_EVERY_MS = 250;
@@ -26,12 +32,15 @@ export class ExpectationWatch {
   readonly results: ExpectationResult[];
   private readonly rejections: string[] = [];
   private readonly privateAt = new Set<string>();
+  /** The last check time each state expectation held, to say so when it no longer does. */
+  private readonly lastHeld: (number | null)[];
 
   constructor(
     private readonly sim: Simulation,
     private readonly expectations: Expectation[] = sim.scenario.expect,
   ) {
     this.results = expectations.map((e) => ({ text: e.text, by: e.by, status: 'pending', at: null }));
+    this.lastHeld = expectations.map(() => null);
     sim.trace.listen((ev) => {
       if (ev.kind === 'reject' && ev.reason) this.rejections.push(ev.reason);
       if (ev.kind === 'deliver' && (ev.type === 'PrivateDataMessage' || ev.type === 'RemotePvtDataResponse') && ev.peer >= 0) {
@@ -56,17 +65,19 @@ export class ExpectationWatch {
       if (kind === 'noPrivateDataAt') {
         if (problem !== null) {
           r.status = 'failed';
-          r.detail = problem;
+          r.detail = `at ${secs(now)} ${problem}`;
         } else r.at ??= now;
         return;
       }
-      if (problem === null) r.at ??= now;
-      else if (kind !== 'rejected') r.at = null;
+      if (problem === null) {
+        r.at ??= now;
+        this.lastHeld[i] = now;
+      } else if (kind !== 'rejected') r.at = null;
       if (now < e.by) return;
       if (problem === null) r.status = 'met';
       else {
         r.status = 'failed';
-        r.detail = problem;
+        r.detail = kind === 'rejected' ? `not met by ${secs(e.by)}; ${problem}` : `not met by ${secs(e.by)}; ${this.seenAt(i, now, problem)}`;
       }
     });
   }
@@ -79,8 +90,10 @@ export class ExpectationWatch {
       if (r.status !== 'pending') return;
       if (e.check.kind === 'noPrivateDataAt') r.status = 'met';
       else {
+        const now = this.sim.kernel.now;
+        const problem = this.problem(e);
         r.status = 'failed';
-        r.detail = `the run ended before ${e.by / 1000}s`;
+        r.detail = `the run ended at ${secs(now)}, before its deadline ${secs(e.by)}${problem === null ? '' : `; then ${this.seenAt(i, now, problem).replace(/^at \S+ /, '')}`}`;
       }
     });
     return this.results;
@@ -88,6 +101,12 @@ export class ExpectationWatch {
 
   get allMet(): boolean {
     return this.results.every((r) => r.status === 'met');
+  }
+
+  /** What was seen at `now`, and when it last held if it did before. */
+  private seenAt(i: number, now: number, problem: string): string {
+    const held = this.lastHeld[i];
+    return `at ${secs(now)} ${problem}${held !== null ? `; it last held at ${secs(held)}` : ''}`;
   }
 
   /** null when the expectation holds now, else what is missing. */
@@ -120,8 +139,11 @@ export class ExpectationWatch {
         return null;
       }
       case 'leaderIn': {
-        const ok = live.some((p) => p.org.mspId === c.org && [...p.leaderOf].some((ch) => c.channel === null || ch === c.channel));
-        return ok ? null : `no peer of ${c.org} leads`;
+        const leads = (p: (typeof live)[number]) => [...p.leaderOf].some((ch) => c.channel === null || ch === c.channel);
+        if (live.some((p) => p.org.mspId === c.org && leads(p))) return null;
+        const leaders = live.filter(leads).map((p) => `${p.id} of ${p.org.mspId}`);
+        const on = c.channel ? ` on ${c.channel}` : '';
+        return `no peer of ${c.org} leads${on} (${leaders.length > 0 ? `leaders${on}: ${leaders.join(', ')}` : `no live peer leads${on}`})`;
       }
       case 'converged': {
         const problems = convergenceProblems(sim);

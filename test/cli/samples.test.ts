@@ -27,3 +27,19 @@ test('--check exits 1 when an expectation is not met', async () => {
   assert.equal(code, 1);
   assert.match(out, /✗ every live peer reaches height 11 by 5s: .* is at height \d+/);
 });
+
+test('a failed expectation names its deadline and what was seen then, not only what is missing', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'gs-')), 'lesson.yaml');
+  // Org2 elects a leader later than 2s (and has one at the end of the run); Org1's leader
+  // crashes at 10s and the partition at 20s keeps Org1 without one past 21s.
+  const lesson = readFileSync('samples/two-orgs.yaml', 'utf8').replace('leaderIn: Org2MSP, by: 25s', 'leaderIn: Org2MSP, by: 2s').replace('leaderIn: Org1MSP, by: 40s', 'leaderIn: Org1MSP, by: 21s');
+  writeFileSync(file, lesson);
+  let out = '';
+  const code = await main(['run', file, '--check'], (s) => (out += s), () => {});
+  assert.equal(code, 1);
+  assert.match(out, /✗ election gives Org2 a leader: not met by 2s; at 2s no peer of Org2MSP leads \(no live peer leads\)\n/);
+  assert.match(out, /✗ Org1 has a leader again .*: not met by 21s; at 21s no peer of Org1MSP leads \(leaders: peer\d\.org2 of Org2MSP\); it last held at \d+(\.\d+)?s\n/);
+});

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Frame } from 'playwright-core';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
 import { e2eUnavailable } from './prerequisites.js';
-import { launchBrowser, Workbench } from './workbench.js';
+import { launchBrowser, Workbench, UI_WAIT_MS } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e-debug');
@@ -87,11 +87,11 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
 
   // The Call Stack lists peers as threads, and the stopped one shows its event and its causes.
   const callStack = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Call Stack' }) }).first();
-  await callStack.locator('.monaco-list-row', { hasText: /peer\d\.org\d/ }).first().waitFor({ timeout: 10_000 });
-  await callStack.locator('.monaco-list-row', { hasText: /(send|deliver|timer|state|verify) .*@/ }).first().waitFor({ timeout: 10_000 });
+  await callStack.locator('.monaco-list-row', { hasText: /peer\d\.org\d/ }).first().waitFor({ timeout: UI_WAIT_MS });
+  await callStack.locator('.monaco-list-row', { hasText: /(send|deliver|timer|state|verify) .*@/ }).first().waitFor({ timeout: UI_WAIT_MS });
   // Variables shows the event, the peer and the network.
   const variables = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: 'Variables' }) }).first();
-  await variables.locator('.monaco-list-row', { hasText: 'Network' }).first().waitFor({ timeout: 10_000 });
+  await variables.locator('.monaco-list-row', { hasText: 'Network' }).first().waitFor({ timeout: UI_WAIT_MS });
   assert.ok((await variables.locator('.monaco-list-row', { hasText: /^Peer / }).count()) + (await variables.locator('.monaco-list-row', { hasText: 'Event' }).count()) > 0);
   await wb.screenshot('debug-call-stack');
 
@@ -103,11 +103,11 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
   await wb.screenshot('debug-stepped-back');
 
   await toolbar('Stop');
-  await wb.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15_000 });
+  await wb.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: UI_WAIT_MS });
   // The scenario the session opened offers Open Network and Debug Scenario in its title bar.
   await wb.page.locator('.tab', { hasText: 'two-orgs.yaml' }).first().click();
-  await wb.page.locator('.editor-actions .action-label[aria-label="Debug Scenario"]').first().waitFor({ timeout: 10_000 });
-  await wb.page.locator('.editor-actions .action-label[aria-label="Open Network"]').first().waitFor({ timeout: 10_000 });
+  await wb.page.locator('.editor-actions .action-label[aria-label="Debug Scenario"]').first().waitFor({ timeout: UI_WAIT_MS });
+  await wb.page.locator('.editor-actions .action-label[aria-label="Open Network"]').first().waitFor({ timeout: UI_WAIT_MS });
 });
 
 test('F5 with the panel already open: the graph moves to its own group beside the scenario; after Stop the status bar shows the network it showed before', async (t) => {
@@ -120,7 +120,7 @@ test('F5 with the panel already open: the graph moves to its own group beside th
   // The scenario opened as a tab in the panel's own group: the layout the issue was seen with.
   await wb.page.keyboard.press('Control+P');
   await wb.pick('two-orgs.yaml');
-  await wb.page.locator('.tab.active', { hasText: 'two-orgs.yaml' }).first().waitFor({ timeout: 10_000 });
+  await wb.page.locator('.tab.active', { hasText: 'two-orgs.yaml' }).first().waitFor({ timeout: UI_WAIT_MS });
   await wb.runCommand('Gossip Scope: Debug Scenario');
   await wb.page.locator('.debug-toolbar').waitFor({ timeout: 30_000 });
   const groupOf = (tab: string) =>
@@ -128,13 +128,13 @@ test('F5 with the panel already open: the graph moves to its own group beside th
       const groups = Array.from(document.querySelectorAll('.editor-group-container'));
       return groups.findIndex((g) => Array.from(g.querySelectorAll('.tab')).some((t) => (t.textContent ?? '').includes(label)));
     }, tab);
-  await wb.page.waitForFunction(() => document.querySelectorAll('.editor-group-container').length >= 2, undefined, { timeout: 15_000 });
+  await wb.page.waitForFunction(() => document.querySelectorAll('.editor-group-container').length >= 2, undefined, { timeout: UI_WAIT_MS });
   const [scenario, graph] = [await groupOf('two-orgs.yaml'), await groupOf('Gossip Scope')];
   assert.ok(scenario >= 0 && graph >= 0 && scenario !== graph, `the scenario (group ${scenario}) and the graph (group ${graph}) side by side`);
   await wb.screenshot('debug-beside');
   await toolbar('Step Over');
   await toolbar('Stop');
-  await wb.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15_000 });
+  await wb.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: UI_WAIT_MS });
   // No stale debug status: the status bar shows the network opened by hand again.
   const after = await wb.waitForStatus(STATUS, (s) => eventsIn(s) === 0);
   assert.equal(after.replace(/^\S+ /, ''), own.replace(/^\S+ /, ''));

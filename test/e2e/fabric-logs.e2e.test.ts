@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
 import { e2eUnavailable } from './prerequisites.js';
-import { launchBrowser, Workbench } from './workbench.js';
+import { launchBrowser, Workbench, UI_WAIT_MS } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e-fabric-logs');
@@ -50,11 +50,11 @@ after(async () => {
 /** VS Code's simple file dialog (a quick input holding a path): type the path, accept it. */
 async function chooseFile(path: string): Promise<void> {
   const widget = wb.page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: 20_000 });
+  await widget.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
   const input = widget.locator('input.input').first();
   await input.fill(path);
   // The dialog completes the path as it is typed; wait until it shows what was typed, then accept.
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + UI_WAIT_MS;
   while (Date.now() < deadline && (await input.inputValue()) !== path) await wb.page.waitForTimeout(100);
   // A folder typed in is first opened by the dialog; Enter again accepts it.
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -81,10 +81,10 @@ test('Open Fabric Logs… draws the six real peers; a real AliveMessage opens in
 
   await webview.locator('[data-testid=filter-type]').selectOption('AliveMessage');
   const row = webview.locator('[data-testid=message-row][data-type=AliveMessage]').first();
-  await row.waitFor({ timeout: 10_000 });
+  await row.waitFor({ timeout: UI_WAIT_MS });
   await row.click();
   const inspector = webview.locator('[data-testid=inspector]');
-  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor({ timeout: 10_000 });
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor({ timeout: UI_WAIT_MS });
   const text = await inspector.innerText();
   assert.match(text, /read from a Fabric log: send and receipt logged/);
   assert.match(text, /The log shows a signature of \d+ bytes/);
@@ -98,7 +98,7 @@ test('Import Fabric Network… turns the real files into a scenario and opens it
   await wb.runCommand('Gossip Scope: Import Fabric Network…');
   await chooseFile(join(workspace, 'network'));
   const written = join(workspace, 'network.scenario.yaml');
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + UI_WAIT_MS;
   while (!existsSync(written) && Date.now() < deadline) await wb.page.waitForTimeout(200);
   if (!existsSync(written)) {
     await wb.screenshot('import-failed');

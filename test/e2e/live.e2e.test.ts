@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
 import { e2eUnavailable, REPO } from './prerequisites.js';
-import { launchBrowser, Workbench } from './workbench.js';
+import { launchBrowser, Workbench, UI_WAIT_MS } from './workbench.js';
 
 const RESULTS = join(REPO, 'test-results', 'e2e-live');
 let unavailable: string | undefined;
@@ -50,18 +50,18 @@ test('Open Network in Live Mode: eight peer processes come alive in the graph an
   // The Peers view and the status bar follow the live network too.
   await wb.showActivity('Gossip Scope');
   await wb.page.locator('.monaco-list-row', { hasText: /peer0\.org1\s*alive · height \d+ · sees \d+/ }).first().waitFor({ timeout: 30_000 });
-  await wb.page.locator('.statusbar-item', { hasText: /Gossip [\d.]+ s · [\d,]+ events · running/ }).first().waitFor({ timeout: 10_000 });
+  await wb.page.locator('.statusbar-item', { hasText: /Gossip [\d.]+ s · [\d,]+ events · running/ }).first().waitFor({ timeout: UI_WAIT_MS });
   await wb.screenshot('live-network');
   // The inspector asks the processes: a verified alive message shows its signature and signer.
   await webview.locator('[data-testid=filter-type]').selectOption('AliveMessage');
   const row = webview.locator('[data-testid=message-row][data-type=AliveMessage][data-kind=deliver]').first();
-  await row.waitFor({ timeout: 10_000 });
+  await row.waitFor({ timeout: UI_WAIT_MS });
   await row.click();
   const inspector = webview.locator('[data-testid=inspector]');
-  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor({ timeout: 10_000 });
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor({ timeout: UI_WAIT_MS });
   // The detail comes from a peer process, a moment after the title.
   let text = '';
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline && !/low-S\s+✓/.test(text); ) {
+  for (const deadline = Date.now() + UI_WAIT_MS; Date.now() < deadline && !/low-S\s+✓/.test(text); ) {
     text = await inspector.innerText();
     await wb.page.waitForTimeout(200);
   }
@@ -71,7 +71,7 @@ test('Open Network in Live Mode: eight peer processes come alive in the graph an
   assert.match(text, /CN=peer\d\.org\d\.example\.com/);
   // A peer clicked in the peer overview: its membership, with last-seen times, from its own process.
   await webview.locator('[data-peer-id="peer0.org1"]').click();
-  await inspector.locator('[data-testid=inspector-title]', { hasText: 'peer0.org1' }).waitFor({ timeout: 10_000 });
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'peer0.org1' }).waitFor({ timeout: UI_WAIT_MS });
   assert.match(await inspector.innerText(), /PKI-ID\s+[0-9a-f]{16}/);
   await wb.screenshot('live-peer');
 });

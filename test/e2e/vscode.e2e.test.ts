@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
 import { e2eUnavailable } from './prerequisites.js';
-import { launchBrowser, Workbench } from './workbench.js';
+import { launchBrowser, Workbench, UI_WAIT_MS } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e');
@@ -124,7 +124,7 @@ test('Run advances simulated time, Pause stops it', async (t) => {
   await wb.page.waitForTimeout(500);
   assert.equal(parseStatus(await wb.statusItem(STATUS)).seconds, paused.seconds, 'no time passes while paused');
   // The Peers view refreshes at its own pace: wait for it to show the paused network.
-  await wb.page.locator('.monaco-list-row', { hasText: /peer0\.org1\s*alive .*sees 7/ }).first().waitFor({ timeout: 10_000 });
+  await wb.page.locator('.monaco-list-row', { hasText: /peer0\.org1\s*alive .*sees 7/ }).first().waitFor({ timeout: UI_WAIT_MS });
   await wb.screenshot('paused');
 });
 
@@ -133,7 +133,7 @@ test('Inject Fault crashes a peer: the Peers view shows it dead', async (t) => {
   await wb.runCommand('Gossip Scope: Inject Fault…');
   await wb.pick('Crash a peer', { filter: false });
   await wb.pick('peer1.org2');
-  await wb.page.locator('.monaco-list-row', { hasText: /peer1\.org2\s*dead/ }).waitFor({ timeout: 10_000 });
+  await wb.page.locator('.monaco-list-row', { hasText: /peer1\.org2\s*dead/ }).waitFor({ timeout: UI_WAIT_MS });
   await wb.screenshot('peer-crashed');
 });
 
@@ -144,18 +144,18 @@ test('A paused peer and a partition look as they are: the graph, the peer list a
   await wb.runCommand('Gossip Scope: Inject Fault…');
   await wb.pick('Pause a peer', { filter: false });
   await wb.pick('peer2.org1');
-  await webview.locator('[data-testid=fault-chip][data-kind=pause]', { hasText: 'peer2.org1 paused' }).waitFor({ timeout: 10_000 });
-  await webview.locator('[data-peer-id="peer2.org1"][data-look=paused]').waitFor({ timeout: 10_000 });
+  await webview.locator('[data-testid=fault-chip][data-kind=pause]', { hasText: 'peer2.org1 paused' }).waitFor({ timeout: UI_WAIT_MS });
+  await webview.locator('[data-peer-id="peer2.org1"][data-look=paused]').waitFor({ timeout: UI_WAIT_MS });
   assert.match((await webview.locator('[data-peer-id="peer2.org1"]').getAttribute('aria-label')) ?? '', /paused/);
   const looks = (i: number) => webview.evaluate((k) => (window as any).gossipScopeProbe.peerClasses(k) as string[], i);
   assert.ok((await looks(2)).includes('paused'), 'the graph draws peer2.org1 paused');
-  await wb.page.locator('.monaco-list-row', { hasText: /peer2\.org1\s*paused/ }).waitFor({ timeout: 10_000 });
+  await wb.page.locator('.monaco-list-row', { hasText: /peer2\.org1\s*paused/ }).waitFor({ timeout: UI_WAIT_MS });
   // The panel's own partition tool: select two peers in the peer list, split them off.
   await webview.locator('[data-peer-id="peer0.org2"]').click();
   await webview.locator('[data-peer-id="peer2.org2"]').click({ modifiers: ['Control'] });
   await webview.locator('[data-testid=partition]:not([disabled])').click();
-  await webview.locator('[data-testid=fault-chip][data-kind=partition]').waitFor({ timeout: 10_000 });
-  await webview.locator('[data-testid=fault-notice]', { hasText: 'partition' }).waitFor({ timeout: 10_000 });
+  await webview.locator('[data-testid=fault-chip][data-kind=partition]').waitFor({ timeout: UI_WAIT_MS });
+  await webview.locator('[data-testid=fault-notice]', { hasText: 'partition' }).waitFor({ timeout: UI_WAIT_MS });
   assert.ok((await looks(4)).includes('faulted'), 'a peer cut off carries the fault mark');
   // Run a little: the links the partition cut are drawn as cut.
   await wb.runCommand('Gossip Scope: Run');
@@ -164,11 +164,11 @@ test('A paused peer and a partition look as they are: the graph, the peer list a
   await wb.screenshot('paused-and-partitioned');
   // Healed and resumed: the marks go with the faults.
   await webview.locator('[data-testid=heal]').click();
-  await webview.locator('[data-testid=fault-chip][data-kind=partition]').waitFor({ state: 'detached', timeout: 10_000 });
+  await webview.locator('[data-testid=fault-chip][data-kind=partition]').waitFor({ state: 'detached', timeout: UI_WAIT_MS });
   await wb.runCommand('Gossip Scope: Inject Fault…');
   await wb.pick('Resume a paused peer', { filter: false });
   await wb.pick('peer2.org1');
-  await webview.locator('[data-testid=fault-chip][data-kind=pause]').waitFor({ state: 'detached', timeout: 10_000 });
+  await webview.locator('[data-testid=fault-chip][data-kind=pause]').waitFor({ state: 'detached', timeout: UI_WAIT_MS });
   assert.ok(!(await looks(2)).includes('paused'));
   assert.ok(!(await looks(4)).includes('faulted'));
   await wb.screenshot('healed-and-resumed');
@@ -178,7 +178,7 @@ test('The graph marks the crashed peer; a message opens in the inspector with it
   if (unavailable) return t.skip(unavailable);
   if (probe) return t.skip('dist/webview.js is not built: the protocol probe has no inspector');
   const webview = await wb.webviewFrame('[data-testid=peer-count]');
-  await webview.locator('[data-peer-id="peer1.org2"][data-state=down]').waitFor({ timeout: 10_000 });
+  await webview.locator('[data-peer-id="peer1.org2"][data-state=down]').waitFor({ timeout: UI_WAIT_MS });
   // The first alive messages go out at 5s (aliveTimeInterval): run past that.
   await wb.runCommand('Gossip Scope: Run');
   await wb.waitForStatus(STATUS, (s) => parseStatus(s).seconds >= 6);
@@ -187,10 +187,10 @@ test('The graph marks the crashed peer; a message opens in the inspector with it
   await webview.locator('[data-testid=filter-type]').selectOption('AliveMessage');
   await webview.locator('[data-testid=filter-verdict]').selectOption('ok');
   const row = webview.locator('[data-testid=message-row][data-type=AliveMessage]').first();
-  await row.waitFor({ timeout: 10_000 });
+  await row.waitFor({ timeout: UI_WAIT_MS });
   await row.click();
   const inspector = webview.locator('[data-testid=inspector]');
-  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor({ timeout: 10_000 });
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor({ timeout: UI_WAIT_MS });
   const text = await inspector.innerText();
   assert.match(text, /low-S\s+✓/);
   assert.match(text, /MSP ID\s+Org[12]MSP/);
@@ -253,7 +253,7 @@ test('Tampering with a message from Inject Fault: the receivers reject it', asyn
 test('Show Metrics opens the run summary', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.runCommand('Gossip Scope: Show Metrics');
-  await wb.page.locator('.view-lines', { hasText: 'Gossip Scope metrics: membership' }).waitFor({ timeout: 10_000 });
+  await wb.page.locator('.view-lines', { hasText: 'Gossip Scope metrics: membership' }).waitFor({ timeout: UI_WAIT_MS });
   await wb.screenshot('metrics');
 });
 
@@ -267,7 +267,7 @@ test('Export Trace writes JSON Lines where the save dialog says', async (t) => {
   await wb.screenshot('export-dialog');
   await wb.page.keyboard.press('Enter');
   const file = join(workspace, 'membership.trace.jsonl');
-  await wb.page.locator('.notification-toast', { hasText: 'exported' }).waitFor({ timeout: 10_000 });
+  await wb.page.locator('.notification-toast', { hasText: 'exported' }).waitFor({ timeout: UI_WAIT_MS });
   const lines = readFileSync(file, 'utf8').trim().split('\n');
   assert.equal(JSON.parse(lines[0]).peers.length, PEERS);
   assert.ok(lines.length > 10);
@@ -279,14 +279,18 @@ test('Open Trace for Replay recomputes the exported run and finds the same trace
   await wb.runCommand('Gossip Scope: Open Trace for Replay…');
   const input = wb.page.locator('.quick-input-widget input.input').first();
   await input.waitFor();
-  await input.fill(join(workspace, 'membership.trace.jsonl'));
+  const path = join(workspace, 'membership.trace.jsonl');
+  await input.fill(path);
+  // The dialog completes paths as it goes: press Enter once it holds exactly this one, and wait
+  // for it to close (a condition, not a sleep that a loaded machine overruns).
+  await wb.page.waitForFunction((p) => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === p, path);
   await wb.screenshot('open-trace-dialog');
   await wb.page.keyboard.press('Enter');
-  await wb.page.waitForTimeout(1500);
+  await wb.quickInputClosed();
   await wb.screenshot('open-trace-after-enter');
-  await wb.page.locator('.notification-toast', { hasText: 'replaying' }).first().waitFor({ timeout: 15_000 });
+  await wb.page.locator('.notification-toast', { hasText: 'replaying' }).first().waitFor({ timeout: UI_WAIT_MS });
   await wb.runCommand('Gossip Scope: Run');
-  await wb.page.locator('.notification-toast', { hasText: 'Replay reproduced the saved run exactly' }).first().waitFor({ timeout: 60_000 });
+  await wb.page.locator('.notification-toast', { hasText: 'Replay reproduced the saved run exactly' }).first().waitFor({ timeout: 2 * UI_WAIT_MS });
   await wb.screenshot('replayed');
 });
 
@@ -299,7 +303,7 @@ test('Set Speed and Reset', async (t) => {
   const status = parseStatus(await wb.waitForStatus(STATUS, (s) => parseStatus(s).events === 0));
   assert.deepEqual(status, { seconds: 0, events: 0, state: 'paused' });
   assert.match(await wb.statusItem(STATUS), /· max$/, 'a reset keeps the speed');
-  await wb.page.locator('.monaco-list-row', { hasText: /peer1\.org2\s*not started/ }).waitFor({ timeout: 10_000 });
+  await wb.page.locator('.monaco-list-row', { hasText: /peer1\.org2\s*not started/ }).waitFor({ timeout: UI_WAIT_MS });
   await wb.screenshot('reset');
 });
 
@@ -321,7 +325,7 @@ test('A broken scenario gets its loader errors in the Problems view', async (t) 
   await wb.pick('broken.yaml');
   await wb.page.keyboard.press('Control+Shift+M');
   const problem = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'peer9' }).first();
-  await problem.waitFor({ timeout: 15_000 });
+  await problem.waitFor({ timeout: UI_WAIT_MS });
   assert.match(await problem.innerText(), /peer9/);
   await wb.screenshot('problems');
 });

@@ -15,7 +15,7 @@ import type { Browser } from 'playwright-core';
 import { loadScenario } from '../../engine/scenario/load.js';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
 import { e2eUnavailable } from './prerequisites.js';
-import { launchBrowser, Workbench } from './workbench.js';
+import { launchBrowser, Workbench, UI_WAIT_MS } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e-vsix');
@@ -84,14 +84,14 @@ test('the .vsix installs into code-server; the walkthrough opens its first lesso
   assert.equal((await webview.locator('[data-testid=peer-count]').innerText()).match(/\d+/)?.[0], '8');
   assert.equal(await webview.locator('[data-peer-id]').count(), 8);
   // The walkthrough stays in view beside the lesson: its "Find it" task is still readable.
-  await wb.page.waitForFunction(() => document.querySelectorAll('.editor-group-container').length >= 2, undefined, { timeout: 15_000 });
+  await wb.page.waitForFunction(() => document.querySelectorAll('.editor-group-container').length >= 2, undefined, { timeout: UI_WAIT_MS });
   const visibleTabs = await wb.page.locator('.tab.active').allInnerTexts();
   assert.ok(visibleTabs.some((t) => /Walkthrough/.test(t)) && visibleTabs.some((t) => /Gossip Scope/.test(t)), `the walkthrough and the lesson side by side: ${visibleTabs.join(' | ')}`);
   await wb.screenshot('lesson-opened');
   // Back in the walkthrough, the lesson is ticked off: its sample has been opened.
   await wb.page.locator('.tab', { hasText: 'Walkthrough' }).first().click();
   const step = wb.page.locator('.getting-started-step', { hasText: 'Membership and failure detection' }).first();
-  await step.locator('.codicon-getting-started-step-checked').waitFor({ timeout: 15_000 });
+  await step.locator('.codicon-getting-started-step-checked').waitFor({ timeout: UI_WAIT_MS });
   assert.equal(await wb.page.locator('.getting-started-step .codicon-getting-started-step-checked').count(), 1, 'only the lesson opened is ticked');
   await wb.screenshot('lesson-ticked');
 });
@@ -107,7 +107,7 @@ test('from the palette, Open Network offers the bundled samples and draws every 
   const webview = await wb.webviewFrame('[data-testid=peer-count]');
   const count = webview.locator('[data-testid=peer-count]');
   // The panel shows the lesson opened before until this network replaces it.
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + UI_WAIT_MS;
   while ((await count.innerText()).match(/\d+/)?.[0] !== String(peers) && Date.now() < deadline) await wb.page.waitForTimeout(200);
   assert.equal((await count.innerText()).match(/\d+/)?.[0], String(peers));
   assert.equal(await webview.locator('[data-peer-id]').count(), peers);

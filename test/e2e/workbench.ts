@@ -8,6 +8,11 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * How long a step may take to show on a loaded machine (2 cores shared by several VS Codes and
+ * test runs): a limit on a wait for a condition, never a sleep. Healthy runs take a second.
+ */
+export const UI_WAIT_MS = 60_000;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export async function launchBrowser(): Promise<Browser> {
@@ -30,6 +35,7 @@ export class Workbench {
    */
   static async open(browser: Browser, url: string, resultsDir: string, activity: string): Promise<Workbench> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(UI_WAIT_MS);
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator(`.activitybar .action-item a[aria-label^="${activity}"]`).first().waitFor({ timeout: 60_000 });
@@ -55,7 +61,8 @@ export class Workbench {
         () => false,
       );
       if (!filled) continue;
-      const deadline = Date.now() + 5000;
+      // The palette filters as the extension host answers: slow under load.
+      const deadline = Date.now() + 15_000;
       while (Date.now() < deadline) {
         label = (await first.innerText({ timeout: 1000 }).catch(() => '')).trim();
         if (label === title) return this.page.keyboard.press('Enter');
@@ -74,30 +81,30 @@ export class Workbench {
     if (filter) await input.fill(text);
     const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
     // Unfiltered, a row of a long list can be out of sight (rendered, hidden): then type it.
-    const seen = await row.waitFor({ timeout: filter ? 10_000 : 3000 }).then(
+    const seen = await row.waitFor({ timeout: filter ? UI_WAIT_MS : 3000 }).then(
       () => true,
       () => false,
     );
     if (!seen) {
       await input.fill(text);
-      await row.waitFor({ timeout: 7000 });
+      await row.waitFor({ timeout: UI_WAIT_MS });
     }
     await row.click();
   }
 
   async quickInputClosed(): Promise<void> {
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_WAIT_MS });
   }
 
   /** The text of the status bar item whose text contains `marker`. */
   async statusItem(marker: string | RegExp): Promise<string> {
     const item = this.page.locator('.statusbar-item', { hasText: marker }).first();
-    await item.waitFor({ timeout: 20_000 });
+    await item.waitFor({ timeout: UI_WAIT_MS });
     return (await item.innerText()).trim();
   }
 
   /** Waits until the status bar item containing `marker` satisfies `ok`; returns its text. */
-  async waitForStatus(marker: string | RegExp, ok: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  async waitForStatus(marker: string | RegExp, ok: (text: string) => boolean, timeoutMs = UI_WAIT_MS): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let text = '';
     while (Date.now() < deadline) {
@@ -109,7 +116,7 @@ export class Workbench {
   }
 
   /** The frame of the webview whose document holds `selector` (webviews are nested iframes). */
-  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+  async webviewFrame(selector: string, timeoutMs = UI_WAIT_MS): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const frame of this.page.frames()) {

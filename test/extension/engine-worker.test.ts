@@ -264,7 +264,8 @@ test('a lesson\'s expectations travel in every status and are judged at their ti
   assert.ok(dead.at !== null && dead.at > 20_000 && dead.at <= 50_000);
   assert.equal(height.status, 'met');
   assert.equal(impossible.status, 'failed');
-  assert.match(impossible.detail ?? '', /height/);
+  // The panel shows `text: detail`, as the CLI does: the deadline and what was seen then.
+  assert.match(impossible.detail ?? '', /^not met by 45s; at 45(\.\d+)?s peer\S+ is at height \d+ on \S+/);
 });
 
 test('an exported trace replays exactly: same scenario, same UI faults, same trace hash', async () => {

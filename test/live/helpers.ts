@@ -5,6 +5,12 @@ import { freePort } from '../../engine/live/ports.js';
 import type { Scenario } from '../../engine/scenario/types.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
 
+/**
+ * The limit for a live condition: generous, since a loaded 2-core machine runs real processes
+ * and timers late (a healthy run meets each in a few seconds). A limit, never a sleep.
+ */
+export const LIMIT_MS = 60_000;
+
 /** Polls until `ok()` holds (live networks run on the wall clock); returns how long it took. */
 export async function until(ok: () => boolean, what: string | (() => string), timeoutMs: number): Promise<number> {
   const t0 = Date.now();

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { hex } from '../../engine/fabric/message.js';
 import { loadScenario } from '../../engine/scenario/load.js';
 import { scenarioIdentities } from '../../engine/sim/identities.js';
-import { startLocalNetwork, until } from './helpers.js';
+import { startLocalNetwork, until, LIMIT_MS } from './helpers.js';
 
 const SCENARIO = `
 name: live-expiry
@@ -34,9 +34,9 @@ test('a certificate the scenario lets expire is purged by every live peer at tha
   t.after(() => net.stop());
   const running = net.peers;
   const honest = running.filter((p) => p.id !== 'peer1.org1');
-  await until(() => honest.every((p) => p.membership().includes('peer1.org1')), 'everyone sees peer1.org1', 10_000);
-  await until(() => honest.every((p) => purged.some((x) => x.peer === p.id)), 'every honest peer purges the expired identity', 10_000);
+  await until(() => honest.every((p) => p.membership().includes('peer1.org1')), 'everyone sees peer1.org1', LIMIT_MS);
+  await until(() => honest.every((p) => purged.some((x) => x.peer === p.id)), 'every honest peer purges the expired identity', LIMIT_MS);
   // At 4 s on each process's clock (the processes started within a second of each other).
   for (const x of purged) assert.ok(x.t >= 4000 && x.t < 4200, `${x.peer} purged it at ${x.t} ms`);
-  await until(() => honest.every((p) => !p.membership().includes('peer1.org1')), 'nobody sees peer1.org1 any more', 5000);
+  await until(() => honest.every((p) => !p.membership().includes('peer1.org1')), 'nobody sees peer1.org1 any more', LIMIT_MS);
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { LiveRun } from '../../engine/live/launcher.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
-import { until } from './helpers.js';
+import { until, LIMIT_MS } from './helpers.js';
 
 const ROOT = join(__dirname, '..', '..');
 const FILE = join(mkdtempSync(join(tmpdir(), 'gossip-live-part-')), 'split.yaml');
@@ -50,32 +50,32 @@ test('a live partition splits the orgs, the heal joins them again; link rules lo
   };
   const run = await LiveRun.start(FILE, { cli: join(ROOT, 'dist', 'cli.js'), log: () => {}, onEvents });
   try {
-    await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone', 20_000);
+    await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone', LIMIT_MS);
     run.partition([['Org1MSP'], ['Org2MSP']]);
-    await until(() => sees(run, 'peer0.org1').join() === 'peer1.org1' && sees(run, 'peer0.org2').join() === 'peer1.org2', 'each org sees only itself', 20_000);
+    await until(() => sees(run, 'peer0.org1').join() === 'peer1.org1' && sees(run, 'peer0.org2').join() === 'peer1.org2', 'each org sees only itself', LIMIT_MS);
     const summary = run.summary();
     assert.ok((summary.messages.dropReasons.partitioned ?? 0) > 0, JSON.stringify(summary.messages.dropReasons));
     run.partition(null);
-    await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone again', 20_000);
+    await until(() => run.ids.every((p) => sees(run, p.id).length === 3), 'everyone sees everyone again', LIMIT_MS);
     // A link rule: everything between peer0.org1 and peer1.org1 is lost for a while.
     run.link(['peer0.org1', 'peer1.org1'], 1, 0, 60_000);
-    await until(() => (run.summary().messages.dropReasons['lost by a link rule'] ?? 0) > 0, 'messages are lost on that link', 10_000);
+    await until(() => (run.summary().messages.dropReasons['lost by a link rule'] ?? 0) > 0, 'messages are lost on that link', LIMIT_MS);
     // Duplication, jitter and reordering: every message between the Org2 peers arrives twice.
     const twice = () => [...deliveries.values()].filter((n) => n >= 2).length;
     assert.equal(twice(), 0, 'no alive message arrives twice without a rule');
     run.link(['peer0.org2', 'peer1.org2'], 0, 0, 60_000, { duplicate: 1, jitter: 20, reorder: 0.5 });
-    await until(() => twice() > 0, 'an alive message is delivered twice', 10_000);
+    await until(() => twice() > 0, 'an alive message is delivered twice', LIMIT_MS);
     // Tampering in the sender's transport: alive messages without their signature are refused.
     const rejected = (why: RegExp) => Object.entries(run.summary().messages.rejected).some(([reason, n]) => why.test(reason) && n > 0);
     run.tamper({ from: 'peer0.org2', to: null, type: 'AliveMessage', mode: 'strip-signature', count: 10 });
-    await until(() => rejected(/Invalid alive message/), 'a stripped alive message is rejected', 10_000);
+    await until(() => rejected(/Invalid alive message/), 'a stripped alive message is rejected', LIMIT_MS);
     // A flipped payload bit: most of an alive message is the sender's certificate, so the
     // identity or the signature no longer checks out (or the bytes no longer decode).
     run.tamper({ from: 'peer1.org2', to: null, type: 'AliveMessage', mode: 'flip', count: 10 });
-    await until(() => rejected(/^(?!Invalid alive message$)/), () => `a flipped alive message is rejected (${JSON.stringify(run.summary().messages.rejected)})`, 10_000);
+    await until(() => rejected(/^(?!Invalid alive message$)/), () => `a flipped alive message is rejected (${JSON.stringify(run.summary().messages.rejected)})`, LIMIT_MS);
     // A Byzantine process forges alive messages in another peer's name, signed with its own key.
     run.byzantine('peer1.org1', 'forge-alive', 'peer0.org2', null);
-    await until(() => rejected(/^Failed verifying/) && rejected(/identity doesn't match the computed pkiID/), () => `the forgeries are refused (${JSON.stringify(run.summary().messages.rejected)})`, 10_000);
+    await until(() => rejected(/^Failed verifying/) && rejected(/identity doesn't match the computed pkiID/), () => `the forgeries are refused (${JSON.stringify(run.summary().messages.rejected)})`, LIMIT_MS);
   } finally {
     await run.stop();
   }

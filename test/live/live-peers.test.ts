@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadScenario } from '../../engine/scenario/load.js';
 import { peerIds, type LivePeer } from '../../engine/live/peer.js';
-import { startLocalNetwork, until } from './helpers.js';
+import { startLocalNetwork, until, LIMIT_MS } from './helpers.js';
 
 const SCENARIO = `
 name: live-four
@@ -35,11 +35,11 @@ test('live peers find each other over WebSockets, and declare a stopped one dead
   const running = net.peers;
   const others = (p: LivePeer) => all.map((x) => x.id).filter((id) => id !== p.id).sort();
   // Everyone learns everyone: bootstrap within the org, anchors across (fabric-v3: all external).
-  const took = await until(() => running.every((p) => JSON.stringify(p.membership().sort()) === JSON.stringify(others(p))), 'every peer sees the three others', 15_000);
+  const took = await until(() => running.every((p) => JSON.stringify(p.membership().sort()) === JSON.stringify(others(p))), 'every peer sees the three others', LIMIT_MS);
   assert.ok(verdicts.length > 0 && verdicts.every((v) => v === 'valid'), `handshake verdicts: ${[...new Set(verdicts)].join(', ')}`);
   console.log(`# full membership after ${took} ms`);
   // fabric-v3: every peer is an org leader and takes the blocks from the orderer's Deliver stream.
-  const blocks = await until(() => running.every((p) => p.ledgers.get('mychannel')!.height === 6), 'every peer has the 5 blocks', 15_000);
+  const blocks = await until(() => running.every((p) => p.ledgers.get('mychannel')!.height === 6), 'every peer has the 5 blocks', LIMIT_MS);
   console.log(`# every peer at height 6 after ${blocks} ms more`);
   const digests = new Set(running.map((p) => p.ledgers.get('mychannel')!.stateDigest()));
   assert.equal(digests.size, 1, 'one world state');
@@ -48,7 +48,7 @@ test('live peers find each other over WebSockets, and declare a stopped one dead
   const victim = running.find((p) => p.id === 'peer1.org2')!;
   await victim.stop();
   running.splice(running.indexOf(victim), 1);
-  const dead = await until(() => running.every((p) => !p.membership().includes('peer1.org2')), 'peer1.org2 is dead to everyone', 10_000);
+  const dead = await until(() => running.every((p) => !p.membership().includes('peer1.org2')), 'peer1.org2 is dead to everyone', LIMIT_MS);
   console.log(`# peer1.org2 declared dead after ${dead} ms`);
   for (const p of running) assert.ok(p.node.disc.deadLastTS.size >= 1, `${p.id} holds no dead member`);
 
@@ -56,10 +56,10 @@ test('live peers find each other over WebSockets, and declare a stopped one dead
   // for aliveExpirationTimeout (1.5 s here); then it is declared dead by silence.
   const frozen = running.find((p) => p.id === 'peer1.org1')!;
   frozen.pause();
-  const silent = await until(() => running.filter((p) => p !== frozen).every((p) => !p.membership().includes('peer1.org1')), 'peer1.org1 is dead by silence', 10_000);
+  const silent = await until(() => running.filter((p) => p !== frozen).every((p) => !p.membership().includes('peer1.org1')), 'peer1.org1 is dead by silence', LIMIT_MS);
   console.log(`# paused peer1.org1 declared dead after ${silent} ms`);
   assert.ok(silent >= 1000, `declared dead after ${silent} ms: too soon for a 1.5 s expiration`);
   frozen.resume();
-  const back = await until(() => running.filter((p) => p !== frozen).every((p) => p.membership().includes('peer1.org1')), 'peer1.org1 is alive again', 10_000);
+  const back = await until(() => running.filter((p) => p !== frozen).every((p) => p.membership().includes('peer1.org1')), 'peer1.org1 is alive again', LIMIT_MS);
   console.log(`# resumed peer1.org1 alive again after ${back} ms`);
 });

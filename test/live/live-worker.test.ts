@@ -118,10 +118,11 @@ test('a live network in the panel protocol: frames from every process, pause, fa
     sentAlive += m.events.filter((e) => e.kind === 'send' && e.type === 'AliveMessage').length;
     late.push(...m.events.filter((e) => e.kind === 'send').map((e) => e.t));
   });
-  await new Promise((r) => setTimeout(r, 1200));
+  // Sends every 300 ms would never let the network fall quiet; late reports may still come first.
+  await quietFor(1000, () => late.length, 'nothing is sent while paused');
   watch.dispose();
   assert.ok(sentAlive > 0, 'an alive message was sent before the pause');
-  assert.ok(late.every((t) => t < paused.status.simTime + 500), `sends after the pause at ${paused.status.simTime} ms: ${late.filter((t) => t >= paused.status.simTime + 500).join(', ')}`);
+  assert.ok(late.every((t) => t <= paused.status.simTime), `sends after the pause at ${paused.status.simTime} ms: ${late.filter((t) => t > paused.status.simTime).join(', ')}`);
 
   // Stepping: peers hold what they receive (their timers go on, so they still send) ...
   const delivered: number[] = [];
@@ -130,13 +131,14 @@ test('a live network in the panel protocol: frames from every process, pause, fa
     if (m.type === 'frame') delivered.push(m.events.filter((e) => e.kind === 'deliver' && e.type !== 'ConnEstablish').length);
   });
   client.send({ type: 'control', action: 'step' });
-  await new Promise((r) => setTimeout(r, 1000)); // events from before come through; held messages are reported
+  // Deliveries from before the hold still come through (late under load): held, the network
+  // falls quiet. Without the hold, alive messages every 300 ms would never let it.
+  await quietFor(1000, () => delivered.reduce((a, b) => a + b, 0), 'nothing is taken in while stepping');
   delivered.length = 0;
-  await new Promise((r) => setTimeout(r, 700));
-  assert.equal(delivered.reduce((a, b) => a + b, 0), 0, 'nothing is taken in while stepping');
-  // ... and each Step lets exactly one message in.
+  // ... and each Step lets exactly one message in: it comes, then nothing more.
   client.send({ type: 'control', action: 'step' });
-  await new Promise((r) => setTimeout(r, 1000));
+  await next((m): m is Frame => m.type === 'frame' && delivered.reduce((a, b) => a + b, 0) > 0, 30_000);
+  await quietFor(1000, () => delivered.reduce((a, b) => a + b, 0), 'one delivery per step');
   sub.dispose();
   assert.equal(delivered.reduce((a, b) => a + b, 0), 1, `deliveries after one step: ${delivered.join(',')}`);
   client.send({ type: 'control', action: 'run' });
@@ -170,7 +172,73 @@ test('a live network in the panel protocol: frames from every process, pause, fa
   // Opening a simulated network ends the live one and its processes.
   const sim = await client.open({ file: 'sim.yaml', text: SCENARIO, speed: 1, maxTraceEvents: 10_000 });
   assert.equal(sim.type, 'opened');
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 30_000;
   while (children().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(children(), [], 'no peer process outlives the live network');
+});
+
+/** Waits until `count()` has not changed for `ms` over the frames that come (within a generous limit). */
+async function quietFor(ms: number, count: () => number, what: string, limitMs = 30_000, onFrame?: (f: Frame) => void): Promise<void> {
+  let last = count();
+  let since = Date.now();
+  await next((m): m is Frame => {
+    if (m.type !== 'frame') return false;
+    onFrame?.(m);
+    if (count() !== last) {
+      last = count();
+      since = Date.now();
+    }
+    return Date.now() - since >= ms;
+  }, limitMs).catch(() => {
+    throw new Error(`never quiet for ${ms} ms within ${limitMs} ms: ${what}`);
+  });
+}
+
+/** Frames over at least `ms` of wall time (a condition on frames seen, not a sleep). */
+async function framesFor(ms: number, limitMs = 30_000): Promise<Frame[]> {
+  const t0 = Date.now();
+  const frames: Frame[] = [];
+  await next((m): m is Frame => {
+    if (m.type !== 'frame') return false;
+    frames.push(m);
+    return Date.now() - t0 >= ms;
+  }, limitMs);
+  return frames;
+}
+
+test('paused, the live clock stands still and nothing is sent; at until every process pauses and the run is finished', async () => {
+  const opened = await client.open({ file: 'live-until.yaml', text: SCENARIO.replace('run: { until: 60s }', 'run: { until: 5s }'), speed: 1, maxTraceEvents: 10_000, live: true });
+  assert.equal(opened.type, 'opened');
+  // The clock counts from when every process is up: it starts near 0, not at the start-up time.
+  assert.ok(opened.type === 'opened' && opened.status.simTime < 1000, `clock at open: ${opened.type === 'opened' && opened.status.simTime} ms`);
+  await next((m): m is Frame => m.type === 'frame' && m.status.simTime >= 1500, 30_000);
+  client.send({ type: 'control', action: 'pause' });
+  const paused = await next((m): m is Frame => m.type === 'frame' && m.status.state === 'paused');
+  const whilePaused = await framesFor(1500);
+  assert.deepEqual([...new Set(whilePaused.map((f) => f.status.simTime))], [paused.status.simTime], 'the clock stands still while paused');
+  // Nothing runs: once the last reports from before are in, no event comes.
+  let seen = whilePaused.at(-1)!.status.events;
+  await quietFor(1000, () => seen, 'no process runs while paused', 30_000, (f) => (seen = f.status.events));
+
+  client.send({ type: 'control', action: 'run' });
+  const finished = await next((m): m is Frame => m.type === 'frame' && m.status.state === 'finished', 60_000);
+  assert.equal(finished.status.simTime, 5000, 'it stops at until');
+  // Every process is paused: after the last reports come in, the event count stops growing.
+  let last = -1;
+  let since = Date.now();
+  await next((m): m is Frame => {
+    if (m.type !== 'frame') return false;
+    assert.equal(m.status.state, 'finished');
+    assert.equal(m.status.simTime, 5000, 'the clock stays at until');
+    assert.ok(m.events.every((e) => e.t <= 5000), `events past until: ${m.events.filter((e) => e.t > 5000).map((e) => e.t).join(', ')}`);
+    if (m.status.events !== last) {
+      last = m.status.events;
+      since = Date.now();
+    }
+    return Date.now() - since >= 1500;
+  }, 30_000);
+  // Run after the end does not run on past it (Reset starts again, as for a simulated network).
+  client.send({ type: 'control', action: 'run' });
+  const again = await framesFor(1000);
+  assert.ok(again.every((f) => f.status.state === 'finished' && f.status.events === last), 'Run past until does nothing');
 });
