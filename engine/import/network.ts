@@ -9,7 +9,8 @@ import { defaultOrgName, loadScenario, ScenarioError, type Diagnostic } from '..
 import type { Scenario } from '../scenario/types.js';
 import { codeDefault, modelledKeys } from './code-defaults.js';
 import { readConfigtx, type Configtx, type ConfigtxOrg } from './configtx.js';
-import { readCoreYaml, type CoreYaml } from './core-yaml.js';
+import { isCompose, readCompose, type ComposePeer } from './compose.js';
+import { parseSetting, readCoreYaml, type CoreYaml } from './core-yaml.js';
 import { readCryptoConfig, type CryptoOrg } from './crypto-config.js';
 import { ScenarioText, yamlString } from './scenario-text.js';
 import { ImportError, YamlSource, originText, type Origin } from './yaml-source.js';
@@ -35,11 +36,12 @@ export interface ImportResult {
   notes: string[];
 }
 
-type Kind = 'core' | 'configtx' | 'crypto';
+type Kind = 'core' | 'configtx' | 'crypto' | 'compose';
 
 /** Which of the three files this is, by what it holds (names vary: crypto-config-org1.yaml). */
 function kindOf(src: YamlSource): Kind | undefined {
   const r = src.root;
+  if (isCompose(src)) return 'compose';
   if (r.get('peer')?.get('gossip')) return 'core';
   if (r.get('PeerOrgs') || r.get('OrdererOrgs')) return 'crypto';
   if (r.get('Organizations') || r.get('Profiles')) return 'configtx';
@@ -59,6 +61,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
   const problems: Diagnostic[] = [];
   const cores: CoreYaml[] = [];
   const cryptoOrgs: CryptoOrg[] = [];
+  const compose: ComposePeer[] = [];
   let configtx: Configtx | undefined;
   let configtxFile = '';
   for (const f of files) {
@@ -66,6 +69,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
     const kind = kindOf(src);
     if (kind === 'core') cores.push(readCoreYaml(src, problems));
     else if (kind === 'crypto') cryptoOrgs.push(...readCryptoConfig(src, problems));
+    else if (kind === 'compose') compose.push(...readCompose(src, problems));
     else if (kind === 'configtx') {
       if (configtx) problems.push({ file: f.path, line: 1, col: 1, message: `a second configtx.yaml (the first is ${configtxFile}): give one` });
       configtx = readConfigtx(src, problems);
@@ -83,6 +87,10 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
   for (const { crypto, tx } of orgs) {
     const name = defaultOrgName(tx.mspId);
     crypto.peers.forEach((p, i) => peers.set(`${p.hostname}.${crypto.domain}`, { org: crypto, index: i, id: `peer${i}.${name}`, fqdn: `${p.hostname}.${crypto.domain}` }));
+  }
+  if (compose.length > 0) {
+    if (cores.length !== 1) problems.push({ file: cores[1]?.file ?? files[0].path, line: 1, col: 1, message: `compose files set each peer's CORE_PEER_* over one core.yaml; ${cores.length} core.yaml files are given` });
+    else cores.splice(0, 1, ...withCompose(cores[0], peers, compose, problems));
   }
   const perPeer = assignCoreFiles(cores, peers, problems);
   if (problems.length > 0) throw new ImportError(problems);
@@ -203,13 +211,42 @@ function writeExternalEndpoints(out: ScenarioText, c: CryptoOrg, cores: CoreYaml
       where.push(`${p.fqdn} ${originText(e.origin)}`);
     }
   }
-  out.raw(`    externalEndpoints: [${visible.sort().join(', ')}]   # peers whose core.yaml sets externalEndpoint${where.length ? `: ${where.join(', ')}` : ' (none: other orgs never see this org)'}`);
+  out.raw(`    externalEndpoints: [${visible.sort().join(', ')}]   # peers whose configuration sets externalEndpoint${where.length ? `: ${where.join(', ')}` : ' (none: other orgs never see this org)'}`);
 }
 
 /** configtx profile name → a valid channel ID (lower case; Fabric's channel ID rule). */
 function channelIdOf(profile: string): string {
   const id = profile.toLowerCase().replace(/[^a-z0-9.-]/g, '');
   return /^[a-z]/.test(id) ? id : `ch${id}`;
+}
+
+/**
+ * One core.yaml per peer: the shared one with each peer's CORE_PEER_GOSSIP_* (and
+ * CORE_PEER_DELIVERYCLIENT_BLOCKGOSSIPENABLED) from its compose service laid over it.
+ */
+function withCompose(base: CoreYaml, peers: Map<string, ImportedPeer>, compose: ComposePeer[], problems: Diagnostic[]): CoreYaml[] {
+  const envKey = (key: string) => `CORE_PEER_${key.startsWith('deliveryclient.') ? '' : 'GOSSIP_'}${key.replace(/\./g, '_').toUpperCase()}`;
+  const modelled = new Map(modelledKeys().map((k) => [envKey(k), k]));
+  const defaults = new Map(modelledKeys().map((k) => [k, codeDefault(k, new Map()).value]));
+  for (const c of compose) {
+    if (!peers.has(c.peerId)) problems.push({ ...c.env.find((e) => e.name === 'CORE_PEER_ID')!.origin, message: `compose: CORE_PEER_ID ${c.peerId} of service ${c.service} is not a peer of crypto-config.yaml (${[...peers.keys()].join(', ')})` });
+  }
+  return [...peers.keys()].map((fqdn) => {
+    const core: CoreYaml = { ...base, peerId: fqdn, settings: [...base.settings], empty: [...base.empty], unmodelled: [...base.unmodelled] };
+    for (const e of compose.find((c) => c.peerId === fqdn)?.env ?? []) {
+      const key = modelled.get(e.name.toUpperCase());
+      if (key) {
+        const s = parseSetting(key, e.value, e.value, e.origin, defaults.get(key), DURATION_KEYS.has(key), problems);
+        if (s) core.settings = [...core.settings.filter((x) => x.key !== key), s];
+        core.empty = core.empty.filter((x) => x.key !== key);
+      } else if (e.name.startsWith('CORE_PEER_GOSSIP_')) {
+        const lower = e.name.slice('CORE_PEER_GOSSIP_'.length).toLowerCase().replace(/_/g, '.');
+        const known = base.unmodelled.find((u) => u.key.toLowerCase() === lower)?.key ?? lower;
+        core.unmodelled = [...core.unmodelled.filter((u) => u.key !== known), { key: known, text: e.value, origin: e.origin }];
+      }
+    }
+    return core;
+  });
 }
 
 /** With several core.yaml files, each must say (peer.id) which peer it configures. */
@@ -248,7 +285,8 @@ function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml
       differs = set.map((f) => `${perPeer.get(f.c)!.id} ${f.s!.text} (${originText(f.s!.origin)})`).join(', ');
       notes.push(`peer.gossip.${key} differs per peer: ${differs}; the scenario has one value for every peer (the first file's)`);
     }
-    const also = set.length > 1 ? ` and ${set.length - 1} more file(s)` : '';
+    const files = new Set(set.map((f) => f.s!.origin.file));
+    const also = files.size > 1 ? ` and ${files.size - 1} more file(s)` : '';
     gossipLines.push({ key, value: first.value, text: first.text, why: `${also}`, origin: first.origin, differs });
   }
 
@@ -272,7 +310,14 @@ function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml
   out.value('  ', 'blockGossipEnabled', String(bge.value), bge.why, bge.origin);
 
   // externalEndpoint is carried by the orgs' externalEndpoints above.
-  const unmodelled = cores.flatMap((c) => c.unmodelled).filter((u) => u.key !== 'externalEndpoint');
+  const seen = new Set<string>();
+  const unmodelled = cores
+    .flatMap((c) => c.unmodelled)
+    .filter((u) => u.key !== 'externalEndpoint')
+    .filter((u) => {
+      const k = `${u.key}|${u.text}|${originText(u.origin)}`;
+      return !seen.has(k) && seen.add(k) !== undefined;
+    });
   if (unmodelled.length > 0) {
     out.comment('peer.gossip keys in core.yaml that the simulator does not model (it places peers itself):');
     for (const u of unmodelled) out.comment(`  ${u.key}: ${u.text || '(empty)'}   ${originText(u.origin)}`);

@@ -165,3 +165,29 @@ test('one core.yaml per peer: per-peer differences are kept (as comments) and re
   writeFileSync(join(dir, 'peer1.org2.example.com', 'core.yaml'), base);
   assert.throws(() => importNetwork(readNetworkFiles([dir])), /peer1\.org2\.example\.com\/core\.yaml:1:1: several core\.yaml files are given, so each needs peer\.id/);
 });
+
+test('a compose file sets each peer\'s CORE_PEER_GOSSIP_* over core.yaml, as fabric-samples\' test network does', () => {
+  const compose = [
+    'services:',
+    '  peer0.org1.example.com:',
+    '    environment:',
+    '      - CORE_PEER_ID=peer0.org1.example.com',
+    '      - CORE_PEER_GOSSIP_BOOTSTRAP=peer0.org1.example.com:7051',
+    '      - CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0.org1.example.com:7051',
+    '      - CORE_PEER_GOSSIP_ALIVETIMEINTERVAL=2s',
+    '  peer0.org2.example.com:',
+    '    environment:',
+    '      CORE_PEER_ID: peer0.org2.example.com',
+    '      CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer0.org2.example.com:9051',
+    '      CORE_PEER_GOSSIP_USELEADERELECTION: "false"',
+    '',
+  ].join('\n');
+  const r = importNetwork([...files(), { path: 'compose-test-net.yaml', text: compose }]);
+  assert.deepEqual(r.scenario.orgs.map((o) => o.externalEndpoints), [['peer0'], ['peer0']]);
+  assert.match(r.text, /externalEndpoints: \[peer0\] +# peers whose configuration sets externalEndpoint: peer0\.org1\.example\.com compose-test-net\.yaml:6:43/);
+  const note = r.notes.find((n) => n.startsWith('peer.gossip.aliveTimeInterval differs per peer'));
+  assert.match(note ?? r.notes.join('\n'), /peer0\.org1 2s \(compose-test-net\.yaml:7:44\)/);
+  // A bad value in the environment is an error at its place in the compose file.
+  assert.throws(() => importNetwork([...files(), { path: 'c.yaml', text: compose.replace('=2s', '=soon') }]), /c\.yaml:7:44: core\.yaml: peer\.gossip\.aliveTimeInterval must be a duration/);
+  assert.throws(() => importNetwork([...files(), { path: 'c.yaml', text: compose.replace('CORE_PEER_ID: peer0.org2', 'CORE_PEER_ID: peer9.org2') }]), /c\.yaml:10:\d+: compose: CORE_PEER_ID peer9\.org2\.example\.com of service peer0\.org2\.example\.com is not a peer/);
+});
