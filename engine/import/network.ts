@@ -105,6 +105,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
   for (const { crypto, tx } of orgs) {
     writeOrg(out, crypto, tx, problems);
     writeExternalEndpoints(out, crypto, cores, perPeer);
+    writeBootstrap(out, crypto, cores, perPeer);
   }
 
   out.open('', 'channels');
@@ -214,6 +215,33 @@ function writeExternalEndpoints(out: ScenarioText, c: CryptoOrg, cores: CoreYaml
   out.raw(`    externalEndpoints: [${visible.sort().join(', ')}]   # peers whose configuration sets externalEndpoint${where.length ? `: ${where.join(', ')}` : ' (none: other orgs never see this org)'}`);
 }
 
+/**
+ * peer.gossip.bootstrap names addresses (`peer0.org1.example.com:7051`, space-separated as viper
+ * splits it); the scenario names peers of the org. An address that is one of the org's peers
+ * becomes that peer; when the org's peers do not all resolve to the same list, the scenario keeps
+ * its default and says why.
+ */
+function writeBootstrap(out: ScenarioText, c: CryptoOrg, cores: CoreYaml[], perPeer: Map<CoreYaml, ImportedPeer> | undefined): void {
+  const own = perPeer ? [...perPeer].filter(([, p]) => p.org === c).map(([core]) => core) : [cores[0]];
+  const hosts = c.peers.map((p) => p.hostname);
+  const lists = own.map((core) => {
+    const b = core.unmodelled.find((u) => u.key === 'bootstrap');
+    const names = (b?.text ?? '').split(/[\s,\[\]]+/).filter(Boolean).map((addr) => {
+      const host = addr.replace(/:\d+$/, '');
+      const i = host.endsWith(`.${c.domain}`) ? hosts.indexOf(host.slice(0, -c.domain.length - 1)) : -1;
+      return i < 0 ? undefined : `peer${i}`;
+    });
+    return { b, names };
+  });
+  const first = lists[0];
+  const resolved = first && first.b && first.names.length > 0 && first.names.every(Boolean) && lists.every((l) => l.names.join() === first.names.join());
+  if (resolved) out.raw(`    bootstrap: [${first.names.join(', ')}]   # ${lists.map((l) => originText(l.b!.origin)).join(', ')}: peer.gossip.bootstrap ${first.b!.text}`, first.b!.origin);
+  else {
+    const why = first?.b ? `peer.gossip.bootstrap ${first.b.text} (${originText(first.b.origin)}${lists.length > 1 ? ' and the other peers\' files' : ''}) names no peer of ${c.name}, or not the same one for every peer` : 'no peer.gossip.bootstrap';
+    out.raw(`    bootstrap: [peer0]   # ${why}: the scenario's default, each peer contacts peer0 at start as in fabric-samples' test network`);
+  }
+}
+
 /** configtx profile name → a valid channel ID (lower case; Fabric's channel ID rule). */
 function channelIdOf(profile: string): string {
   const id = profile.toLowerCase().replace(/[^a-z0-9.-]/g, '');
@@ -309,11 +337,11 @@ function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml
   out.open('', 'deliveryclient');
   out.value('  ', 'blockGossipEnabled', String(bge.value), bge.why, bge.origin);
 
-  // externalEndpoint is carried by the orgs' externalEndpoints above.
+  // externalEndpoint and bootstrap are carried by the orgs' externalEndpoints and bootstrap above.
   const seen = new Set<string>();
   const unmodelled = cores
     .flatMap((c) => c.unmodelled)
-    .filter((u) => u.key !== 'externalEndpoint')
+    .filter((u) => u.key !== 'externalEndpoint' && u.key !== 'bootstrap')
     .filter((u) => {
       const k = `${u.key}|${u.text}|${originText(u.origin)}`;
       return !seen.has(k) && seen.add(k) !== undefined;

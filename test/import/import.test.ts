@@ -80,7 +80,8 @@ test('every peer.gossip key of core.yaml that the simulator has is in the scenar
   assert.match(text, /nonBlockingCommitMode: false +# not in core.yaml: Fabric default/);
   // sampleconfig's externalEndpoint is empty: Fabric hides every peer from other orgs.
   assert.deepEqual(scenario.orgs.map((o) => o.externalEndpoints), [[], []]);
-  assert.match(text, /# .*core\.yaml:\d+:\d+: .*bootstrap|bootstrap: 127\.0\.0\.1:7051 +.*core\.yaml:104:20/);
+  // bootstrap 127.0.0.1:7051 names no peer of the orgs: the scenario's default, said so.
+  assert.match(text, /bootstrap: \[peer0\] +# peer\.gossip\.bootstrap 127\.0\.0\.1:7051 \(.*core\.yaml:104:20\) names no peer of Org1/);
 });
 
 test('each source comment names the file:line:col where the value is written', () => {
@@ -187,6 +188,11 @@ test('a compose file sets each peer\'s CORE_PEER_GOSSIP_* over core.yaml, as fab
   assert.match(r.text, /externalEndpoints: \[peer0\] +# peers whose configuration sets externalEndpoint: peer0\.org1\.example\.com compose-test-net\.yaml:6:43/);
   const note = r.notes.find((n) => n.startsWith('peer.gossip.aliveTimeInterval differs per peer'));
   assert.match(note ?? r.notes.join('\n'), /peer0\.org1 2s \(compose-test-net\.yaml:7:44\)/);
+  // peer0.org1's bootstrap names a peer, but peer1.org1 keeps core.yaml's 127.0.0.1:7051: no one list.
+  assert.match(r.text, /bootstrap: \[peer0\] +# peer\.gossip\.bootstrap peer0\.org1\.example\.com:7051 .* names no peer of Org1, or not the same one/);
+  const both = compose.replace('  peer0.org2.example.com:', '  peer1.org1.example.com:\n    environment:\n      - CORE_PEER_ID=peer1.org1.example.com\n      - CORE_PEER_GOSSIP_BOOTSTRAP=peer0.org1.example.com:7051\n  peer0.org2.example.com:');
+  const r2 = importNetwork([...files(), { path: 'compose-test-net.yaml', text: both }]);
+  assert.match(r2.text, /bootstrap: \[peer0\] +# compose-test-net\.yaml:5:36, compose-test-net\.yaml:11:36: peer\.gossip\.bootstrap peer0\.org1\.example\.com:7051/);
   // A bad value in the environment is an error at its place in the compose file.
   assert.throws(() => importNetwork([...files(), { path: 'c.yaml', text: compose.replace('=2s', '=soon') }]), /c\.yaml:7:44: core\.yaml: peer\.gossip\.aliveTimeInterval must be a duration/);
   assert.throws(() => importNetwork([...files(), { path: 'c.yaml', text: compose.replace('CORE_PEER_ID: peer0.org2', 'CORE_PEER_ID: peer9.org2') }]), /c\.yaml:10:\d+: compose: CORE_PEER_ID peer9\.org2\.example\.com of service peer0\.org2\.example\.com is not a peer/);
