@@ -164,6 +164,7 @@ export class NetworkController implements vscode.Disposable {
   }
 
   control(action: 'run' | 'pause' | 'step' | 'reset'): void {
+    if (action === 'pause') this.webviewEmitter.fire({ type: 'pausing' });
     this.send({ type: 'control', action });
   }
 

@@ -155,6 +155,10 @@ export interface PeerDetail {
   /** false: not started yet in this run (not running, but not crashed either). */
   started?: boolean;
   pkiId: string;
+  /** When its process (last) started, simulated ms; absent when unknown. */
+  startedAt?: number;
+  /** Its effective peer.gossip.* values and where each came from (profile, network, org, peer). */
+  config?: { key: string; value: string; from: string }[];
   membership: { alive: { id: string; lastSeen: number }[]; dead: { id: string; lastSeen: number }[] };
   channels: {
     name: string;
@@ -208,6 +212,8 @@ export type ToWebview =
   /** Open a message in the inspector (chosen in the tree view's recent messages). */
   | { type: 'select'; what: 'message'; msg: number }
   | { type: 'error'; message: string }
+  /** A pause was asked for elsewhere (the palette, a key): show it at once, frames on their way still say running. */
+  | { type: 'pausing' }
   /** The user changed a setting while the panel was open. */
   | ({ type: 'settings' } & UiSettings);
 

@@ -38,6 +38,18 @@ function foldedList(tag: 'ul' | 'ol', items: HTMLElement[], attrs: Record<string
   return el('div', rest, el(tag, { class: cls }, ...items.slice(0, shown)), el('details', {}, el('summary', { class: 'hint' }, `${items.length - shown} more`), el(tag, { class: cls, start: String(shown + 1) }, ...items.slice(shown))));
 }
 
+/** A peer's peer.gossip.* values: what the scenario set for it first, the profile's folded away. */
+function configSection(config: NonNullable<PeerDetail['config']>): HTMLElement {
+  const set = config.filter((c) => c.from !== 'profile');
+  const rows = (list: typeof config) => table(list.map((c): Row => [c.key, el('span', {}, el('span', { class: 'mono' }, c.value), ' ', el('span', { class: 'hint' }, `from ${c.from}`))]));
+  return section(
+    `Configuration (${set.length} set by the scenario)`,
+    'peer-config',
+    set.length === 0 ? el('p', { class: 'hint' }, 'every value is the profile\'s') : rows(set),
+    el('details', {}, el('summary', { class: 'hint' }, `all ${config.length} peer.gossip values`), rows(config)),
+  );
+}
+
 export class Inspector {
   private network: UiNetwork | null = null;
   /** What is shown, so a refresh of the same peer keeps the scroll position. */
@@ -76,7 +88,7 @@ export class Inspector {
       list.length === 0 ? el('p', { class: 'hint' }, 'none') : table(list.map((m): Row => [m.id, el('span', { class: ok ? '' : 'bad' }, `last heard ${ago(m.lastSeen)}`)]), { class: 'members' });
     this.root.replaceChildren(
       el('h2', { 'data-testid': 'inspector-title' }, d.id, ' ', el('span', { class: `chip ${d.paused ? 'paused' : d.running ? 'up' : 'down'}`, 'data-testid': 'peer-condition' }, d.paused ? 'paused' : d.running ? 'running' : d.started === false ? 'not started' : 'crashed')),
-      table([['PKI-ID', el('span', { class: 'mono' }, d.pkiId)]]),
+      table([['PKI-ID', el('span', { class: 'mono' }, d.pkiId)], ...(d.startedAt === undefined ? [] : [['started', `at ${secs(d.startedAt)}`] as Row])]),
       section(
         'Channels',
         'peer-channels',
@@ -92,6 +104,7 @@ export class Inspector {
           c.stateInfo.length === 0 ? el('p', { class: 'hint' }, 'no StateInfo received yet') : table(c.stateInfo.map((s): Row => [s.id, el('span', { class: s.height < c.height ? 'warn' : '' }, `height ${s.height}`)])),
         );
       }),
+      ...(d.config === undefined ? [] : [configSection(d.config)]),
       ...d.channels.map((c) =>
         section(
           `World state on ${c.name} (${c.worldState.length} keys)`,

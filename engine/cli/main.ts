@@ -2,6 +2,7 @@
  * gossip-scope: the headless CLI (DESIGN.md, "The headless CLI").
  *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
  *   gossip-scope defaults [--profile P] --json
+ *   gossip-scope defaults --scenario S --peer ID [--json]   (one peer's values and where each came from)
  *   gossip-scope import <core.yaml|configtx.yaml|crypto-config.yaml|folder>... [--out FILE] [--name N] [--channel PROFILE=ID] [--blocks N]
  *   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
  *   gossip-scope dap   (the debug adapter over stdio)
@@ -12,6 +13,7 @@
 import { createWriteStream } from 'node:fs';
 import { PROFILES, configToYamlShape, parseDuration, profileConfig, type ProfileName } from '../fabric/config.js';
 import { ScenarioError, loadScenarioFile } from '../scenario/load.js';
+import { effectiveEntries, peerConfig } from '../scenario/peer-config.js';
 import { Simulation } from '../sim/simulation.js';
 import { summarise, type RunSummary } from '../sim/summary.js';
 import { runChecked } from '../sim/expectations.js';
@@ -25,12 +27,17 @@ import { logsCommand } from './logs-command.js';
 import { LogFileError } from '../logs/files.js';
 import { UsageError, parseArgs } from './args.js';
 import { ImportError } from '../import/yaml-source.js';
+import { report } from './report-command.js';
+import { sweep } from './sweep-command.js';
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
+  gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
   gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]   (Fabric gossip debug logs)
+  gossip-scope report <scenario.yaml|trace.jsonl> [--seed N] [--until DURATION] [--bucket DURATION] [--out FILE.html] [--json]
+  gossip-scope sweep <scenario.yaml> --set NAME=VALUES [--set ...] [--seeds N] [--jobs N] [--out DIR] [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
   gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
@@ -43,6 +50,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'import') return importCommand(rest, out, err);
     if (cmd === 'logs') return logsCommand(rest, out, err);
+    if (cmd === 'report') return await report(rest, out);
+    if (cmd === 'sweep') return await sweep(rest, out, err);
     if (cmd === 'dap') return await serveDapOverStdio();
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);
@@ -115,9 +124,30 @@ async function peer(argv: string[], err: (s: string) => void): Promise<number> {
   return runPeerProcess(args, err);
 }
 
+/** One peer's effective peer.gossip.* in a scenario, each value with where it came from. */
+function peerDefaults(flags: Map<string, string | true>, out: (s: string) => void): number {
+  const file = flags.get('scenario');
+  const id = flags.get('peer');
+  if (typeof file !== 'string' || typeof id !== 'string') throw new UsageError('defaults --scenario FILE --peer ID: both are needed');
+  if (flags.has('profile')) throw new UsageError('--profile comes from the scenario; leave it out with --scenario');
+  const scenario = loadScenarioFile(file);
+  const known = scenario.orgs.flatMap((o) => Array.from({ length: o.peers }, (_, i) => `peer${i}.${o.name}`));
+  if (!known.includes(id)) throw new UsageError(`unknown peer '${id}' in ${file}`);
+  const entries = effectiveEntries(scenario, id);
+  if (flags.has('json')) {
+    const shape = { profile: scenario.profile, peerId: id, ...configToYamlShape(peerConfig(scenario, id)), sources: Object.fromEntries(entries.map((e) => [e.key, e.from])) };
+    out(JSON.stringify(shape, null, 2));
+  } else {
+    const width = Math.max(...entries.map((e) => e.key.length + e.value.length)) + 4;
+    out(`${id} (profile ${scenario.profile})\n` + entries.map((e) => `  ${`${e.key}: ${e.value}`.padEnd(width)}# ${e.from}`).join('\n') + '\n');
+  }
+  return 0;
+}
+
 function defaults(argv: string[], out: (s: string) => void): number {
-  const { positional, flags } = parseArgs(argv, new Set(['profile']), new Set(['json']));
+  const { positional, flags } = parseArgs(argv, new Set(['profile', 'scenario', 'peer']), new Set(['json']));
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  if (flags.has('scenario') || flags.has('peer')) return peerDefaults(flags, out);
   const profile = (flags.get('profile') as string | undefined) ?? 'fabric-v3';
   if (!PROFILES.includes(profile as ProfileName)) throw new UsageError(`unknown profile '${profile}' (expected ${PROFILES.join(' or ')})`);
   const shape = { profile, ...configToYamlShape(profileConfig(profile as ProfileName)) };

@@ -121,7 +121,7 @@ export class AntiEntropy {
     let max = 0;
     for (const p of payloads) {
       const err = this.host.verifyBlock(p.seqNum, p.data);
-      this.env.tr.emit('verify', m.conn.remoteIdx, 'RemoteStateResponse', m.sm.id || undefined, err ?? 'valid', { block: Number(p.seqNum) });
+      this.env.tr.emit('verify', m.conn.remoteIdx, 'RemoteStateResponse', m.sm.id || undefined, err ?? 'valid', { block: Number(p.seqNum), channel: this.state.channel });
       if (err !== null) {
         this.env.tr.reject(m.conn.remoteIdx, m.sm, `Error verifying block with sequence number ${p.seqNum}, due to ${err}`);
         return err;

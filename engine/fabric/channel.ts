@@ -259,7 +259,7 @@ export class GossipChannel {
   private verifyBlock(sm: SignedMessage, from: ReceivedMessage): boolean {
     const p = (sm.msg as { dataMsg: { payload?: { seqNum: bigint; data: Uint8Array } } }).dataMsg.payload!;
     const err = this.env.mcs.verifyBlock(this.name, p.seqNum, p.data);
-    this.env.tr.emit('verify', from.conn.remoteIdx, sm.typeName, sm.id || undefined, err ?? 'valid', { block: Number(p.seqNum) });
+    this.env.tr.emit('verify', from.conn.remoteIdx, sm.typeName, sm.id || undefined, err ?? 'valid', { block: Number(p.seqNum), channel: this.name });
     if (err !== null) {
       this.env.tr.reject(from.conn.remoteIdx, sm, `Received fabricated block from ${from.conn.remoteEndpoint} in DataUpdate: ${err}`);
       return false;

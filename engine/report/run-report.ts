@@ -1,0 +1,78 @@
+/**
+ * What `gossip-scope report RUN` draws: the figures of a scenario run (with its summary), or of a
+ * saved trace (JSON Lines, as `run --trace` or Export Trace write it), read line by line.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Scenario } from '../scenario/types.js';
+import { loadScenario, ScenarioError } from '../scenario/load.js';
+import { Simulation } from '../sim/simulation.js';
+import { summarise, type RunSummary } from '../sim/summary.js';
+import { watchFigures } from '../figures/watch.js';
+import { FigureBuilder } from '../figures/figures.js';
+import type { Figures, ReportData } from '../figures/types.js';
+import type { TraceEvent } from '../trace/events.js';
+
+const bad = (file: string, line: number, message: string) => new ScenarioError([{ file, line, col: 1, message }]);
+
+export async function figuresOfScenario(scenario: Scenario, bucketMs?: number): Promise<{ figures: Figures; summary: RunSummary }> {
+  const sim = await Simulation.create(scenario, { traceCapacity: 1000 });
+  const figures = watchFigures(sim, bucketMs);
+  sim.runUntil(scenario.run.until);
+  return { figures: figures(), summary: summarise(sim) };
+}
+
+/** A saved trace: its header names the peers (and, from VS Code, the scenario: channel members). */
+export async function figuresOfTrace(path: string, bucketMs?: number): Promise<{ figures: Figures; live: boolean }> {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let builder: FigureBuilder | undefined;
+  let n = 0;
+  let live = false;
+  let last = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === '') continue;
+    let v: Record<string, unknown>;
+    try {
+      v = JSON.parse(line) as Record<string, unknown>;
+    } catch (e) {
+      throw bad(path, n, `not JSON: ${(e as Error).message}`);
+    }
+    if (builder === undefined) {
+      if (typeof v.traceVersion !== 'number' || !Array.isArray(v.peers)) throw bad(path, 1, 'not a Gossip Scope trace (the first line has no traceVersion and peers)');
+      const peers = v.peers.map(String);
+      live = v.live === true;
+      let channelMembers: Map<string, number[]> | undefined;
+      if (typeof v.scenarioText === 'string') {
+        const sc = loadScenario(v.scenarioText, typeof v.file === 'string' ? v.file : path);
+        const orgOf = new Map(sc.orgs.flatMap((o) => Array.from({ length: o.peers }, (_, i): [string, string] => [`peer${i}.${o.name}`, o.mspId])));
+        channelMembers = new Map(sc.channels.map((c) => [c.name, peers.flatMap((p, i) => (c.orgs.includes(orgOf.get(p) ?? '') ? [i] : []))]));
+      }
+      builder = new FigureBuilder({ scenario: String(v.scenario ?? path), seed: Number(v.seed ?? 0), peers, channelMembers, bucketMs });
+      continue;
+    }
+    if (typeof v.id !== 'number' || typeof v.t !== 'number' || typeof v.kind !== 'string' || typeof v.peer !== 'number') {
+      throw bad(path, n, 'not a trace event (it needs id, t, kind and peer)');
+    }
+    last = v.t;
+    builder.add(v as unknown as TraceEvent);
+  }
+  if (builder === undefined) throw bad(path, 1, 'the trace is empty');
+  return { figures: builder.figures(last), live };
+}
+
+export type RunReportData = Extract<ReportData, { kind: 'run' }>;
+
+export function runReportData(figures: Figures, summary?: RunSummary, source = ''): RunReportData {
+  const facts: [string, string][] = [
+    ['scenario', `${figures.scenario}${source === '' ? '' : ` (${source})`}`],
+    ['seed', String(figures.seed)],
+    ['peers', String(figures.peers.length)],
+    ['simulated', `${(figures.simTimeMs / 1000).toFixed(1)} s`],
+  ];
+  if (summary !== undefined) {
+    facts.push(['profile', summary.profile], ['trace events', String(summary.events)], ['trace hash', summary.traceHash], ['converged', summary.converged ? 'yes' : `no: ${summary.notConverged.slice(0, 3).join('; ')}`]);
+    facts.push(['messages sent', Object.entries(summary.messages.sent).map(([t, n]) => `${t} ${n}`).join(', ')]);
+  }
+  return { kind: 'run', title: `Gossip Scope report: ${figures.scenario}, seed ${figures.seed}`, facts, figures };
+}
