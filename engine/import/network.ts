@@ -292,50 +292,67 @@ function assignCoreFiles(cores: CoreYaml[], peers: Map<string, ImportedPeer>, pr
   return out;
 }
 
+interface KeyLine {
+  key: string;
+  text: string;
+  why: string;
+  origin?: Origin;
+}
+
 function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml, ImportedPeer> | undefined, notes: string[]): void {
   const read = new Map<string, number | boolean>();
-  const gossipLines: { key: string; value: number | boolean; text?: string; why: string; origin?: Origin; differs?: string }[] = [];
+  const render = (key: string, v: number | boolean) => (DURATION_KEYS.has(key) ? formatDuration(v as number) : String(v));
+  const network: (KeyLine & { value: number | boolean })[] = [];
+  /** Per peer (scenario id), the keys whose value differs from the network's. */
+  const overrides = new Map<string, KeyLine[]>();
   for (const key of modelledKeys()) {
     const found = cores.map((c) => ({ c, s: c.settings.find((s) => s.key === key), e: c.empty.find((e) => e.key === key) }));
     const set = found.filter((f) => f.s);
+    const d = codeDefault(key, read);
+    const defaultWhy = (empty: boolean) => `${empty ? 'empty in core.yaml' : 'not in core.yaml'}: Fabric default (${d.source})`;
     if (set.length === 0) {
-      const d = codeDefault(key, read);
       const empty = found.find((f) => f.e)?.e;
-      const why = `${empty ? 'empty in core.yaml' : 'not in core.yaml'}: Fabric default (${d.source})`;
-      gossipLines.push({ key, value: d.value, why, origin: empty?.origin });
+      network.push({ key, value: d.value, text: render(key, d.value), why: defaultWhy(empty !== undefined), origin: empty?.origin });
       read.set(key, d.value);
       continue;
     }
     const first = set[0].s!;
     read.set(key, first.value);
-    let differs: string | undefined;
-    if (perPeer && new Set(set.map((f) => String(f.s!.value))).size > 1) {
-      differs = set.map((f) => `${perPeer.get(f.c)!.id} ${f.s!.text} (${originText(f.s!.origin)})`).join(', ');
-      notes.push(`peer.gossip.${key} differs per peer: ${differs}; the scenario has one value for every peer (the first file's)`);
-    }
     const files = new Set(set.map((f) => f.s!.origin.file));
-    const also = files.size > 1 ? ` and ${files.size - 1} more file(s)` : '';
-    gossipLines.push({ key, value: first.value, text: first.text, why: `${also}`, origin: first.origin, differs });
+    const also = files.size > 1 ? `and ${files.size - 1} more file(s)` : '';
+    // As the file writes it (1500ms stays 1500ms), so the two read alike side by side.
+    network.push({ key, value: first.value, text: first.text, why: also, origin: first.origin });
+    if (!perPeer) continue;
+    // A peer whose file leaves the key out has Fabric's default, which may differ too.
+    const differing = found.filter((f) => String(f.s?.value ?? d.value) !== String(first.value));
+    if (differing.length === 0) continue;
+    const list = found.map((f) => `${perPeer.get(f.c)!.id} ${f.s ? `${f.s.text} (${originText(f.s.origin)})` : `${render(key, d.value)} (Fabric default)`}`);
+    if (key.startsWith('deliveryclient.')) {
+      notes.push(`peer.${key} differs per peer: ${list.join(', ')}; the scenario has one value for every peer (the first file's)`);
+      continue;
+    }
+    notes.push(`peer.gossip.${key} differs per peer: ${list.join(', ')}; written per peer in peers.config`);
+    for (const f of differing) {
+      const id = perPeer.get(f.c)!.id;
+      const line: KeyLine = f.s ? { key, text: f.s.text, why: '', origin: f.s.origin } : { key, text: render(key, d.value), why: defaultWhy(f.e !== undefined), origin: f.e?.origin };
+      (overrides.get(id) ?? overrides.set(id, []).get(id)!).push(line);
+    }
   }
 
-  const render = (key: string, v: number | boolean) => (DURATION_KEYS.has(key) ? formatDuration(v as number) : String(v));
-  out.open('', 'gossip', 'peer.gossip.* with core.yaml\'s names');
-  let openPath: string[] = [];
-  for (const g of gossipLines.filter((g) => !g.key.startsWith('deliveryclient.'))) {
-    const parts = g.key.split('.');
-    const parents = parts.slice(0, -1);
-    // Open the nested mappings this key lives in (election:, pvtData:, state: ...).
-    let common = 0;
-    while (common < parents.length && common < openPath.length && parents[common] === openPath[common]) common++;
-    for (let i = common; i < parents.length; i++) out.open('  '.repeat(i + 1), parents[i]);
-    openPath = parents;
-    if (g.differs) out.comment(`differs per peer: ${g.differs}; one value for every peer here`, '  '.repeat(parts.length));
-    // As the file writes it (1500ms stays 1500ms), so the two read alike side by side.
-    out.value('  '.repeat(parts.length), parts[parts.length - 1], g.text ?? render(g.key, g.value), g.why, g.origin);
-  }
-  const bge = gossipLines.find((g) => g.key === 'deliveryclient.blockGossipEnabled')!;
+  out.open('', 'gossip', "peer.gossip.* with core.yaml's names" + (overrides.size > 0 ? '; peers.config below holds what differs per peer' : ''));
+  writeNested(out, 1, network.filter((g) => !g.key.startsWith('deliveryclient.')));
+  const bge = network.find((g) => g.key === 'deliveryclient.blockGossipEnabled')!;
   out.open('', 'deliveryclient');
-  out.value('  ', 'blockGossipEnabled', String(bge.value), bge.why, bge.origin);
+  out.value('  ', 'blockGossipEnabled', bge.text, bge.why, bge.origin);
+  if (overrides.size > 0) {
+    out.open('', 'peers', "per-peer peer.gossip.*: each peer's own core.yaml (or compose environment) where it differs");
+    out.open('  ', 'config');
+    for (const [id, lines] of overrides) {
+      out.raw(`    - peers: [${id}]`);
+      out.open('      ', 'gossip');
+      writeNested(out, 4, lines);
+    }
+  }
 
   // externalEndpoint and bootstrap are carried by the orgs' externalEndpoints and bootstrap above.
   const seen = new Set<string>();
@@ -350,5 +367,19 @@ function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml
     out.comment('peer.gossip keys in core.yaml that the simulator does not model (it places peers itself):');
     for (const u of unmodelled) out.comment(`  ${u.key}: ${u.text || '(empty)'}   ${originText(u.origin)}`);
     notes.push(`not modelled: ${[...new Set(unmodelled.map((u) => `peer.gossip.${u.key}`))].join(', ')}`);
+  }
+}
+
+/** Keys with dots as nested mappings (election:, pvtData:, state: ...), `depth` levels of two spaces in. */
+function writeNested(out: ScenarioText, depth: number, lines: KeyLine[]): void {
+  let openPath: string[] = [];
+  for (const g of lines) {
+    const parts = g.key.split('.');
+    const parents = parts.slice(0, -1);
+    let common = 0;
+    while (common < parents.length && common < openPath.length && parents[common] === openPath[common]) common++;
+    for (let i = common; i < parents.length; i++) out.open('  '.repeat(depth + i), parents[i]);
+    openPath = parents;
+    out.value('  '.repeat(depth + parents.length), parts[parts.length - 1], g.text, g.why, g.origin);
   }
 }

@@ -161,7 +161,10 @@ test('one core.yaml per peer: per-peer differences are kept (as comments) and re
   const note = r.notes.find((n) => n.startsWith('peer.gossip.aliveTimeInterval differs per peer'));
   assert.ok(note, r.notes.join('\n'));
   assert.match(note!, /peer1\.org1 2s \(.*peer1\.org1\.example\.com\/core\.yaml:174:28\)/);
-  assert.match(r.text, /# differs per peer: .*peer1\.org1 2s/);
+  // Written per peer (peers.config), so the simulated peer1.org1 heartbeats every 2 s and the others every 5 s.
+  assert.match(r.text, /- peers: \[peer1\.org1\]\n +gossip:\n +aliveTimeInterval: 2s +# .*peer1\.org1\.example\.com\/core\.yaml:174:28/);
+  assert.equal(r.scenario.peerConfigs['peer1.org1'].config.gossip.aliveTimeInterval, 2000);
+  for (const id of ['peer0.org1', 'peer0.org2', 'peer1.org2']) assert.equal(r.scenario.peerConfigs[id]?.config.gossip.aliveTimeInterval ?? r.scenario.config.gossip.aliveTimeInterval, 5000, id);
   // Without peer.id, several core.yaml files cannot be told apart.
   writeFileSync(join(dir, 'peer1.org2.example.com', 'core.yaml'), base);
   assert.throws(() => importNetwork(readNetworkFiles([dir])), /peer1\.org2\.example\.com\/core\.yaml:1:1: several core\.yaml files are given, so each needs peer\.id/);
