@@ -316,22 +316,28 @@ function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml
       read.set(key, d.value);
       continue;
     }
-    const first = set[0].s!;
+    // The network's value is the one most peers have (the first file's on a tie): fewer per-peer entries.
+    const valueOf = (f: (typeof found)[number]) => String(f.s?.value ?? d.value);
+    const counts = new Map<string, number>();
+    for (const f of found) counts.set(valueOf(f), (counts.get(valueOf(f)) ?? 0) + 1);
+    const top = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a), [valueOf(set[0]), -1] as [string, number])[0];
+    const pick = found.find((f) => valueOf(f) === top)!;
+    const first = pick.s ?? { key, value: d.value, text: render(key, d.value), origin: pick.e?.origin };
     read.set(key, first.value);
-    const files = new Set(set.map((f) => f.s!.origin.file));
+    const files = new Set(set.filter((f) => valueOf(f) === top).map((f) => f.s!.origin.file));
     const also = files.size > 1 ? `and ${files.size - 1} more file(s)` : '';
     // As the file writes it (1500ms stays 1500ms), so the two read alike side by side.
-    network.push({ key, value: first.value, text: first.text, why: also, origin: first.origin });
+    network.push({ key, value: first.value, text: first.text, why: pick.s ? also : defaultWhy(pick.e !== undefined), origin: first.origin });
     if (!perPeer) continue;
     // A peer whose file leaves the key out has Fabric's default, which may differ too.
     const differing = found.filter((f) => String(f.s?.value ?? d.value) !== String(first.value));
     if (differing.length === 0) continue;
     const list = found.map((f) => `${perPeer.get(f.c)!.id} ${f.s ? `${f.s.text} (${originText(f.s.origin)})` : `${render(key, d.value)} (Fabric default)`}`);
     if (key.startsWith('deliveryclient.')) {
-      notes.push(`peer.${key} differs per peer: ${list.join(', ')}; the scenario has one value for every peer (the first file's)`);
+      notes.push(`peer.${key} differs per peer: ${list.join(', ')}; the scenario has one value for every peer (the most common)`);
       continue;
     }
-    notes.push(`peer.gossip.${key} differs per peer: ${list.join(', ')}; written per peer in peers.config`);
+    notes.push(`peer.gossip.${key} differs per peer: ${list.join(', ')}; the most common for the network, the others in peers.config`);
     for (const f of differing) {
       const id = perPeer.get(f.c)!.id;
       const line: KeyLine = f.s ? { key, text: f.s.text, why: '', origin: f.s.origin } : { key, text: render(key, d.value), why: defaultWhy(f.e !== undefined), origin: f.e?.origin };
