@@ -6,6 +6,7 @@
  *   gossip-scope import <core.yaml|configtx.yaml|crypto-config.yaml|folder>... [--out FILE] [--name N] [--channel PROFILE=ID] [--blocks N]
  *   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
  *   gossip-scope dap   (the debug adapter over stdio)
+ *   gossip-scope diff <A> <B> [--at T] [--json]   (two runs compared: first divergent event, peer states)
  *   gossip-scope live <scenario> [--until T] [--json]      (every peer a process, real sockets)
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
@@ -17,9 +18,11 @@ import { effectiveEntries, peerConfig } from '../scenario/peer-config.js';
 import { Simulation } from '../sim/simulation.js';
 import { summarise, type RunSummary } from '../sim/summary.js';
 import { runChecked } from '../sim/expectations.js';
+import { InvariantWatch, stopOnViolation, violationSummary } from '../debug/invariants.js';
 import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
+import { diffRuns, formatDiff, parseSide } from '../debug/diff.js';
 import { runLive } from '../live/launcher.js';
 import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
 import { importCommand } from './import-command.js';
@@ -32,6 +35,8 @@ import { sweep } from './sweep-command.js';
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
+  gossip-scope diff <A> <B> [--at DURATION] [--json]
+                  (A, B: scenario.yaml, scenario.yaml@SEED or a saved trace.jsonl)
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
   gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
   gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
@@ -53,6 +58,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'report') return await report(rest, out);
     if (cmd === 'sweep') return await sweep(rest, out, err);
     if (cmd === 'dap') return await serveDapOverStdio();
+    if (cmd === 'diff') return await diff(rest, out);
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);
     if (cmd === undefined || cmd === '--help' || cmd === 'help') {
@@ -72,6 +78,20 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     err(`gossip-scope: run failed: ${(e as Error).stack ?? e}`);
     return 1;
   }
+}
+
+async function diff(argv: string[], out: (s: string) => void): Promise<number> {
+  const { positional, flags } = parseArgs(argv, new Set(['at']), new Set(['json']));
+  if (positional.length !== 2) throw new UsageError('diff needs two runs: scenario.yaml, scenario.yaml@SEED or trace.jsonl');
+  let at: number | undefined;
+  if (typeof flags.get('at') === 'string') {
+    const ms = parseDuration(flags.get('at') as string);
+    if (ms === null) throw new UsageError(`--at must be a duration like 30s, got '${flags.get('at')}'`);
+    at = ms;
+  }
+  const d = await diffRuns(parseSide(positional[0]), parseSide(positional[1]), { at });
+  out(flags.has('json') ? JSON.stringify(d, null, 2) : formatDiff(d));
+  return 0;
 }
 
 async function live(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -181,16 +201,19 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
   const tracePath = flags.get('trace');
   let closeTrace: (() => Promise<void>) | undefined;
   if (typeof tracePath === 'string') closeTrace = writeTrace(sim, tracePath);
+  // --check also watches the invariants at every event, and stops at the first one broken.
+  const invariants = flags.has('check') ? new InvariantWatch(sim) : undefined;
+  const stop = invariants ? stopOnViolation(invariants) : undefined;
   // With expectations, the run is looked at as it goes, so each can be met at its time.
-  const results = scenario.expect.length > 0 ? runChecked(sim, scenario.run.until) : (sim.runUntil(scenario.run.until), undefined);
+  const results =
+    scenario.expect.length > 0 || stop !== undefined ? runChecked(sim, scenario.run.until, undefined, stop) : (sim.runUntil(scenario.run.until), undefined);
   await closeTrace?.();
   const summary = summarise(sim);
-  if (results !== undefined) summary.expectations = results;
+  if (results !== undefined && scenario.expect.length > 0) summary.expectations = results;
+  const violation = invariants?.take()[0];
+  if (invariants !== undefined) summary.violation = violation === undefined ? null : violationSummary(sim, violation);
   out(flags.has('json') ? JSON.stringify(summary, null, 2) : humanSummary(summary));
-  if (flags.has('check')) {
-    if (scenario.expect.length === 0) throw new UsageError(`--check: ${positional[0]} has no expect: entries`);
-    return results!.every((r) => r.status === 'met') ? 0 : 1;
-  }
+  if (flags.has('check')) return violation === undefined && results!.every((r) => r.status === 'met') ? 0 : 1;
   return 0;
 }
 
@@ -236,6 +259,7 @@ function humanSummary(s: RunSummary): string {
     lines.push('', 'expectations:');
     for (const r of s.expectations) lines.push(`  ${r.status === 'met' ? '✓' : '✗'} ${r.text}${r.status === 'met' && r.at !== null ? ` (at ${(r.at / 1000).toFixed(1)}s)` : r.detail ? `: ${r.detail}` : ''}`);
   }
+  if (s.violation) lines.push('', `invariant broken at ${(s.violation.t / 1000).toFixed(3)}s (event ${s.violation.eventId}): ${s.violation.invariant}: ${s.violation.detail}`);
   const rejected = Object.entries(s.messages.rejected);
   if (rejected.length > 0) lines.push('rejected:', ...rejected.map(([r, n]) => `  ${n}  ${r}`));
   return lines.join('\n');

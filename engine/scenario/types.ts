@@ -4,6 +4,7 @@
  */
 import type { EffectiveConfig, ProfileName } from '../fabric/config.js';
 import type { ConfigSource, PeerConfig } from './peer-config.js';
+import type { ProcessingSpec } from '../sim/processing.js';
 
 /** A position in the scenario file, 1-based, for messages that point at what the user wrote. */
 export interface SourcePos {
@@ -134,6 +135,15 @@ export interface Expectation {
   pos?: SourcePos;
 }
 
+/** A property the scenario says holds at every event (`invariants:`), in the query language. */
+export interface Invariant {
+  /** The query that must stay true (truthy). */
+  holds: string;
+  /** How it is named in reports: the scenario's `name:`, or the query itself. */
+  name: string;
+  pos?: SourcePos;
+}
+
 export interface Scenario {
   name: string;
   /** The file it came from, for messages; `<inline>` for strings. */
@@ -154,6 +164,9 @@ export interface Scenario {
   lateJoiners: PeerStartSpec[];
   /** ms over which the unpinned peers' start instants are spread (`peers.startWindow`); 0: all at 0. */
   startWindow: number;
+  /** Every peer's processing time (`peers.processing`), and peers with their own (`peers.config`). */
+  processing: ProcessingSpec;
+  peerProcessing: Record<string, ProcessingSpec>;
   /** Certificates that expire during the run: `at` is the certificate's NotAfter. */
   certExpiry: PeerStartSpec[];
   faults: FaultSpec[];
@@ -162,4 +175,6 @@ export interface Scenario {
   description?: string;
   /** Lesson checks (`expect:`). */
   expect: Expectation[];
+  /** Properties checked at every event besides the built-in ones (`invariants:`). */
+  invariants: Invariant[];
 }

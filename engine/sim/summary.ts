@@ -50,6 +50,8 @@ export interface RunSummary {
   notConverged: string[];
   /** The scenario's expectations, when it has any (run with --check, or always when present). */
   expectations?: ExpectationResult[];
+  /** With --check: the first invariant broken (the run stopped there), or null. */
+  violation?: { invariant: string; detail: string; t: number; eventId: number; event: string } | null;
 }
 
 const sorted = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
