@@ -66,24 +66,34 @@ function walk(node: YamlNode, prefix: string, defaults: Record<string, unknown> 
 
 function leaf(v: YamlNode, key: string, def: unknown, isDuration: boolean, out: CoreYaml, problems: Diagnostic[]): void {
   if (v.isEmpty()) return void out.empty.push({ key, origin: v.origin });
-  const raw = v.scalar();
-  const text = v.text() ?? '';
+  const setting = parseSetting(key, v.scalar(), v.text() ?? '', v.origin, def, isDuration, problems);
+  if (setting) out.settings.push(setting);
+}
+
+/**
+ * One value of a modelled key, checked: `raw` as YAML typed it (an environment variable is
+ * always a string, and viper converts it the same way).
+ */
+export function parseSetting(key: string, raw: unknown, text: string, origin: Origin, def: unknown, isDuration: boolean, problems: Diagnostic[]): CoreSetting | undefined {
+  const v = { problem: (message: string): Diagnostic => ({ ...origin, message }), origin };
+  if (typeof raw === 'string' && typeof def === 'boolean' && /^(true|false)$/i.test(raw)) raw = raw.toLowerCase() === 'true';
+  if (typeof raw === 'string' && typeof def === 'number' && !isDuration && /^\d+$/.test(raw)) raw = Number(raw);
   if (isDuration) {
     const ms = parseDuration(text);
     if (ms === null || ms > MAX_DURATION_MS) {
       problems.push(v.problem(`core.yaml: peer.gossip.${key} must be a duration from 0s to 24h such as 5s or 1500ms, got '${text}'`));
-      return;
+      return undefined;
     }
-    out.settings.push({ key, value: ms, text, origin: v.origin });
+    return { key, value: ms, text, origin: v.origin };
   } else if (typeof def === 'boolean') {
     if (typeof raw !== 'boolean') return void problems.push(v.problem(`core.yaml: peer.${qualified(key)} must be true or false, got '${text}'`));
-    out.settings.push({ key, value: raw, text, origin: v.origin });
+    return { key, value: raw, text, origin: v.origin };
   } else {
     const n = Number(raw);
     if (typeof raw !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_COUNT) {
       return void problems.push(v.problem(`core.yaml: peer.gossip.${key} must be a whole number from 0 to ${MAX_COUNT}, got '${text}'`));
     }
-    out.settings.push({ key, value: n, text, origin: v.origin });
+    return { key, value: n, text, origin: v.origin };
   }
 }
 

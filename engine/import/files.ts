@@ -11,7 +11,7 @@ import { ImportError } from './yaml-source.js';
 /** How deep a folder is searched, and how many YAML files are read at most. */
 const MAX_DEPTH = 6;
 const MAX_FILES = 200;
-const WANTED = /^(core|configtx|crypto-config.*)\.ya?ml$/;
+const WANTED = /^(core|configtx|crypto-config.*|(docker-)?compose.*)\.ya?ml$/;
 /** Folders that hold generated material or dependencies, never configuration. */
 const SKIP = new Set(['node_modules', '.git', 'channel-artifacts', 'system-genesis-block', 'peerOrganizations', 'ordererOrganizations', 'fabric-ca']);
 

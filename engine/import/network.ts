@@ -9,7 +9,8 @@ import { defaultOrgName, loadScenario, ScenarioError, type Diagnostic } from '..
 import type { Scenario } from '../scenario/types.js';
 import { codeDefault, modelledKeys } from './code-defaults.js';
 import { readConfigtx, type Configtx, type ConfigtxOrg } from './configtx.js';
-import { readCoreYaml, type CoreYaml } from './core-yaml.js';
+import { isCompose, readCompose, type ComposePeer } from './compose.js';
+import { parseSetting, readCoreYaml, type CoreYaml } from './core-yaml.js';
 import { readCryptoConfig, type CryptoOrg } from './crypto-config.js';
 import { ScenarioText, yamlString } from './scenario-text.js';
 import { ImportError, YamlSource, originText, type Origin } from './yaml-source.js';
@@ -35,11 +36,12 @@ export interface ImportResult {
   notes: string[];
 }
 
-type Kind = 'core' | 'configtx' | 'crypto';
+type Kind = 'core' | 'configtx' | 'crypto' | 'compose';
 
 /** Which of the three files this is, by what it holds (names vary: crypto-config-org1.yaml). */
 function kindOf(src: YamlSource): Kind | undefined {
   const r = src.root;
+  if (isCompose(src)) return 'compose';
   if (r.get('peer')?.get('gossip')) return 'core';
   if (r.get('PeerOrgs') || r.get('OrdererOrgs')) return 'crypto';
   if (r.get('Organizations') || r.get('Profiles')) return 'configtx';
@@ -59,6 +61,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
   const problems: Diagnostic[] = [];
   const cores: CoreYaml[] = [];
   const cryptoOrgs: CryptoOrg[] = [];
+  const compose: ComposePeer[] = [];
   let configtx: Configtx | undefined;
   let configtxFile = '';
   for (const f of files) {
@@ -66,6 +69,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
     const kind = kindOf(src);
     if (kind === 'core') cores.push(readCoreYaml(src, problems));
     else if (kind === 'crypto') cryptoOrgs.push(...readCryptoConfig(src, problems));
+    else if (kind === 'compose') compose.push(...readCompose(src, problems));
     else if (kind === 'configtx') {
       if (configtx) problems.push({ file: f.path, line: 1, col: 1, message: `a second configtx.yaml (the first is ${configtxFile}): give one` });
       configtx = readConfigtx(src, problems);
@@ -84,6 +88,10 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
     const name = defaultOrgName(tx.mspId);
     crypto.peers.forEach((p, i) => peers.set(`${p.hostname}.${crypto.domain}`, { org: crypto, index: i, id: `peer${i}.${name}`, fqdn: `${p.hostname}.${crypto.domain}` }));
   }
+  if (compose.length > 0) {
+    if (cores.length !== 1) problems.push({ file: cores[1]?.file ?? files[0].path, line: 1, col: 1, message: `compose files set each peer's CORE_PEER_* over one core.yaml; ${cores.length} core.yaml files are given` });
+    else cores.splice(0, 1, ...withCompose(cores[0], peers, compose, problems));
+  }
   const perPeer = assignCoreFiles(cores, peers, problems);
   if (problems.length > 0) throw new ImportError(problems);
 
@@ -97,6 +105,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
   for (const { crypto, tx } of orgs) {
     writeOrg(out, crypto, tx, problems);
     writeExternalEndpoints(out, crypto, cores, perPeer);
+    writeBootstrap(out, crypto, cores, perPeer);
   }
 
   out.open('', 'channels');
@@ -203,13 +212,69 @@ function writeExternalEndpoints(out: ScenarioText, c: CryptoOrg, cores: CoreYaml
       where.push(`${p.fqdn} ${originText(e.origin)}`);
     }
   }
-  out.raw(`    externalEndpoints: [${visible.sort().join(', ')}]   # peers whose core.yaml sets externalEndpoint${where.length ? `: ${where.join(', ')}` : ' (none: other orgs never see this org)'}`);
+  out.raw(`    externalEndpoints: [${visible.sort().join(', ')}]   # peers whose configuration sets externalEndpoint${where.length ? `: ${where.join(', ')}` : ' (none: other orgs never see this org)'}`);
+}
+
+/**
+ * peer.gossip.bootstrap names addresses (`peer0.org1.example.com:7051`, space-separated as viper
+ * splits it); the scenario names peers of the org. An address that is one of the org's peers
+ * becomes that peer; when the org's peers do not all resolve to the same list, the scenario keeps
+ * its default and says why.
+ */
+function writeBootstrap(out: ScenarioText, c: CryptoOrg, cores: CoreYaml[], perPeer: Map<CoreYaml, ImportedPeer> | undefined): void {
+  const own = perPeer ? [...perPeer].filter(([, p]) => p.org === c).map(([core]) => core) : [cores[0]];
+  const hosts = c.peers.map((p) => p.hostname);
+  const lists = own.map((core) => {
+    const b = core.unmodelled.find((u) => u.key === 'bootstrap');
+    const names = (b?.text ?? '').split(/[\s,\[\]]+/).filter(Boolean).map((addr) => {
+      const host = addr.replace(/:\d+$/, '');
+      const i = host.endsWith(`.${c.domain}`) ? hosts.indexOf(host.slice(0, -c.domain.length - 1)) : -1;
+      return i < 0 ? undefined : `peer${i}`;
+    });
+    return { b, names };
+  });
+  const first = lists[0];
+  const resolved = first && first.b && first.names.length > 0 && first.names.every(Boolean) && lists.every((l) => l.names.join() === first.names.join());
+  if (resolved) out.raw(`    bootstrap: [${first.names.join(', ')}]   # ${lists.map((l) => originText(l.b!.origin)).join(', ')}: peer.gossip.bootstrap ${first.b!.text}`, first.b!.origin);
+  else {
+    const why = first?.b ? `peer.gossip.bootstrap ${first.b.text} (${originText(first.b.origin)}${lists.length > 1 ? ' and the other peers\' files' : ''}) names no peer of ${c.name}, or not the same one for every peer` : 'no peer.gossip.bootstrap';
+    out.raw(`    bootstrap: [peer0]   # ${why}: the scenario's default, each peer contacts peer0 at start as in fabric-samples' test network`);
+  }
 }
 
 /** configtx profile name → a valid channel ID (lower case; Fabric's channel ID rule). */
 function channelIdOf(profile: string): string {
   const id = profile.toLowerCase().replace(/[^a-z0-9.-]/g, '');
   return /^[a-z]/.test(id) ? id : `ch${id}`;
+}
+
+/**
+ * One core.yaml per peer: the shared one with each peer's CORE_PEER_GOSSIP_* (and
+ * CORE_PEER_DELIVERYCLIENT_BLOCKGOSSIPENABLED) from its compose service laid over it.
+ */
+function withCompose(base: CoreYaml, peers: Map<string, ImportedPeer>, compose: ComposePeer[], problems: Diagnostic[]): CoreYaml[] {
+  const envKey = (key: string) => `CORE_PEER_${key.startsWith('deliveryclient.') ? '' : 'GOSSIP_'}${key.replace(/\./g, '_').toUpperCase()}`;
+  const modelled = new Map(modelledKeys().map((k) => [envKey(k), k]));
+  const defaults = new Map(modelledKeys().map((k) => [k, codeDefault(k, new Map()).value]));
+  for (const c of compose) {
+    if (!peers.has(c.peerId)) problems.push({ ...c.env.find((e) => e.name === 'CORE_PEER_ID')!.origin, message: `compose: CORE_PEER_ID ${c.peerId} of service ${c.service} is not a peer of crypto-config.yaml (${[...peers.keys()].join(', ')})` });
+  }
+  return [...peers.keys()].map((fqdn) => {
+    const core: CoreYaml = { ...base, peerId: fqdn, settings: [...base.settings], empty: [...base.empty], unmodelled: [...base.unmodelled] };
+    for (const e of compose.find((c) => c.peerId === fqdn)?.env ?? []) {
+      const key = modelled.get(e.name.toUpperCase());
+      if (key) {
+        const s = parseSetting(key, e.value, e.value, e.origin, defaults.get(key), DURATION_KEYS.has(key), problems);
+        if (s) core.settings = [...core.settings.filter((x) => x.key !== key), s];
+        core.empty = core.empty.filter((x) => x.key !== key);
+      } else if (e.name.startsWith('CORE_PEER_GOSSIP_')) {
+        const lower = e.name.slice('CORE_PEER_GOSSIP_'.length).toLowerCase().replace(/_/g, '.');
+        const known = base.unmodelled.find((u) => u.key.toLowerCase() === lower)?.key ?? lower;
+        core.unmodelled = [...core.unmodelled.filter((u) => u.key !== known), { key: known, text: e.value, origin: e.origin }];
+      }
+    }
+    return core;
+  });
 }
 
 /** With several core.yaml files, each must say (peer.id) which peer it configures. */
@@ -227,55 +292,100 @@ function assignCoreFiles(cores: CoreYaml[], peers: Map<string, ImportedPeer>, pr
   return out;
 }
 
+interface KeyLine {
+  key: string;
+  text: string;
+  why: string;
+  origin?: Origin;
+}
+
 function writeGossip(out: ScenarioText, cores: CoreYaml[], perPeer: Map<CoreYaml, ImportedPeer> | undefined, notes: string[]): void {
   const read = new Map<string, number | boolean>();
-  const gossipLines: { key: string; value: number | boolean; text?: string; why: string; origin?: Origin; differs?: string }[] = [];
+  const render = (key: string, v: number | boolean) => (DURATION_KEYS.has(key) ? formatDuration(v as number) : String(v));
+  const network: (KeyLine & { value: number | boolean })[] = [];
+  /** Per peer (scenario id), the keys whose value differs from the network's. */
+  const overrides = new Map<string, KeyLine[]>();
   for (const key of modelledKeys()) {
     const found = cores.map((c) => ({ c, s: c.settings.find((s) => s.key === key), e: c.empty.find((e) => e.key === key) }));
     const set = found.filter((f) => f.s);
+    const d = codeDefault(key, read);
+    const defaultWhy = (empty: boolean) => `${empty ? 'empty in core.yaml' : 'not in core.yaml'}: Fabric default (${d.source})`;
     if (set.length === 0) {
-      const d = codeDefault(key, read);
       const empty = found.find((f) => f.e)?.e;
-      const why = `${empty ? 'empty in core.yaml' : 'not in core.yaml'}: Fabric default (${d.source})`;
-      gossipLines.push({ key, value: d.value, why, origin: empty?.origin });
+      network.push({ key, value: d.value, text: render(key, d.value), why: defaultWhy(empty !== undefined), origin: empty?.origin });
       read.set(key, d.value);
       continue;
     }
-    const first = set[0].s!;
+    // The network's value is the one most peers have (the first file's on a tie): fewer per-peer entries.
+    const valueOf = (f: (typeof found)[number]) => String(f.s?.value ?? d.value);
+    const counts = new Map<string, number>();
+    for (const f of found) counts.set(valueOf(f), (counts.get(valueOf(f)) ?? 0) + 1);
+    const top = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a), [valueOf(set[0]), -1] as [string, number])[0];
+    const pick = found.find((f) => valueOf(f) === top)!;
+    const first = pick.s ?? { key, value: d.value, text: render(key, d.value), origin: pick.e?.origin };
     read.set(key, first.value);
-    let differs: string | undefined;
-    if (perPeer && new Set(set.map((f) => String(f.s!.value))).size > 1) {
-      differs = set.map((f) => `${perPeer.get(f.c)!.id} ${f.s!.text} (${originText(f.s!.origin)})`).join(', ');
-      notes.push(`peer.gossip.${key} differs per peer: ${differs}; the scenario has one value for every peer (the first file's)`);
-    }
-    const also = set.length > 1 ? ` and ${set.length - 1} more file(s)` : '';
-    gossipLines.push({ key, value: first.value, text: first.text, why: `${also}`, origin: first.origin, differs });
-  }
-
-  const render = (key: string, v: number | boolean) => (DURATION_KEYS.has(key) ? formatDuration(v as number) : String(v));
-  out.open('', 'gossip', 'peer.gossip.* with core.yaml\'s names');
-  let openPath: string[] = [];
-  for (const g of gossipLines.filter((g) => !g.key.startsWith('deliveryclient.'))) {
-    const parts = g.key.split('.');
-    const parents = parts.slice(0, -1);
-    // Open the nested mappings this key lives in (election:, pvtData:, state: ...).
-    let common = 0;
-    while (common < parents.length && common < openPath.length && parents[common] === openPath[common]) common++;
-    for (let i = common; i < parents.length; i++) out.open('  '.repeat(i + 1), parents[i]);
-    openPath = parents;
-    if (g.differs) out.comment(`differs per peer: ${g.differs}; one value for every peer here`, '  '.repeat(parts.length));
+    const files = new Set(set.filter((f) => valueOf(f) === top).map((f) => f.s!.origin.file));
+    const also = files.size > 1 ? `and ${files.size - 1} more file(s)` : '';
     // As the file writes it (1500ms stays 1500ms), so the two read alike side by side.
-    out.value('  '.repeat(parts.length), parts[parts.length - 1], g.text ?? render(g.key, g.value), g.why, g.origin);
+    network.push({ key, value: first.value, text: first.text, why: pick.s ? also : defaultWhy(pick.e !== undefined), origin: first.origin });
+    if (!perPeer) continue;
+    // A peer whose file leaves the key out has Fabric's default, which may differ too.
+    const differing = found.filter((f) => String(f.s?.value ?? d.value) !== String(first.value));
+    if (differing.length === 0) continue;
+    const list = found.map((f) => `${perPeer.get(f.c)!.id} ${f.s ? `${f.s.text} (${originText(f.s.origin)})` : `${render(key, d.value)} (Fabric default)`}`);
+    if (key.startsWith('deliveryclient.')) {
+      notes.push(`peer.${key} differs per peer: ${list.join(', ')}; the scenario has one value for every peer (the most common)`);
+      continue;
+    }
+    notes.push(`peer.gossip.${key} differs per peer: ${list.join(', ')}; the most common for the network, the others in peers.config`);
+    for (const f of differing) {
+      const id = perPeer.get(f.c)!.id;
+      const line: KeyLine = f.s ? { key, text: f.s.text, why: '', origin: f.s.origin } : { key, text: render(key, d.value), why: defaultWhy(f.e !== undefined), origin: f.e?.origin };
+      (overrides.get(id) ?? overrides.set(id, []).get(id)!).push(line);
+    }
   }
-  const bge = gossipLines.find((g) => g.key === 'deliveryclient.blockGossipEnabled')!;
-  out.open('', 'deliveryclient');
-  out.value('  ', 'blockGossipEnabled', String(bge.value), bge.why, bge.origin);
 
-  // externalEndpoint is carried by the orgs' externalEndpoints above.
-  const unmodelled = cores.flatMap((c) => c.unmodelled).filter((u) => u.key !== 'externalEndpoint');
+  out.open('', 'gossip', "peer.gossip.* with core.yaml's names" + (overrides.size > 0 ? '; peers.config below holds what differs per peer' : ''));
+  writeNested(out, 1, network.filter((g) => !g.key.startsWith('deliveryclient.')));
+  const bge = network.find((g) => g.key === 'deliveryclient.blockGossipEnabled')!;
+  out.open('', 'deliveryclient');
+  out.value('  ', 'blockGossipEnabled', bge.text, bge.why, bge.origin);
+  if (overrides.size > 0) {
+    out.open('', 'peers', "per-peer peer.gossip.*: each peer's own core.yaml (or compose environment) where it differs");
+    out.open('  ', 'config');
+    for (const [id, lines] of overrides) {
+      out.raw(`    - peers: [${id}]`);
+      out.open('      ', 'gossip');
+      writeNested(out, 4, lines);
+    }
+  }
+
+  // externalEndpoint and bootstrap are carried by the orgs' externalEndpoints and bootstrap above.
+  const seen = new Set<string>();
+  const unmodelled = cores
+    .flatMap((c) => c.unmodelled)
+    .filter((u) => u.key !== 'externalEndpoint' && u.key !== 'bootstrap')
+    .filter((u) => {
+      const k = `${u.key}|${u.text}|${originText(u.origin)}`;
+      return !seen.has(k) && seen.add(k) !== undefined;
+    });
   if (unmodelled.length > 0) {
     out.comment('peer.gossip keys in core.yaml that the simulator does not model (it places peers itself):');
     for (const u of unmodelled) out.comment(`  ${u.key}: ${u.text || '(empty)'}   ${originText(u.origin)}`);
     notes.push(`not modelled: ${[...new Set(unmodelled.map((u) => `peer.gossip.${u.key}`))].join(', ')}`);
+  }
+}
+
+/** Keys with dots as nested mappings (election:, pvtData:, state: ...), `depth` levels of two spaces in. */
+function writeNested(out: ScenarioText, depth: number, lines: KeyLine[]): void {
+  let openPath: string[] = [];
+  for (const g of lines) {
+    const parts = g.key.split('.');
+    const parents = parts.slice(0, -1);
+    let common = 0;
+    while (common < parents.length && common < openPath.length && parents[common] === openPath[common]) common++;
+    for (let i = common; i < parents.length; i++) out.open('  '.repeat(depth + i), parents[i]);
+    openPath = parents;
+    out.value('  '.repeat(depth + parents.length), parts[parts.length - 1], g.text, g.why, g.origin);
   }
 }

@@ -52,10 +52,14 @@ async function chooseFile(path: string): Promise<void> {
   const widget = wb.page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
   const input = widget.locator('input.input').first();
-  await input.fill(path);
-  // The dialog completes the path as it is typed; wait until it shows what was typed, then accept.
+  // The dialog fills in its starting folder as it opens, which can overwrite what was typed:
+  // type again until the input holds the path.
   const deadline = Date.now() + UI_WAIT_MS;
-  while (Date.now() < deadline && (await input.inputValue()) !== path) await wb.page.waitForTimeout(100);
+  while (Date.now() < deadline) {
+    await input.fill(path);
+    await wb.page.waitForTimeout(300);
+    if ((await input.inputValue()) === path) break;
+  }
   // A folder typed in is first opened by the dialog; Enter again accepts it.
   for (let attempt = 0; attempt < 4; attempt++) {
     await wb.page.keyboard.press('Enter');

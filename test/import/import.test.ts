@@ -80,7 +80,8 @@ test('every peer.gossip key of core.yaml that the simulator has is in the scenar
   assert.match(text, /nonBlockingCommitMode: false +# not in core.yaml: Fabric default/);
   // sampleconfig's externalEndpoint is empty: Fabric hides every peer from other orgs.
   assert.deepEqual(scenario.orgs.map((o) => o.externalEndpoints), [[], []]);
-  assert.match(text, /# .*core\.yaml:\d+:\d+: .*bootstrap|bootstrap: 127\.0\.0\.1:7051 +.*core\.yaml:104:20/);
+  // bootstrap 127.0.0.1:7051 names no peer of the orgs: the scenario's default, said so.
+  assert.match(text, /bootstrap: \[peer0\] +# peer\.gossip\.bootstrap 127\.0\.0\.1:7051 \(.*core\.yaml:104:20\) names no peer of Org1/);
 });
 
 test('each source comment names the file:line:col where the value is written', () => {
@@ -160,8 +161,42 @@ test('one core.yaml per peer: per-peer differences are kept (as comments) and re
   const note = r.notes.find((n) => n.startsWith('peer.gossip.aliveTimeInterval differs per peer'));
   assert.ok(note, r.notes.join('\n'));
   assert.match(note!, /peer1\.org1 2s \(.*peer1\.org1\.example\.com\/core\.yaml:174:28\)/);
-  assert.match(r.text, /# differs per peer: .*peer1\.org1 2s/);
+  // Written per peer (peers.config), so the simulated peer1.org1 heartbeats every 2 s and the others every 5 s.
+  assert.match(r.text, /- peers: \[peer1\.org1\]\n +gossip:\n +aliveTimeInterval: 2s +# .*peer1\.org1\.example\.com\/core\.yaml:174:28/);
+  assert.equal(r.scenario.peerConfigs['peer1.org1'].config.gossip.aliveTimeInterval, 2000);
+  for (const id of ['peer0.org1', 'peer0.org2', 'peer1.org2']) assert.equal(r.scenario.peerConfigs[id]?.config.gossip.aliveTimeInterval ?? r.scenario.config.gossip.aliveTimeInterval, 5000, id);
   // Without peer.id, several core.yaml files cannot be told apart.
   writeFileSync(join(dir, 'peer1.org2.example.com', 'core.yaml'), base);
   assert.throws(() => importNetwork(readNetworkFiles([dir])), /peer1\.org2\.example\.com\/core\.yaml:1:1: several core\.yaml files are given, so each needs peer\.id/);
+});
+
+test('a compose file sets each peer\'s CORE_PEER_GOSSIP_* over core.yaml, as fabric-samples\' test network does', () => {
+  const compose = [
+    'services:',
+    '  peer0.org1.example.com:',
+    '    environment:',
+    '      - CORE_PEER_ID=peer0.org1.example.com',
+    '      - CORE_PEER_GOSSIP_BOOTSTRAP=peer0.org1.example.com:7051',
+    '      - CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0.org1.example.com:7051',
+    '      - CORE_PEER_GOSSIP_ALIVETIMEINTERVAL=2s',
+    '  peer0.org2.example.com:',
+    '    environment:',
+    '      CORE_PEER_ID: peer0.org2.example.com',
+    '      CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer0.org2.example.com:9051',
+    '      CORE_PEER_GOSSIP_USELEADERELECTION: "false"',
+    '',
+  ].join('\n');
+  const r = importNetwork([...files(), { path: 'compose-test-net.yaml', text: compose }]);
+  assert.deepEqual(r.scenario.orgs.map((o) => o.externalEndpoints), [['peer0'], ['peer0']]);
+  assert.match(r.text, /externalEndpoints: \[peer0\] +# peers whose configuration sets externalEndpoint: peer0\.org1\.example\.com compose-test-net\.yaml:6:43/);
+  const note = r.notes.find((n) => n.startsWith('peer.gossip.aliveTimeInterval differs per peer'));
+  assert.match(note ?? r.notes.join('\n'), /peer0\.org1 2s \(compose-test-net\.yaml:7:44\)/);
+  // peer0.org1's bootstrap names a peer, but peer1.org1 keeps core.yaml's 127.0.0.1:7051: no one list.
+  assert.match(r.text, /bootstrap: \[peer0\] +# peer\.gossip\.bootstrap peer0\.org1\.example\.com:7051 .* names no peer of Org1, or not the same one/);
+  const both = compose.replace('  peer0.org2.example.com:', '  peer1.org1.example.com:\n    environment:\n      - CORE_PEER_ID=peer1.org1.example.com\n      - CORE_PEER_GOSSIP_BOOTSTRAP=peer0.org1.example.com:7051\n  peer0.org2.example.com:');
+  const r2 = importNetwork([...files(), { path: 'compose-test-net.yaml', text: both }]);
+  assert.match(r2.text, /bootstrap: \[peer0\] +# compose-test-net\.yaml:5:36, compose-test-net\.yaml:11:36: peer\.gossip\.bootstrap peer0\.org1\.example\.com:7051/);
+  // A bad value in the environment is an error at its place in the compose file.
+  assert.throws(() => importNetwork([...files(), { path: 'c.yaml', text: compose.replace('=2s', '=soon') }]), /c\.yaml:7:44: core\.yaml: peer\.gossip\.aliveTimeInterval must be a duration/);
+  assert.throws(() => importNetwork([...files(), { path: 'c.yaml', text: compose.replace('CORE_PEER_ID: peer0.org2', 'CORE_PEER_ID: peer9.org2') }]), /c\.yaml:10:\d+: compose: CORE_PEER_ID peer9\.org2\.example\.com of service peer0\.org2\.example\.com is not a peer/);
 });
