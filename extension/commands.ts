@@ -6,6 +6,7 @@ import type { FaultRequest } from './protocol.js';
 import type { NetworkPanel } from './panel.js';
 import { MetricsDocuments } from './metrics-document.js';
 import { metricsMarkdown } from './metrics-view.js';
+import { importFabricNetwork, openFabricLogs } from './fabric-files.js';
 import { chooseScenario, pickFault, pickMessageType, pickSpeed } from './pickers.js';
 import { runSweepCommand, type SweepRequest } from './sweep-command.js';
 
@@ -42,6 +43,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       panel.show();
       await controller.openTrace(target);
     },
+    'gossipScope.importNetwork': (arg?: vscode.Uri | vscode.Uri[]) => importFabricNetwork(controller, panel, uriList(arg)),
+    'gossipScope.openLogs': (arg?: vscode.Uri | vscode.Uri[]) => openFabricLogs(controller, panel, uriList(arg)),
     'gossipScope.showPanel': withNetwork(() => panel.show()),
     'gossipScope.run': withNetwork(() => controller.control('run')),
     'gossipScope.pause': withNetwork(() => controller.control('pause')),
@@ -70,7 +73,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
           : await vscode.window.showSaveDialog({
               title: 'Gossip Scope: Export Trace',
               defaultUri: vscode.Uri.joinPath(folder, `${snap.network.scenario.name}.trace.jsonl`),
-              filters: { 'JSON Lines': ['jsonl'] },
+              filters: { 'JSON Lines': ['jsonl'], 'ShiViz log': ['shiviz'] },
             });
       if (!target) return;
       try {
@@ -95,4 +98,11 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
     }),
   };
   return [metrics, ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown))];
+}
+
+/** A command's file argument: one URI, several (the Explorer's multi-select), or none (ask). */
+function uriList(arg: unknown): vscode.Uri[] | undefined {
+  if (arg instanceof vscode.Uri) return [arg];
+  if (Array.isArray(arg) && arg.length > 0 && arg.every((u) => u instanceof vscode.Uri)) return arg as vscode.Uri[];
+  return undefined;
 }

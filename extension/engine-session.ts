@@ -5,12 +5,14 @@
  * (engine-worker.ts) feeds it messages, and tests can drive it directly.
  */
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
 import { faultActionOf } from '../engine/ui/faults.js';
 import { Simulation } from '../engine/sim/simulation.js';
 import { summarise } from '../engine/sim/summary.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
 import { bigintToString } from '../engine/trace/trace.js';
+import { isShiVizPath, toShiViz } from '../engine/trace/shiviz.js';
 import { activeFaults } from '../engine/ui/active-faults.js';
 import { toUiEvent } from '../engine/ui/ui-event.js';
 import { describeMessage, describePeer, networkOf, peerStates } from '../engine/ui/inspect.js';
@@ -296,6 +298,10 @@ export class EngineSession {
 /** JSON Lines as the CLI writes them: a header, then the events still in memory. */
 async function exportTrace(sim: Simulation, path: string, source: { text: string; file: string }, faults: { at: number; afterEvents: number; fault: FaultRequest }[]): Promise<{ events: number; lost: number }> {
   const events = sim.trace.recent();
+  if (isShiVizPath(path)) {
+    await writeFile(path, toShiViz(events, sim.peers.map((p) => p.id)));
+    return { events: events.length, lost: sim.trace.count - events.length };
+  }
   // The header carries what it takes to replay the run exactly: the scenario as it was opened,
   // the faults injected from the UI, and the end, event count and hash to check against.
   const header = {

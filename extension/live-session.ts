@@ -14,6 +14,7 @@ import { peerIds } from '../engine/live/peer.js';
 import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
 import type { Scenario } from '../engine/scenario/types.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
+import { isShiVizPath, toShiViz } from '../engine/trace/shiviz.js';
 import { verdictsOf } from '../engine/ui/inspect.js';
 import { FigureBuilder } from '../engine/figures/figures.js';
 import type { FaultRequest, MessageDetail, PeerDetail, RunState, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
@@ -194,6 +195,10 @@ export class LiveSession {
    */
   private async exportTrace(path: string): Promise<number> {
     const run = this.run!;
+    if (isShiVizPath(path)) {
+      await writeFile(path, toShiViz(this.kept, run.ids.map((p) => p.id)));
+      return this.kept.length;
+    }
     const header = {
       traceVersion: TRACE_VERSION,
       scenario: this.scenario!.name,

@@ -11,6 +11,14 @@ import type { ScenarioDiagnostics } from './scenario-diagnostics.js';
 import { readSettings } from './settings.js';
 import type { FromWorker } from './worker-protocol.js';
 
+interface SourceState {
+  snapshot?: NetworkSnapshot;
+  send: (m: Exclude<FromWebview, { type: 'ready' }>) => void;
+  history?: (limit: number) => Promise<UiEvent[]>;
+  /** A source with its own trace (a network read from logs) exports it itself. */
+  exportTrace?: (path: string) => Promise<{ events: number; lost: number }>;
+}
+
 const LAST_SCENARIO_KEY = 'gossipScope.lastScenario';
 
 type Frame = Extract<FromWorker, { type: 'frame' }>;
@@ -28,7 +36,7 @@ export const HISTORY_EVENTS = 20_000;
 export class NetworkController implements vscode.Disposable {
   private client?: EngineClient;
   /** While a debug session drives the network: what it last showed, and where requests go. */
-  private source?: { snapshot?: NetworkSnapshot; send: (m: Exclude<FromWebview, { type: 'ready' }>) => void; history?: (limit: number) => Promise<UiEvent[]> };
+  private source?: SourceState;
   private opened?: vscode.Uri;
   private readonly openedEmitter = new vscode.EventEmitter<NetworkSnapshot>();
   private readonly frameEmitter = new vscode.EventEmitter<Frame>();
@@ -56,8 +64,8 @@ export class NetworkController implements vscode.Disposable {
    * Hands the panel, the Peers view and the status bar to another source until disposed: a
    * gossip debug session, whose adapter runs its own network. Webview requests go to `send`.
    */
-  attachSource(send: (m: Exclude<FromWebview, { type: 'ready' }>) => void, history?: (limit: number) => Promise<UiEvent[]>): AttachedSource {
-    const source: { snapshot?: NetworkSnapshot; send: typeof send; history?: typeof history } = { send, history };
+  attachSource(send: SourceState['send'], history?: SourceState['history'], exportTrace?: SourceState['exportTrace']): AttachedSource {
+    const source: SourceState = { send, history, exportTrace };
     this.source = source;
     return {
       receive: (m) => {
@@ -156,6 +164,7 @@ export class NetworkController implements vscode.Disposable {
   }
 
   control(action: 'run' | 'pause' | 'step' | 'reset'): void {
+    if (action === 'pause') this.webviewEmitter.fire({ type: 'pausing' });
     this.send({ type: 'control', action });
   }
 
@@ -176,7 +185,8 @@ export class NetworkController implements vscode.Disposable {
     this.send({ type: 'fault', fault });
   }
 
-  async exportTrace(path: string) {
+  async exportTrace(path: string): Promise<{ events: number; lost: number }> {
+    if (this.source?.exportTrace) return this.source.exportTrace(path);
     return this.engine().request({ type: 'exportTrace', path });
   }
 

@@ -144,6 +144,8 @@ export interface MessageDetail {
   /** Verification verdicts at receivers, from the trace (recent events only). */
   verdicts: { peer: number; ok: boolean; reason: string }[];
   secretEnvelope: boolean;
+  /** Read from a Fabric log, which prints sizes and fields but no bytes: what it showed. */
+  logged?: { signatureBytes: number | null; sent: boolean; received: boolean };
 }
 
 export interface PeerDetail {
@@ -155,6 +157,10 @@ export interface PeerDetail {
   /** false: not started yet in this run (not running, but not crashed either). */
   started?: boolean;
   pkiId: string;
+  /** When its process (last) started, simulated ms; absent when unknown. */
+  startedAt?: number;
+  /** Its effective peer.gossip.* values and where each came from (profile, network, org, peer). */
+  config?: { key: string; value: string; from: string }[];
   membership: { alive: { id: string; lastSeen: number }[]; dead: { id: string; lastSeen: number }[] };
   channels: {
     name: string;
@@ -210,6 +216,8 @@ export type ToWebview =
   | { type: 'error'; message: string }
   /** The run's charts (engine/figures), answering a `figures` request; null when there is none. */
   | { type: 'figures'; figures: Figures | null }
+  /** A pause was asked for elsewhere (the palette, a key): show it at once, frames on their way still say running. */
+  | { type: 'pausing' }
   /** The user changed a setting while the panel was open. */
   | ({ type: 'settings' } & UiSettings);
 

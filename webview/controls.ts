@@ -66,6 +66,11 @@ export class Controls {
     this.enable(this.buttons.partition, on);
   }
 
+  /** A pause is on its way (asked for here or elsewhere): say so now. */
+  pausing(): void {
+    this.requestPause(() => {});
+  }
+
   private requestPause(send: () => void): void {
     this.pausingSince = performance.now();
     this.enable(this.buttons.pause, false);

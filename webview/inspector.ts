@@ -38,6 +38,18 @@ function foldedList(tag: 'ul' | 'ol', items: HTMLElement[], attrs: Record<string
   return el('div', rest, el(tag, { class: cls }, ...items.slice(0, shown)), el('details', {}, el('summary', { class: 'hint' }, `${items.length - shown} more`), el(tag, { class: cls, start: String(shown + 1) }, ...items.slice(shown))));
 }
 
+/** A peer's peer.gossip.* values: what the scenario set for it first, the profile's folded away. */
+function configSection(config: NonNullable<PeerDetail['config']>): HTMLElement {
+  const set = config.filter((c) => c.from !== 'profile');
+  const rows = (list: typeof config) => table(list.map((c): Row => [c.key, el('span', {}, el('span', { class: 'mono' }, c.value), ' ', el('span', { class: 'hint' }, `from ${c.from}`))]));
+  return section(
+    `Configuration (${set.length} set by the scenario)`,
+    'peer-config',
+    set.length === 0 ? el('p', { class: 'hint' }, 'every value is the profile\'s') : rows(set),
+    el('details', {}, el('summary', { class: 'hint' }, `all ${config.length} peer.gossip values`), rows(config)),
+  );
+}
+
 export class Inspector {
   private network: UiNetwork | null = null;
   /** What is shown, so a refresh of the same peer keeps the scroll position. */
@@ -76,7 +88,7 @@ export class Inspector {
       list.length === 0 ? el('p', { class: 'hint' }, 'none') : table(list.map((m): Row => [m.id, el('span', { class: ok ? '' : 'bad' }, `last heard ${ago(m.lastSeen)}`)]), { class: 'members' });
     this.root.replaceChildren(
       el('h2', { 'data-testid': 'inspector-title' }, d.id, ' ', el('span', { class: `chip ${d.paused ? 'paused' : d.running ? 'up' : 'down'}`, 'data-testid': 'peer-condition' }, d.paused ? 'paused' : d.running ? 'running' : d.started === false ? 'not started' : 'crashed')),
-      table([['PKI-ID', el('span', { class: 'mono' }, d.pkiId)]]),
+      table([['PKI-ID', el('span', { class: 'mono' }, d.pkiId)], ...(d.startedAt === undefined ? [] : [['started', `at ${secs(d.startedAt)}`] as Row])]),
       section(
         'Channels',
         'peer-channels',
@@ -92,6 +104,7 @@ export class Inspector {
           c.stateInfo.length === 0 ? el('p', { class: 'hint' }, 'no StateInfo received yet') : table(c.stateInfo.map((s): Row => [s.id, el('span', { class: s.height < c.height ? 'warn' : '' }, `height ${s.height}`)])),
         );
       }),
+      ...(d.config === undefined ? [] : [configSection(d.config)]),
       ...d.channels.map((c) =>
         section(
           `World state on ${c.name} (${c.worldState.length} keys)`,
@@ -111,7 +124,8 @@ export class Inspector {
     const drops = journey.filter((e) => e.kind === 'drop');
     const verdict = el('div', { 'data-testid': 'verdict' });
     const mustSign = SIGNED_TYPES.has(d.type);
-    if (d.signature === null) verdict.append(mustSign ? el('div', {}, mark(false, `no signature, yet Fabric signs every ${d.type}`)) : el('div', { class: 'hint' }, 'not signed (none needed)'));
+    if (d.logged) verdict.append(el('div', { class: 'hint' }, `read from a Fabric log: ${d.logged.sent ? 'send' : 'no send'} and ${d.logged.received ? 'receipt' : 'no receipt'} logged; a log holds no bytes to check`));
+    else if (d.signature === null) verdict.append(mustSign ? el('div', {}, mark(false, `no signature, yet Fabric signs every ${d.type}`)) : el('div', { class: 'hint' }, 'not signed (none needed)'));
     else if (d.verdicts.length === 0) verdict.append(el('div', { class: 'hint' }, 'no signature check in the recent trace'));
     else if (badSig.length === 0) verdict.append(el('div', {}, mark(true, `signature valid at ${d.verdicts.length} receiver${d.verdicts.length > 1 ? 's' : ''}`)));
     else verdict.append(el('div', {}, mark(false, `signature refused by ${badSig.length}: ${badSig[0].reason}`)));
@@ -122,7 +136,9 @@ export class Inspector {
       if (note) verdict.append(el('p', { class: 'hint', 'data-testid': 'reason-note' }, benign ? `Harmless at start-up. ${note}` : note));
     }
     if (drops.length > 0) verdict.append(el('div', {}, mark(false, `dropped ${drops.length}× on the way: ${drops[0].reason ?? ''}`)));
-    const sig = d.signature
+    const sig = d.logged
+      ? el('p', { 'data-testid': 'signature' }, d.logged.signatureBytes ? `The log shows a signature of ${d.logged.signatureBytes} bytes; Fabric does not log its bytes.` : 'The log shows no signature (Signature: 0 bytes).')
+      : d.signature
       ? table(
           [
             ['low-S', d.signature.lowS ? mark(true, 's ≤ n/2: Fabric accepts it') : mark(false, 'high S: Fabric rejects it')],
@@ -162,7 +178,9 @@ export class Inspector {
       section('Signer', 'signer', signer),
       section('Verification', 'verification', verdicts),
       section('Fields', 'fields', fieldTree(d.fields, 'GossipMessage')),
-      section(`Payload (${d.payloadHex.length / 2} bytes, hex${d.signature !== null ? ', exactly as signed' : ', as sent: not signed'})`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
+      d.logged
+        ? section('Payload', 'payload', el('p', { class: 'hint', 'data-testid': 'payload-hex' }, `${d.size} bytes by the log's count; a log does not hold them`))
+        : section(`Payload (${d.payloadHex.length / 2} bytes, hex${d.signature !== null ? ', exactly as signed' : ', as sent: not signed'})`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
       section(`Journey (${journey.length} events in the list)`, 'journey', steps.length ? foldedList('ol', steps, { class: 'journey' }, 12) : el('p', { class: 'hint' }, 'no longer in the list')),
     );
     this.root.scrollTop = 0;

@@ -275,6 +275,9 @@ onMessage((msg) => {
     case 'settings':
       dots.enabled = msg.animation;
       return;
+    case 'pausing':
+      controls.pausing();
+      return;
     case 'error':
       controls.showError(msg.message);
       return;

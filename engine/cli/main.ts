@@ -2,7 +2,11 @@
  * gossip-scope: the headless CLI (DESIGN.md, "The headless CLI").
  *   gossip-scope run <scenario> [--seed N] [--until T] [--json] [--trace FILE.jsonl]
  *   gossip-scope defaults [--profile P] --json
+ *   gossip-scope defaults --scenario S --peer ID [--json]   (one peer's values and where each came from)
+ *   gossip-scope import <core.yaml|configtx.yaml|crypto-config.yaml|folder>... [--out FILE] [--name N] [--channel PROFILE=ID] [--blocks N]
+ *   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
  *   gossip-scope dap   (the debug adapter over stdio)
+ *   gossip-scope diff <A> <B> [--at T] [--json]   (two runs compared: first divergent event, peer states)
  *   gossip-scope live <scenario> [--until T] [--json]      (every peer a process, real sockets)
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
@@ -10,22 +14,33 @@
 import { createWriteStream } from 'node:fs';
 import { PROFILES, configToYamlShape, parseDuration, profileConfig, type ProfileName } from '../fabric/config.js';
 import { ScenarioError, loadScenarioFile } from '../scenario/load.js';
+import { effectiveEntries, peerConfig } from '../scenario/peer-config.js';
 import { Simulation } from '../sim/simulation.js';
 import { summarise, type RunSummary } from '../sim/summary.js';
 import { runChecked } from '../sim/expectations.js';
+import { InvariantWatch, stopOnViolation, violationSummary } from '../debug/invariants.js';
 import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
+import { diffRuns, formatDiff, parseSide } from '../debug/diff.js';
 import { runLive } from '../live/launcher.js';
 import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
+import { importCommand } from './import-command.js';
+import { logsCommand } from './logs-command.js';
+import { LogFileError } from '../logs/files.js';
+import { UsageError, parseArgs } from './args.js';
+import { ImportError } from '../import/yaml-source.js';
 import { report } from './report-command.js';
 import { sweep } from './sweep-command.js';
 
-export class UsageError extends Error {}
-
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
+  gossip-scope diff <A> <B> [--at DURATION] [--json]
+                  (A, B: scenario.yaml, scenario.yaml@SEED or a saved trace.jsonl)
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
+  gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
+  gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
+  gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]   (Fabric gossip debug logs)
   gossip-scope report <scenario.yaml|trace.jsonl> [--seed N] [--until DURATION] [--bucket DURATION] [--out FILE.html] [--json]
   gossip-scope sweep <scenario.yaml> --set NAME=VALUES [--set ...] [--seeds N] [--jobs N] [--out DIR] [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
@@ -33,39 +48,17 @@ const USAGE = `usage:
   gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
                     [--bootstrap host:port] [--address id=host:port ...] [--orderer ws://host:port] [--control URL]`;
 
-interface Args {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-export function parseArgs(argv: string[], valued: Set<string>, bare: Set<string>): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const [name, inline] = a.slice(2).split('=', 2);
-    if (valued.has(name)) {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, v);
-    } else if (bare.has(name) && inline === undefined) flags.set(name, true);
-    else throw new UsageError(`unknown option --${name}`);
-  }
-  return { positional, flags };
-}
-
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     if (cmd === 'run') return await run(rest, out);
     if (cmd === 'defaults') return defaults(rest, out);
+    if (cmd === 'import') return importCommand(rest, out, err);
+    if (cmd === 'logs') return logsCommand(rest, out, err);
     if (cmd === 'report') return await report(rest, out);
     if (cmd === 'sweep') return await sweep(rest, out, err);
     if (cmd === 'dap') return await serveDapOverStdio();
+    if (cmd === 'diff') return await diff(rest, out);
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);
     if (cmd === undefined || cmd === '--help' || cmd === 'help') {
@@ -74,7 +67,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     throw new UsageError(`unknown command '${cmd}'`);
   } catch (e) {
-    if (e instanceof ScenarioError) {
+    if (e instanceof ScenarioError || e instanceof ImportError || e instanceof LogFileError) {
       err(e.message);
       return 2;
     }
@@ -85,6 +78,20 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     err(`gossip-scope: run failed: ${(e as Error).stack ?? e}`);
     return 1;
   }
+}
+
+async function diff(argv: string[], out: (s: string) => void): Promise<number> {
+  const { positional, flags } = parseArgs(argv, new Set(['at']), new Set(['json']));
+  if (positional.length !== 2) throw new UsageError('diff needs two runs: scenario.yaml, scenario.yaml@SEED or trace.jsonl');
+  let at: number | undefined;
+  if (typeof flags.get('at') === 'string') {
+    const ms = parseDuration(flags.get('at') as string);
+    if (ms === null) throw new UsageError(`--at must be a duration like 30s, got '${flags.get('at')}'`);
+    at = ms;
+  }
+  const d = await diffRuns(parseSide(positional[0]), parseSide(positional[1]), { at });
+  out(flags.has('json') ? JSON.stringify(d, null, 2) : formatDiff(d));
+  return 0;
 }
 
 async function live(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -137,9 +144,30 @@ async function peer(argv: string[], err: (s: string) => void): Promise<number> {
   return runPeerProcess(args, err);
 }
 
+/** One peer's effective peer.gossip.* in a scenario, each value with where it came from. */
+function peerDefaults(flags: Map<string, string | true>, out: (s: string) => void): number {
+  const file = flags.get('scenario');
+  const id = flags.get('peer');
+  if (typeof file !== 'string' || typeof id !== 'string') throw new UsageError('defaults --scenario FILE --peer ID: both are needed');
+  if (flags.has('profile')) throw new UsageError('--profile comes from the scenario; leave it out with --scenario');
+  const scenario = loadScenarioFile(file);
+  const known = scenario.orgs.flatMap((o) => Array.from({ length: o.peers }, (_, i) => `peer${i}.${o.name}`));
+  if (!known.includes(id)) throw new UsageError(`unknown peer '${id}' in ${file}`);
+  const entries = effectiveEntries(scenario, id);
+  if (flags.has('json')) {
+    const shape = { profile: scenario.profile, peerId: id, ...configToYamlShape(peerConfig(scenario, id)), sources: Object.fromEntries(entries.map((e) => [e.key, e.from])) };
+    out(JSON.stringify(shape, null, 2));
+  } else {
+    const width = Math.max(...entries.map((e) => e.key.length + e.value.length)) + 4;
+    out(`${id} (profile ${scenario.profile})\n` + entries.map((e) => `  ${`${e.key}: ${e.value}`.padEnd(width)}# ${e.from}`).join('\n') + '\n');
+  }
+  return 0;
+}
+
 function defaults(argv: string[], out: (s: string) => void): number {
-  const { positional, flags } = parseArgs(argv, new Set(['profile']), new Set(['json']));
+  const { positional, flags } = parseArgs(argv, new Set(['profile', 'scenario', 'peer']), new Set(['json']));
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  if (flags.has('scenario') || flags.has('peer')) return peerDefaults(flags, out);
   const profile = (flags.get('profile') as string | undefined) ?? 'fabric-v3';
   if (!PROFILES.includes(profile as ProfileName)) throw new UsageError(`unknown profile '${profile}' (expected ${PROFILES.join(' or ')})`);
   const shape = { profile, ...configToYamlShape(profileConfig(profile as ProfileName)) };
@@ -173,16 +201,19 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
   const tracePath = flags.get('trace');
   let closeTrace: (() => Promise<void>) | undefined;
   if (typeof tracePath === 'string') closeTrace = writeTrace(sim, tracePath);
+  // --check also watches the invariants at every event, and stops at the first one broken.
+  const invariants = flags.has('check') ? new InvariantWatch(sim) : undefined;
+  const stop = invariants ? stopOnViolation(invariants) : undefined;
   // With expectations, the run is looked at as it goes, so each can be met at its time.
-  const results = scenario.expect.length > 0 ? runChecked(sim, scenario.run.until) : (sim.runUntil(scenario.run.until), undefined);
+  const results =
+    scenario.expect.length > 0 || stop !== undefined ? runChecked(sim, scenario.run.until, undefined, stop) : (sim.runUntil(scenario.run.until), undefined);
   await closeTrace?.();
   const summary = summarise(sim);
-  if (results !== undefined) summary.expectations = results;
+  if (results !== undefined && scenario.expect.length > 0) summary.expectations = results;
+  const violation = invariants?.take()[0];
+  if (invariants !== undefined) summary.violation = violation === undefined ? null : violationSummary(sim, violation);
   out(flags.has('json') ? JSON.stringify(summary, null, 2) : humanSummary(summary));
-  if (flags.has('check')) {
-    if (scenario.expect.length === 0) throw new UsageError(`--check: ${positional[0]} has no expect: entries`);
-    return results!.every((r) => r.status === 'met') ? 0 : 1;
-  }
+  if (flags.has('check')) return violation === undefined && results!.every((r) => r.status === 'met') ? 0 : 1;
   return 0;
 }
 
@@ -228,6 +259,7 @@ function humanSummary(s: RunSummary): string {
     lines.push('', 'expectations:');
     for (const r of s.expectations) lines.push(`  ${r.status === 'met' ? '✓' : '✗'} ${r.text}${r.status === 'met' && r.at !== null ? ` (at ${(r.at / 1000).toFixed(1)}s)` : r.detail ? `: ${r.detail}` : ''}`);
   }
+  if (s.violation) lines.push('', `invariant broken at ${(s.violation.t / 1000).toFixed(3)}s (event ${s.violation.eventId}): ${s.violation.invariant}: ${s.violation.detail}`);
   const rejected = Object.entries(s.messages.rejected);
   if (rejected.length > 0) lines.push('rejected:', ...rejected.map(([r, n]) => `  ${n}  ${r}`));
   return lines.join('\n');

@@ -8,7 +8,7 @@ import { parseDuration } from '../fabric/config.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { figuresOfScenario, figuresOfTrace, runReportData, type RunReportData } from '../report/run-report.js';
 import { reportHtml } from '../report/html.js';
-import { parseArgs, UsageError } from './main.js';
+import { parseArgs, UsageError } from './args.js';
 
 /** Rate buckets: from 10 ms to a minute, at most this many in a run. */
 const BUCKET_MIN_MS = 10;

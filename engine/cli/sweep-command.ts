@@ -9,7 +9,7 @@ import { parseSet, SweepArgError } from '../sweep/params.js';
 import { MAX_JOBS, runSweep } from '../sweep/run.js';
 import { sweepCsv, sweepReportData, sweepTable } from '../sweep/output.js';
 import { reportHtml } from '../report/html.js';
-import { parseArgs, UsageError } from './main.js';
+import { parseArgs, UsageError } from './args.js';
 
 export async function sweep(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   // --set repeats: take every one out before the usual parsing.

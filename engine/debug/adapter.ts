@@ -32,6 +32,7 @@ import type { TraceEvent } from '../trace/events.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../ui/inspect.js';
 import { BreakpointSet, type Breakpoint as GossipBreakpoint, type Hit } from './breakpoints.js';
 import { ExprError } from './expr.js';
+import type { Violation } from './invariants.js';
 import { causalChain, eventLabel, lastEventAt, peerName } from './frames.js';
 import { peerStateTree } from './peer-state.js';
 import { eventValue, evaluate, FUNCTIONS, VARIABLES, type Value } from './queries.js';
@@ -57,7 +58,7 @@ const PANEL_MAX_EVENTS = 4096;
 /** Work between two looks at incoming requests (pause) during continue. */
 const SLICE_MS = 20;
 
-type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'pause' | 'goto';
+type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'pause' | 'goto' | 'exception';
 
 /** How a run in progress decides it has arrived (besides breakpoints, pause and the end). */
 type Goal = (events: TraceEvent[]) => TraceEvent | undefined;
@@ -81,6 +82,8 @@ export class GossipDebugSession extends DebugSession {
   private pauseRequested = false;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((r) => (this.configured = r));
+  /** The invariant broken where the session last stopped on one. */
+  private violation?: Violation;
   /** The last trace event id the panel has seen. */
   private panelSeen = 0;
 
@@ -101,6 +104,7 @@ export class GossipDebugSession extends DebugSession {
       supportsHitConditionalBreakpoints: true,
       supportsDataBreakpoints: true,
       supportsCompletionsRequest: true,
+      supportsExceptionInfoRequest: true,
       completionTriggerCharacters: ['(', ' ', ','],
       supportsTerminateRequest: true,
       supportsEvaluateForHovers: false,
@@ -328,6 +332,7 @@ export class GossipDebugSession extends DebugSession {
     const events = this.run!.step();
     this.bps.prime(this.sim);
     if (events === null) return this.finished();
+    if (this.stopOnViolation()) return;
     this.stopAt('step', events[0]);
   }
 
@@ -452,6 +457,7 @@ export class GossipDebugSession extends DebugSession {
         const events = run.step();
         if (events === null) return this.finished();
         this.stepEvents = events;
+        if (this.stopOnViolation()) return;
         let hit: Hit | undefined;
         for (const ev of events) if ((hit = this.bps.checkEvent(ev, run.sim))) break;
         hit ??= this.bps.checkValues(run.sim, events[0]);
@@ -468,6 +474,23 @@ export class GossipDebugSession extends DebugSession {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** An invariant the last step broke stops the run there, as an exception does a program. */
+  private stopOnViolation(): boolean {
+    const v = this.run!.violations[0];
+    if (v === undefined) return false;
+    this.violation = v;
+    this.stopAt('exception', v.event, `Invariant broken: ${v.invariant}: ${v.detail}`);
+    return true;
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const v = this.violation;
+    response.body = v === undefined
+      ? { exceptionId: 'none', breakMode: 'never', description: 'No invariant is broken here.' }
+      : { exceptionId: v.invariant, breakMode: 'always', description: `${v.detail} (at ${eventLabel(this.sim, v.event)}, ${formatTime(v.event.t)})` };
+    this.sendResponse(response);
   }
 
   private finished(): void {

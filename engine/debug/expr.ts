@@ -190,3 +190,43 @@ export function parseExpr(src: string): Expr {
   if (peek().kind !== 'end') throw new ExprError(`unexpected "${peek().text}"`, peek().at);
   return e;
 }
+
+/**
+ * The problems a query can be seen to have before any network runs: unknown functions and
+ * names that are neither variables nor known peers, channels or orgs. Offsets are into `src`.
+ */
+export function staticProblems(src: string, known: { functions: Iterable<string>; variables: Iterable<string>; names: Iterable<string> }): ExprError[] {
+  let e: Expr;
+  try {
+    e = parseExpr(src);
+  } catch (err) {
+    return [err as ExprError];
+  }
+  const functions = new Set(known.functions);
+  const variables = new Set(known.variables);
+  const names = new Set(known.names);
+  const out: ExprError[] = [];
+  const at = (word: string) => Math.max(0, src.indexOf(word));
+  const walk = (x: Expr): void => {
+    switch (x.kind) {
+      case 'name': {
+        const head = x.name.split('.')[0];
+        if (!names.has(x.name) && !variables.has(head)) out.push(new ExprError(`unknown name "${x.name}": not a peer, channel, org or variable (${[...variables].join(', ')})`, at(x.name)));
+        return;
+      }
+      case 'call':
+        if (!functions.has(x.fn)) out.push(new ExprError(`unknown function "${x.fn}" (functions: ${[...functions].join(', ')})`, at(x.fn)));
+        return x.args.forEach(walk);
+      case 'member':
+      case 'not':
+        return walk(x.of);
+      case 'bin':
+        walk(x.left);
+        return walk(x.right);
+      case 'lit':
+        return;
+    }
+  };
+  walk(e);
+  return out;
+}

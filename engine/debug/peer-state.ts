@@ -6,6 +6,7 @@ import { transactionsOf, type Ledger } from '../fabric/ledger.js';
 import type { Simulation } from '../sim/simulation.js';
 import { describePeer } from '../ui/inspect.js';
 import type { Value } from './queries.js';
+import { peerConfig } from '../scenario/peer-config.js';
 
 export function peerStateTree(sim: Simulation, idx: number): { [k: string]: Value } {
   const p = sim.peers[idx];
@@ -22,7 +23,7 @@ export function peerStateTree(sim: Simulation, idx: number): { [k: string]: Valu
       height: ch.height,
       leader: ch.leader,
       ledger: ledger ? ledgerView(ledger) : null,
-      election: election ? election.view() : sim.scenario.config.gossip.useLeaderElection ? null : p.leaderOf.has(ch.name) ? 'static leader (orgLeader)' : 'static follower',
+      election: election ? election.view() : peerConfig(sim.scenario, p.id).gossip.useLeaderElection ? null : p.leaderOf.has(ch.name) ? 'static leader (orgLeader)' : 'static follower',
       bufferedBlocks: state ? state.bufferedSeqs() : [],
       stateInfo: Object.fromEntries(ch.stateInfo.map((s) => [s.id, s.height])),
       blockPull: channel ? channel.puller.view() : null,

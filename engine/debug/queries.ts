@@ -42,6 +42,7 @@ export const FUNCTIONS: Record<string, string> = {
   knows: 'knows(peer, other): whether peer sees other alive',
   world: 'world(peer, key[, channel]): the value of a world-state key',
   orderer: 'orderer([channel]): blocks cut by the orderer',
+  privateData: 'privateData(peer[, collection]): private write sets the peer holds (transient store and committed)',
   sent: 'sent([type]): messages sent so far (of one type)',
   delivered: 'delivered([type]): messages delivered so far',
   dropped: 'dropped([type]): messages dropped so far',
@@ -231,6 +232,15 @@ function call(fn: string, args: Value[], ctx: QueryContext): Value {
     case 'world': {
       const p = peerArg(sim, fn, args[0]);
       return p.ledgers.get(channelArg(sim, fn, args[2], p.channels[0]))?.worldState.get(String(args[1])) ?? null;
+    }
+    case 'privateData': {
+      const p = peerArg(sim, fn, args[0]);
+      const col = args[1] === undefined ? undefined : String(args[1]);
+      let n = 0;
+      for (const pvt of p.node?.privdata.values() ?? []) {
+        for (const k of [...pvt.transient.keys(), ...pvt.committed.keys()]) if (col === undefined || k.endsWith(`/${col}`)) n++;
+      }
+      return n;
     }
     case 'orderer': {
       const ch = channelArg(sim, fn, args[0], sim.scenario.channels[0]?.name);

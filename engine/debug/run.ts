@@ -13,6 +13,7 @@ import { loadScenario } from '../scenario/load.js';
 import type { FaultAction } from '../scenario/types.js';
 import { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
+import { InvariantWatch, type Violation } from './invariants.js';
 
 export interface RunSource {
   file: string;
@@ -37,12 +38,15 @@ export const SPARES = 2;
 /** Longest stretch of background work before yielding to requests. */
 const SLICE_MS = 12;
 
-/** One network and the trace events of the last task it executed. */
+/** One network, its invariants, and the trace events of the last task it executed. */
 export class Cursor {
   stepEvents: TraceEvent[] = [];
+  /** Watches the network from its first event: every rebuild finds the same violations. */
+  readonly invariants: InvariantWatch;
 
   constructor(readonly sim: Simulation) {
     sim.trace.listen((ev) => this.stepEvents.push(ev));
+    this.invariants = new InvariantWatch(sim);
   }
 
   get position(): number {
@@ -127,11 +131,15 @@ export class DebugRun {
     return this.sim.kernel.nextTime() > this.until;
   }
 
+  /** The invariants the last step broke (empty when none). */
+  violations: Violation[] = [];
+
   /** Executes tasks until one emits trace events; those events, or null at the end. */
   step(): TraceEvent[] | null {
     for (;;) {
       if (!this.head.task(this.until)) return null;
       if (this.head.stepEvents.length > 0) {
+        this.violations = this.head.invariants.take();
         this.visible.push(this.head.position);
         return this.head.stepEvents;
       }
@@ -157,6 +165,8 @@ export class DebugRun {
   async travelTo(position: number): Promise<void> {
     if (position >= this.head.position) {
       this.head.advanceTo(position);
+      this.head.invariants.take();
+      this.violations = [];
       return;
     }
     await this.building; // a spare being built may be the one we need
@@ -165,6 +175,9 @@ export class DebugRun {
     if (best !== undefined) this.spares.splice(this.spares.indexOf(best), 1);
     else best = new Cursor(await buildNetwork(this.source, this.faults));
     best.advanceTo(position);
+    // What broke on the way here was reported when it first happened.
+    best.invariants.take();
+    this.violations = [];
     this.head = best;
     // Visible positions past the head are re-learnt as the run goes forward again.
     while (this.visible.length > 0 && this.visible[this.visible.length - 1] > position) this.visible.pop();
@@ -196,6 +209,7 @@ export class DebugRun {
       // The head carries hooks for faults that no longer happen: rebuild it without them.
       const c = new Cursor(await buildNetwork(this.source, this.faults));
       c.advanceTo(at);
+      c.invariants.take();
       this.head = c;
     }
     this.faults.push({ afterEvents: at, at: this.sim.kernel.now, action });

@@ -4,6 +4,7 @@
  * process derives every identity from the scenario's seed, as the simulator does, so processes
  * agree on CAs, certificates and PKI-IDs without exchanging files.
  */
+import { peerConfig } from '../scenario/peer-config.js';
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -213,7 +214,7 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
     tlsCertHash: createHash('sha256').update(identity.certDer).digest(),
     endpoint: org.externalEndpoints.includes(me.name) ? host : '',
     internalEndpoint: host,
-    config: scenario.config.gossip,
+    config: peerConfig(scenario, me.id).gossip,
     rt,
     mcs: peerCrypto(registry, blocks, (d) => identity.sign(d), () => kernel.now),
     tr: new PeerTracer(trace, rt, idx),
@@ -272,7 +273,7 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
         .flatMap((x) => x.anchorPeers.map((a) => ({ org: x.mspId, endpoint: addressOf(`${a}.${x.name}`) ?? '' })))
         .filter((a) => a.endpoint !== '');
       node.joinChannel({ name: ch, orgs: spec.orgs, collections: spec.collections, anchors });
-      if (scenario.config.gossip.orgLeader) lead(ch, true);
+      if (env.config.orgLeader) lead(ch, true);
     }
   });
   return new LivePeer(me.id, idx, node, trace, clock, rt, server, comm, all.map((p) => p.id), pkiToIdx, deliver, ledgers, startedAt, registry, recent, env.pkiHex, channels, addressOf);

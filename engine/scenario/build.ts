@@ -7,7 +7,10 @@ import { MESSAGE_TYPES } from '../fabric/message-types.js';
 import { DURATION_KEYS, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
 import { didYouMean, type Locator, type Path } from './diagnostics.js';
 import type { SchemaProblem } from './validate.js';
-import type { ByzantineBehaviour, Expectation, ExpectationCheck, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
+import type { ConfigSource, PeerConfig } from './peer-config.js';
+import { staticProblems } from '../debug/expr.js';
+import { FUNCTIONS, VARIABLES } from '../debug/queries.js';
+import type { ByzantineBehaviour, Expectation, Invariant, ExpectationCheck, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
 
 /** The scenario as the schema guarantees it, after ajv filled in the defaults. */
 interface RawOrg {
@@ -18,6 +21,7 @@ interface RawOrg {
   anchorPeers: string[];
   bootstrap: string[];
   externalEndpoints: 'all' | 'none' | string[];
+  gossip?: Record<string, unknown>;
 }
 interface RawLatency {
   min: string;
@@ -48,11 +52,15 @@ interface RawScenario {
   gossip?: Record<string, unknown>;
   deliveryclient?: { blockGossipEnabled?: boolean };
   network: { latency: RawLatency; loss: number; links: { between: [string, string]; latency?: RawLatency; loss?: number }[] };
-  peers: { start: { peer: string; at: string }[]; certExpiry?: { peer: string; at: string }[] };
+  peers: { startWindow: string; start: { peer: string; at: string }[]; certExpiry?: { peer: string; at: string }[]; config: { peers: string | string[]; start?: string; gossip?: Record<string, unknown> }[] };
   faults: RawFault[];
   run: { until: string };
+  invariants?: { holds: string; name?: string }[];
   expect: { height?: number; channel?: string; dead?: string; alive?: string; leaderIn?: string; converged?: true; rejected?: string; noPrivateDataAt?: string; behind?: string; by?: string; text?: string }[];
 }
+
+/** peers.startWindow's bound: operators start a network within minutes, not hours. */
+const MAX_START_WINDOW_MS = 600_000;
 
 /** Org name from an MSP ID: Org1MSP → org1, AlphaMSP → alpha. */
 export function defaultOrgName(mspId: string): string {
@@ -164,6 +172,19 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     checkTime(at, s.at, ['peers', 'start', i, 'at'], 'start');
     return { peer: s.peer, at };
   });
+  raw.peers.config.forEach((c, i) => {
+    if (c.start === undefined) return;
+    const ids = typeof c.peers === 'string' ? [c.peers] : c.peers;
+    const at = ms(c.start, ['peers', 'config', i, 'start']);
+    checkTime(at, c.start, ['peers', 'config', i, 'start'], 'start');
+    for (const id of ids) {
+      if (started.has(id)) report(['peers', 'config', i, 'start'], `peer '${id}' already has a start time`);
+      started.add(id);
+      lateJoiners.push({ peer: id, at });
+    }
+  });
+  const startWindow = ms(raw.peers.startWindow, ['peers', 'startWindow']);
+  if (startWindow > MAX_START_WINDOW_MS) report(['peers', 'startWindow'], `startWindow must be at most 10m, got '${raw.peers.startWindow}'`);
   const certExpiry: PeerStartSpec[] = (raw.peers.certExpiry ?? []).map((s, i) => {
     checkPeer(s.peer, ['peers', 'certExpiry', i, 'peer']);
     return { peer: s.peer, at: ms(s.at, ['peers', 'certExpiry', i, 'at']) };
@@ -290,14 +311,17 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
 
   // Configuration: the profile, then the scenario's overrides.
   const config = profileConfig(raw.profile);
-  if (raw.gossip) applyOverrides(config.gossip as unknown as Record<string, unknown>, raw.gossip, '', ms);
+  const configSources: Record<string, ConfigSource> = {};
+  if (raw.gossip) applyOverrides(config.gossip as unknown as Record<string, unknown>, raw.gossip, '', ['gossip'], ms, (k) => (configSources[k] = 'network'));
   if (raw.deliveryclient?.blockGossipEnabled !== undefined) {
     config.deliveryclient.blockGossipEnabled = raw.deliveryclient.blockGossipEnabled;
   }
   checkLeadership(config, raw, report);
+  const peerConfigs = buildPeerConfigs(raw, orgs, config, configSources, checkPeer, report, ms);
 
   const scenario: Scenario = {
     expect: [],
+    invariants: [],
     name: raw.name,
     file,
     seed: raw.seed,
@@ -311,8 +335,11 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
       start: ms(raw.orderer.start, ['orderer', 'start']),
     },
     config,
+    configSources,
+    peerConfigs,
     network: { latency: latency(raw.network.latency, ['network', 'latency']), loss: raw.network.loss, links },
     lateJoiners,
+    startWindow,
     certExpiry,
     faults,
     run: { until },
@@ -341,25 +368,85 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     else check = { kind: 'converged' };
     return { check, by, text: e.text ?? describeCheck(check, by), pos: loc.pos(path) };
   });
+  // Invariants: queries checked before any network runs, so a typo is a file:line:col error.
+  const known = {
+    functions: Object.keys(FUNCTIONS),
+    variables: Object.keys(VARIABLES),
+    names: [...peerIds, ...channelNames, ...orgs.flatMap((o) => [o.mspId, o.name])],
+  };
+  scenario.invariants = (raw.invariants ?? []).map((inv, i): Invariant => {
+    const path: Path = ['invariants', i, 'holds'];
+    for (const e of staticProblems(inv.holds, known)) problems.push({ pos: loc.posIn(path, e.offset), message: `invariant: ${e.message}` });
+    return { holds: inv.holds, name: inv.name ?? inv.holds, pos: loc.pos(['invariants', i]) };
+  });
   return problems.length > 0 ? { problems } : { scenario, problems };
 }
 
-/** Copies `gossip:` values onto the profile's config, durations (by core.yaml path) parsed to ms. */
+/** Copies `gossip:` values onto a config, durations (by core.yaml path) parsed to ms; `set` hears each key set. */
 function applyOverrides(
   target: Record<string, unknown>,
   source: Record<string, unknown>,
   prefix: string,
+  at: Path,
   ms: (text: string, path: Path) => number,
+  set: (key: string) => void,
 ): void {
   for (const [key, value] of Object.entries(source)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (value !== null && typeof value === 'object') {
-      applyOverrides(target[key] as Record<string, unknown>, value as Record<string, unknown>, path, ms);
+      applyOverrides(target[key] as Record<string, unknown>, value as Record<string, unknown>, path, at, ms, set);
     } else {
-      target[key] = DURATION_KEYS.has(path) ? ms(String(value), ['gossip', ...path.split('.')]) : value;
+      target[key] = DURATION_KEYS.has(path) ? ms(String(value), [...at, ...path.split('.')]) : value;
+      set(path);
     }
   }
 }
+
+/**
+ * Each peer's own core.yaml: the network's `gossip:`, then its org's, then every `peers.config`
+ * entry naming it, in file order. Only peers with an org or peer value of their own get an entry.
+ */
+function buildPeerConfigs(
+  raw: RawScenario,
+  orgs: OrgSpec[],
+  network: EffectiveConfig,
+  networkSources: Record<string, ConfigSource>,
+  checkPeer: (id: string, path: Path) => void,
+  report: (path: Path, message: string, which?: 'key' | 'value') => void,
+  ms: (text: string, path: Path) => number,
+): Record<string, PeerConfig> {
+  const out: Record<string, PeerConfig> = {};
+  const forPeer = (id: string): PeerConfig => (out[id] ??= { config: structuredClone(network), sources: { ...networkSources } });
+  raw.orgs.forEach((o, i) => {
+    if (o.gossip === undefined) return;
+    const org = orgs[i];
+    for (let p = 0; p < org.peers; p++) {
+      const pc = forPeer(`peer${p}.${org.name}`);
+      applyOverrides(pc.config.gossip as unknown as Record<string, unknown>, o.gossip, '', ['orgs', i, 'gossip'], p === 0 ? ms : quietMs, (k) => (pc.sources[k] = 'org'));
+    }
+  });
+  raw.peers.config.forEach((c, i) => {
+    const ids = typeof c.peers === 'string' ? [c.peers] : c.peers;
+    ids.forEach((id, j) => checkPeer(id, typeof c.peers === 'string' ? ['peers', 'config', i, 'peers'] : ['peers', 'config', i, 'peers', j]));
+    if (c.gossip === undefined) return;
+    ids.forEach((id, j) => {
+      const pc = forPeer(id);
+      applyOverrides(pc.config.gossip as unknown as Record<string, unknown>, c.gossip!, '', ['peers', 'config', i, 'gossip'], j === 0 ? ms : quietMs, (k) => (pc.sources[k] = 'peer'));
+    });
+  });
+  for (const [id, pc] of Object.entries(out)) {
+    const g = pc.config.gossip;
+    if (!(g.useLeaderElection && g.orgLeader)) continue;
+    const entry = raw.peers.config.findIndex((c) => (typeof c.peers === 'string' ? c.peers === id : c.peers.includes(id)) && c.gossip !== undefined);
+    const org = orgs.findIndex((o) => id.endsWith(`.${o.name}`));
+    const where: Path = entry >= 0 ? ['peers', 'config', entry, 'gossip'] : ['orgs', org, 'gossip'];
+    report(where, `${id} would have useLeaderElection and orgLeader both true; Fabric refuses this: set the other one to false for it`);
+  }
+  return out;
+}
+
+/** Parses a duration already checked (and reported) for the first peer of the same entry. */
+const quietMs = (text: string): number => parseDuration(text.replace(/^[-+]/, '')) ?? 0;
 
 /** Fabric refuses to start with both set ("isn't supported, aborting execution"). */
 function checkLeadership(config: EffectiveConfig, raw: RawScenario, report: (path: Path, message: string, which?: 'key' | 'value') => void) {

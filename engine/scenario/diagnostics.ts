@@ -71,6 +71,23 @@ export class Locator {
     return this.lines.linePos(best);
   }
 
+  /**
+   * Position of the character `offset` into the one-line string at `path` (past its opening
+   * quote): where in a query its problem is.
+   */
+  posIn(path: Path, offset: number): SourcePos {
+    let node: unknown = this.doc.contents;
+    for (const seg of path) {
+      node = this.deref(node);
+      if (isMap(node)) node = node.items.find((p) => keyText(p.key) === String(seg))?.value;
+      else if (isSeq(node)) node = node.items[Number(seg)];
+      else node = undefined;
+    }
+    if (!isScalar(node) || !node.range || typeof node.value !== 'string' || node.value.includes('\n')) return this.pos(path);
+    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+    return this.lines.linePos(node.range[0] + quoted + offset);
+  }
+
   /** Position of a character offset. */
   offset(offset: number): SourcePos {
     return this.lines.linePos(offset);

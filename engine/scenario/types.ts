@@ -3,6 +3,7 @@
  * The YAML contract is in DESIGN.md ("The scenario file"); durations here are milliseconds.
  */
 import type { EffectiveConfig, ProfileName } from '../fabric/config.js';
+import type { ConfigSource, PeerConfig } from './peer-config.js';
 
 /** A position in the scenario file, 1-based, for messages that point at what the user wrote. */
 export interface SourcePos {
@@ -133,6 +134,15 @@ export interface Expectation {
   pos?: SourcePos;
 }
 
+/** A property the scenario says holds at every event (`invariants:`), in the query language. */
+export interface Invariant {
+  /** The query that must stay true (truthy). */
+  holds: string;
+  /** How it is named in reports: the scenario's `name:`, or the query itself. */
+  name: string;
+  pos?: SourcePos;
+}
+
 export interface Scenario {
   name: string;
   /** The file it came from, for messages; `<inline>` for strings. */
@@ -144,9 +154,15 @@ export interface Scenario {
   orderer: OrdererSpec;
   /** The profile's configuration with the scenario's `gossip:` overrides applied. */
   config: EffectiveConfig;
+  /** Which keys of `config` the scenario's `gossip:` set (the rest are the profile's). */
+  configSources: Record<string, ConfigSource>;
+  /** Peers with values of their own (an org's `gossip:`, `peers.config`); see peer-config.ts. */
+  peerConfigs: Record<string, PeerConfig>;
   network: NetworkSpec;
-  /** Peers that join after the start. */
+  /** Peers pinned to a start time (`peers.start`); the others start within startWindow. */
   lateJoiners: PeerStartSpec[];
+  /** ms over which the unpinned peers' start instants are spread (`peers.startWindow`); 0: all at 0. */
+  startWindow: number;
   /** Certificates that expire during the run: `at` is the certificate's NotAfter. */
   certExpiry: PeerStartSpec[];
   faults: FaultSpec[];
@@ -155,4 +171,6 @@ export interface Scenario {
   description?: string;
   /** Lesson checks (`expect:`). */
   expect: Expectation[];
+  /** Properties checked at every event besides the built-in ones (`invariants:`). */
+  invariants: Invariant[];
 }

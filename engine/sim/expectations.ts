@@ -140,11 +140,15 @@ export class ExpectationWatch {
   }
 }
 
-/** Runs a simulation to `until`, looking at the expectations as it goes. */
-export function runChecked(sim: Simulation, until: number, watch = new ExpectationWatch(sim)): ExpectationResult[] {
+/**
+ * Runs a simulation to `until`, looking at the expectations as it goes. `stop`, asked after
+ * every kernel task, ends the run early (an invariant broke): what is pending then failed.
+ */
+export function runChecked(sim: Simulation, until: number, watch = new ExpectationWatch(sim), stop?: () => boolean): ExpectationResult[] {
   sim.start();
   for (let t = Math.min(until, sim.kernel.now + CHECK_EVERY_MS); ; t = Math.min(until, t + CHECK_EVERY_MS)) {
-    sim.runUntil(t);
+    sim.kernel.runUntil(t, stop);
+    if (stop?.() === true) break;
     watch.evaluate();
     if (t >= until) break;
   }

@@ -13,6 +13,8 @@ import type { Trace } from '../trace/trace.js';
  */
 export class SimNetwork {
   private readonly rng: Rng;
+  /** gRPC's reconnect jitter: a stream of its own, so retries do not move every latency drawn after them. */
+  private readonly dialRng: Rng;
   private readonly comms: (Comm | undefined)[] = [];
   private readonly endpoints = new Map<string, number>();
   private readonly up: boolean[] = [];
@@ -34,6 +36,7 @@ export class SimNetwork {
     peerIndex: (id: string) => number,
   ) {
     this.rng = new Rng(seed, 'network');
+    this.dialRng = new Rng(seed, 'network/dial-backoff');
     for (const l of spec.links) {
       const a = peerIndex(l.between[0]);
       const b = peerIndex(l.between[1]);
@@ -189,13 +192,36 @@ export class SimNetwork {
           this.kernel.after(dialTimeout(), () => cb(null, `context deadline exceeded (dialing ${endpoint})`));
           return;
         }
-        const rtt = this.latency(from, to) + this.latency(to, from);
-        this.kernel.after(rtt, () => {
-          const comm = this.comms[to];
-          if (!this.up[to] || comm === undefined || !comm.running) return cb(null, `connection refused (dialing ${endpoint})`);
-          cb(comm, '');
-        });
+        // grpc.DialContext with WithBlock: a refused connection is retried after gRPC's
+        // backoff until dialTimeout runs out, so a peer that starts a little later is still reached.
+        const deadline = this.kernel.now + dialTimeout();
+        let retries = 0;
+        const attempt = () => {
+          const rtt = this.latency(from, to) + this.latency(to, from);
+          this.kernel.after(rtt, () => {
+            const comm = this.comms[to];
+            if (this.up[to] && comm !== undefined && comm.running && !this.partitioned(from, to)) return cb(comm, '');
+            const wait = grpcBackoff(retries++, this.dialRng);
+            if (this.kernel.now + wait >= deadline) {
+              this.kernel.at(deadline, () => cb(null, `context deadline exceeded (dialing ${endpoint})`));
+              return;
+            }
+            this.kernel.after(wait, attempt);
+          });
+        };
+        attempt();
       },
     };
   }
+}
+
+/**
+ * grpc-go's default connection backoff (internal/backoff DefaultConfig): 1s, times 1.6 per
+ * retry, at most 120s, with ±20 % jitter.
+ */
+export function grpcBackoff(retries: number, rng: Rng): number {
+  let backoff = 1000;
+  for (let i = 0; i < retries && backoff < 120_000; i++) backoff *= 1.6;
+  backoff = Math.min(backoff, 120_000);
+  return Math.round(backoff * (1 + 0.2 * (rng.next() * 2 - 1)) * 1000) / 1000;
 }

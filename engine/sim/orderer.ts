@@ -122,6 +122,9 @@ export class Orderer {
     this.push(target);
   }
 
+  /** Observers of every block handed to a deliver client (the invariants' "taken from the orderer"). */
+  readonly deliveries: ((peer: number, channel: string, seq: number) => void)[] = [];
+
   unsubscribe(target: DeliverTarget): void {
     this.streams.delete(target);
   }
@@ -148,7 +151,9 @@ export class Orderer {
       const b = chain[from];
       const seq = from;
       this.kernel.after(at, () => {
-        if (t.active() && this.streams.has(t)) t.deliver(seq, b.bytes);
+        if (!t.active() || !this.streams.has(t)) return;
+        for (const d of this.deliveries) d(t.peer, t.channel, seq);
+        t.deliver(seq, b.bytes);
       });
     }
     this.sentUpTo.set(t, chain.length);

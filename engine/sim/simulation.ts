@@ -21,9 +21,12 @@ import { SimNetwork } from './network.js';
 import { Orderer, type DeliverTarget } from './orderer.js';
 import { SimRuntime } from './runtime.js';
 import { Counters } from './counters.js';
+import { PushLatency } from './push-latency.js';
 import { Clients } from './client.js';
 import { startByzantine } from './byzantine.js';
 import { ORDERER_MSP, scenarioIdentities } from './identities.js';
+import { peerStartTimes } from './start-times.js';
+import { peerConfig } from '../scenario/peer-config.js';
 
 export { ORDERER_MSP };
 
@@ -62,6 +65,8 @@ export class Simulation {
   readonly trace: Trace;
   readonly peers: PeerSlot[] = [];
   readonly counters: Counters;
+  /** Push dissemination by first receipt (the summary's `push`). */
+  readonly push: PushLatency;
   private readonly byId = new Map<string, PeerSlot>();
   private readonly byPki = new Map<string, number>();
   /** Recent messages by trace id, for the inspector and tests. */
@@ -84,6 +89,7 @@ export class Simulation {
     this.trace = trace;
     this.counters = new Counters(trace);
     this.messages = new MessageLog(opts.messageCapacity ?? 50_000);
+    this.push = new PushLatency(trace, this.messages, (i) => this.peers[i]?.org.mspId ?? '', (org) => scenario.orgs.find((o) => o.mspId === org)?.peers ?? 0);
   }
 
   static async create(scenario: Scenario, opts: SimulationOptions = {}): Promise<Simulation> {
@@ -146,8 +152,8 @@ export class Simulation {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const late = new Map(this.scenario.lateJoiners.map((l) => [l.peer, l.at]));
-    for (const p of this.peers) this.kernel.at(late.get(p.id) ?? 0, () => this.startPeer(p));
+    const starts = peerStartTimes(this.scenario, this.peers.map((p) => p.id));
+    for (const p of this.peers) this.kernel.at(starts[p.idx], () => this.startPeer(p));
     this.orderer.start();
     new Clients(this.kernel, this.scenario, this.peers, this.orderer).start();
     for (const f of this.scenario.faults) {
@@ -165,7 +171,7 @@ export class Simulation {
   }
 
   private startPeer(p: PeerSlot): void {
-    const cfg = this.scenario.config;
+    const cfg = peerConfig(this.scenario, p.id);
     const endpointOf = (org: OrgSpec, name: string) => `${name}.${org.domain}:7051`;
     const env: PeerEnv = {
       idx: p.idx,

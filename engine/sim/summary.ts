@@ -3,6 +3,7 @@
  */
 import type { Simulation } from './simulation.js';
 import type { ExpectationResult } from './expectations.js';
+import type { PushStats } from './push-latency.js';
 
 export interface PeerSummary {
   id: string;
@@ -40,11 +41,17 @@ export interface RunSummary {
     rejected: Record<string, number>;
   };
   blocks: BlockSummary[];
+  /** Push dissemination by first receipt: latency over every block and peer reached by push, and the fraction reached (simulator runs). */
+  push?: PushStats;
+  /** Messages sent per peer per simulated second, by type (and in total). */
+  ratePerPeerPerSecond?: Record<string, number>;
   converged: boolean;
   /** Why not, when converged is false. */
   notConverged: string[];
   /** The scenario's expectations, when it has any (run with --check, or always when present). */
   expectations?: ExpectationResult[];
+  /** With --check: the first invariant broken (the run stopped there), or null. */
+  violation?: { invariant: string; detail: string; t: number; eventId: number; event: string } | null;
 }
 
 const sorted = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -106,9 +113,23 @@ export function summarise(sim: Simulation): RunSummary {
       rejected: sorted(c.rejected),
     },
     blocks,
+    push: sim.push.stats(),
+    ratePerPeerPerSecond: rates(c.sent, sim.peers.length, sim.kernel.now),
     converged: notConverged.length === 0,
     notConverged,
   };
+}
+
+function rates(sent: Record<string, number>, peers: number, simMs: number): Record<string, number> {
+  const per = (n: number) => (peers === 0 || simMs === 0 ? 0 : Math.round((n / peers / (simMs / 1000)) * 1000) / 1000);
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [type, n] of Object.entries(sorted(sent))) {
+    out[type] = per(n);
+    total += n;
+  }
+  out.total = per(total);
+  return out;
 }
 
 /**

@@ -18,7 +18,8 @@ export const MAX_SEEDS = 1000;
 
 export class SweepArgError extends Error {}
 
-const GOSSIP_KEYS = Object.keys((scenarioSchema as { properties: { gossip: { properties: Record<string, unknown> } } }).properties.gossip.properties);
+// peer.gossip.* keys live in the schema's one definition (the network's, an org's and a peer's gossip: use it).
+const GOSSIP_KEYS = Object.keys((scenarioSchema as unknown as { definitions: { gossip: { properties: Record<string, unknown> } } }).definitions.gossip.properties);
 const TOP_KEYS = Object.keys((scenarioSchema as { properties: Record<string, unknown> }).properties);
 
 function scalar(text: string): number | string | boolean {

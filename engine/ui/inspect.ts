@@ -3,6 +3,7 @@
  * network, each peer's state, a message with its bytes and signature, a peer's views.
  * Engine-side and JSON-safe: the worker posts these objects as they are.
  */
+import { effectiveEntries, type EffectiveEntry } from '../scenario/peer-config.js';
 import type { MessageDetail, PeerDetail, UiNetwork, UiPeer, UiPeerState } from '../../extension/protocol.js';
 import type { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
@@ -158,6 +159,8 @@ export interface PeerView {
   leads(channel: string): boolean;
   /** A peer's id from its trace index. */
   idOf(idx: number): string;
+  startedAt?: number;
+  config?: EffectiveEntry[];
 }
 
 export function peerDetailOf(p: PeerView, more: { paused?: boolean; started?: boolean } = {}): PeerDetail {
@@ -170,6 +173,8 @@ export function peerDetailOf(p: PeerView, more: { paused?: boolean; started?: bo
     ...(more.paused ? { paused: true } : {}),
     ...(more.started === false ? { started: false } : {}),
     pkiId: p.pkiHex,
+    ...(p.startedAt === undefined ? {} : { startedAt: p.startedAt }),
+    ...(p.config === undefined ? {} : { config: p.config }),
     membership: {
       alive: snap.alive.map((a) => ({ id: p.idOf(a.member.idx), lastSeen: a.lastSeen })),
       dead: snap.dead.map((a) => ({ id: p.idOf(a.member.idx), lastSeen: a.lastSeen })),
@@ -201,5 +206,7 @@ export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
     ledgers: p.ledgers,
     leads: (ch) => p.leaderOf.has(ch),
     idOf: (i) => sim.peers[i]?.id ?? `#${i}`,
+    ...(p.startedAt === undefined ? {} : { startedAt: p.startedAt }),
+    config: effectiveEntries(sim.scenario, p.id),
   }, { paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined });
 }

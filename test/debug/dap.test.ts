@@ -176,9 +176,14 @@ describe('gossip debug adapter over DAP', () => {
 
   it('a data breakpoint on a peer height stops when it changes', async () => {
     await launch();
-    for (let i = 0; i < 5; i++) await until(dc.nextRequest({ threadId: 1 }));
-    const frame = await topFrame(1).catch(() => undefined);
-    const frameId = frame?.id ?? (await topFrame((await dc.threadsRequest()).body.threads[0].id)).id;
+    // Peers start apart (peers.startWindow): step until peer0.org1 has started and done something.
+    let frame: DebugProtocol.StackFrame | undefined;
+    for (let i = 0; i < 500 && frame === undefined; i++) {
+      await until(dc.nextRequest({ threadId: 1 }));
+      frame = await topFrame(1).catch(() => undefined);
+    }
+    assert.ok(frame, 'peer0.org1 has a frame');
+    const frameId = frame.id;
     const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
     const peerScope = scopes.find((s) => s.name.startsWith('Peer'))!;
     const peer = (await dc.variablesRequest({ variablesReference: peerScope.variablesReference })).body.variables;

@@ -65,8 +65,9 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
   let webview: Frame = await wb.webviewFrame('[data-testid=peer-count]');
   assert.equal((await webview.locator('[data-testid=peer-count]').innerText()).match(/\d+/)?.[0], '8');
   assert.equal(eventsIn(await wb.statusItem(STATUS)), 0);
-  // Before the first event no peer has started: the graph draws them all down.
+  // Before the first event no peer has started: not running, and drawn as not started (not crashed).
   assert.equal(await webview.locator('[data-peer-id][data-state=down]').count(), 8);
+  assert.equal(await webview.locator('[data-peer-id][data-look=unstarted]').count(), 8);
   await wb.screenshot('debug-entry');
 
   // Each Step Over moves the network on by one step; the panel lists the messages sent. (The
@@ -107,4 +108,34 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
   await wb.page.locator('.tab', { hasText: 'two-orgs.yaml' }).first().click();
   await wb.page.locator('.editor-actions .action-label[aria-label="Debug Scenario"]').first().waitFor({ timeout: 10_000 });
   await wb.page.locator('.editor-actions .action-label[aria-label="Open Network"]').first().waitFor({ timeout: 10_000 });
+});
+
+test('F5 with the panel already open: the graph moves to its own group beside the scenario; after Stop the status bar shows the network it showed before', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await wb.runCommand('Gossip Scope: Open Network');
+  await wb.pick('two-orgs.yaml');
+  await wb.quickInputClosed();
+  await wb.webviewFrame('[data-testid=peer-count]');
+  const own = await wb.waitForStatus(STATUS, (s) => eventsIn(s) === 0);
+  // The scenario opened as a tab in the panel's own group: the layout the issue was seen with.
+  await wb.page.keyboard.press('Control+P');
+  await wb.pick('two-orgs.yaml');
+  await wb.page.locator('.tab.active', { hasText: 'two-orgs.yaml' }).first().waitFor({ timeout: 10_000 });
+  await wb.runCommand('Gossip Scope: Debug Scenario');
+  await wb.page.locator('.debug-toolbar').waitFor({ timeout: 30_000 });
+  const groupOf = (tab: string) =>
+    wb.page.evaluate((label) => {
+      const groups = Array.from(document.querySelectorAll('.editor-group-container'));
+      return groups.findIndex((g) => Array.from(g.querySelectorAll('.tab')).some((t) => (t.textContent ?? '').includes(label)));
+    }, tab);
+  await wb.page.waitForFunction(() => document.querySelectorAll('.editor-group-container').length >= 2, undefined, { timeout: 15_000 });
+  const [scenario, graph] = [await groupOf('two-orgs.yaml'), await groupOf('Gossip Scope')];
+  assert.ok(scenario >= 0 && graph >= 0 && scenario !== graph, `the scenario (group ${scenario}) and the graph (group ${graph}) side by side`);
+  await wb.screenshot('debug-beside');
+  await toolbar('Step Over');
+  await toolbar('Stop');
+  await wb.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15_000 });
+  // No stale debug status: the status bar shows the network opened by hand again.
+  const after = await wb.waitForStatus(STATUS, (s) => eventsIn(s) === 0);
+  assert.equal(after.replace(/^\S+ /, ''), own.replace(/^\S+ /, ''));
 });

@@ -137,6 +137,43 @@ test('Inject Fault crashes a peer: the Peers view shows it dead', async (t) => {
   await wb.screenshot('peer-crashed');
 });
 
+test('A paused peer and a partition look as they are: the graph, the peer list and the fault bar say so until they end', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  if (probe) return t.skip('dist/webview.js is not built: the protocol probe has no graph');
+  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  await wb.runCommand('Gossip Scope: Inject Fault…');
+  await wb.pick('Pause a peer', { filter: false });
+  await wb.pick('peer2.org1');
+  await webview.locator('[data-testid=fault-chip][data-kind=pause]', { hasText: 'peer2.org1 paused' }).waitFor({ timeout: 10_000 });
+  await webview.locator('[data-peer-id="peer2.org1"][data-look=paused]').waitFor({ timeout: 10_000 });
+  assert.match((await webview.locator('[data-peer-id="peer2.org1"]').getAttribute('aria-label')) ?? '', /paused/);
+  const looks = (i: number) => webview.evaluate((k) => (window as any).gossipScopeProbe.peerClasses(k) as string[], i);
+  assert.ok((await looks(2)).includes('paused'), 'the graph draws peer2.org1 paused');
+  await wb.page.locator('.monaco-list-row', { hasText: /peer2\.org1\s*paused/ }).waitFor({ timeout: 10_000 });
+  // The panel's own partition tool: select two peers in the peer list, split them off.
+  await webview.locator('[data-peer-id="peer0.org2"]').click();
+  await webview.locator('[data-peer-id="peer2.org2"]').click({ modifiers: ['Control'] });
+  await webview.locator('[data-testid=partition]:not([disabled])').click();
+  await webview.locator('[data-testid=fault-chip][data-kind=partition]').waitFor({ timeout: 10_000 });
+  await webview.locator('[data-testid=fault-notice]', { hasText: 'partition' }).waitFor({ timeout: 10_000 });
+  assert.ok((await looks(4)).includes('faulted'), 'a peer cut off carries the fault mark');
+  // Run a little: the links the partition cut are drawn as cut.
+  await wb.runCommand('Gossip Scope: Run');
+  await webview.waitForFunction(() => (window as any).gossipScopeProbe.cutLinks > 0, undefined, { timeout: 30_000 });
+  await wb.runCommand('Gossip Scope: Pause');
+  await wb.screenshot('paused-and-partitioned');
+  // Healed and resumed: the marks go with the faults.
+  await webview.locator('[data-testid=heal]').click();
+  await webview.locator('[data-testid=fault-chip][data-kind=partition]').waitFor({ state: 'detached', timeout: 10_000 });
+  await wb.runCommand('Gossip Scope: Inject Fault…');
+  await wb.pick('Resume a paused peer', { filter: false });
+  await wb.pick('peer2.org1');
+  await webview.locator('[data-testid=fault-chip][data-kind=pause]').waitFor({ state: 'detached', timeout: 10_000 });
+  assert.ok(!(await looks(2)).includes('paused'));
+  assert.ok(!(await looks(4)).includes('faulted'));
+  await wb.screenshot('healed-and-resumed');
+});
+
 test('The graph marks the crashed peer; a message opens in the inspector with its verified signature', async (t) => {
   if (unavailable) return t.skip(unavailable);
   if (probe) return t.skip('dist/webview.js is not built: the protocol probe has no inspector');

@@ -83,6 +83,10 @@ test('the .vsix installs into code-server; the walkthrough opens its first lesso
   const webview = await wb.webviewFrame('[data-testid=peer-count]');
   assert.equal((await webview.locator('[data-testid=peer-count]').innerText()).match(/\d+/)?.[0], '8');
   assert.equal(await webview.locator('[data-peer-id]').count(), 8);
+  // The walkthrough stays in view beside the lesson: its "Find it" task is still readable.
+  await wb.page.waitForFunction(() => document.querySelectorAll('.editor-group-container').length >= 2, undefined, { timeout: 15_000 });
+  const visibleTabs = await wb.page.locator('.tab.active').allInnerTexts();
+  assert.ok(visibleTabs.some((t) => /Walkthrough/.test(t)) && visibleTabs.some((t) => /Gossip Scope/.test(t)), `the walkthrough and the lesson side by side: ${visibleTabs.join(' | ')}`);
   await wb.screenshot('lesson-opened');
   // Back in the walkthrough, the lesson is ticked off: its sample has been opened.
   await wb.page.locator('.tab', { hasText: 'Walkthrough' }).first().click();

@@ -6,7 +6,9 @@ import { run, twoOrgs } from './helpers.js';
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 test('when the leader crashes, the next lowest PKI-ID leads within threshold + election duration (+ the follower sleep); blocks keep flowing', async () => {
-  const base = twoOrgs().replace('blocks: 10', 'blocks: 40').replace('until: 60s', 'until: 100s');
+  // Peers in phase (startWindow 0s): each notices the leader's silence at the same instant, so
+  // the lowest PKI-ID's proposal wins. Out of phase, whoever notices first may take over.
+  const base = twoOrgs('peers: { startWindow: 0s }\n').replace('blocks: 10', 'blocks: 40').replace('until: 60s', 'until: 100s');
   // Who leads Org1 is decided by PKI-IDs: find it first, then crash it.
   const { sim: probe } = await run(base, { until: 0, keep: false });
   const org1 = probe.peers.filter((p) => p.org.mspId === 'Org1MSP').sort((a, b) => (hexOf(a.identity.pkiId) < hexOf(b.identity.pkiId) ? -1 : 1));

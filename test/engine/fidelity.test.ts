@@ -101,14 +101,16 @@ test('fact 12, 14: alive seq_num counts from 1, inc_num is the start time; the c
     const am = sm.msg.aliveMsg;
     const k = Buffer.from(am.membership!.pkiId).toString('hex');
     seqs.set(k, [...(seqs.get(k) ?? []), am.timestamp!.seqNum]);
-    assert.equal(am.timestamp!.incNum, BigInt(EPOCH_MS) * 1_000_000n, 'inc_num = start time in UnixNano');
+    // Peers start apart (peers.startWindow): each stamps its own process's start.
+    const started = sim.peers.find((p) => Buffer.from(p.identity.pkiId).toString('hex') === k)!.startedAt!;
+    assert.equal(am.timestamp!.incNum, unixNanoAt(started, EPOCH_MS), 'inc_num = start time in UnixNano');
   };
-  for (const { sm, t } of sent) {
+  for (const { sm, t, from } of sent) {
     const m = sm.msg;
     if (m.content === 'aliveMsg') {
       note(sm);
       // Alive messages created after publishCertPeriod (10s) carry no certificate.
-      if (t > 10_100 && m.aliveMsg.timestamp!.seqNum > 3n) assert.equal(m.aliveMsg.identity.length, 0, `identity in an alive message sent at ${t}`);
+      if (t - sim.peers[from].startedAt! > 10_100 && m.aliveMsg.timestamp!.seqNum > 3n) assert.equal(m.aliveMsg.identity.length, 0, `identity in an alive message sent at ${t}`);
     }
     if (m.content === 'memReq' && m.memReq.selfInformation) note(fromEnvelope(m.memReq.selfInformation));
     if (m.content === 'memRes') for (const env of m.memRes.alive) note(fromEnvelope(env));
@@ -121,7 +123,7 @@ test('fact 12, 14: alive seq_num counts from 1, inc_num is the start time; the c
     assert.ok(min >= 1n && min <= 3n, `first alive seq_num ${min}`);
     assert.ok(max < 100n, `alive seq_num ${max} is not a counter`);
   }
-  const early = ofType('aliveMsg').filter((x) => x.t < 5_100);
+  const early = ofType('aliveMsg').filter((x) => x.from >= 0 && x.t - sim.peers[x.from].startedAt! < 5_100);
   assert.ok(early.some((x) => x.sm.msg.content === 'aliveMsg' && x.sm.msg.aliveMsg.identity.length > 0), 'early alive messages carry the certificate');
 });
 
@@ -171,16 +173,20 @@ test('fact 4, 7: pull timings and the emitter batching', () => {
   const hellos = events.filter((e) => e.kind === 'timer' && e.reason === 'pull.identities.initiatePull');
   const process = events.filter((e) => e.kind === 'timer' && e.reason === 'pull.identities.processIncomingDigests');
   assert.ok(hellos.length > 0 && process.length > 0);
-  for (const p of process) assert.ok(hellos.some((h) => h.peer === p.peer && p.t - h.t === 1000), 'processIncomingDigests 1s after initiatePull');
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+  for (const p of process) assert.ok(hellos.some((h) => h.peer === p.peer && near(p.t - h.t, 1000)), 'processIncomingDigests 1s after initiatePull');
   const ends = events.filter((e) => e.kind === 'timer' && e.reason === 'pull.identities.endPull');
-  for (const e of ends) assert.ok(process.some((p) => p.peer === e.peer && e.t - p.t === 2000), 'endPull 2s after the requests');
+  for (const e of ends) assert.ok(process.some((p) => p.peer === e.peer && near(e.t - p.t, 2000)), 'endPull 2s after the requests');
   // Alive messages are pushed to propagatePeerNum (3) peers per emission.
   const own = ofType('aliveMsg').filter((x) => x.from >= 0);
   const fanout = new Map<number, number>();
   for (const e of events) if (e.kind === 'send' && e.type === 'AliveMessage') fanout.set(e.msg!, (fanout.get(e.msg!) ?? 0) + 1);
   assert.ok(own.length > 0);
   const emitterTicks = events.filter((e) => e.kind === 'timer' && e.reason === 'emitter.tick');
-  for (const t of emitterTicks) assert.equal(t.t % 10, 0, 'emitter ticks on its 10ms ticker');
+  for (const t of emitterTicks) {
+    const k = (t.t - sim.peers[t.peer].startedAt!) / 10;
+    assert.ok(Math.abs(k - Math.round(k)) < 1e-6, 'emitter ticks on its 10ms ticker, from its own peer\'s start');
+  }
 });
 
 test('fact 19: the block store keeps blocks within maxBlockCountToStore of the newest', async () => {

@@ -45,7 +45,7 @@ function leafKind(s: S): string {
 
 test("the schema's gossip section matches config.ts key for key (fails when they drift)", () => {
   const config = leaves(profileConfig('fabric-v3').gossip);
-  const inSchema = schemaLeaves(schema.properties.gossip);
+  const inSchema = schemaLeaves(schema.definitions.gossip);
   assert.deepEqual([...inSchema.keys()].sort(), [...config.keys()].sort());
   for (const [path, value] of config) {
     assert.equal(leafKind(inSchema.get(path)!), expectedLeafSchema(path, value), `type of gossip.${path}`);

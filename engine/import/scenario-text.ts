@@ -1,0 +1,46 @@
+/**
+ * Writes the imported scenario as YAML lines, each value with a comment saying where it came
+ * from, and remembers which file position each line stands for (so a scenario error on a
+ * generated line can point at the real file instead).
+ */
+import { originText, type Origin } from './yaml-source.js';
+
+export class ScenarioText {
+  private readonly lines: string[] = [];
+  /** Scenario line (1-based) → the file position its value came from. */
+  readonly origins = new Map<number, Origin>();
+
+  comment(text: string, indent = ''): void {
+    for (const l of text.split('\n')) this.lines.push(`${indent}# ${l}`);
+  }
+
+  blank(): void {
+    this.lines.push('');
+  }
+
+  /** `key: value  # why` with the value's origin remembered. */
+  value(indent: string, key: string, value: string, why: string, origin?: Origin): void {
+    const where = origin ? `${originText(origin)}${why ? ': ' : ''}` : '';
+    this.lines.push(`${indent}${key}: ${value}${where || why ? `   # ${where}${why}` : ''}`);
+    if (origin) this.origins.set(this.lines.length, origin);
+  }
+
+  /** A key that opens a mapping or list. */
+  open(indent: string, key: string, why = ''): void {
+    this.lines.push(`${indent}${key}:${why ? `   # ${why}` : ''}`);
+  }
+
+  raw(line: string, origin?: Origin): void {
+    this.lines.push(line);
+    if (origin) this.origins.set(this.lines.length, origin);
+  }
+
+  toString(): string {
+    return this.lines.join('\n') + '\n';
+  }
+}
+
+/** A YAML scalar that reads back as the same string. */
+export function yamlString(s: string): string {
+  return /^[A-Za-z0-9_.\-/:]+$/.test(s) && !/^(true|false|null|yes|no|on|off|~|[\d.+-].*)$/i.test(s) ? s : JSON.stringify(s);
+}
