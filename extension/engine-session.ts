@@ -28,6 +28,8 @@ const FRAME_INTERVAL_MS = 33;
 const SLICE_BUDGET_MS = 25;
 /** Events one frame carries at most; older ones beyond this are counted as skipped. */
 export const MAX_FRAME_EVENTS = 4096;
+/** Events without a trace event that one Step runs through at most before it stops anyway. */
+const SILENT_STEPS_MAX = 10_000;
 
 export class EngineSession {
   private sim?: Simulation;
@@ -187,7 +189,12 @@ export class EngineSession {
   private step(): void {
     this.stopLoop();
     this.stopAtSend = undefined;
-    const more = this.sim!.kernel.step();
+    // One step is one event the user can see: kernel events that record nothing (a silent
+    // timer, a peer's start scheduled a moment later) are run on the way to it.
+    const sim = this.sim!;
+    const before = sim.trace.count;
+    let more = sim.kernel.step();
+    for (let i = 0; more && sim.trace.count === before && i < SILENT_STEPS_MAX; i++) more = sim.kernel.step();
     this.watch?.evaluate();
     this.state = more ? 'paused' : 'finished';
     this.flush();

@@ -38,6 +38,14 @@ function foldedList(tag: 'ul' | 'ol', items: HTMLElement[], attrs: Record<string
   return el('div', rest, el(tag, { class: cls }, ...items.slice(0, shown)), el('details', {}, el('summary', { class: 'hint' }, `${items.length - shown} more`), el(tag, { class: cls, start: String(shown + 1) }, ...items.slice(shown))));
 }
 
+/** How long a received message waited in the peer's receive queue and took to handle (processing time). */
+function handlingNote(data: Record<string, unknown> | undefined): string {
+  if (data === undefined || typeof data.handlingMs !== 'number' || typeof data.queuedMs !== 'number') return '';
+  const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)}ms`;
+  const waited = data.queuedMs > 0 ? `waited ${ms(data.queuedMs)} in its receive queue${typeof data.waiting === 'number' && data.waiting > 0 ? ` behind ${data.waiting} from the same peer` : ''}, ` : '';
+  return ` (${waited}handled in ${ms(data.handlingMs)})`;
+}
+
 /** A peer's peer.gossip.* values: what the scenario set for it first, the profile's folded away. */
 function configSection(config: NonNullable<PeerDetail['config']>): HTMLElement {
   const set = config.filter((c) => c.from !== 'profile');
@@ -164,7 +172,7 @@ export class Inspector {
       ? foldedList('ul', d.verdicts.map((v) => el('li', {}, `${this.name(v.peer)}: `, v.ok ? mark(true, 'valid') : mark(false, v.reason))), { 'data-testid': 'verdicts', class: 'verdicts' })
       : el('p', { 'data-testid': 'verdicts', class: 'hint' }, 'No verification of it in the recent trace.');
     const steps = journey.map((e) => {
-      const what = e.kind === 'send' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} sent` : e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} dropped: ${e.reason ?? ''}` : e.kind === 'reject' ? `${this.name(e.peer)} rejected it: ${e.reason ?? ''}` : `${this.name(e.peer)} received it`;
+      const what = e.kind === 'send' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} sent` : e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} dropped: ${e.reason ?? ''}` : e.kind === 'reject' ? `${this.name(e.peer)} rejected it: ${e.reason ?? ''}` : `${this.name(e.peer)} received it${handlingNote(e.data)}`;
       return el('li', { class: e.kind === 'drop' || e.kind === 'reject' ? 'bad' : '' }, `${secs(e.t)} ${what}`);
     });
     this.root.replaceChildren(

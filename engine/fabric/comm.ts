@@ -26,6 +26,11 @@ export interface CommNet {
   tamper(from: number, to: number, sm: SignedMessage): SignedMessage | Uint8Array | null;
 }
 
+/** A peer's receive queue, as comm sees it: false when the connection's buffers are full. */
+export interface ReceiveQueueLike {
+  arrive(conn: Connection, sm: SignedMessage, cause: number, capacity: number): boolean;
+}
+
 export interface RemotePeer {
   endpoint: string;
   pkiId: Uint8Array;
@@ -336,12 +341,25 @@ export class Comm implements CommLayer {
     this.receive(conn, sm, this.env.tr.cause);
   }
 
+  /** The simulator's receive queue (processing time); without one, messages are handled on arrival. */
+  queue?: ReceiveQueueLike;
+
   receive(conn: Connection, sm: SignedMessage, cause: number): void {
+    const q = this.queue;
+    if (q === undefined) return this.handle(conn, sm, cause);
+    // recvBuffSize here, then the sender's send buffer behind gRPC's flow control (processing.ts).
+    if (q.arrive(conn, sm, cause, this.env.config.recvBuffSize + conn.remote.env.config.sendBuffSize)) return;
+    const senderTr = conn.remote.env.tr;
+    senderTr.within(cause, () => senderTr.emit('drop', this.env.idx, sm.typeName, sm.id, `Buffer to ${conn.other.remoteEndpoint} overflowed, dropping message`));
+  }
+
+  /** Handles a received message now; `timing` is how long it waited and took (from the queue). */
+  handle(conn: Connection, sm: SignedMessage, cause: number, timing?: Record<string, number>): void {
     // Every delivery comes through here: no closures, just the cause set and restored.
     const tr = this.env.tr;
     const prev = tr.swapCause(cause);
     try {
-      tr.swapCause(tr.emit('deliver', conn.remoteIdx, sm.typeName, sm.id));
+      tr.swapCause(tr.emit('deliver', conn.remoteIdx, sm.typeName, sm.id, undefined, timing));
       this.onMessage({ sm, conn });
     } finally {
       tr.swapCause(prev);

@@ -8,6 +8,7 @@ import { DURATION_KEYS, parseDuration, profileConfig, type EffectiveConfig, type
 import { didYouMean, type Locator, type Path } from './diagnostics.js';
 import type { SchemaProblem } from './validate.js';
 import type { ConfigSource, PeerConfig } from './peer-config.js';
+import { DEFAULT_PROCESSING, type ProcessingSpec } from '../sim/processing.js';
 import { staticProblems } from '../debug/expr.js';
 import { FUNCTIONS, VARIABLES } from '../debug/queries.js';
 import type { ByzantineBehaviour, Expectation, Invariant, ExpectationCheck, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
@@ -22,6 +23,11 @@ interface RawOrg {
   bootstrap: string[];
   externalEndpoints: 'all' | 'none' | string[];
   gossip?: Record<string, unknown>;
+}
+interface RawProcessing {
+  handling?: { median?: string; sigma?: number };
+  verify?: string;
+  sign?: string;
 }
 interface RawLatency {
   min: string;
@@ -52,7 +58,7 @@ interface RawScenario {
   gossip?: Record<string, unknown>;
   deliveryclient?: { blockGossipEnabled?: boolean };
   network: { latency: RawLatency; loss: number; links: { between: [string, string]; latency?: RawLatency; loss?: number }[] };
-  peers: { startWindow: string; start: { peer: string; at: string }[]; certExpiry?: { peer: string; at: string }[]; config: { peers: string | string[]; start?: string; gossip?: Record<string, unknown> }[] };
+  peers: { startWindow: string; start: { peer: string; at: string }[]; certExpiry?: { peer: string; at: string }[]; config: { peers: string | string[]; start?: string; gossip?: Record<string, unknown>; processing?: RawProcessing }[]; processing?: RawProcessing };
   faults: RawFault[];
   run: { until: string };
   invariants?: { holds: string; name?: string }[];
@@ -182,6 +188,27 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
       started.add(id);
       lateJoiners.push({ peer: id, at });
     }
+  });
+  // Processing time: the network's, then each peers.config entry's, key by key.
+  const processingOver = (base: ProcessingSpec, r: RawProcessing | undefined, path: Path): ProcessingSpec => {
+    if (r === undefined) return base;
+    const bounded = (text: string | undefined, key: Path, max: number, fallback: number) => {
+      if (text === undefined) return fallback;
+      const v = ms(text, [...path, ...key]);
+      if (v > max) report([...path, ...key], `${key.join('.')} must be at most ${max >= 1000 ? `${max / 1000}s` : `${max}ms`}, got '${text}'`);
+      return v;
+    };
+    return {
+      handling: { median: bounded(r.handling?.median, ['handling', 'median'], 10_000, base.handling.median), sigma: r.handling?.sigma ?? base.handling.sigma },
+      verify: bounded(r.verify, ['verify'], 1000, base.verify),
+      sign: bounded(r.sign, ['sign'], 1000, base.sign),
+    };
+  };
+  const processing = processingOver(DEFAULT_PROCESSING, raw.peers.processing, ['peers', 'processing']);
+  const peerProcessing: Record<string, ProcessingSpec> = {};
+  raw.peers.config.forEach((c, i) => {
+    if (c.processing === undefined) return;
+    for (const id of typeof c.peers === 'string' ? [c.peers] : c.peers) peerProcessing[id] = processingOver(peerProcessing[id] ?? processing, c.processing, ['peers', 'config', i, 'processing']);
   });
   const startWindow = ms(raw.peers.startWindow, ['peers', 'startWindow']);
   if (startWindow > MAX_START_WINDOW_MS) report(['peers', 'startWindow'], `startWindow must be at most 10m, got '${raw.peers.startWindow}'`);
@@ -340,6 +367,8 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     network: { latency: latency(raw.network.latency, ['network', 'latency']), loss: raw.network.loss, links },
     lateJoiners,
     startWindow,
+    processing,
+    peerProcessing,
     certExpiry,
     faults,
     run: { until },

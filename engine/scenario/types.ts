@@ -4,6 +4,7 @@
  */
 import type { EffectiveConfig, ProfileName } from '../fabric/config.js';
 import type { ConfigSource, PeerConfig } from './peer-config.js';
+import type { ProcessingSpec } from '../sim/processing.js';
 
 /** A position in the scenario file, 1-based, for messages that point at what the user wrote. */
 export interface SourcePos {
@@ -163,6 +164,9 @@ export interface Scenario {
   lateJoiners: PeerStartSpec[];
   /** ms over which the unpinned peers' start instants are spread (`peers.startWindow`); 0: all at 0. */
   startWindow: number;
+  /** Every peer's processing time (`peers.processing`), and peers with their own (`peers.config`). */
+  processing: ProcessingSpec;
+  peerProcessing: Record<string, ProcessingSpec>;
   /** Certificates that expire during the run: `at` is the certificate's NotAfter. */
   certExpiry: PeerStartSpec[];
   faults: FaultSpec[];

@@ -22,6 +22,7 @@ import { Orderer, type DeliverTarget } from './orderer.js';
 import { SimRuntime } from './runtime.js';
 import { Counters } from './counters.js';
 import { PushLatency } from './push-latency.js';
+import { ReceiveQueue, chargedCrypto, dropWaiting, handleQueued, processingOf } from './processing.js';
 import { Clients } from './client.js';
 import { startByzantine } from './byzantine.js';
 import { ORDERER_MSP, scenarioIdentities } from './identities.js';
@@ -44,6 +45,8 @@ export interface PeerSlot {
   node?: GossipNode;
   /** The node's comm over the simulated network (node.comm, with the simulator's own API). */
   comm?: Comm;
+  /** Its receive queue: messages waiting to be handled (processing time). */
+  queue?: ReceiveQueue;
   running: boolean;
   /** Ledgers survive a crash: a restarted peer resumes from its height. */
   ledgers: Map<string, Ledger>;
@@ -188,8 +191,10 @@ export class Simulation {
       mcs: peerCrypto(this.registry, this.blocks, (d) => p.identity.sign(d), () => this.kernel.now),
       tr: new PeerTracer(this.trace, p.rt, p.idx),
     };
-    const bootstrap = p.org.bootstrap.map((n) => endpointOf(p.org, n));
     let comm!: Comm;
+    const queue = new ReceiveQueue(this.kernel, processingOf(this.scenario, p.id), this.scenario.seed, p.id, (w, timing) => handleQueued(comm, w, timing), (fn) => p.rt.gate(fn));
+    env.mcs = chargedCrypto(env.mcs, queue);
+    const bootstrap = p.org.bootstrap.map((n) => endpointOf(p.org, n));
     const net = this.network.forPeer(p.idx, () => cfg.gossip.dialTimeout);
     const node = new GossipNode(env, (e, nextMsgId) => (comm = new Comm(e, net, nextMsgId)), {
       bootstrap,
@@ -198,6 +203,8 @@ export class Simulation {
       onLeadershipChange: (channel, isLeader) => (isLeader ? this.becomeLeader(p, channel) : this.stopLeading(p, channel)),
     }, p.ledgers);
     p.node = node;
+    comm.queue = queue;
+    p.queue = queue;
     p.comm = comm;
     p.running = true;
     p.startedAt = this.kernel.now;
@@ -307,6 +314,7 @@ export class Simulation {
     if (!p.running) return;
     for (const ch of [...p.leaderOf]) this.stopLeading(p, ch);
     p.running = false;
+    for (const w of p.queue?.clear() ?? []) dropWaiting(w, 'peer down');
     p.rt.stop();
     p.node?.stop();
     this.network.setUp(p.idx, false);

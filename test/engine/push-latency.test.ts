@@ -23,7 +23,7 @@ test('the measured-network sample reports push latency by first receipt, push re
   assert.ok(rates.AliveMessage > 0 && rates.DataMessage > 0 && rates.StateInfo > 0);
 });
 
-test('same seed, same trace hash, with peers starting apart and per-peer configuration on', async () => {
+test('same seed, same trace hash, with peers starting apart, per-peer configuration and processing time on', async () => {
   const yaml = `
 name: all-on
 seed: 5
@@ -38,7 +38,7 @@ peers:
   startWindow: 2s
   config:
     - { peers: [peer1.org1, peer2.org2], gossip: { propagatePeerNum: 2 } }
-    - { peers: peer3.org1, start: 6s }
+    - { peers: peer3.org1, start: 6s, processing: { handling: { median: 20ms, sigma: 1.5 } } }
 faults:
   - { at: 12s, crash: peer2.org1 }
   - { at: 16s, restart: peer2.org1 }

@@ -61,6 +61,7 @@ test('step executes one event and sends a frame with what it did', async () => {
     frames.push(await f);
   }
   assert.ok(frames.every((f) => f.status.state === 'paused'));
+  assert.ok(frames.every((f) => f.events.length > 0), 'every step shows something it did (silent kernel events are run through)');
   assert.ok(frames[2].status.events > 0, 'the first events started peers');
   assert.ok(frames.some((f) => f.events.some((e) => e.kind === 'state' && e.reason === 'started')));
   const ids = frames.flatMap((f) => f.events.map((e) => e.id));
