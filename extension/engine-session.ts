@@ -17,6 +17,8 @@ import { activeFaults } from '../engine/ui/active-faults.js';
 import { toUiEvent } from '../engine/ui/ui-event.js';
 import { describeMessage, describePeer, networkOf, peerStates } from '../engine/ui/inspect.js';
 import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
+import { watchFigures } from '../engine/figures/watch.js';
+import type { Figures } from '../engine/figures/types.js';
 import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
 import type { ReplaySpec } from './worker-protocol.js';
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
@@ -49,6 +51,8 @@ export class EngineSession {
   /** stepTo: the message type to stop at, and whether it has been sent. */
   private stopAtSend?: string;
   private stopHit = false;
+  /** The charts' figures, watched from the network's first event. */
+  private figures?: () => Figures;
 
   constructor(
     private readonly post: (m: FromWorker) => void,
@@ -84,6 +88,8 @@ export class EngineSession {
         return this.post({ type: 'peerDetail', idx: m.idx, detail: describePeer(sim, m.idx) });
       case 'metrics':
         return this.post({ type: 'metrics', requestId: m.requestId, summary: summarise(sim) });
+      case 'figures':
+        return this.post({ type: 'figures', figures: this.figures?.() ?? null });
       case 'history': {
         // Only what frames have already carried: the pending events follow in the next frame.
         const held = this.pending.length;
@@ -125,6 +131,7 @@ export class EngineSession {
     this.stopAtSend = undefined;
     this.sim = sim;
     this.until = sim.scenario.run.until;
+    this.figures = watchFigures(sim);
     sim.trace.listen((ev) => this.collect(ev));
     this.watch = sim.scenario.expect.length > 0 ? new ExpectationWatch(sim) : undefined;
     this.applied = [];

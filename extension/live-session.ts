@@ -17,6 +17,7 @@ import type { Scenario } from '../engine/scenario/types.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
 import { isShiVizPath, toShiViz } from '../engine/trace/shiviz.js';
 import { verdictsOf } from '../engine/ui/inspect.js';
+import { FigureBuilder } from '../engine/figures/figures.js';
 import type { FaultRequest, MessageDetail, PeerDetail, RunState, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
 
@@ -137,6 +138,8 @@ export class LiveSession {
         return this.post({ type: 'metrics', requestId: m.requestId, summary: { ...run.summary(), traceHash: '(live run: not reproducible)' } });
       case 'history':
         return this.post({ type: 'history', requestId: m.requestId, events: this.kept.slice(-m.limit) });
+      case 'figures':
+        return this.post({ type: 'figures', figures: this.liveFigures() });
       case 'exportTrace':
         try {
           const events = await this.exportTrace(m.path);
@@ -145,6 +148,16 @@ export class LiveSession {
           return this.post({ type: 'requestFailed', requestId: m.requestId, message: `cannot write ${m.path}: ${(err as Error).message}` });
         }
     }
+  }
+
+  /** Live figures come from the merged events still kept (no message sizes: bytes are unknown). */
+  private liveFigures() {
+    const net = this.network;
+    if (net === undefined) return null;
+    const members = new Map(net.channels.map((c) => [c.name, net.peers.filter((p) => c.orgs.includes(p.mspId)).map((p) => p.idx)]));
+    const b = new FigureBuilder({ scenario: net.scenario.name, seed: net.scenario.seed, peers: net.peers.map((p) => p.id), channelMembers: members });
+    for (const e of this.kept) b.add(e);
+    return b.figures(this.status().simTime);
   }
 
   async dispose(): Promise<void> {

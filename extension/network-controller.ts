@@ -223,6 +223,7 @@ export class NetworkController implements vscode.Disposable {
         return;
       case 'messageDetail':
       case 'peerDetail':
+      case 'figures':
         this.webviewEmitter.fire(m);
         return;
       case 'error':

@@ -5,6 +5,8 @@
  *
  * Versioned: a webview that receives an `init` with another protocolVersion reloads itself.
  */
+import type { Figures } from '../engine/figures/types.js';
+
 export const PROTOCOL_VERSION = 1;
 
 /** One trace event as the UI receives it (the engine's TraceEvent, JSON-safe). */
@@ -212,6 +214,8 @@ export type ToWebview =
   /** Open a message in the inspector (chosen in the tree view's recent messages). */
   | { type: 'select'; what: 'message'; msg: number }
   | { type: 'error'; message: string }
+  /** The run's charts (engine/figures), answering a `figures` request; null when there is none. */
+  | { type: 'figures'; figures: Figures | null }
   /** A pause was asked for elsewhere (the palette, a key): show it at once, frames on their way still say running. */
   | { type: 'pausing' }
   /** The user changed a setting while the panel was open. */
@@ -224,4 +228,6 @@ export type FromWebview =
   | { type: 'speed'; speed: number }
   | { type: 'inspectMessage'; msg: number }
   | { type: 'inspectPeer'; idx: number }
+  /** The figures of the run so far (the charts pane asks while it is open). */
+  | { type: 'figures' }
   | { type: 'fault'; fault: FaultRequest };

@@ -46,7 +46,7 @@ export type ToWorker =
   | { type: 'history'; requestId: number; limit: number };
 
 export type FromWorker =
-  | Extract<ToWebview, { type: 'frame' | 'messageDetail' | 'peerDetail' | 'error' }>
+  | Extract<ToWebview, { type: 'frame' | 'messageDetail' | 'peerDetail' | 'error' | 'figures' }>
   | { type: 'opened'; openId?: number; network: UiNetwork; status: UiStatus; states: UiPeerState[] }
   /** The network open before (if any) is still open. */
   | { type: 'openFailed'; openId?: number; message: string; diagnostics: Diagnostic[] }

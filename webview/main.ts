@@ -29,6 +29,7 @@ import { measureFirstPaint, probe } from './probe.js';
 import { ViewStateStore } from './state.js';
 import { onThemeChange } from './theme.js';
 import { Timeline } from './timeline.js';
+import { ChartsPane } from './charts-pane.js';
 
 /** Peer colours are applied this often (each change is a full Cytoscape redraw). */
 const GRAPH_FLUSH_MS = 250;
@@ -43,6 +44,7 @@ const controls = new Controls(post);
 const filters = new FilterBar(store);
 const messages = new MessageList(log, filters);
 const timeline = new Timeline();
+const charts = new ChartsPane(() => post({ type: 'figures' }));
 const inspector = new Inspector(el('div', { class: 'inspector' }));
 const lesson = new Lesson(el('div', { class: 'lesson' }));
 const peerList = new PeerList();
@@ -57,7 +59,7 @@ document.getElementById('app')!.replaceChildren(
   el(
     'div',
     { class: 'main' },
-    el('div', { class: 'left' }, faultBar.root, stepNote.root, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), timeline.root, messages.root),
+    el('div', { class: 'left' }, faultBar.root, stepNote.root, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), charts.root, timeline.root, messages.root),
     el('div', { class: 'right' }, lesson.root, peerList.root, inspector.root),
   ),
 );
@@ -130,7 +132,15 @@ peerList.onSelect = (idx, add) => (add ? graph.toggleSelected(idx) : selectPeer(
 peerList.onContext = (idx, x, y) => menu.openForPeer(idx, x, y);
 menu.onInspect = selectPeer;
 messages.onOpen = openMessage;
-timeline.onScrub = (t) => messages.scrollToTime(t);
+timeline.onScrub = (t) => {
+  messages.scrollToTime(t);
+  charts.setTime(t);
+};
+// A click on a chart moves the time cursor there (the list follows) and selects the receiving peer.
+charts.onPick = (p) => {
+  timeline.setCursor(p.t);
+  if (p.peer !== undefined) selectPeer(p.peer);
+};
 controls.onPartition = () => menu.partitionSelected();
 controls.onFit = () => graph.fit();
 
@@ -166,6 +176,7 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   filters.setTypes([]);
   messages.reset(network);
   timeline.reset(network);
+  charts.reset();
   inspector.reset(network);
   lesson.reset(network);
   peerList.load(network, graph.peerCount);
@@ -270,6 +281,8 @@ onMessage((msg) => {
     case 'error':
       controls.showError(msg.message);
       return;
+    case 'figures':
+      return charts.receive(msg.figures);
   }
 });
 

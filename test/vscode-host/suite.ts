@@ -120,6 +120,25 @@ const tests: [string, () => Promise<void>][] = [
       await vscode.debug.stopDebugging(session);
     },
   ],
+  [
+    'Run Sweep with arguments runs every combination on workers and opens its report',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'gossip-host-')), 'tiny.yaml');
+      writeFileSync(
+        file,
+        'name: tiny\nseed: 2\nprofile: classic-gossip\norgs:\n  - { mspId: Org1MSP, peers: 4, anchorPeers: [peer0] }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\norderer: { start: 3s, batchTimeout: 1s, blocks: 2, txPerBlock: 1 }\nrun: { until: 6s }\n',
+      );
+      const sweep = (await vscode.commands.executeCommand('gossipScope.runSweep', { scenario: file, set: ['propagatePeerNum=1..2'], seeds: 2 })) as { runs: { values: Record<string, number>; seed: number }[] };
+      assert.deepEqual(sweep.runs.map((r) => `${r.values.propagatePeerNum}/${r.seed}`), ['1/2', '1/3', '2/2', '2/3']);
+      // The report's tab appears once the workbench has its webview.
+      const deadline = Date.now() + 10_000;
+      const seen = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? t.input.viewType : '-'})`);
+      while (!seen().some((t) => t.startsWith('Sweep: tiny') && t.includes('gossipScope.sweepReport'))) {
+        assert.ok(Date.now() < deadline, `no sweep report among the tabs: ${seen().join(', ')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  ],
 ];
 
 /** Runs every test; resolves when all pass, rejects listing the failures. */

@@ -134,6 +134,8 @@
           return;
         case 'inspectMessage':
           return this.send({ type: 'messageDetail', msg: m.msg, detail: this.recording.messageDetails[m.msg] ?? null });
+        case 'figures':
+          return this.send({ type: 'figures', figures: this.recording.figures });
         case 'inspectPeer':
           return this.send({ type: 'peerDetail', idx: m.idx, detail: this.peerDetail(m.idx) });
         case 'fault':

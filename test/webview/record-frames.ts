@@ -17,11 +17,13 @@ import { Simulation } from '../../engine/sim/simulation.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../../engine/ui/inspect.js';
 import { toUiEvent } from '../../engine/ui/ui-event.js';
+import { watchFigures } from '../../engine/figures/watch.js';
+import type { Figures } from '../../engine/figures/types.js';
 
 const REPO = join(__dirname, '..', '..');
 export const DATA_DIR = join(REPO, 'test-results', 'webview-data');
 /** Bump when the recording's shape or scenarios change, so stale files are rebuilt. */
-export const RECORDING_VERSION = 7;
+export const RECORDING_VERSION = 8;
 
 const FRAME_MS = 33;
 
@@ -47,6 +49,8 @@ export interface Recording {
   frames: Extract<ToWebview, { type: 'frame' }>[];
   messageDetails: Record<number, MessageDetail>;
   peerDetails: Record<number, PeerDetail>;
+  /** The charts' figures at the end of the recording (the fake host answers every figures request with them). */
+  figures: Figures;
 }
 
 /** A classic-gossip network with a crash, a tampered peer and a partition, so every colour and verdict shows up. */
@@ -91,6 +95,7 @@ export async function record(spec: RecordingSpec): Promise<Recording> {
       skipped += extra;
     }
   });
+  const figures = watchFigures(sim);
   sim.start();
   const status = (state: UiStatus['state']): UiStatus => ({ simTime: sim.kernel.now, events: sim.trace.count, state, speed: 1, until: spec.until });
   const init = { type: 'init' as const, protocolVersion: PROTOCOL_VERSION, network: networkOf(sim), status: status('paused'), states: peerStates(sim), settings: { animation: true } };
@@ -125,7 +130,7 @@ export async function record(spec: RecordingSpec): Promise<Recording> {
     const d = describePeer(sim, i);
     if (d !== null) peerDetails[i] = d;
   }
-  return { version: RECORDING_VERSION, init, frames, messageDetails, peerDetails };
+  return { version: RECORDING_VERSION, init, frames, messageDetails, peerDetails, figures: figures() };
 }
 
 export function recordingPath(name: string): string {

@@ -16,6 +16,8 @@ export interface Pick {
   t: number;
   /** A trace event id when the pick is one (a receipt). */
   event?: number;
+  /** The peer of that receipt. */
+  peer?: number;
   text: string;
 }
 
@@ -145,7 +147,7 @@ export function drawRunCharts(root: HTMLElement, f: Figures, onPick: (p: Pick) =
       const b = blocks[focused - 1];
       const at = (plot.data[0][i] as number) * 1000;
       const last = [...b.receipts].reverse().find((r) => r.t <= at);
-      onPick({ t: last?.t ?? at, event: last?.event, text: describeReceipts(b, at) });
+      onPick({ t: last?.t ?? at, event: last?.event, peer: last?.peer, text: describeReceipts(b, at) });
     });
     made.push({ plot, timeAxis: true });
   }
