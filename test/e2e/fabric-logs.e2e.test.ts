@@ -103,7 +103,8 @@ test('Import Fabric Network… turns the real files into a scenario and opens it
   await chooseFile(join(workspace, 'network'));
   const written = join(workspace, 'network.scenario.yaml');
   const deadline = Date.now() + UI_WAIT_MS;
-  while (!existsSync(written) && Date.now() < deadline) await wb.page.waitForTimeout(200);
+  // Wait for the whole file: it can exist, still empty, while it is being written.
+  while (!(existsSync(written) && readFileSync(written, 'utf8').includes('run:')) && Date.now() < deadline) await wb.page.waitForTimeout(200);
   if (!existsSync(written)) {
     await wb.screenshot('import-failed');
     const toasts = await wb.page.locator('.notifications-toasts').innerText().catch(() => '');
