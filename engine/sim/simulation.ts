@@ -76,6 +76,8 @@ export class Simulation {
   readonly messages: MessageLog;
   private readonly nextMsgId = (sm: SignedMessage) => this.messages.add(sm);
   private started = false;
+  /** Simulated ms of the latest peer start or restart (starts run in time order). */
+  latestStartAt = -Infinity;
   /** Byzantine behaviours started, each on the process it runs in (a crash ends it). */
   readonly byzantine: { peer: number; behaviour: string; target: number | null; node?: GossipNode }[] = [];
 
@@ -208,6 +210,7 @@ export class Simulation {
     p.comm = comm;
     p.running = true;
     p.startedAt = this.kernel.now;
+    this.latestStartAt = this.kernel.now;
     this.network.register(p.idx, p.internalEndpoint, comm);
     env.tr.state('started', { endpoint: p.endpoint, internalEndpoint: p.internalEndpoint });
     node.start();

@@ -14,6 +14,8 @@ export function isStartupNoise(sim: Simulation, ev: TraceEvent): boolean {
   const receiver = sim.peers[ev.peer]?.startedAt;
   if (receiver !== undefined && ev.t - receiver < STARTUP_GRACE_MS) return true;
   // A peer that joined lately is unknown to everyone for a moment too.
+  if (sim.latestStartAt <= ev.t) return ev.t - sim.latestStartAt < STARTUP_GRACE_MS;
+  // A peer started after this event (within the same frame): find the latest start before it.
   let latest = -Infinity;
   for (const p of sim.peers) if (p.startedAt !== undefined && p.startedAt <= ev.t && p.startedAt > latest) latest = p.startedAt;
   return ev.t - latest < STARTUP_GRACE_MS;
