@@ -175,6 +175,8 @@ export class Inspector {
       const what = e.kind === 'send' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} sent` : e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} dropped: ${e.reason ?? ''}` : e.kind === 'reject' ? `${this.name(e.peer)} rejected it: ${e.reason ?? ''}` : `${this.name(e.peer)} received it${handlingNote(e.data)}`;
       return el('li', { class: e.kind === 'drop' || e.kind === 'reject' ? 'bad' : '' }, `${secs(e.t)} ${what}`);
     });
+    // The fold never hides the first refusal: it is what the user came to see.
+    const firstBad = steps.findIndex((li) => li.classList.contains('bad'));
     this.root.replaceChildren(
       el('h2', { 'data-testid': 'inspector-title' }, `Message #${d.msg}: ${d.type}`),
       table([
@@ -189,7 +191,7 @@ export class Inspector {
       d.logged
         ? section('Payload', 'payload', el('p', { class: 'hint', 'data-testid': 'payload-hex' }, `${d.size} bytes by the log's count; a log does not hold them`))
         : section(`Payload (${d.payloadHex.length / 2} bytes, hex${d.signature !== null ? ', exactly as signed' : ', as sent: not signed'})`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
-      section(`Journey (${journey.length} events in the list)`, 'journey', steps.length ? foldedList('ol', steps, { class: 'journey' }, 12) : el('p', { class: 'hint' }, 'no longer in the list')),
+      section(`Journey (${journey.length} events in the list)`, 'journey', steps.length ? foldedList('ol', steps, { class: 'journey' }, Math.max(12, firstBad + 1)) : el('p', { class: 'hint' }, 'no longer in the list')),
     );
     this.root.scrollTop = 0;
   }

@@ -23,7 +23,7 @@ import type { Figures } from '../../engine/figures/types.js';
 const REPO = join(__dirname, '..', '..');
 export const DATA_DIR = join(REPO, 'test-results', 'webview-data');
 /** Bump when the recording's shape or scenarios change, so stale files are rebuilt. */
-export const RECORDING_VERSION = 8;
+export const RECORDING_VERSION = 9;
 
 const FRAME_MS = 33;
 
@@ -68,6 +68,8 @@ function scenarioText(spec: RecordingSpec): string {
     'channels:',
     `  - { name: mychannel, orgs: [${orgs.join(', ')}] }`,
     'orderer: { batchTimeout: 1s, blocks: 6, txPerBlock: 3 }',
+    // Peers start together, as the recording's faults were timed for (the tamper catches alive messages at 5 s).
+    'peers: { startWindow: 0s }',
     'faults:',
     '  - { at: 2s, crash: peer1.org2 }',
     '  - { at: 3s, tamper: { from: peer0.org1, type: AliveMessage, mode: strip-signature, count: 3 } }',

@@ -360,13 +360,15 @@ test('the graph tells the truth: not started, paused, faults in force with cut l
   assert.match((await row.first().locator('.reason').getAttribute('title')) ?? '', /harmless/);
   await p.locator('[data-testid=filter-benign]').check();
   await eventually('benign rejection hidden', async () => (await row.count()) === 0);
-  await p.locator('.empty', { hasText: 'matches the filters' }).waitFor();
-  await p.screenshot({ path: join(SHOTS, 'truth-filtered-empty.png') });
   await p.locator('[data-testid=fault-chip]').first().waitFor({ state: 'detached' });
   // Another network: the filters start afresh (a "rejected" filter must not carry over).
   const init = await p.evaluate(() => (window as any).fakeHost.recording.init);
   await host('send', { ...init, network: { ...init.network, scenario: { ...init.network.scenario, name: 'another-lesson' } } });
   await eventually('verdict filter reset', async () => (await p.locator('[data-testid=filter-verdict]').inputValue()) === 'all');
+  // Filtered and empty, the list says it is filtered (not "No messages yet").
+  await p.locator('[data-testid=filter-verdict]').selectOption('rejected');
+  await p.locator('.empty', { hasText: 'matches the filters' }).waitFor();
+  await p.screenshot({ path: join(SHOTS, 'truth-filtered-empty.png') });
   // The wheel zooms by a fifth a notch, as VS Code's zoomable views do.
   const box = (await p.locator('[data-testid=graph]').boundingBox())!;
   await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
