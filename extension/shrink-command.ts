@@ -4,13 +4,11 @@
  * the scenario (never over it) and opens a diff of the two, so the user sees what was removed
  * and which times moved. Tests pass `{ scenario }` and get the summary back.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { ShrinkResult } from '../engine/debug/shrink.js';
 import type { ShrinkJob } from '../engine/debug/shrink-worker.js';
 import { chooseScenario } from './pickers.js';
+import { runWorkerJob } from './worker-job.js';
 
 export interface ShrinkRequest {
   scenario?: string | vscode.Uri;
@@ -29,7 +27,11 @@ export async function shrinkCommand(extensionUri: vscode.Uri, req: ShrinkRequest
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Gossip Scope: shrinking ${name}`, cancellable: true },
-      (progress, token) => runInWorker(extensionUri, { text, file }, token, (runs, kept) => progress.report({ message: `run ${runs}: ${kept} fault${kept === 1 ? '' : 's'} kept` })),
+      (progress, token) =>
+        runWorkerJob<ShrinkResult>(extensionUri, 'shrink-worker.js', { text, file } satisfies ShrinkJob, token, (m) => {
+          const p = m.progress as { runs: number; kept: number } | undefined;
+          if (p) progress.report({ message: `run ${p.runs}: ${p.kept} fault${p.kept === 1 ? '' : 's'} kept` });
+        }),
     );
   } catch (e) {
     if (e instanceof vscode.CancellationError) return undefined;
@@ -51,25 +53,4 @@ export async function shrinkCommand(extensionUri: vscode.Uri, req: ShrinkRequest
   );
   const { text: _text, ...summary } = result;
   return { ...summary, out: shrunk.toString() };
-}
-
-function runInWorker(extensionUri: vscode.Uri, job: ShrinkJob, token: vscode.CancellationToken, onRun: (runs: number, kept: number) => void): Promise<ShrinkResult> {
-  const script = join(extensionUri.fsPath, 'dist', 'shrink-worker.js');
-  if (!existsSync(script)) return Promise.reject(new Error('dist/shrink-worker.js is not built: run node scripts/build.mjs'));
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(script);
-    const end = (f: () => void) => {
-      void worker.terminate();
-      f();
-    };
-    token.onCancellationRequested(() => end(() => reject(new vscode.CancellationError())));
-    worker.on('message', (m: { progress?: { runs: number; kept: number }; result?: ShrinkResult; error?: string }) => {
-      if (m.progress) onRun(m.progress.runs, m.progress.kept);
-      else if (m.result) end(() => resolve(m.result!));
-      else end(() => reject(new Error(m.error ?? 'the shrinker stopped')));
-    });
-    worker.on('error', (e) => end(() => reject(e)));
-    worker.on('exit', (code) => reject(new Error(`the shrinker stopped (exit ${code})`)));
-    worker.postMessage(job);
-  });
 }

@@ -8,6 +8,7 @@ const entries = [
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
   { entryPoints: ['engine/sweep/worker.ts'], outfile: 'dist/sweep-worker.js' },
   { entryPoints: ['engine/debug/shrink-worker.ts'], outfile: 'dist/shrink-worker.js' },
+  { entryPoints: ['engine/debug/diff-worker.ts'], outfile: 'dist/diff-worker.js' },
   { entryPoints: ['scripts/bench-live.ts'], outfile: 'dist/bench-live.js' },
 ];
 if (existsSync('extension/extension.ts')) entries.push({ entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });

@@ -65,7 +65,7 @@ function canonical(ev: TraceEvent): string {
 function label(ev: TraceEvent, peers: string[]): string {
   const name = (i: number | undefined) => (i === undefined ? '' : i < 0 ? 'orderer' : peers[i] ?? `#${i}`);
   const dir = ev.kind === 'send' || ev.kind === 'drop' ? ` → ${name(ev.other)}` : ev.other !== undefined ? ` ← ${name(ev.other)}` : '';
-  return `${ev.kind} ${ev.type ?? ''}${ev.reason ? ` (${ev.reason})` : ''} at ${name(ev.peer)}${dir} @${ev.t}ms`.replace(/  +/g, ' ');
+  return `${ev.kind} ${ev.type ?? ''}${ev.reason ? ` (${ev.reason})` : ''} at ${name(ev.peer)}${dir} @${Number(ev.t.toFixed(3))}ms`.replace(/  +/g, ' ');
 }
 
 /** A run of one side as a stream of events, and its peers' state at the end. */
