@@ -80,7 +80,7 @@ describe('gossip debug adapter over DAP', () => {
     assert.match(frames[0].name, /^(send|deliver|timer|state|verify|reject|drop|log|fault) .*@\d/);
     // Every frame below the top one is the cause of the frame above it.
     const scopes = (await dc.scopesRequest({ frameId: frames[0].id })).body.scopes;
-    assert.deepEqual(scopes.map((s) => s.name.split(' ')[0]), ['Event', 'Peer', 'Network']);
+    assert.deepEqual(scopes.map((s) => s.name.split(' ')[0]), ['Event', 'Peer', 'Changed', 'Network']);
     const peer = (await dc.variablesRequest({ variablesReference: scopes[1].variablesReference })).body.variables;
     const names = peer.map((v) => v.name);
     for (const n of ['id', 'org', 'running', 'membership', 'channels']) assert.ok(names.includes(n), `peer scope lacks ${n}: ${names.join(', ')}`);

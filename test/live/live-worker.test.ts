@@ -101,7 +101,8 @@ test('a live network in the panel protocol: frames from every process, pause, fa
   assert.ok(peer.detail.channels[0].worldState.length > 0, 'its world state');
 
   client.send({ type: 'control', action: 'pause' });
-  assert.equal((await next((m): m is Frame => m.type === 'frame')).status.state, 'paused');
+  // A frame already on its way may still say running: wait for the one that says paused.
+  await next((m): m is Frame => m.type === 'frame' && m.status.state === 'paused');
   // Step to a message type: the network runs until a peer reports sending one, then pauses.
   let sentAlive = 0;
   client.send({ type: 'stepTo', messageType: 'AliveMessage' });
