@@ -1,6 +1,6 @@
 /**
  * The run loop of one benchmark network under the CPU profiler (creation not included):
- *   node dist/bench-profile.js [ORGSxPEERSxBLOCKS] [UNTIL_S] [OUT.cpuprofile]
+ *   node dist/bench-profile.js [ORGSxPEERSxBLOCKS | scenario.yaml] [UNTIL_S] [OUT.cpuprofile | -]
  * Prints run-loop wall and CPU µs per delivery; writes the profile for `node --cpu-prof`-style reading.
  */
 import { Session } from 'node:inspector';
@@ -8,11 +8,14 @@ import { writeFileSync } from 'node:fs';
 import { Simulation } from '../../engine/sim/simulation.js';
 import { summarise } from '../../engine/sim/summary.js';
 import { benchScenario } from './scenario.js';
+import { loadScenarioFile } from '../../engine/scenario/load.js';
 
 async function main(): Promise<void> {
   const [net = '2x25x25', untilS = '60', out = 'run.cpuprofile'] = process.argv.slice(2);
   const [orgs, peersPerOrg, blocks] = net.split('x').map(Number);
-  const scenario = benchScenario({ name: `profile-${net}`, orgs, peersPerOrg, blocks, batchTimeoutMs: 2000 }, Number(untilS) * 1000);
+  const scenario = net.endsWith('.yaml')
+    ? loadScenarioFile(net)
+    : benchScenario({ name: `profile-${net}`, orgs, peersPerOrg, blocks, batchTimeoutMs: 2000 }, Number(untilS) * 1000);
   const sim = await Simulation.create(scenario, { traceCapacity: 10_000, messageCapacity: 10_000 });
   const session = new Session();
   session.connect();
