@@ -31,6 +31,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function waitFor<T extends FromWorker>(client: EngineClient, pick: (m: FromWorker) => m is T, timeoutMs = 120_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('timed out waiting for the engine worker')), timeoutMs);
+    timer.unref(); // a wait left pending (the end of a run stopped at its budget) must not keep the bench alive
     const sub = client.onMessage((m) => {
       if (!pick(m)) return;
       clearTimeout(timer);
