@@ -1,20 +1,26 @@
 /**
  * Gossip Scope engine benchmark: `npm run bench` (node --expose-gc dist/bench.js).
  *
- *   1. engine throughput: delivered messages per wall-clock second, 50 peers, 60 s simulated
- *   2. 100 peers x 100 blocks: wall time, simulated time, speed-up over real time (target 100x)
- *   3. 1,000 peers x 20 blocks: wall time incl. identity creation (< 60 s), peak memory (< 2 GB)
+ * Every target of issue 14, in one run:
+ *   1. engine throughput, 50 peers, 60 s simulated: µs of run loop per delivery (<= 4 required,
+ *      1.5 the aim) and delivered messages per second
+ *   2. 100 peers x 100 blocks: speed-up over real time (>= 20x required, 60x the aim)
+ *   3. 1,000 peers x 20 blocks: wall time incl. identity creation (< 10 min required, 3 min the
+ *      aim), peak RSS (< 4 GB required, 2 GB the aim)
  *   4. the bare EventQueue ("hold", 100k pending): push+pop per second, and the ratio
- *      engine-delivered-per-second / queue-ops-per-second (target >= 0.25)
- *   5. the debugger: Step Back from trace event 100,000 (target < 100 ms)
+ *      engine-delivered-per-second / queue-ops-per-second (>= 0.06 required, 0.25 the aim)
+ *   5. the debugger: Step Back from trace event 100,000 (< 100 ms)
+ *   6. the 200-peer lesson (samples/big-200.yaml) through the extension's engine worker, flat
+ *      out: real-time factor (>= 5x required, 15x the aim); Pause, Step and the inspector
+ *      while it runs (< 100 ms)
  *
  * Prints a table, details, and as the last line one JSON object with every number.
  * Options (for profiling and quick checks):
- *   --only=queue,mid,p100,p1000,stepback   run a subset
+ *   --only=queue,mid,p100,p1000,stepback,lesson   run a subset
  *   --net=ORGSxPEERSxBLOCKS       run one custom network only (e.g. --net=3x100x10), until last cut + 10 s
- *   --budget=SECONDS              wall-clock budget of the 100-peer and custom cases (default 150)
- *   --p1000-budget=SECONDS        wall-clock budget of the 1,000-peer case, load + create + run (default 60,
- *                                 its target: past that it has failed, and the bench stays near 3 minutes)
+ *   --budget=SECONDS              wall-clock budget of the 100-peer, lesson and custom cases (default 150)
+ *   --p1000-budget=SECONDS        wall-clock budget of the 1,000-peer case, load + create + run (default 600,
+ *                                 its required target: past that it has failed)
  * A case stopped by its budget is reported as PARTIAL with the simulated time it reached.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -22,6 +28,8 @@ import { holdBenchmark, type QueueResult } from './bench/queue.js';
 import { runNetwork, type RunResult } from './bench/run.js';
 import { lastCutMs, type BenchNetwork } from './bench/scenario.js';
 import { stepBackBenchmark } from './bench/step-back.js';
+import { lessonBenchmark } from './bench/lesson.js';
+import { join } from 'node:path';
 
 const out = (s = '') => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -38,7 +46,7 @@ for (const a of process.argv.slice(2)) {
 const only = args.has('only') ? new Set(args.get('only')!.split(',')) : null;
 const wants = (c: string) => !args.has('net') && (only === null || only.has(c));
 const budgetMs = Number(args.get('budget') ?? 150) * 1000;
-const p1000BudgetMs = Number(args.get('p1000-budget') ?? 60) * 1000;
+const p1000BudgetMs = Number(args.get('p1000-budget') ?? 600) * 1000;
 
 const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const sec = (ms: number) => `${fmt(ms / 1000, 2)} s`;
@@ -180,7 +188,11 @@ async function main(): Promise<void> {
   let deliveredPerSec: number | undefined;
   if (mid) {
     deliveredPerSec = mid.delivered / (mid.runMs / 1000);
-    row('1. delivered msgs/s, 50 peers, 60 s sim (run loop)', fmt(deliveredPerSec));
+    const usPerDelivery = (mid.runMs * 1000) / mid.delivered;
+    row('1. µs per delivery, 50 peers, 60 s sim (run loop wall)', fmt(usPerDelivery, 2), '<= 4 (aim 1.5)', verdict(usPerDelivery <= 4));
+    row('   µs per delivery (run loop CPU, all threads)', fmt((mid.runCpuMs * 1000) / mid.delivered, 2));
+    row('   delivered msgs/s (run loop)', fmt(deliveredPerSec));
+    json.usPerDelivery = usPerDelivery;
     row('   delivered msgs per CPU-second (all threads, GC incl.)', fmt(mid.delivered / (mid.runCpuMs / 1000)));
     row('   kernel events/s, same run', fmt(mid.kernelEvents / (mid.runMs / 1000)));
     row('   speed-up, 50 peers (sim / run wall)', `${fmt(mid.simMs / mid.runMs, 1)}x`);
@@ -192,39 +204,40 @@ async function main(): Promise<void> {
     row(`2. 100p x 100b: simulated time${partial}`, sec(p100.simMs));
     row('   wall time, run loop', sec(p100.runMs));
     row('   wall time, incl. load + create + summary', sec(p100.totalMs));
-    row('   speed-up, run loop (sim / wall)', `${fmt(speedRun, 1)}x`, '>= 100x', verdict(speedRun >= 100));
-    row('   speed-up, incl. setup', `${fmt(speedAll, 1)}x`, '>= 100x', verdict(speedAll >= 100));
+    row('   speed-up, run loop (sim / wall)', `${fmt(speedRun, 1)}x`, '>= 20x (aim 60x)', verdict(p100.complete && speedRun >= 20));
+    row('   speed-up, incl. setup', `${fmt(speedAll, 1)}x`, '>= 20x (aim 60x)', verdict(p100.complete && speedAll >= 20));
     row('   delivered msgs/s (run loop)', fmt(p100.delivered / (p100.runMs / 1000)));
-    json.p100Figures = { speedUpRunLoop: speedRun, speedUpTotal: speedAll, pass: speedRun >= 100 && speedAll >= 100 };
+    json.p100Figures = { speedUpRunLoop: speedRun, speedUpTotal: speedAll, pass: p100.complete && speedRun >= 20 };
   }
   if (big) {
     const partial = big.complete ? '' : ` [PARTIAL: stopped at ${sec(big.simMs)} of ${sec(big.plannedSimMs)} sim]`;
     // A partial run has no full wall time: estimate the rest at the pace of the run's last quarter.
     const estTotal = big.complete ? big.totalMs : big.totalMs + (big.plannedSimMs - big.simMs) * big.recentPace;
-    row(`3. 1000p x 20b: wall time total${partial}`, sec(big.totalMs), '< 60 s', big.complete ? verdict(big.totalMs < 60_000) : 'FAIL');
-    if (!big.complete) row('   rough estimate to the end (pace of last quarter)', sec(estTotal), '< 60 s', verdict(estTotal < 60_000));
+    row(`3. 1000p x 20b: wall time total${partial}`, sec(big.totalMs), '< 600 s (aim 180 s)', big.complete ? verdict(big.totalMs < 600_000) : 'FAIL');
+    if (!big.complete) row('   rough estimate to the end (pace of last quarter)', sec(estTotal), '< 600 s', verdict(estTotal < 600_000));
     row('   of which identities + certificates (create)', sec(big.createMs));
     row('   of which run loop', sec(big.runMs));
     row('   simulated time reached', sec(big.simMs));
     // Over a partial window a low peak proves nothing about the whole run: say so instead of PASS.
-    const memOk = big.mem.peakRssMB < 2048;
+    const osPeakMB = (json.p1000 as { osMaxRssMB: number }).osMaxRssMB;
+    const memOk = osPeakMB < 4096;
     row(
-      `   peak RSS (sampled)${big.complete ? '' : ' [PARTIAL window]'}`,
-      `${fmt(big.mem.peakRssMB)} MB`,
-      '< 2048 MB',
+      `   peak RSS (OS, getrusage)${big.complete ? '' : ' [PARTIAL window]'}`,
+      `${fmt(osPeakMB)} MB`,
+      '< 4096 MB (aim 2048)',
       big.complete || !memOk ? verdict(memOk) : 'PASS in window only, full run unknown',
     );
-    row('   peak heapUsed (sampled)', `${fmt(big.mem.peakHeapUsedMB)} MB`);
+    row('   peak RSS / heapUsed (sampled between slices)', `${fmt(big.mem.peakRssMB)} / ${fmt(big.mem.peakHeapUsedMB)} MB`);
     row(`   deliveries (summary.messages.delivered)${big.complete ? '' : ' [PARTIAL window]'}`, fmt(big.delivered));
     row('   delivered msgs/s (run loop)', fmt(big.delivered / (big.runMs / 1000)));
     row('   peers with every block', `${big.peersComplete} / ${big.network.peers}`);
-    json.p1000Figures = { estimatedTotalMs: estTotal, pass: big.complete && big.totalMs < 60_000 && big.mem.peakRssMB < 2048 };
+    json.p1000Figures = { estimatedTotalMs: estTotal, pass: big.complete && big.totalMs < 600_000 && memOk };
   }
   if (queueOps !== undefined) {
     row('4. bare EventQueue push+pop/s (hold, 100k pending)', fmt(queueOps));
     if (deliveredPerSec !== undefined) {
       const ratio = deliveredPerSec / queueOps;
-      row('   ratio engine delivered/s / queue ops/s', fmt(ratio, 4), '>= 0.25', verdict(ratio >= 0.25));
+      row('   ratio engine delivered/s / queue ops/s', fmt(ratio, 4), '>= 0.06 (aim 0.25)', verdict(ratio >= 0.06));
       json.ratio = ratio;
     }
   }
@@ -238,6 +251,18 @@ async function main(): Promise<void> {
     row(`   spares prepared in idle time (every ${fmt(sb.spareSpacing)} kernel events)`, `${fmt(sb.prepareSparesMs)} ms`);
     row('   forward to event 100,000 (kernel events)', `${fmt(sb.forwardMs)} ms (${fmt(sb.kernelEvents)})`);
     row('   back and forward again: same events and trace hash', sb.deterministic ? 'yes' : 'NO', 'yes', verdict(sb.deterministic));
+  }
+  if (wants('lesson')) {
+    out(`[6] the 200-peer lesson through the engine worker, flat out …`);
+    const l = await lessonBenchmark(join(__dirname, '..', 'samples'), budgetMs);
+    json.lesson = l;
+    const worst = (xs: number[]) => Math.max(...xs);
+    const list = (xs: number[]) => xs.map((x) => fmt(x)).join(', ');
+    out(`  ${l.peers} peers, ${sec(l.simMs)} simulated in ${sec(l.runMs)}, ${fmt(l.events)} trace events; pause ${list(l.pauseMs)} ms; step ${list(l.stepMs)} ms; inspect ${list(l.inspectMs)} ms`);
+    row(`6. 200-peer lesson (worker, flat out): real-time factor${l.complete ? '' : ' [PARTIAL: wall budget]'}`, `${fmt(l.realTimeFactor, 2)}x`, '>= 5x (aim 15x)', verdict(l.realTimeFactor >= 5));
+    row('   Pause while running, worst of probes', `${fmt(worst(l.pauseMs))} ms`, '< 100 ms', verdict(worst(l.pauseMs) < 100));
+    row('   Step after the pause, worst', `${fmt(worst(l.stepMs))} ms`, '< 100 ms', verdict(worst(l.stepMs) < 100));
+    row('   inspector (peer) while running, worst', `${fmt(worst(l.inspectMs))} ms`, '< 100 ms', verdict(worst(l.inspectMs) < 100));
   }
   printTable(rows);
   const res = process.resourceUsage();

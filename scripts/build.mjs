@@ -6,6 +6,7 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', platform: '
 const entries = [
   { entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
+  { entryPoints: ['scripts/bench/profile.ts'], outfile: 'dist/bench-profile.js' },
   { entryPoints: ['engine/sweep/worker.ts'], outfile: 'dist/sweep-worker.js' },
   { entryPoints: ['engine/debug/shrink-worker.ts'], outfile: 'dist/shrink-worker.js' },
   { entryPoints: ['engine/debug/diff-worker.ts'], outfile: 'dist/diff-worker.js' },

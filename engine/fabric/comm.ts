@@ -34,6 +34,8 @@ export interface ReceiveQueueLike {
 export interface RemotePeer {
   endpoint: string;
   pkiId: Uint8Array;
+  /** hex(pkiId), when the caller already has it. */
+  pkiHex?: string;
   /** Trace index of the peer, when known (for drop events before a connection exists). */
   idx?: number;
 }
@@ -239,7 +241,7 @@ export class Comm implements CommLayer {
 
   sendTo(sm: SignedMessage, p: RemotePeer): void {
     if (!this.running) return;
-    const key = hex(p.pkiId);
+    const key = p.pkiHex ?? hex(p.pkiId);
     const conn = this.conns.get(key);
     if (conn !== undefined) return conn.send(sm);
     const pend = this.pending.get(key);

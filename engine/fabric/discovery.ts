@@ -432,10 +432,15 @@ export class Discovery {
     this.host.sendToPeer(this.memRequest(includeInternalEndpoint, this.env.rt.rng.u64()), m);
   }
 
-  /** InitiateSync: a membership request to up to `peerNum` random alive members. */
+  /**
+   * InitiateSync: one membership request (one signed alive message, nonce 0, as
+   * createMembershipRequest leaves it) sent to up to `peerNum` random alive members.
+   */
   initiateSync(peerNum: number): void {
     const members = this.env.rt.rng.select(peerNum, this.getMembership());
-    for (const m of members) this.sendMemRequest(m, true);
+    if (members.length === 0) return;
+    const memReq = this.memRequest(true, 0n);
+    for (const m of members) this.host.sendToPeer(memReq, m);
   }
 
   /**

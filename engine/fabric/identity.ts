@@ -7,6 +7,8 @@ import type { PeerEnv } from './env.js';
 import { bytesEqual, hex } from './message.js';
 
 interface Entry {
+  /** The PKI-ID's bytes as first seen (shared message bytes: their hex is cached). */
+  pkiId: Uint8Array;
   identity: Uint8Array;
   org: string;
   expiresAt: number;
@@ -38,18 +40,23 @@ export class IdentityMapper {
     if (this.byPki.has(key)) return null;
     const expiresAt = mcs.expiresAt(identity);
     if (expiresAt <= this.env.rt.now()) return 'gossipping peer identity expired';
-    this.byPki.set(key, { identity, org, expiresAt });
+    this.byPki.set(key, { pkiId, identity, org, expiresAt });
     this.schedulePurge(expiresAt + 1);
     return null;
   }
 
   /** Our own identity: a peer always knows itself, whatever others make of its certificate. */
   putSelf(pkiId: Uint8Array, identity: Uint8Array, org: string): void {
-    this.byPki.set(hex(pkiId), { identity, org, expiresAt: Infinity });
+    this.byPki.set(hex(pkiId), { pkiId, identity, org, expiresAt: Infinity });
   }
 
   get(pkiHex: string): Uint8Array | undefined {
     return this.byPki.get(pkiHex)?.identity;
+  }
+
+  /** The PKI-ID's bytes, for digests that name it (one shared array per identity, not one per message). */
+  pkiIdOf(pkiHex: string): Uint8Array | undefined {
+    return this.byPki.get(pkiHex)?.pkiId;
   }
 
   orgOf(pkiHex: string): string | undefined {

@@ -4,7 +4,7 @@
  * and routes every outgoing batch by tag, org and channel, as Fabric does.
  */
 import { PullMsgType, Tag, type GossipMessage, type Payload } from '../wire/messages.js';
-import { Comm, type CommLayer, type CommNet, type ReceivedMessage } from './comm.js';
+import { Comm, type CommLayer, type CommNet, type ReceivedMessage, type RemotePeer } from './comm.js';
 import { GossipChannel, channelMAC, type ChannelHost } from './channel.js';
 import { Discovery, preferredEndpoint, type DiscoveryHost, type NetworkMember } from './discovery.js';
 import { BatchingEmitter, type Emitted } from './emitter.js';
@@ -372,7 +372,7 @@ export class GossipNode {
         channel: new Uint8Array(0),
         membership: () => this.disc.getMembership(),
         idOf: (sm) => (sm.msg.content === 'peerIdentity' ? hex(sm.msg.peerIdentity.pkiId) : ''),
-        digestOf: (id) => Buffer.from(id, 'hex'),
+        digestOf: (id) => this.idMapper.pkiIdOf(id) ?? Buffer.from(id, 'hex'),
         idOfDigest: (d) => hex(d),
         consume: (sm, m) => {
           if (sm.msg.content !== 'peerIdentity') return;
@@ -440,9 +440,14 @@ export class GossipNode {
 
   // ---- sending ---------------------------------------------------------------------------
 
-  private remote(m: NetworkMember) {
-    return { endpoint: preferredEndpoint(m), pkiId: m.pkiId, idx: m.idx };
+  /** comm's address of a member, built once per member object (a changed member is a new object). */
+  private remote(m: NetworkMember): RemotePeer {
+    let r = this.remotes.get(m);
+    if (r === undefined) this.remotes.set(m, (r = { endpoint: preferredEndpoint(m), pkiId: m.pkiId, pkiHex: m.pkiHex, idx: m.idx }));
+    return r;
   }
+
+  private readonly remotes = new WeakMap<NetworkMember, RemotePeer>();
 
   private send(sm: SignedMessage, to: NetworkMember[]): void {
     for (const m of to) this.comm.sendTo(sm, this.remote(m));

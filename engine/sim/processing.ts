@@ -17,6 +17,7 @@ import { Rng } from '../kernel/rng.js';
 import type { Comm, Connection } from '../fabric/comm.js';
 import type { CryptoService } from '../fabric/env.js';
 import type { SignedMessage } from '../fabric/message.js';
+import type { CanonicalJson } from '../trace/trace.js';
 
 export interface ProcessingSpec {
   /** Handling cost of one message: log-normal with this median (ms) and sigma (of its log). */
@@ -40,11 +41,18 @@ export function processingOf(scenario: { processing: ProcessingSpec; peerProcess
 }
 
 /** What the queue reports when a message is handled: how long it waited and how long it took. */
-export interface HandlingTime {
-  queuedMs: number;
-  handlingMs: number;
-  /** Messages waiting on its connection when it arrived (itself excluded). */
-  waiting: number;
+export class HandlingTime implements CanonicalJson {
+  constructor(
+    readonly queuedMs: number,
+    readonly handlingMs: number,
+    /** Messages waiting on its connection when it arrived (itself excluded). */
+    readonly waiting: number,
+  ) {}
+
+  /** JSON.stringify(this), written directly: one of these goes with every delivery. */
+  canonicalJson(): string {
+    return `{"queuedMs":${this.queuedMs},"handlingMs":${this.handlingMs},"waiting":${this.waiting}}`;
+  }
 }
 
 export interface Waiting {
@@ -109,30 +117,39 @@ export class ReceiveQueue {
     return lost;
   }
 
+  /** The message whose turn is scheduled (one at a time), when it started and what it costs. */
+  private turn?: Waiting;
+  private turnStart = 0;
+  private turnCost = 0;
+
   private next(): void {
     if (this.scheduled || this.head >= this.queue.length) return;
     this.scheduled = true;
-    const start = Math.max(this.kernel.now, this.busyUntil);
-    const cost = this.handlingCost();
-    const w = this.queue[this.head];
-    this.kernel.at(us(start + cost), () =>
-      this.gate(() => {
-        this.scheduled = false;
-        if (this.queue[this.head] !== w) return this.next(); // cleared by a crash meanwhile
-        this.head++;
-        if (this.head > 1024 && this.head * 2 > this.queue.length) {
-          this.queue.splice(0, this.head);
-          this.head = 0;
-        }
-        const left = (this.perConn.get(w.conn) ?? 1) - 1;
-        if (left > 0) this.perConn.set(w.conn, left);
-        else this.perConn.delete(w.conn);
-        this.busyUntil = Math.max(this.busyUntil, this.kernel.now);
-        this.handle(w, { queuedMs: us(start - w.arrivedAt), handlingMs: us(cost), waiting: w.ahead });
-        this.next();
-      }),
-    );
+    this.turnStart = Math.max(this.kernel.now, this.busyUntil);
+    this.turnCost = this.handlingCost();
+    this.turn = this.queue[this.head];
+    this.kernel.at(us(this.turnStart + this.turnCost), this.turnDue);
   }
+
+  // Bound once: no closures per message handled.
+  private readonly turnDue = (): void => this.gate(this.takeTurn);
+
+  private readonly takeTurn = (): void => {
+    this.scheduled = false;
+    const w = this.turn!;
+    if (this.queue[this.head] !== w) return this.next(); // cleared by a crash meanwhile
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    const left = (this.perConn.get(w.conn) ?? 1) - 1;
+    if (left > 0) this.perConn.set(w.conn, left);
+    else this.perConn.delete(w.conn);
+    this.busyUntil = Math.max(this.busyUntil, this.kernel.now);
+    this.handle(w, new HandlingTime(us(this.turnStart - w.arrivedAt), us(this.turnCost), w.ahead));
+    this.next();
+  };
 
   /** Log-normal: median × e^(sigma·z), z standard normal (Box-Muller on the peer's stream). */
   private handlingCost(): number {

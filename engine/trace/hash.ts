@@ -44,10 +44,16 @@ export class StreamHasher {
     const known = this.strings.get(s);
     if (known !== undefined) return this.i32(known);
     this.strings.set(s, this.strings.size);
-    const bytes = Buffer.from(s, 'utf8');
-    this.i32(-2 - bytes.length);
-    this.flush();
-    this.hash.update(bytes);
+    // Into the buffer, not a hash update of its own: the hash sees the same bytes either way.
+    const len = Buffer.byteLength(s, 'utf8');
+    this.i32(-2 - len);
+    if (len > this.buf.length) {
+      this.flush();
+      this.hash.update(s, 'utf8');
+      return;
+    }
+    this.room(len);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
   digestHex(): string {

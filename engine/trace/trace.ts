@@ -13,6 +13,14 @@ const KIND_CODE: Record<TraceKind, number> = {
   fault: 9,
 };
 
+/**
+ * Event data that writes its own JSON, exactly as JSON.stringify would (same keys, same order,
+ * numbers as Number#toString): the per-delivery timing, so the hot path skips the generic walk.
+ */
+export interface CanonicalJson {
+  canonicalJson(): string;
+}
+
 export type TraceListener = (ev: TraceEvent) => void;
 
 /**
@@ -75,8 +83,9 @@ export class Trace {
     h.f64(ev.msg ?? -1);
     h.f64(ev.parent ?? 0);
     h.str(ev.reason);
-    if (ev.data !== undefined) h.str(JSON.stringify(ev.data, bigintToString));
-    else h.i32(-1);
+    const data = ev.data as (Record<string, unknown> & Partial<CanonicalJson>) | undefined;
+    if (data === undefined) h.i32(-1);
+    else h.str(typeof data.canonicalJson === 'function' ? data.canonicalJson() : JSON.stringify(data, bigintToString));
     this.ring[this.head] = ev;
     this.head = (this.head + 1) % this.capacity;
     for (let i = 0; i < this.listeners.length; i++) this.listeners[i](ev);

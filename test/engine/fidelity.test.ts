@@ -200,3 +200,25 @@ test('fact 19: the block store keeps blocks within maxBlockCountToStore of the n
     assert.ok(Math.max(...held) - Math.min(...held) <= 10, `${p.id} holds ${held}`);
   }
 });
+
+test("InitiateSync: one MembershipRequest (one signed alive message, nonce 0) goes to every target of a sync, as discovery_impl.go's", () => {
+  // syncDiscovery's requests are the ones with nonce 0 (sendUntilAcked's carry a random nonce).
+  const syncs = ofType('memReq').filter((x) => x.sm.msg.nonce === 0n);
+  assert.ok(syncs.length > 0, 'no periodic membership sync was sent');
+  const targets = new Map<number, Set<number>>();
+  for (const e of events) {
+    if (e.kind !== 'send' || e.type !== 'MembershipRequest') continue;
+    if (!syncs.some((x) => x.sm.id === e.msg)) continue;
+    let set = targets.get(e.msg!);
+    if (set === undefined) targets.set(e.msg!, (set = new Set()));
+    set.add(e.other!);
+  }
+  // Once every peer knows the others, a sync has pullPeerNum (3) targets, all sent the same message.
+  assert.ok([...targets.values()].some((s) => s.size === 3), `targets per sync message: ${[...targets.values()].map((s) => s.size).join(', ')}`);
+  // One alive message per sync: the alive seq_nums inside a peer's sync requests are all different.
+  for (const from of new Set(syncs.map((x) => x.from))) {
+    const seqs = syncs.filter((x) => x.from === from).map((x) => fromEnvelope(x.sm.msg.content === 'memReq' ? x.sm.msg.memReq.selfInformation! : x.sm.envelope));
+    const nums = seqs.map((sm) => (sm.msg.content === 'aliveMsg' ? sm.msg.aliveMsg.timestamp!.seqNum : -1n));
+    assert.equal(new Set(nums).size, nums.length, `peer ${from} signed one alive message per sync`);
+  }
+});

@@ -6,11 +6,13 @@ import { run } from './helpers.js';
 /**
  * Blocks every 400ms from 15s. peer2.org1 is cut off from everyone, the orderer included, for
  * 12s: 30 blocks, and too short for it to elect itself and pull from the orderer on its own.
+ * Whether block pull alone brings it back depends on how its pull rounds fall after the heal
+ * (with some seeds it does): seed 4 is one where it does not.
  */
 function partitioned(stateEnabled: boolean): string {
   return `
 name: lagging
-seed: 3
+seed: 4
 profile: classic-gossip
 orgs:
   - { mspId: Org1MSP, peers: 3, anchorPeers: [peer0] }

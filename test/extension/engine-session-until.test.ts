@@ -12,8 +12,8 @@ import { WORKER_FIXTURE } from './worker-fixture.js';
 
 test('every slice boundary: a run to until has run every event at until', async () => {
   let waiting: ((m: FromWorker) => void) | undefined;
-  // A clock that jumps 1 s per reading: every slice ends after the fewest events it may run
-  // (128), so slice boundaries fall all over the run, inside groups of simultaneous events too.
+  // A clock that jumps 1 s per reading: every slice ends after one event, so slice boundaries
+  // fall all over the run, inside groups of simultaneous events too.
   let clock = 0;
   const session = new EngineSession((m) => waiting?.(m), () => (clock += 1000));
   const finished = () =>
