@@ -7,6 +7,7 @@ import type { MessageDetail, PeerDetail, UiEvent, UiNetwork } from '../extension
 import { noteOnReason } from '../extension/reason-notes.js';
 import { el, secs } from './dom.js';
 import { fieldTree } from './field-tree.js';
+import { key, peerChanges } from './peer-changes.js';
 
 type Row = [string, string | Node];
 
@@ -62,6 +63,8 @@ export class Inspector {
   private network: UiNetwork | null = null;
   /** What is shown, so a refresh of the same peer keeps the scroll position. */
   private showing: { peer: number } | { msg: number } | null = null;
+  /** The peer view shown last and its simulated time: a refresh marks what changed since. */
+  private lastPeerView: { detail: PeerDetail; at: number } | undefined;
 
   constructor(readonly root: HTMLElement) {
     root.setAttribute('data-testid', 'inspector');
@@ -76,6 +79,7 @@ export class Inspector {
 
   clear(): void {
     this.showing = null;
+    this.lastPeerView = undefined;
     this.root.replaceChildren(el('p', { class: 'hint' }, 'Click a peer or a message to inspect it. Right-click a peer or an edge for faults.'));
   }
 
@@ -89,27 +93,46 @@ export class Inspector {
   }
 
   showPeer(d: PeerDetail, simTime: number): void {
-    const scroll = this.showing && 'peer' in this.showing && this.showing.peer === d.idx ? this.root.scrollTop : 0;
+    const same = this.showing !== null && 'peer' in this.showing && this.showing.peer === d.idx;
+    const scroll = same ? this.root.scrollTop : 0;
+    // What changed since this peer was last shown (a step, or a refresh while running).
+    const changes = same && this.lastPeerView !== undefined ? peerChanges(this.lastPeerView.detail, d) : undefined;
+    const since = this.lastPeerView?.at;
     this.showing = { peer: d.idx };
+    this.lastPeerView = { detail: d, at: simTime };
+    const changed = (k: string, node: HTMLElement): HTMLElement => {
+      if (changes?.keys.has(k)) node.classList.add('changed');
+      return node;
+    };
     const ago = (t: number) => `${secs(t)} (${secs(Math.max(0, simTime - t))} ago)`;
-    const members = (list: { id: string; lastSeen: number }[], ok: boolean) =>
-      list.length === 0 ? el('p', { class: 'hint' }, 'none') : table(list.map((m): Row => [m.id, el('span', { class: ok ? '' : 'bad' }, `last heard ${ago(m.lastSeen)}`)]), { class: 'members' });
+    const members = (list: { id: string; lastSeen: number }[], ok: boolean, which: 'alive' | 'dead') =>
+      list.length === 0 ? el('p', { class: 'hint' }, 'none') : table(list.map((m): Row => [m.id, changed(key(which, m.id), el('span', { class: ok ? '' : 'bad' }, `last heard ${ago(m.lastSeen)}`))]), { class: 'members' });
+    const changeNote =
+      changes === undefined || changes.said.length === 0
+        ? []
+        : [el('p', { class: 'changes', 'data-testid': 'peer-changes' }, `Changed since ${secs(since ?? 0)}: ${changes.said.join('; ')}`)];
     this.root.replaceChildren(
-      el('h2', { 'data-testid': 'inspector-title' }, d.id, ' ', el('span', { class: `chip ${d.paused ? 'paused' : d.running ? 'up' : 'down'}`, 'data-testid': 'peer-condition' }, d.paused ? 'paused' : d.running ? 'running' : d.started === false ? 'not started' : 'crashed')),
+      el('h2', { 'data-testid': 'inspector-title' }, d.id, ' ', changed('condition', el('span', { class: `chip ${d.paused ? 'paused' : d.running ? 'up' : 'down'}`, 'data-testid': 'peer-condition' }, d.paused ? 'paused' : d.running ? 'running' : d.started === false ? 'not started' : 'crashed'))),
+      ...changeNote,
       table([['PKI-ID', el('span', { class: 'mono' }, d.pkiId)], ...(d.startedAt === undefined ? [] : [['started', `at ${secs(d.startedAt)}`] as Row])]),
       section(
         'Channels',
         'peer-channels',
-        table(d.channels.map((c): Row => [c.name, `height ${c.height} · ${c.leader ? 'leader (pulls blocks from the orderer)' : 'not leader'}`])),
+        table(
+          d.channels.map((c): Row => [
+            c.name,
+            el('span', {}, changed(key('height', c.name), el('span', {}, `height ${c.height}`)), ' · ', changed(key('leader', c.name), el('span', {}, c.leader ? 'leader (pulls blocks from the orderer)' : 'not leader'))),
+          ]),
+        ),
       ),
-      section(`Alive members (${d.membership.alive.length})`, 'membership-alive', members(d.membership.alive, true)),
-      section(`Dead members (${d.membership.dead.length})`, 'membership-dead', members(d.membership.dead, false)),
+      section(`Alive members (${d.membership.alive.length})`, 'membership-alive', members(d.membership.alive, true, 'alive')),
+      section(`Dead members (${d.membership.dead.length})`, 'membership-dead', members(d.membership.dead, false, 'dead')),
       ...d.channels.map((c) => {
         const behind = c.stateInfo.filter((s) => s.height < c.height).length;
         return section(
           `StateInfo on ${c.name} (${c.stateInfo.length} peers${behind ? `, ${behind} behind this one` : ''})`,
           'stateinfo',
-          c.stateInfo.length === 0 ? el('p', { class: 'hint' }, 'no StateInfo received yet') : table(c.stateInfo.map((s): Row => [s.id, el('span', { class: s.height < c.height ? 'warn' : '' }, `height ${s.height}`)])),
+          c.stateInfo.length === 0 ? el('p', { class: 'hint' }, 'no StateInfo received yet') : table(c.stateInfo.map((s): Row => [s.id, changed(key('stateinfo', c.name, s.id), el('span', { class: s.height < c.height ? 'warn' : '' }, `height ${s.height}`))])),
         );
       }),
       ...(d.config === undefined ? [] : [configSection(d.config)]),
@@ -117,7 +140,7 @@ export class Inspector {
         section(
           `World state on ${c.name} (${c.worldState.length} keys)`,
           'world-state',
-          c.worldState.length === 0 ? el('p', { class: 'hint' }, 'empty') : table(c.worldState.slice(0, 100).map((w): Row => [w.key, el('span', { class: 'mono' }, w.value)])),
+          c.worldState.length === 0 ? el('p', { class: 'hint' }, 'empty') : table(c.worldState.slice(0, 100).map((w): Row => [w.key, changed(key('world', c.name, w.key), el('span', { class: 'mono' }, w.value))])),
         ),
       ),
     );

@@ -7,6 +7,7 @@
  *   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
  *   gossip-scope dap   (the debug adapter over stdio)
  *   gossip-scope diff <A> <B> [--at T] [--json]   (two runs compared: first divergent event, peer states)
+ *   gossip-scope shrink <scenario> [--out FILE] [--max-runs N] [--json]   (smallest failing schedule)
  *   gossip-scope live <scenario> [--until T] [--json]      (every peer a process, real sockets)
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
@@ -32,11 +33,14 @@ import { UsageError, parseArgs } from './args.js';
 import { ImportError } from '../import/yaml-source.js';
 import { report } from './report-command.js';
 import { sweep } from './sweep-command.js';
+import { shrinkCommand } from './shrink-command.js';
 
 const USAGE = `usage:
   gossip-scope run <scenario.yaml> [--seed N] [--until DURATION] [--json] [--trace FILE.jsonl] [--check]
   gossip-scope diff <A> <B> [--at DURATION] [--json]
                   (A, B: scenario.yaml, scenario.yaml@SEED or a saved trace.jsonl)
+  gossip-scope shrink <scenario.yaml> [--out FILE.yaml] [--max-runs N] [--json]
+                  (fewest faults, narrowest windows that still fail the same way)
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
   gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
   gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
@@ -60,6 +64,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'sweep') return await sweep(rest, out, err);
     if (cmd === 'dap') return await serveDapOverStdio();
     if (cmd === 'diff') return await diff(rest, out);
+    if (cmd === 'shrink') return await shrinkCommand(rest, out, err);
     if (cmd === 'live') return await live(rest, out, err);
     if (cmd === 'peer') return await peer(rest, err);
     if (cmd === undefined || cmd === '--help' || cmd === 'help') {

@@ -37,6 +37,7 @@ import { causalChain, eventLabel, lastEventAt, peerName } from './frames.js';
 import { peerStateTree } from './peer-state.js';
 import { eventValue, evaluate, FUNCTIONS, VARIABLES, type Value } from './queries.js';
 import { DebugRun } from './run.js';
+import { ChangeTracker } from './changes.js';
 import { declarationLines, faultAtLine, faultLines } from './scenario-lines.js';
 import { preview, VariableTree } from './variables.js';
 
@@ -82,6 +83,7 @@ export class GossipDebugSession extends GuardedDebugSession {
   /** Every event of the step stopped at. */
   private stepEvents: TraceEvent[] = [];
   private readonly vars = new VariableTree();
+  private readonly changes = new ChangeTracker();
   private busy = false;
   private pauseRequested = false;
   private configured!: () => void;
@@ -161,6 +163,7 @@ export class GossipDebugSession extends GuardedDebugSession {
     this.pauseRequested = true;
     this.run?.dispose();
     this.run = undefined;
+    this.changes.dispose();
     this.sendResponse(response);
     // Over stdio the process ends with the session; inline in VS Code this does nothing.
     this.shutdown();
@@ -236,6 +239,10 @@ export class GossipDebugSession extends GuardedDebugSession {
         scopes.push(new Scope(`Peer ${id}`, this.vars.handle({ value: peerStateTree(sim, ev.peer), peer: id }), false));
       }
     }
+    // What the last step (or run to here) changed, peer by peer, as DSLabs marks it.
+    const changed = this.changes.view(sim);
+    const n = Object.keys(changed).length;
+    scopes.push(new Scope(n === 0 ? 'Changed since last stop: nothing' : `Changed since last stop (${n} peer${n === 1 ? '' : 's'})`, this.vars.handle({ value: changed }), false));
     scopes.push(new Scope('Network', this.vars.handle({ value: this.networkValue() }), true));
     response.body = { scopes };
     this.sendResponse(response);
@@ -515,6 +522,7 @@ export class GossipDebugSession extends GuardedDebugSession {
 
   private stopAt(reason: StopReason, event: TraceEvent | undefined, description?: string): void {
     this.current = event;
+    if (this.run !== undefined) this.changes.stopped(this.sim);
     if (event !== undefined && !this.stepEvents.includes(event)) this.stepEvents = this.run!.head.stepEvents;
     this.vars.reset();
     this.pauseRequested = false;

@@ -144,6 +144,7 @@ export class LiveRun {
     run.startupMs = Date.now() - spawnedAt;
     run.started = Date.now();
     run.running = true;
+    orderer.go();
     for (const id of first) run.control.send(id, { type: 'go' });
     for (const l of scenario.lateJoiners) run.timers.push(setTimeout(() => run!.startPeer(l.peer), l.at));
     for (const f of scenario.faults) {

@@ -23,6 +23,11 @@ export interface OrdererService {
   orderer: Orderer;
   /** channel → block → wall-clock ms when it was cut. */
   cutAt: Map<string, Map<number, number>>;
+  /**
+   * Starts cutting blocks: called when the run's clock starts (every peer listening), so a
+   * slow start-up on a loaded machine does not cut blocks before anyone can take them.
+   */
+  go(): void;
   close(): Promise<void>;
 }
 
@@ -82,20 +87,30 @@ export async function startOrdererService(scenario: Scenario, o: OrdererServiceO
       deliver: (seq, bytes) => ws.send(blockFrame(seq, bytes)),
     };
     ws.on('close', () =>
-      clock.now(() => {
+      soon(() => {
         open = false;
         orderer.unsubscribe(target);
       }),
     );
-    clock.now(() => orderer.subscribe(target));
+    soon(() => orderer.subscribe(target));
   });
-  clock.start();
-  clock.now(() => orderer.start());
+  // Until the run's clock starts the kernel has no time: what arrives waits for it.
+  let going = false;
+  const waiting: (() => void)[] = [];
+  const soon = (task: () => void) => (going ? clock.now(task) : waiting.push(task));
+  const go = () => {
+    if (going) return;
+    going = true;
+    clock.start();
+    clock.now(() => orderer.start());
+    for (const task of waiting.splice(0)) clock.now(task);
+  };
   const addr = server.address() as { port: number };
   return {
     url: `ws://${host}:${addr.port}`,
     orderer,
     cutAt,
+    go,
     close: async () => {
       clock.stop();
       for (const c of server.clients) c.terminate();

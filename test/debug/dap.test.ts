@@ -228,6 +228,40 @@ describe('gossip debug adapter over DAP', () => {
     assert.ok(Number(await evaluate('now')) >= started + 10, `stopped at ${await evaluate('now')}, started at ${started}`);
   });
 
+  it('marks what changed since the last stop: the commit that raised a height, and only the peers a step touched', async () => {
+    const entry = await launch();
+    const changedScope = async (frameId: number) => {
+      const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
+      const scope = scopes.find((s) => s.name.startsWith('Changed since last stop'));
+      assert.ok(scope, scopes.map((s) => s.name).join(', '));
+      return scope;
+    };
+    const peersIn = async (ref: number) => (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+    assert.equal((await changedScope(0)).name, 'Changed since last stop: nothing', `at ${entry.body.reason}`);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'commit at peer2.org1' }] });
+    const commit = await until(dc.continueRequest({ threadId: 1 }));
+    const frame = await topFrame(commit.body.threadId!);
+    const scope = await changedScope(frame.id);
+    const peers = await peersIn(scope.variablesReference);
+    const p2 = peers.find((v) => v.name === 'peer2.org1');
+    assert.ok(p2, peers.map((v) => v.name).join(', '));
+    const fields = await peersIn(p2.variablesReference);
+    const height = fields.find((f) => f.name === 'channels.mychannel.height');
+    assert.ok(height, fields.map((f) => f.name).join(', '));
+    const [before, after] = JSON.parse(height.value).split(' → ').map(Number);
+    assert.equal(after, before + 1, height.value);
+    // One step later only what that one task touched is listed.
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const step = await until(dc.nextRequest({ threadId: commit.body.threadId! }));
+    const stepPeer = JSON.parse(await evaluate('peer')) as string;
+    const afterStep = await peersIn((await changedScope((await topFrame(step.body.threadId!)).id)).variablesReference);
+    assert.ok(afterStep.every((v) => v.name === stepPeer), `${stepPeer}: ${afterStep.map((v) => v.name).join(', ')}`);
+    // Stepping back compares with the state the user just left: the same fields, the other way.
+    await until(dc.stepBackRequest({ threadId: step.body.threadId! }));
+    const back = await peersIn((await changedScope((await topFrame(commit.body.threadId!)).id)).variablesReference);
+    assert.deepEqual(back.map((v) => v.name), afterStep.map((v) => v.name));
+  });
+
   it('evaluates queries with clear errors, and completes names', async () => {
     await launch();
     assert.equal(await evaluate('height(peer0.org1) + 1'), '2');

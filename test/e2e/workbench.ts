@@ -61,11 +61,15 @@ export class Workbench {
         () => false,
       );
       if (!filled) continue;
-      // The palette filters as the extension host answers: slow under load.
-      const deadline = Date.now() + 15_000;
+      // The palette filters as the extension host answers: slow under load. A loaded workbench
+      // can also drop what was typed while it re-renders the palette: type it again then.
+      const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
         label = (await first.innerText({ timeout: 1000 }).catch(() => '')).trim();
         if (label === title) return this.page.keyboard.press('Enter');
+        const typed = await input.inputValue({ timeout: 1000 }).catch(() => null);
+        if (typed === null) break;
+        if (typed !== `>${title}`) await input.fill(`>${title}`, { timeout: 5000 }).catch(() => {});
         await this.page.waitForTimeout(100);
       }
     }

@@ -51,6 +51,7 @@ export async function startLocalNetwork(scenario: Scenario, onTrace?: (peer: str
       const port = Number(addresses.get(p.id)!.split(':')[1]);
       peers.push(await startLivePeer({ scenario, id: p.id, port, addresses, orderer: orderer.url, keys, credential: credentials.issue(p.id), onTrace: onTrace && ((ev) => onTrace(p.id, ev)) }));
     }
+    orderer.go();
   } catch (err) {
     await stop();
     throw err;
