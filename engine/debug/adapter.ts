@@ -340,14 +340,26 @@ export class GossipDebugSession extends GuardedDebugSession {
   // --- running -----------------------------------------------------------------------------
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    if (this.refusedWhileBusy(response)) return;
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
     void this.go(() => undefined);
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     this.stepOver();
+  }
+
+  /**
+   * A move while the run is already moving (a continue, a rewind) is refused, not silently
+   * dropped or run alongside it: two moves at once would fight over the run.
+   */
+  private refusedWhileBusy(response: DebugProtocol.Response): boolean {
+    if (!this.busy) return false;
+    this.sendErrorResponse(response, { id: 1008, format: `"${response.command}": the network is already running; pause it first`, showUser: false });
+    return true;
   }
 
   private stepOver(): void {
@@ -360,6 +372,7 @@ export class GossipDebugSession extends GuardedDebugSession {
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     // The message to follow: the current event's if it is a send, else the first one this step sent.
     const send = this.current?.kind === 'send' ? this.current : this.stepEvents.find((e) => e.kind === 'send');
@@ -371,6 +384,7 @@ export class GossipDebugSession extends GuardedDebugSession {
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     const root = this.current;
     if (root === undefined) return this.stepOver();
@@ -414,12 +428,14 @@ export class GossipDebugSession extends GuardedDebugSession {
   }
 
   protected override async stepBackRequest(response: DebugProtocol.StepBackResponse): Promise<void> {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     const run = this.run!;
     await this.travel(run.previousVisible(run.position), 'step');
   }
 
   protected override async reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): Promise<void> {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     const run = this.run!;
     const here = run.position;

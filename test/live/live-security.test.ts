@@ -105,6 +105,7 @@ test('the orderer\u2019s Deliver stream opens only with a peer\u2019s credential
   const port = await freePort();
   const credential = credentials.issue('peer0.org1');
   const peer = await startLivePeer({ scenario, id: 'peer0.org1', port, addresses: new Map(), orderer: orderer.url, keys, credential });
+  orderer.go();
   try {
     const deliver = `${orderer.url}/deliver?peer=0&channel=mychannel&height=0`;
     assert.equal((await attempt(deliver)).outcome, 'refused 401');
