@@ -31,7 +31,7 @@ const fault: Schema = {
   required: ['kind'],
   oneOf: [
     ...['crash', 'restart', 'pause', 'resume'].map((kind) => obj({ kind: { const: kind }, peer: name }, ['peer'])),
-    obj({ kind: { const: 'partition' }, groups: arrayOf(arrayOf(name, 1000), 100) }, ['groups']),
+    obj({ kind: { const: 'partition' }, groups: arrayOf(arrayOf(name, 100_000), 100) }, ['groups']),
     obj({ kind: { const: 'heal' } }),
     obj({ kind: { const: 'tamper' }, rule: obj({ from: name, to: nameOrNull, type: nameOrNull, mode: { enum: ['flip', 'strip-signature'] }, count: { type: 'integer', minimum: 1, maximum: 1_000_000 } }, ['from', 'to', 'type', 'mode', 'count']) }, ['rule']),
     obj({ kind: { const: 'link' }, between: { type: 'array', items: name, minItems: 2, maxItems: 2 }, loss: share, delay: { type: 'number', minimum: 0, maximum: 3_600_000 }, forMs: { type: 'number', exclusiveMinimum: 0, maximum: 86_400_000 } }, ['between', 'loss', 'delay', 'forMs']),

@@ -188,6 +188,7 @@ export function peerArgsProblem(a: PeerArgs, scenario: Scenario): string | null 
   if (!host || !Number.isInteger(port) || port < 0 || port > 65535) return `--listen ${a.listen}: expected host:port`;
   if (a.advertise !== undefined && !/^[^:\s]+:\d{1,5}$/.test(a.advertise)) return `--advertise ${a.advertise}: expected host:port`;
   if (a.advertise === undefined && (host === '0.0.0.0' || host === '::')) return `--listen ${a.listen}: other peers cannot dial ${host}; add --advertise host:port`;
+  if (a.control !== undefined && !a.secretsOnStdin) return `--control needs --secrets stdin: a controller lets in only the processes it started, each with the credential it wrote on their stdin`;
   const ids = peerIds(scenario);
   if (!ids.some((p) => p.id === a.id)) return `--id ${a.id}: no such peer in ${a.scenario} (peers: ${ids.map((p) => p.id).join(', ')})`;
   return null;

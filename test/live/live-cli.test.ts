@@ -118,4 +118,8 @@ test('gossip-scope peer refuses bad arguments with exit 2 and says which', () =>
   const badAddress = run('--id', 'peer0.org1', '--address', 'peer1.org1');
   assert.equal(badAddress.status, 2);
   assert.match(badAddress.stderr, /--address peer1\.org1: expected id=host:port/);
+  // A controller lets in only processes it started: --control alone cannot work.
+  const stranger = run('--id', 'peer0.org1', '--control', 'ws://127.0.0.1:1/');
+  assert.equal(stranger.status, 2);
+  assert.match(stranger.stderr, /--control needs --secrets stdin/);
 });
