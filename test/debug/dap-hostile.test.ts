@@ -294,10 +294,17 @@ describe('property: any request, any arguments, any order', () => {
   before(() => void (dap = new RawAdapter()));
   after(() => dap.close());
 
+  /** A frame that is no request at all (mostly not JSON), among the requests. */
+  const garbage = fc.oneof(fc.string({ maxLength: 30 }), fc.json({ maxDepth: 2 })).map((text) => ({ garbage: text }));
+
   /** Sends a batch without waiting in between (out of order by nature), then waits for every answer. */
   const property = (launched: boolean) =>
-    fc.asyncProperty(fc.array(requestArb(launched), { minLength: 1, maxLength: 8 }), async (batch) => {
-      const seqs = batch.map((r) => dap.send(r.command, r.args));
+    fc.asyncProperty(fc.array(fc.oneof({ arbitrary: requestArb(launched), weight: 5 }, { arbitrary: garbage, weight: 1 }), { minLength: 1, maxLength: 8 }), async (batch) => {
+      const seqs: number[] = [];
+      for (const r of batch) {
+        if ('garbage' in r) dap.raw(r.garbage);
+        else seqs.push(dap.send(r.command, r.args));
+      }
       for (const seq of seqs) await dap.answer(seq);
       assert.ok(dap.alive, 'the adapter is up');
       dap.checkResponses();
