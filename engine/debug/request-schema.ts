@@ -39,10 +39,13 @@ const fault: Schema = {
   ],
 };
 
-/** The seed a launch may give: the scenario file's own rule (an integer from 0). */
+/**
+ * The seed a launch may give: the scenario file's own rule (an integer from 0), and never past
+ * what a double holds exactly (a larger one would silently run as another seed).
+ */
 const seed = (() => {
   const { description: _d, default: _v, ...rule } = (scenarioSchema as { properties: { seed: Schema } }).properties.seed;
-  return rule;
+  return { maximum: Number.MAX_SAFE_INTEGER, ...rule };
 })();
 
 export interface RequestSpec {

@@ -177,6 +177,7 @@ describe('the debug adapter answers every request once, in words', () => {
     const init = await dap.request('initialize', { adapterID: 'gossip' });
     assert.equal(init.success, true, init.message);
     assert.match(await refusal(dap, 'launch', { scenario: SCENARIO, seed: -1 }), /arguments\.seed must be >= 0, not -1/);
+    assert.match(await refusal(dap, 'launch', { scenario: SCENARIO, seed: 1e29 }), /arguments\.seed must be <= \d+, not 1e\+29/);
     dap.checkResponses();
   });
 
