@@ -9,6 +9,7 @@ import { metricsMarkdown } from './metrics-view.js';
 import { importFabricNetwork, openFabricLogs } from './fabric-files.js';
 import { chooseScenario, pickFault, pickMessageType, pickSpeed } from './pickers.js';
 import { runSweepCommand, type SweepRequest } from './sweep-command.js';
+import { shrinkCommand, type ShrinkRequest } from './shrink-command.js';
 
 export function registerCommands(context: vscode.ExtensionContext, controller: NetworkController, panel: NetworkPanel): vscode.Disposable[] {
   /** Commands that need an open network say so instead of doing nothing. */
@@ -22,6 +23,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
   const metrics = new MetricsDocuments();
   const commands: Record<string, (...args: never[]) => unknown> = {
     'gossipScope.runSweep': (req?: SweepRequest) => runSweepCommand(context.extensionUri, req),
+    'gossipScope.shrink': (req?: ShrinkRequest) => shrinkCommand(context.extensionUri, req),
     'gossipScope.openNetwork': async (arg?: vscode.Uri | string) => {
       const target = await chooseScenario(context.extensionUri, arg);
       if (!target) return false;

@@ -7,6 +7,7 @@ const entries = [
   { entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
   { entryPoints: ['engine/sweep/worker.ts'], outfile: 'dist/sweep-worker.js' },
+  { entryPoints: ['engine/debug/shrink-worker.ts'], outfile: 'dist/shrink-worker.js' },
   { entryPoints: ['scripts/bench-live.ts'], outfile: 'dist/bench-live.js' },
 ];
 if (existsSync('extension/extension.ts')) entries.push({ entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });

@@ -3,7 +3,7 @@
  * they come true (✓ met, ✗ failed, … not yet).
  */
 import type { UiExpectation, UiNetwork } from '../extension/protocol.js';
-import { el, secs } from './dom.js';
+import { el } from './dom.js';
 
 export class Lesson {
   private readonly notes: HTMLElement;
@@ -34,7 +34,8 @@ export class Lesson {
     this.checks.replaceChildren(
       ...list.map((e) => {
         const mark = e.status === 'met' ? '✓' : e.status === 'failed' ? '✗' : '…';
-        const when = e.status === 'met' && e.at !== null ? ` (${secs(e.at)})` : e.status === 'failed' && e.detail ? `: ${e.detail}` : '';
+        // The CLI's words for the same (gossip-scope run --check): "(at 1.0s)".
+        const when = e.status === 'met' && e.at !== null ? ` (at ${(e.at / 1000).toFixed(1)}s)` : e.status === 'failed' && e.detail ? `: ${e.detail}` : '';
         return el('li', { class: e.status, 'data-testid': 'expectation', 'data-status': e.status }, `${mark} ${e.text}${when}`);
       }),
     );

@@ -187,7 +187,7 @@ export class GossipDebugSession extends GuardedDebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    const threads = this.run === undefined ? [] : this.sim.peers.map((p) => new Thread(p.idx + 1, `${p.id}${!p.running ? ' (down)' : p.rt.isPaused() ? ' (paused)' : ''}`));
+    const threads = this.run === undefined ? [] : this.sim.peers.map((p) => new Thread(p.idx + 1, `${p.id}${!p.running ? (p.startedAt === undefined ? ' (not started)' : ' (crashed)') : p.rt.isPaused() ? ' (paused)' : ''}`));
     if (this.run !== undefined) threads.push(new Thread(this.sim.peers.length + 1, 'orderer'));
     response.body = { threads };
     this.sendResponse(response);

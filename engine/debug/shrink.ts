@@ -75,7 +75,7 @@ export async function shrink(text: string, file: string, opts: ShrinkOptions = {
   const original = loadScenario(text, file);
   const failure = await firstFailure(original);
   if (failure === null) throw new ScenarioError([{ file, line: 1, col: 1, message: 'nothing to shrink: every expectation is met and no invariant breaks (gossip-scope run --check passes)' }]);
-  const doc = parseDocument(text, { keepSourceTokens: false });
+  const doc = parseDocument(text);
   const seq = doc.get('faults', true);
   const items = isSeq(seq) ? (seq as YAMLSeq).items : [];
   const until = original.run.until;
@@ -91,7 +91,7 @@ export async function shrink(text: string, file: string, opts: ShrinkOptions = {
     runs++;
     let candidate: Scenario;
     try {
-      candidate = loadScenario(render(doc, keep, t), file);
+      candidate = loadScenario(render(text, doc, keep, t), file);
     } catch (e) {
       // A fault that only made sense with another (a restart without its crash may be refused).
       if (e instanceof ScenarioError) return false;
@@ -131,7 +131,7 @@ export async function shrink(text: string, file: string, opts: ShrinkOptions = {
     }
   }
 
-  const out = render(doc, kept, times);
+  const out = render(text, doc, kept, times);
   return { text: out, failure, faultsBefore: items.length, faultsAfter: kept.length, narrowed, runs, stoppedEarly: stopped() };
 }
 
@@ -230,8 +230,41 @@ export function fmt(ms: number): string {
   return `${Number(ms.toFixed(3))}ms`;
 }
 
-/** The document with only the `keep` fault entries, their times as in `times`. */
-function render(doc: Document, keep: number[], times: { at: number | null; until: number | null }[]): string {
+/**
+ * The scenario with only the `keep` fault entries, their times as in `times`: edits of the
+ * user's own text (whole lines taken out, time values replaced), so the diff shows only what
+ * shrinking changed. A flow-style `faults: [...]`, or none kept, goes through the YAML printer.
+ */
+function render(text: string, doc: Document, keep: number[], times: { at: number | null; until: number | null }[]): string {
+  const seq = doc.get('faults', true) as YAMLSeq | undefined;
+  if (!seq || !isSeq(seq)) return text;
+  if (seq.flow === true || keep.length === 0) return reprint(doc, keep, times);
+  const edits: { from: number; to: number; put: string }[] = [];
+  const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = (at: number) => {
+    const n = text.indexOf('\n', at);
+    return n < 0 ? text.length : n + 1;
+  };
+  seq.items.forEach((item, i) => {
+    const range = (item as { range?: [number, number, number] }).range;
+    if (!range) return;
+    if (!keep.includes(i)) {
+      edits.push({ from: lineStart(range[0]), to: lineEnd(Math.max(range[0], range[1] - 1)), put: '' });
+      return;
+    }
+    if (!isMap(item)) return;
+    for (const key of ['at', 'until'] as const) {
+      const t = times[i][key];
+      const node = (item as YAMLMap).get(key, true) as { range?: [number, number, number] } | undefined;
+      if (t !== null && timeOf(item, key) !== t && node?.range) edits.push({ from: node.range[0], to: node.range[1], put: fmt(t) });
+    }
+  });
+  let out = text;
+  for (const e of edits.sort((a, b) => b.from - a.from)) out = out.slice(0, e.from) + e.put + out.slice(e.to);
+  return out;
+}
+
+function reprint(doc: Document, keep: number[], times: { at: number | null; until: number | null }[]): string {
   const copy = doc.clone();
   const seq = copy.get('faults', true) as YAMLSeq | undefined;
   if (seq && isSeq(seq)) {
@@ -247,5 +280,5 @@ function render(doc: Document, keep: number[], times: { at: number | null; until
       return item;
     });
   }
-  return copy.toString({ flowCollectionPadding: false });
+  return copy.toString();
 }

@@ -62,7 +62,11 @@ test('shrink keeps the one fault of five that makes an expectation fail, and mov
   assert.ok(s.faults[0].at > 25_000 && s.faults[0].at < 40_000, `crash at ${s.faults[0].at} ms`);
   // What was written is the user's file with the rest taken out: comments and all.
   assert.match(shrunk, /# the one that matters/);
-  assert.match(shrunk, /anchorPeers: \[peer0\]/);
+  assert.match(shrunk, /anchorPeers: \[peer0\] \}/);
+  // Only the fault lines changed: every other line is the user's, byte for byte.
+  const kept = shrunk.split('\n').slice(1).filter((l) => !l.includes('crash: peer1.org1'));
+  const original = FIVE_FAULTS.split('\n').filter((l) => !/^\s+- \{ at: /.test(l));
+  assert.deepEqual(kept.slice(0, original.length - 1), original.slice(0, -1));
   assert.doesNotMatch(shrunk, /pause:/);
   // And it fails as the original did.
   const check = await cli('run', res.out, '--check', '--json');

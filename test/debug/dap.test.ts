@@ -58,8 +58,10 @@ describe('gossip debug adapter over DAP', () => {
   it('launches stopped at entry, with a thread per peer and the orderer', async () => {
     const stopped = await launch();
     assert.equal(stopped.body.reason, 'entry');
-    // Before the first event no peer has started yet: they show as down.
-    const threads = (await dc.threadsRequest()).body.threads.map((t) => t.name.replace(' (down)', ''));
+    // Before the first event no peer has started yet: they say so (not "crashed").
+    const names = (await dc.threadsRequest()).body.threads.map((t) => t.name);
+    assert.ok(names.slice(0, -1).every((n) => n.endsWith(' (not started)')), names.join(', '));
+    const threads = names.map((n) => n.replace(' (not started)', ''));
     assert.equal(threads.length, 9);
     assert.ok(threads.includes('peer0.org1') && threads.includes('peer3.org2') && threads.includes('orderer'), threads.join(', '));
     assert.equal(await evaluate('events'), '0');

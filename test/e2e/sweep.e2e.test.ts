@@ -1,10 +1,12 @@
 /**
  * Run Sweep… in a real VS Code (code-server in Chromium), as a person runs it: the palette, the
  * scenario pick, the parameters and seeds typed into the input boxes, the progress notification,
- * and the report in a webview with every chart drawn. Screenshots in test-results/e2e-sweep/.
+ * and the report in a webview with every chart drawn. Then Shrink Failing Scenario on a lesson
+ * with three faults of which one matters: the diff it opens and the file it writes.
+ * Screenshots in test-results/e2e-sweep/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -19,13 +21,32 @@ let unavailable: string | undefined;
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let scratch: string;
+let workspace: string;
+
+const TINY_SHRINK = `name: tiny-shrink
+seed: 2
+profile: classic-gossip
+orgs:
+  - { mspId: Org1MSP, peers: 4, anchorPeers: [peer0] }
+channels:
+  - { name: ch, orgs: [Org1MSP] }
+orderer: { start: 3s, batchTimeout: 1s, blocks: 2, txPerBlock: 1 }
+faults:
+  - { at: 2s, pause: peer2.org1 }
+  - { at: 4s, resume: peer2.org1 }
+  - { at: 5s, crash: peer1.org1 }
+run: { until: 20s }
+expect:
+  - { alive: peer1.org1, by: 20s, text: "everyone sees peer1.org1" }
+`;
 
 before(async () => {
   unavailable = e2eUnavailable();
   if (unavailable) return;
   scratch = mkdtempSync(join(tmpdir(), 'gossip-scope-e2e-sweep-'));
-  const workspace = join(scratch, 'workspace');
+  workspace = join(scratch, 'workspace');
   mkdirSync(workspace);
+  writeFileSync(join(workspace, 'tiny-shrink.yaml'), TINY_SHRINK);
   writeFileSync(
     join(workspace, 'tiny-sweep.yaml'),
     'name: tiny-sweep\nseed: 2\nprofile: classic-gossip\norgs:\n  - { mspId: Org1MSP, peers: 4, anchorPeers: [peer0] }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\norderer: { start: 3s, batchTimeout: 1s, blocks: 2, txPerBlock: 1 }\nrun: { until: 6s }\n',
@@ -61,4 +82,27 @@ test('Run Sweep… runs every combination and shows its report with every chart 
   const charts = await frame.$$eval('section[data-chart]', (s) => s.map((x) => (x as HTMLElement).dataset.chart!));
   for (const c of ['pushReach-vs-propagatePeerNum', 'pushReach-vs-peers', 'dataMessagesPerBlock-vs-propagatePeerNum']) assert.ok(charts.includes(c), `${c} among ${charts}`);
   await wb.screenshot('sweep-report');
+});
+
+test('Shrink Failing Scenario keeps the one fault that matters and shows the difference', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const wb = await Workbench.open(browser!, server!.url, RESULTS, 'Gossip Scope');
+  await wb.runCommand('Gossip Scope: Shrink Failing Scenario');
+  await wb.pick('tiny-shrink');
+  const done = wb.page.locator('.notification-toast', { hasText: 'tiny-shrink still fails on expectation: everyone sees peer1.org1 with 1 of 3 faults' }).first();
+  await wb.screenshot('shrinking');
+  await done.waitFor({ timeout: 180_000 }).catch(async (e) => {
+    await wb.screenshot('shrink-not-done');
+    throw e;
+  });
+  // The diff editor: the original on the left, the shrunk scenario on the right.
+  await wb.page.locator('.tab', { hasText: 'tiny-shrink.yaml ↔ shrunk (3 → 1 faults)' }).waitFor();
+  await wb.page.locator('.monaco-diff-editor').first().waitFor();
+  await wb.screenshot('shrunk-diff');
+  const written = join(workspace, 'tiny-shrink-shrunk.yaml');
+  assert.ok(existsSync(written), 'no tiny-shrink-shrunk.yaml beside the scenario');
+  const text = readFileSync(written, 'utf8');
+  assert.match(text, /crash: peer1\.org1/);
+  assert.doesNotMatch(text, /pause:|resume:/);
+  assert.equal(readFileSync(join(workspace, 'tiny-shrink.yaml'), 'utf8'), TINY_SHRINK, 'the scenario the user wrote was changed');
 });
