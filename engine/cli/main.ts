@@ -50,7 +50,8 @@ const USAGE = `usage:
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
   gossip-scope live <scenario.yaml> [--until DURATION] [--json]
   gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--advertise host:port]
-                    [--bootstrap host:port] [--address id=host:port ...] [--orderer ws://host:port] [--control URL]`;
+                    [--bootstrap host:port] [--address id=host:port ...] [--orderer ws://host:port]
+                    [--control URL --secrets stdin]`;
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   try {
@@ -132,7 +133,9 @@ async function peer(argv: string[], err: (s: string) => void): Promise<number> {
       }
     } else rest.push(argv[i]);
   }
-  const { positional, flags } = parseArgs(rest, new Set(['scenario', 'id', 'listen', 'advertise', 'orderer', 'control']), new Set());
+  const { positional, flags } = parseArgs(rest, new Set(['scenario', 'id', 'listen', 'advertise', 'orderer', 'control', 'secrets']), new Set());
+  const secrets = flags.get('secrets');
+  if (secrets !== undefined && secrets !== 'stdin') throw new UsageError(`--secrets ${String(secrets)}: only "stdin" (the launcher writes them there)`);
   if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
   if (!flags.has('scenario') || !flags.has('id')) throw new UsageError('peer needs --scenario and --id');
   const args = {
@@ -144,6 +147,7 @@ async function peer(argv: string[], err: (s: string) => void): Promise<number> {
     bootstrap,
     orderer: flags.get('orderer') as string | undefined,
     control: flags.get('control') as string | undefined,
+    secretsOnStdin: secrets === 'stdin',
   };
   const problem = peerArgsProblem(args, loadScenarioFile(args.scenario));
   if (problem !== null) throw new UsageError(problem);

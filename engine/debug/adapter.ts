@@ -13,7 +13,6 @@ import { basename, resolve } from 'node:path';
 import {
   Breakpoint,
   CompletionItem,
-  DebugSession,
   Event,
   InitializedEvent,
   Scope,
@@ -32,6 +31,7 @@ import type { TraceEvent } from '../trace/events.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../ui/inspect.js';
 import { BreakpointSet, type Breakpoint as GossipBreakpoint, type Hit } from './breakpoints.js';
 import { ExprError } from './expr.js';
+import { GuardedDebugSession } from './guarded-session.js';
 import type { Violation } from './invariants.js';
 import { causalChain, eventLabel, lastEventAt, peerName } from './frames.js';
 import { peerStateTree } from './peer-state.js';
@@ -64,7 +64,11 @@ type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'dat
 /** How a run in progress decides it has arrived (besides breakpoints, pause and the end). */
 type Goal = (events: TraceEvent[]) => TraceEvent | undefined;
 
-export class GossipDebugSession extends DebugSession {
+/**
+ * Every request reaches these handlers through GuardedDebugSession: its arguments are those
+ * request-schema.ts gives the command, and a command that needs a network comes only with one.
+ */
+export class GossipDebugSession extends GuardedDebugSession {
   private run?: DebugRun;
   private scenarioPath = '';
   private faultSpans: [number, number][] = [];
@@ -88,11 +92,17 @@ export class GossipDebugSession extends DebugSession {
   private violation?: Violation;
   /** The last trace event id the panel has seen. */
   private panelSeen = 0;
+  /** A launch is under way (a second one is refused). */
+  private launching = false;
 
   constructor() {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected get running(): boolean {
+    return this.run !== undefined;
   }
 
   // --- lifecycle -------------------------------------------------------------------------
@@ -116,12 +126,12 @@ export class GossipDebugSession extends DebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: GossipLaunchArguments): Promise<void> {
+    if (this.run !== undefined || this.launching) return this.sendErrorResponse(response, { id: 1006, format: 'a network is already running in this session: one launch per session', showUser: true });
+    this.launching = true;
     try {
-      if (typeof args.scenario !== 'string' || args.scenario === '') throw new Error('the launch configuration needs "scenario": the path of a scenario file');
       this.scenarioPath = resolve(args.scenario);
       const text = readFileSync(this.scenarioPath, 'utf8');
       const until = args.until === undefined ? undefined : parseUntil(args.until);
-      if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new Error(`"seed" must be an integer, not ${JSON.stringify(args.seed)}`);
       this.run = await DebugRun.open({ file: this.scenarioPath, text, seed: args.seed }, until);
       this.faultSpans = faultLines(text);
       this.declared = declarationLines(text);
@@ -130,6 +140,8 @@ export class GossipDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1001, format: message, showUser: true });
       this.sendEvent(new TerminatedEvent());
       return;
+    } finally {
+      this.launching = false;
     }
     this.sendPanel({ kind: 'open', network: networkOf(this.sim), status: this.status(), states: peerStates(this.sim) });
     this.sendEvent(new InitializedEvent());
@@ -184,6 +196,10 @@ export class GossipDebugSession extends DebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     if (this.run === undefined) return this.sendResponse(response);
     const sim = this.sim;
+    if (args.threadId < 1 || args.threadId > sim.peers.length + 1) {
+      response.body = { stackFrames: [], totalFrames: 0 };
+      return this.sendResponse(response);
+    }
     const peer = args.threadId === sim.peers.length + 1 ? -1 : args.threadId - 1;
     const top = this.current !== undefined && this.threadOf(this.current.peer) === args.threadId ? this.current : lastEventAt(sim, peer);
     const chain = top === undefined ? [] : causalChain(sim, top);
@@ -324,14 +340,26 @@ export class GossipDebugSession extends DebugSession {
   // --- running -----------------------------------------------------------------------------
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    if (this.refusedWhileBusy(response)) return;
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
     void this.go(() => undefined);
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     this.stepOver();
+  }
+
+  /**
+   * A move while the run is already moving (a continue, a rewind) is refused, not silently
+   * dropped or run alongside it: two moves at once would fight over the run.
+   */
+  private refusedWhileBusy(response: DebugProtocol.Response): boolean {
+    if (!this.busy) return false;
+    this.sendErrorResponse(response, { id: 1008, format: `"${response.command}": the network is already running; pause it first`, showUser: false });
+    return true;
   }
 
   private stepOver(): void {
@@ -344,6 +372,7 @@ export class GossipDebugSession extends DebugSession {
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     // The message to follow: the current event's if it is a send, else the first one this step sent.
     const send = this.current?.kind === 'send' ? this.current : this.stepEvents.find((e) => e.kind === 'send');
@@ -355,6 +384,7 @@ export class GossipDebugSession extends DebugSession {
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     const root = this.current;
     if (root === undefined) return this.stepOver();
@@ -398,12 +428,14 @@ export class GossipDebugSession extends DebugSession {
   }
 
   protected override async stepBackRequest(response: DebugProtocol.StepBackResponse): Promise<void> {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     const run = this.run!;
     await this.travel(run.previousVisible(run.position), 'step');
   }
 
   protected override async reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): Promise<void> {
+    if (this.refusedWhileBusy(response)) return;
     this.sendResponse(response);
     const run = this.run!;
     const here = run.position;
@@ -566,9 +598,13 @@ export class GossipDebugSession extends DebugSession {
   // --- custom requests: the graph panel's faults and selection -------------------------------
 
   protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
-    if (command === 'gossipScope.fault' && this.run !== undefined) {
+    const run = this.run!;
+    if (command === 'gossipScope.fault') {
       try {
-        await this.run.inject(faultActionOf((args as { fault: FaultRequest }).fault, this.sim.kernel.now));
+        const fault = (args as { fault: FaultRequest }).fault;
+        const unknown = unknownNames(this.sim, fault);
+        if (unknown !== null) throw new Error(unknown);
+        await run.inject(faultActionOf(fault, this.sim.kernel.now));
         this.bps.prime(this.sim);
         this.sendResponse(response);
         this.sendFrame(this.current);
@@ -577,24 +613,26 @@ export class GossipDebugSession extends DebugSession {
       }
       return;
     }
-    if (command === 'gossipScope.history' && this.run !== undefined) {
+    if (command === 'gossipScope.history') {
       // What the panel has been sent so far, for a panel that starts over.
-      const limit = Math.max(0, Math.min((args as { limit?: number }).limit ?? PANEL_MAX_EVENTS, this.sim.trace.capacity));
+      const limit = Math.max(0, Math.min((args as { limit?: number } | undefined)?.limit ?? PANEL_MAX_EVENTS, this.sim.trace.capacity));
       response.body = { events: this.panelEvents(Math.max(0, this.panelSeen - limit), this.panelSeen) };
       return this.sendResponse(response);
     }
-    if (command === 'gossipScope.eventOf' && this.run !== undefined) {
+    if (command === 'gossipScope.eventOf') {
       // A frame chosen in the Call Stack: the event it stands for, so the graph can show it.
       const ev = this.sim.trace.byId((args as { frameId: number }).frameId);
       response.body = ev === undefined ? null : { msg: ev.msg ?? null, peer: ev.peer };
       return this.sendResponse(response);
     }
-    if (command === 'gossipScope.inspectMessage' && this.run !== undefined) {
+    if (command === 'gossipScope.inspectMessage') {
       response.body = describeMessage(this.sim, (args as { msg: number }).msg, this.sim.trace.recent());
       return this.sendResponse(response);
     }
-    if (command === 'gossipScope.inspectPeer' && this.run !== undefined) {
-      response.body = describePeer(this.sim, (args as { idx: number }).idx);
+    if (command === 'gossipScope.inspectPeer') {
+      const { idx } = args as { idx: number };
+      if (idx >= this.sim.peers.length) return this.sendErrorResponse(response, { id: 1007, format: `no peer #${idx}: the network has ${this.sim.peers.length} (0 to ${this.sim.peers.length - 1})`, showUser: false });
+      response.body = describePeer(this.sim, idx);
       return this.sendResponse(response);
     }
     this.sendErrorResponse(response, { id: 1005, format: `unknown request ${command}`, showUser: false });
@@ -652,4 +690,27 @@ export function parseUntil(v: number | string): number {
   if (!m) throw new Error(`"until" must be a positive duration such as "90s" or a number of ms, not ${JSON.stringify(v)}`);
   const n = Number(m[1]);
   return m[2] === 'ms' || m[2] === undefined ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+}
+
+/** The first name in a panel fault that the network does not have, said; null when all are known. */
+function unknownNames(sim: DebugRun['sim'], f: FaultRequest): string | null {
+  const peers = new Set(sim.peers.map((p) => p.id));
+  const groups = new Set([...peers, ...sim.scenario.orgs.map((o) => o.mspId), 'orderer']);
+  const channels = new Set(sim.scenario.channels.map((c) => c.name));
+  const types = new Set<string>(MESSAGE_TYPES);
+  const checks: [string | null, Set<string>, string][] = [];
+  const peer = (n: string | null) => checks.push([n, peers, 'peer']);
+  if (f.kind === 'partition') for (const g of f.groups) for (const n of g) checks.push([n, groups, 'peer, org or "orderer"']);
+  else if (f.kind === 'tamper') {
+    peer(f.rule.from);
+    peer(f.rule.to);
+    checks.push([f.rule.type, types, 'message type']);
+  } else if (f.kind === 'link') f.between.forEach(peer);
+  else if (f.kind === 'byzantine') {
+    peer(f.peer);
+    peer(f.target);
+    checks.push([f.channel, channels, 'channel']);
+  } else if (f.kind !== 'heal') peer(f.peer);
+  for (const [n, known, what] of checks) if (n !== null && !known.has(n)) return `no ${what} ${JSON.stringify(n)} in this network`;
+  return null;
 }

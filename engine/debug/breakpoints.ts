@@ -115,13 +115,17 @@ export function parseHitCondition(text: string): (hits: number) => boolean {
   const m = /^\s*(==|>=|>|%)?\s*(\d+)\s*$/.exec(text);
   if (!m) throw new ExprError(`hit count "${text}": expected a number, or ==N, >=N, >N, %N`, 0);
   const n = Number(m[2]);
+  if (!Number.isSafeInteger(n)) throw new ExprError(`hit count "${text}": ${m[2]} is too large (at most ${Number.MAX_SAFE_INTEGER})`, 0);
+  // Hits count from 1: a condition no hit can meet is refused rather than verified and silent.
+  if (m[1] === '%' && n === 0) throw new ExprError(`hit count "${text}": %0 never fires; every Nth hit needs N of at least 1`, 0);
+  if ((m[1] === undefined || m[1] === '==') && n === 0) throw new ExprError(`hit count "${text}": hits count from 1, so the 0th never comes`, 0);
   switch (m[1]) {
     case '>=':
       return (h) => h >= n;
     case '>':
       return (h) => h > n;
     case '%':
-      return (h) => n > 0 && h % n === 0;
+      return (h) => h % n === 0;
     default:
       return (h) => h === n;
   }

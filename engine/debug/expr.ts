@@ -90,9 +90,36 @@ function numberOf(text: string): number {
   return m[2] === 's' ? v * 1000 : m[2] === 'm' ? v * 60_000 : v;
 }
 
+/** The longest query taken (characters): a condition or a watch is a line, not a program. */
+export const MAX_EXPR_LENGTH = 10_000;
+/**
+ * How deep a query may nest (parentheses, `not`, calls, and chains of operators, which nest
+ * to the left): parsing and evaluating recurse, and a 100,000-deep query would overflow the stack.
+ */
+export const MAX_EXPR_DEPTH = 100;
+
 export function parseExpr(src: string): Expr {
+  if (src.length > MAX_EXPR_LENGTH) throw new ExprError(`the expression is ${src.length} characters long; at most ${MAX_EXPR_LENGTH}`, MAX_EXPR_LENGTH);
   const toks = tokenize(src);
   let p = 0;
+  // Depth of the tree built so far, per node, and of the recursion under way.
+  const depth = new WeakMap<Expr, number>();
+  let nesting = 0;
+  const tooDeep = (at: number) => new ExprError(`the expression nests more than ${MAX_EXPR_DEPTH} deep`, at);
+  const node = (e: Expr, ...kids: Expr[]): Expr => {
+    const d = 1 + Math.max(0, ...kids.map((k) => depth.get(k) ?? 1));
+    if (d > MAX_EXPR_DEPTH) throw tooDeep(peek().at);
+    depth.set(e, d);
+    return e;
+  };
+  const nested = <T>(f: () => T): T => {
+    if (++nesting > MAX_EXPR_DEPTH) throw tooDeep(peek().at);
+    try {
+      return f();
+    } finally {
+      nesting--;
+    }
+  };
   const peek = () => toks[p];
   const isOp = (...ops: string[]) => peek().kind === 'op' && ops.includes(peek().text);
   const isWord = (...words: string[]) => peek().kind === 'name' && words.includes(peek().text);
@@ -101,26 +128,30 @@ export function parseExpr(src: string): Expr {
     p++;
   };
 
-  const or = (): Expr => {
-    let left = and();
-    while (isOp('||') || isWord('or')) {
-      p++;
-      left = { kind: 'bin', op: '||', left, right: and() };
-    }
-    return left;
-  };
+  const or = (): Expr =>
+    nested(() => {
+      let left = and();
+      while (isOp('||') || isWord('or')) {
+        p++;
+        const right = and();
+        left = node({ kind: 'bin', op: '||', left, right }, left, right);
+      }
+      return left;
+    });
   const and = (): Expr => {
     let left = unary();
     while (isOp('&&') || isWord('and')) {
       p++;
-      left = { kind: 'bin', op: '&&', left, right: unary() };
+      const right = unary();
+      left = node({ kind: 'bin', op: '&&', left, right }, left, right);
     }
     return left;
   };
   const unary = (): Expr => {
     if (isOp('!') || isWord('not')) {
       p++;
-      return { kind: 'not', of: unary() };
+      const of = nested(unary);
+      return node({ kind: 'not', of }, of);
     }
     return cmp();
   };
@@ -128,7 +159,8 @@ export function parseExpr(src: string): Expr {
     const left = sum();
     if (isOp('==', '!=', '<', '<=', '>', '>=')) {
       const op = toks[p++].text;
-      return { kind: 'bin', op, left, right: sum() };
+      const right = sum();
+      return node({ kind: 'bin', op, left, right }, left, right);
     }
     return left;
   };
@@ -136,7 +168,8 @@ export function parseExpr(src: string): Expr {
     let left = postfix();
     while (isOp('+', '-')) {
       const op = toks[p++].text;
-      left = { kind: 'bin', op, left, right: postfix() };
+      const right = postfix();
+      left = node({ kind: 'bin', op, left, right }, left, right);
     }
     return left;
   };
@@ -147,7 +180,7 @@ export function parseExpr(src: string): Expr {
       const t = peek();
       if (t.kind !== 'name') throw new ExprError('expected a field name after "."', t.at);
       p++;
-      for (const part of t.text.split('.')) e = { kind: 'member', of: e, name: part };
+      for (const part of t.text.split('.')) e = node({ kind: 'member', of: e, name: part }, e);
     }
     return e;
   };
@@ -175,7 +208,7 @@ export function parseExpr(src: string): Expr {
         }
       }
       expect(')');
-      return { kind: 'call', fn: t.text, args };
+      return node({ kind: 'call', fn: t.text, args }, ...args);
     }
     if (isOp('(')) {
       p++;

@@ -212,10 +212,11 @@ export class DebugRun {
       c.invariants.take();
       this.head = c;
     }
-    this.faults.push({ afterEvents: at, at: this.sim.kernel.now, action });
     this.generation++;
     this.spares = [];
+    // Applied before it is recorded: a fault the network refuses is not replayed on every rebuild.
     applyInjected(this.sim, action);
+    this.faults.push({ afterEvents: at, at: this.sim.kernel.now, action });
   }
 
   get injected(): readonly InjectedFault[] {

@@ -1,11 +1,15 @@
 /**
  * The control channel of a live run: each peer process connects to the controller over a
- * WebSocket bound to 127.0.0.1, with the run's random token; a connection without it is refused
- * before it can say anything. Peers report their state; the controller pauses, resumes, stops.
+ * WebSocket bound to 127.0.0.1 with its own credential (credentials.ts); a connection without
+ * one, from a browser, or for a peer already connected is refused before it can say anything.
+ * The credential says which peer the connection is: a report for another peer, a second hello
+ * or a message that is not a report is dropped, with the reason logged. Peers report their
+ * state; the controller pauses, resumes, stops.
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import Ajv from 'ajv';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { guardUpgrade, holderOfRequest, type Credentials } from './credentials.js';
 import type { MessageDetail, PeerDetail } from '../../extension/protocol.js';
 import type { ByzantineBehaviour } from '../scenario/types.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -83,47 +87,98 @@ export interface LiveTamperRule {
 }
 
 export interface ControlServer {
-  /** ws://127.0.0.1:port/?token=… : what a peer process is given to connect. */
+  /** ws://127.0.0.1:port/ : where a peer process connects (with its credential as a bearer token). */
   url: string;
-  token: string;
   send(id: string, cmd: ControlCommand): void;
   close(): Promise<void>;
 }
 
-export async function startControlServer(onReport: (r: PeerReport) => void, onGone: (id: string) => void): Promise<ControlServer> {
-  const token = randomBytes(16).toString('hex');
+/** The largest report taken (bytes): a batch of 5,000 trace events is about 2 MB. */
+const MAX_REPORT_BYTES = 32 * 1024 * 1024;
+
+const counts = { type: 'object', additionalProperties: { type: 'number' } };
+const byChannel = (values: object) => ({ type: 'object', additionalProperties: values });
+const messages = { type: 'object', required: ['sent', 'delivered', 'dropped', 'dropReasons', 'rejected'], properties: { sent: counts, delivered: counts, dropped: counts, dropReasons: counts, rejected: counts } };
+const event = { type: 'object', required: ['id', 't', 'kind', 'peer'], properties: { id: { type: 'number' }, t: { type: 'number' }, kind: { type: 'string' }, peer: { type: 'integer' }, other: { type: 'integer' }, type: { type: 'string' }, msg: { type: 'number' }, reason: { type: 'string' }, data: { type: 'object' } } };
+const strings = { type: 'array', items: { type: 'string' }, maxItems: 100_000 };
+/** A PeerReport, by type (the shapes above). */
+const REPORT_SCHEMA = {
+  type: 'object',
+  discriminator: { propertyName: 'type' },
+  required: ['type'],
+  oneOf: [
+    { properties: { type: { const: 'hello' }, id: { type: 'string' }, pid: { type: 'integer', minimum: 1 } }, required: ['id', 'pid'] },
+    { properties: { type: { const: 'events' }, id: { type: 'string' }, startedAt: { type: 'number' }, events: { type: 'array', items: event, maxItems: 5000 } }, required: ['id', 'startedAt', 'events'] },
+    {
+      properties: {
+        type: { const: 'status' }, id: { type: 'string' }, height: counts, leader: byChannel({ type: 'boolean' }), membership: strings, dead: strings, events: { type: 'integer', minimum: 0 },
+        oldestHeld: { type: ['number', 'null'] }, worldState: byChannel({ type: 'string' }), messages, commits: byChannel(counts),
+      },
+      required: ['id', 'height', 'leader', 'membership', 'dead', 'events', 'oldestHeld', 'worldState', 'messages', 'commits'],
+    },
+    { properties: { type: { const: 'detail' }, id: { type: 'string' }, requestId: { type: 'integer' }, message: { type: ['object', 'null'] }, peer: { type: 'object' } }, required: ['id', 'requestId'] },
+  ],
+};
+
+const validReport = new Ajv({ discriminator: true, allErrors: false, strictTypes: false }).compile(REPORT_SCHEMA);
+
+/** Why a control message is not a report from peer `id`, or null when it is one. */
+export function reportProblem(data: unknown, id: string): string | null {
+  if (!validReport(data)) {
+    const e = validReport.errors![0];
+    return `not a report: ${e.instancePath || 'the message'} ${e.message ?? 'is not valid'}`;
+  }
+  const r = data as PeerReport;
+  if (r.id !== id) return `a ${r.type} report for ${JSON.stringify(r.id).slice(0, 60)} on ${id}'s connection`;
+  return null;
+}
+
+/**
+ * The control channel: `onReport` gets every valid report of a connected peer (the id is the
+ * one its credential names), `onGone` a peer whose connection closed, `log` what was refused.
+ */
+export async function startControlServer(credentials: Credentials, onReport: (r: PeerReport) => void, onGone: (id: string) => void, log: (s: string) => void): Promise<ControlServer> {
   const peers = new Map<string, WebSocket>();
   const server = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
     perMessageDeflate: false,
-    verifyClient: (info: { req: IncomingMessage }, cb: (ok: boolean, code?: number, message?: string) => void) => {
-      const given = new URL(info.req.url ?? '/', 'ws://x').searchParams.get('token');
-      if (given === token) cb(true);
-      else cb(false, 401, 'missing or wrong token');
-    },
+    maxPayload: MAX_REPORT_BYTES,
+    // One connection per peer: a second one with the same credential is refused while the first is open.
+    verifyClient: guardUpgrade({ credentials, admit: (id) => (peers.has(id) ? `${id} is already connected` : null), log: (s) => log(`control channel: ${s}`) }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);
   });
-  server.on('connection', (ws: WebSocket) => {
-    let id: string | undefined;
+  server.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const id = holderOfRequest(req)!;
+    if (peers.has(id)) return ws.close(1008, `${id} is already connected`);
+    peers.set(id, ws);
+    let greeted = false;
+    const drop = (why: string) => log(`control channel: dropped a message from ${id}: ${why}`);
     ws.on('message', (data) => {
-      let r: PeerReport;
+      let r: unknown;
       try {
-        r = JSON.parse(String(data)) as PeerReport;
+        r = JSON.parse(String(data));
       } catch {
-        return ws.close(1003, 'not JSON');
+        return drop('not JSON');
       }
-      if (r.type === 'hello') {
-        id = r.id;
-        peers.set(r.id, ws);
+      const problem = reportProblem(r, id);
+      if (problem !== null) return drop(problem);
+      const report = r as PeerReport;
+      if (report.type === 'hello') {
+        if (greeted) return drop('a second hello');
+        greeted = true;
+      } else if (!greeted) return drop(`a ${report.type} report before its hello`);
+      try {
+        onReport(report);
+      } catch (err) {
+        drop(`the controller could not take it: ${(err as Error).message}`);
       }
-      onReport(r);
     });
     ws.on('close', () => {
-      if (id !== undefined && peers.get(id) === ws) {
+      if (peers.get(id) === ws) {
         peers.delete(id);
         onGone(id);
       }
@@ -131,8 +186,7 @@ export async function startControlServer(onReport: (r: PeerReport) => void, onGo
   });
   const { port } = server.address() as { port: number };
   return {
-    url: `ws://127.0.0.1:${port}/?token=${token}`,
-    token,
+    url: `ws://127.0.0.1:${port}/`,
     send: (id, cmd) => peers.get(id)?.send(JSON.stringify(cmd)),
     close: async () => {
       for (const c of server.clients) c.terminate();

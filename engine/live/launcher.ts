@@ -3,13 +3,15 @@
  * process on 127.0.0.1, the ordering service and the control channel in this one; the
  * scenario's crash/restart/pause/resume faults happen to the processes at their times. On the
  * end of the run, Ctrl-C or SIGTERM every process is stopped (and a peer whose controller is
- * gone stops by itself), so nothing is left behind.
+ * gone stops by itself), so nothing is left behind. Each process is handed its own credential
+ * and the run's key secret on its stdin (credentials.ts): nothing secret is in its argv or env.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './ports.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { ByzantineBehaviour, Scenario, TamperRule } from '../scenario/types.js';
 import { startControlServer, type ControlServer, type LiveLinkRule, type PeerReport } from './control.js';
+import { Credentials, newSecret, type PeerSecrets } from './credentials.js';
 import type { TraceEvent } from '../trace/events.js';
 import { startOrdererService, type OrdererService } from './orderer-service.js';
 import type { BlockSummary, PeerSummary, RunSummary } from '../sim/summary.js';
@@ -87,6 +89,9 @@ export class LiveRun {
     readonly orderer: OrdererService,
     private readonly addresses: Map<string, string>,
     private readonly opts: LiveRunOptions,
+    private readonly credentials: Credentials,
+    /** The run's key secret: every key and certificate of this run derives from it. */
+    private readonly keys: string,
   ) {}
 
   static async start(file: string, opts: LiveRunOptions): Promise<LiveRun> {
@@ -94,7 +99,10 @@ export class LiveRun {
     const ids = peerIds(scenario);
     const index = new Map(ids.map((p, i) => [p.id, i]));
     let run: LiveRun | undefined;
+    const credentials = new Credentials();
+    const keys = newSecret();
     const control = await startControlServer(
+      credentials,
       (r) => {
         if (run === undefined) return;
         if (r.type === 'status') {
@@ -118,11 +126,12 @@ export class LiveRun {
         }
       },
       () => {},
+      opts.log,
     );
-    const orderer = await startOrdererService(scenario);
+    const orderer = await startOrdererService(scenario, { credentials, keys, log: opts.log });
     const addresses = new Map<string, string>();
     for (const p of ids) addresses.set(p.id, `127.0.0.1:${await freePort()}`);
-    run = new LiveRun(file, scenario, ids, control, orderer, addresses, opts);
+    run = new LiveRun(file, scenario, ids, control, orderer, addresses, opts, credentials, keys);
     const first = ids.filter((p) => !scenario.lateJoiners.some((l) => l.peer === p.id)).map((p) => p.id);
     const spawnedAt = Date.now();
     for (const id of first) run.startPeer(id);
@@ -161,6 +170,7 @@ export class LiveRun {
     if (kind === 'crash') {
       this.up.delete(id);
       this.reports.delete(id);
+      this.credentials.revoke(id);
       this.children.get(id)?.kill('SIGKILL');
     } else if (kind === 'restart') {
       if (!this.up.has(id)) this.startPeer(id);
@@ -269,9 +279,13 @@ export class LiveRun {
   }
 
   private startPeer(id: string): void {
-    const args = [this.opts.cli, 'peer', '--scenario', this.file, '--id', id, '--listen', this.addresses.get(id)!, '--orderer', this.orderer.url, '--control', this.control.url];
+    const args = [this.opts.cli, 'peer', '--scenario', this.file, '--id', id, '--listen', this.addresses.get(id)!, '--orderer', this.orderer.url, '--control', this.control.url, '--secrets', 'stdin'];
     for (const [other, addr] of this.addresses) if (other !== id) args.push('--address', `${other}=${addr}`);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    // A new process, a new credential (a restarted peer's old one no longer opens anything).
+    const secrets: PeerSecrets = { credential: this.credentials.issue(id), keys: this.keys };
+    child.stdin?.on('error', () => {}); // a process that dies at once closes its stdin first
+    child.stdin?.end(JSON.stringify(secrets));
     child.stderr?.on('data', (d: Buffer) => {
       const text = d.toString().trim();
       if (text !== '') this.opts.log(text);

@@ -1,7 +1,9 @@
 /**
  * The ordering service of a live network: the simulator's Orderer on the wall clock, with a
- * Deliver stream per leader peer over a WebSocket (`/deliver?peer=I&channel=C&height=H`). Each
- * block goes as one binary frame: 8 bytes of sequence number, then the block's bytes.
+ * Deliver stream per leader peer over a WebSocket (`/deliver?channel=C&height=H`). Each
+ * block goes as one binary frame: 8 bytes of sequence number, then the block's bytes. Only a
+ * peer process of the run gets blocks: a stream opens with that process's credential (as the
+ * control channel does; credentials.ts), which also says which peer it is.
  */
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,6 +14,8 @@ import { Orderer, type DeliverTarget } from '../sim/orderer.js';
 import { EPOCH_MS } from '../sim/runtime.js';
 import { ORDERER_MSP } from '../sim/simulation.js';
 import { Trace } from '../trace/trace.js';
+import { guardUpgrade, holderOfRequest, type Credentials } from './credentials.js';
+import { peerIds } from './peer.js';
 import { RealTimeKernel } from './realtime.js';
 
 export interface OrdererService {
@@ -34,9 +38,21 @@ export function blockFrame(seq: number, bytes: Uint8Array): Buffer {
   return out;
 }
 
-export async function startOrdererService(scenario: Scenario, host = '127.0.0.1', port = 0): Promise<OrdererService> {
+export interface OrdererServiceOptions {
+  /** Who may open a Deliver stream (each peer process's credential). */
+  credentials: Credentials;
+  /** The run's key secret: the orderer's CA and key derive from it, as every peer's do. */
+  keys: string;
+  /** Where it listens (127.0.0.1 and any free port by default). */
+  host?: string;
+  port?: number;
+  log?: (s: string) => void;
+}
+
+export async function startOrdererService(scenario: Scenario, o: OrdererServiceOptions): Promise<OrdererService> {
+  const host = o.host ?? '127.0.0.1';
   const validity = { notBefore: new Date(EPOCH_MS - 86_400_000), notAfter: new Date(EPOCH_MS + 365 * 86_400_000) };
-  const ca = await OrgCA.create(scenario.seed, ORDERER_MSP, 'example.com', validity);
+  const ca = await OrgCA.create(o.keys, ORDERER_MSP, 'example.com', validity);
   const identity = await ca.issue('orderer', 'orderer', validity);
   const kernel = new Kernel();
   const clock = new RealTimeKernel(kernel);
@@ -49,7 +65,8 @@ export async function startOrdererService(scenario: Scenario, host = '127.0.0.1'
     cutAt.get(ch)!.set(Number(ev.data.block), Date.now());
   });
   const orderer = new Orderer(kernel, trace, scenario.orderer, identity, scenario.channels.map((c) => c.name), scenario.seed, () => 0);
-  const server = new WebSocketServer({ host, port, perMessageDeflate: false });
+  const index = new Map(peerIds(scenario).map((p, i) => [p.id, i]));
+  const server = new WebSocketServer({ host, port: o.port ?? 0, perMessageDeflate: false, maxPayload: 4096, verifyClient: guardUpgrade({ credentials: o.credentials, log: (s) => o.log?.(`orderer: ${s}`) }) });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);
@@ -59,9 +76,11 @@ export async function startOrdererService(scenario: Scenario, host = '127.0.0.1'
     const channel = q.get('channel') ?? '';
     if (!orderer.chains.has(channel)) return ws.close(1008, `no channel ${channel}`);
     const height = Number(q.get('height') ?? '0');
+    if (!Number.isSafeInteger(height) || height < 0) return ws.close(1008, 'height must be a whole number');
     let open = true;
     const target: DeliverTarget = {
-      peer: Number(q.get('peer') ?? '-1'),
+      // The peer its credential names, whatever the URL says.
+      peer: index.get(holderOfRequest(req) ?? '') ?? -1,
       channel,
       height: () => height,
       active: () => open,

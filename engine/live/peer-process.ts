@@ -1,9 +1,10 @@
 /**
  * `gossip-scope peer --scenario S --id peer0.org1 [--listen host:port] [--bootstrap host:port]
- *  [--address id=host:port ...] [--orderer ws://…] [--control ws://…?token=…]`
+ *  [--address id=host:port ...] [--orderer ws://…] [--control ws://… --secrets stdin]`
  * One peer of a scenario as its own process. Without --control it runs until SIGINT/SIGTERM;
  * with it, it reports to the controller and ends when the controller says so or goes away (so
- * a live run never leaves a peer behind).
+ * a live run never leaves a peer behind). With `--secrets stdin` it reads its credential and
+ * the run's key secret from stdin (credentials.ts), where no other user can see them.
  */
 import { WebSocket } from 'ws';
 import { loadScenarioFile } from '../scenario/load.js';
@@ -12,6 +13,7 @@ import { Counters } from '../sim/counters.js';
 import type { TraceEvent } from '../trace/events.js';
 import { jsonSafe } from '../ui/inspect.js';
 import type { ControlCommand, PeerReport } from './control.js';
+import { bearerHeaders, type PeerSecrets } from './credentials.js';
 import { peerIds, startLivePeer, type LivePeer } from './peer.js';
 
 export interface PeerArgs {
@@ -24,6 +26,36 @@ export interface PeerArgs {
   bootstrap: string[];
   orderer?: string;
   control?: string;
+  /** Read this process's credential and the run's key secret from stdin (a live run's launcher writes them). */
+  secretsOnStdin?: boolean;
+}
+
+/** The secrets a launcher wrote on stdin: one JSON line, then the end of the stream. */
+export async function readSecrets(input: NodeJS.ReadableStream): Promise<PeerSecrets> {
+  let text = '';
+  for await (const chunk of input) {
+    text += String(chunk);
+    if (text.length > 4096) throw new Error('--secrets stdin: more than 4 KB on stdin');
+  }
+  let s: Partial<PeerSecrets>;
+  try {
+    s = JSON.parse(text) as Partial<PeerSecrets>;
+  } catch {
+    throw new Error('--secrets stdin: stdin does not hold a JSON object');
+  }
+  const hex64 = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+  if (s === null || typeof s !== 'object' || !hex64(s.credential) || !hex64(s.keys)) throw new Error('--secrets stdin: expected {"credential": 64 hex digits, "keys": 64 hex digits}');
+  return { credential: s.credential!, keys: s.keys! };
+}
+
+/** A control command as sent (type named), or null: a peer does not act on what it cannot read. */
+function commandOf(data: unknown): ControlCommand | null {
+  try {
+    const cmd = JSON.parse(String(data)) as unknown;
+    return cmd !== null && typeof cmd === 'object' && typeof (cmd as { type?: unknown }).type === 'string' ? (cmd as ControlCommand) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** How often a peer process reports its state and its new trace events to the controller. */
@@ -38,6 +70,7 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
   const problem = peerArgsProblem(a, scenario);
   if (problem !== null) throw new Error(problem);
   const me = peerIds(scenario).find((p) => p.id === a.id)!;
+  const secrets = a.secretsOnStdin ? await readSecrets(process.stdin) : undefined;
   // --bootstrap names addresses directly: they stand for the org's bootstrap peers.
   const org = scenario.orgs.find((o) => o.mspId === me.mspId)!;
   a.bootstrap.forEach((addr, i) => {
@@ -51,12 +84,13 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
   let onCommand = (cmd: ControlCommand) => void early.push(cmd);
   let go: Promise<void> | undefined;
   if (a.control !== undefined) {
-    const ws = new WebSocket(a.control, { perMessageDeflate: false });
+    const ws = new WebSocket(a.control, { perMessageDeflate: false, headers: bearerHeaders(secrets?.credential) });
     control = ws;
     go = new Promise<void>((resolve, reject) => {
       ws.on('message', (data) => {
-        const cmd = JSON.parse(String(data)) as ControlCommand;
-        if (cmd.type === 'go') resolve();
+        const cmd = commandOf(data);
+        if (cmd === null) log(`${a.id}: ignored a control message that is not a command`);
+        else if (cmd.type === 'go') resolve();
         else onCommand(cmd);
       });
       ws.once('close', () => reject(new Error(`${a.id}: the controller went away before the run started`)));
@@ -78,6 +112,8 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
     advertise: a.advertise,
     addresses: a.addresses,
     orderer: a.orderer,
+    keys: secrets?.keys,
+    credential: secrets?.credential,
     beforeStart: async () => {
       if (control === undefined) return;
       control.send(JSON.stringify({ type: 'hello', id: a.id, pid: process.pid } satisfies PeerReport));
@@ -152,6 +188,7 @@ export function peerArgsProblem(a: PeerArgs, scenario: Scenario): string | null 
   if (!host || !Number.isInteger(port) || port < 0 || port > 65535) return `--listen ${a.listen}: expected host:port`;
   if (a.advertise !== undefined && !/^[^:\s]+:\d{1,5}$/.test(a.advertise)) return `--advertise ${a.advertise}: expected host:port`;
   if (a.advertise === undefined && (host === '0.0.0.0' || host === '::')) return `--listen ${a.listen}: other peers cannot dial ${host}; add --advertise host:port`;
+  if (a.control !== undefined && !a.secretsOnStdin) return `--control needs --secrets stdin: a controller lets in only the processes it started, each with the credential it wrote on their stdin`;
   const ids = peerIds(scenario);
   if (!ids.some((p) => p.id === a.id)) return `--id ${a.id}: no such peer in ${a.scenario} (peers: ${ids.map((p) => p.id).join(', ')})`;
   return null;

@@ -1,8 +1,9 @@
 /**
  * One peer of a scenario as a live process: the same GossipNode as the simulator, on a kernel
  * driven by the wall clock, talking to other processes over WebSockets (live-comm.ts). Every
- * process derives every identity from the scenario's seed, as the simulator does, so processes
- * agree on CAs, certificates and PKI-IDs without exchanging files.
+ * process of a run derives every identity from the run's key secret (handed to it privately by
+ * the launcher), as the simulator does from the seed, so processes agree on CAs, certificates
+ * and PKI-IDs without exchanging files, and a process without the secret cannot join.
  */
 import { peerConfig } from '../scenario/peer-config.js';
 import 'reflect-metadata';
@@ -25,6 +26,7 @@ import { ORDERER_MSP, scenarioIdentities } from '../sim/identities.js';
 import { SimRuntime } from '../sim/runtime.js';
 import type { TraceEvent } from '../trace/events.js';
 import { Trace } from '../trace/trace.js';
+import { bearerHeaders, guardUpgrade } from './credentials.js';
 import { LiveComm } from './live-comm.js';
 import { RealTimeKernel } from './realtime.js';
 
@@ -45,6 +47,13 @@ export interface LivePeerOptions {
   orderer?: string;
   /** Every trace event this peer emits (to stream to a controller). */
   onTrace?: (ev: TraceEvent) => void;
+  /**
+   * What its keys and certificates derive from: the run's secret in a live run; without one, the
+   * scenario's seed (peers started by hand, which have no launcher to share a secret).
+   */
+  keys?: string;
+  /** Its credential for the orderer's Deliver streams. */
+  credential?: string;
 }
 
 /** Every peer of the scenario by id, in the simulator's order (trace indexes agree across processes). */
@@ -183,9 +192,9 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   const me = all[idx];
   const org = scenario.orgs.find((x) => x.mspId === me.mspId)!;
 
-  // The same identities as the simulator's: CAs and certificates are functions of the seed
-  // (with the scenario's certificate expiries and rogue CAs).
-  const { registry, ordererId, issuePeer } = await scenarioIdentities(scenario);
+  // The same identities as the simulator's, from the run's secret: CAs and certificates are
+  // functions of it (with the scenario's certificate expiries and rogue CAs).
+  const { registry, ordererId, issuePeer } = await scenarioIdentities(scenario, o.keys ?? seed);
   const identity = await issuePeer(me.mspId, me.name);
   const pkiToIdx = new Map<string, number>();
   for (const [i, p] of all.entries()) {
@@ -240,7 +249,7 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
     }
     if (deliver.has(channel)) return;
     // A Deliver stream from the ledger's height on, as a leader's deliver client opens it.
-    const ws = new WebSocket(`${o.orderer}/deliver?peer=${idx}&channel=${encodeURIComponent(channel)}&height=${ledgers.get(channel)?.height ?? 0}`, { perMessageDeflate: false });
+    const ws = new WebSocket(`${o.orderer}/deliver?channel=${encodeURIComponent(channel)}&height=${ledgers.get(channel)?.height ?? 0}`, { perMessageDeflate: false, headers: bearerHeaders(o.credential) });
     deliver.set(channel, ws);
     ws.on('message', (data: Buffer) =>
       clock.now(() => rt.gate(() => node.deliverFromOrderer(channel, data.readBigUInt64BE(0), new Uint8Array(data.subarray(8)), scenario.config.deliveryclient.blockGossipEnabled))),
@@ -256,7 +265,8 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
     onLeadershipChange: (channel, isLeader) => lead(channel, isLeader),
   }, ledgers);
 
-  const server = new WebSocketServer({ host: o.host ?? '127.0.0.1', port: o.port, perMessageDeflate: false });
+  // Any peer may dial (the signed handshake says who it is), but no browser page.
+  const server = new WebSocketServer({ host: o.host ?? '127.0.0.1', port: o.port, perMessageDeflate: false, verifyClient: guardUpgrade({}) });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);

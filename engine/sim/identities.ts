@@ -17,8 +17,12 @@ export interface ScenarioIdentities {
   issuePeer(mspId: string, name: string): Promise<SigningIdentity>;
 }
 
-export async function scenarioIdentities(scenario: Scenario): Promise<ScenarioIdentities> {
-  const seed = scenario.seed;
+/**
+ * `keys` is what the keys derive from: the scenario's seed in the simulator (the same run every
+ * time), a live run's own secret in live mode (the seed is public: anyone could issue its certificates).
+ */
+export async function scenarioIdentities(scenario: Scenario, keys: string | number = scenario.seed): Promise<ScenarioIdentities> {
+  const seed = keys;
   const validity = { notBefore: new Date(EPOCH_MS - 86_400_000), notAfter: new Date(EPOCH_MS + 365 * 86_400_000) };
   const registry = new MSPRegistry();
   const cas = new Map<string, OrgCA>();

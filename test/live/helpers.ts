@@ -1,4 +1,5 @@
 /** What the live-mode tests share: polling on the wall clock, and a network of peers in this process. */
+import { Credentials, newSecret } from '../../engine/live/credentials.js';
 import { startOrdererService } from '../../engine/live/orderer-service.js';
 import { peerIds, startLivePeer, type LivePeer } from '../../engine/live/peer.js';
 import { freePort } from '../../engine/live/ports.js';
@@ -24,18 +25,22 @@ export async function until(ok: () => boolean, what: string | (() => string), ti
 export interface LocalNetwork {
   /** The running peers (a test may stop one and take it out). */
   peers: LivePeer[];
+  /** The run's key secret (every identity derives from it, as in a live run). */
+  keys: string;
   stop(): Promise<void>;
 }
 
 /**
  * Every peer of a scenario started in this process on 127.0.0.1 (each with its own kernel,
- * sockets and identity, as separate processes would have), with an ordering service.
+ * sockets, identity and credential, as separate processes would have), with an ordering service.
  */
 export async function startLocalNetwork(scenario: Scenario, onTrace?: (peer: string, ev: TraceEvent) => void): Promise<LocalNetwork> {
   const all = peerIds(scenario);
   const addresses = new Map<string, string>();
   for (const p of all) addresses.set(p.id, `127.0.0.1:${await freePort()}`);
-  const orderer = await startOrdererService(scenario);
+  const credentials = new Credentials();
+  const keys = newSecret();
+  const orderer = await startOrdererService(scenario, { credentials, keys });
   const peers: LivePeer[] = [];
   const stop = async () => {
     for (const p of peers) await p.stop().catch(() => {});
@@ -44,12 +49,12 @@ export async function startLocalNetwork(scenario: Scenario, onTrace?: (peer: str
   try {
     for (const p of all) {
       const port = Number(addresses.get(p.id)!.split(':')[1]);
-      peers.push(await startLivePeer({ scenario, id: p.id, port, addresses, orderer: orderer.url, onTrace: onTrace && ((ev) => onTrace(p.id, ev)) }));
+      peers.push(await startLivePeer({ scenario, id: p.id, port, addresses, orderer: orderer.url, keys, credential: credentials.issue(p.id), onTrace: onTrace && ((ev) => onTrace(p.id, ev)) }));
     }
     orderer.go();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { peers, stop };
+  return { peers, keys, stop };
 }

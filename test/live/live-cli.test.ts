@@ -1,7 +1,7 @@
 /**
  * `gossip-scope live`: every peer of a scenario as its own process on 127.0.0.1 (the built CLI,
  * as a user runs it). Eight processes converge; a killed one is dropped by the others; Ctrl-C
- * and the end of the run leave no process behind; the control channel refuses a stranger.
+ * and the end of the run leave no process behind (who may connect: live-security.test.ts).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,8 +9,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { WebSocket } from 'ws';
-import { startControlServer } from '../../engine/live/control.js';
 import type { LiveSummary } from '../../engine/live/launcher.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -109,37 +107,6 @@ test('the membership lesson converges live within 8 s: the run\u2019s clock star
   assert.ok(s.simTimeMs >= 8000 && s.simTimeMs < 8000 + 5000, `the run's clock counts from when every process was up: ${s.simTimeMs} ms`);
 });
 
-test('the control channel refuses a connection without the run\u2019s token', async () => {
-  const control = await startControlServer(() => {}, () => {});
-  try {
-    const url = new URL(control.url);
-    const refused = await new Promise<string>((resolve) => {
-      const ws = new WebSocket(`ws://${url.host}/`);
-      ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
-      ws.on('open', () => resolve('open'));
-      ws.on('error', (e) => resolve(`error ${e.message}`));
-    });
-    assert.equal(refused, 'refused 401');
-    const wrong = await new Promise<string>((resolve) => {
-      const ws = new WebSocket(`ws://${url.host}/?token=${'0'.repeat(32)}`);
-      ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
-      ws.on('open', () => resolve('open'));
-    });
-    assert.equal(wrong, 'refused 401');
-    const ok = await new Promise<string>((resolve) => {
-      const ws = new WebSocket(control.url);
-      ws.on('open', () => {
-        resolve('open');
-        ws.close();
-      });
-      ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
-    });
-    assert.equal(ok, 'open');
-  } finally {
-    await control.close();
-  }
-});
-
 test('gossip-scope peer refuses bad arguments with exit 2 and says which', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'peer', '--scenario', SCENARIO, ...args], { encoding: 'utf8', timeout: 20_000 });
   const unknown = run('--id', 'peer9.org1');
@@ -151,4 +118,8 @@ test('gossip-scope peer refuses bad arguments with exit 2 and says which', () =>
   const badAddress = run('--id', 'peer0.org1', '--address', 'peer1.org1');
   assert.equal(badAddress.status, 2);
   assert.match(badAddress.stderr, /--address peer1\.org1: expected id=host:port/);
+  // A controller lets in only processes it started: --control alone cannot work.
+  const stranger = run('--id', 'peer0.org1', '--control', 'ws://127.0.0.1:1/');
+  assert.equal(stranger.status, 2);
+  assert.match(stranger.stderr, /--control needs --secrets stdin/);
 });

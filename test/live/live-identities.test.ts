@@ -26,12 +26,13 @@ run: { until: 30s }
 
 test('a certificate the scenario lets expire is purged by every live peer at that time', async (t) => {
   const scenario = loadScenario(SCENARIO, 'expiry.yaml');
-  const expiring = hex((await (await scenarioIdentities(scenario)).issuePeer('Org1MSP', 'peer1')).pkiId);
   const purged: { peer: string; t: number }[] = [];
+  let expiring = '';
   const net = await startLocalNetwork(scenario, (peer, ev) => {
     if (ev.kind === 'state' && ev.reason === 'identityPurged' && ev.data?.pkiId === expiring) purged.push({ peer, t: ev.t });
   });
   t.after(() => net.stop());
+  expiring = hex((await (await scenarioIdentities(scenario, net.keys)).issuePeer('Org1MSP', 'peer1')).pkiId);
   const running = net.peers;
   const honest = running.filter((p) => p.id !== 'peer1.org1');
   await until(() => honest.every((p) => p.membership().includes('peer1.org1')), 'everyone sees peer1.org1', LIMIT_MS);
