@@ -97,3 +97,13 @@ test('warnings (Fabric would run it) go to stderr with file:line:col, and the ru
   assert.equal(r.code, 0);
   assert.equal(r.err.trim(), `${p}:8:25: warning: pullInterval: 0 is unset to Fabric (GetDurationOrDefault), which uses its default instead; so does this run`);
 });
+
+test('report and diff of a missing trace or a directory: exit 2 with file:1:1, not a raw ENOENT', async () => {
+  const missing = join(dir, 'gone.jsonl');
+  let r = await cli('report', missing);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${missing}:1:1: cannot read the file: there is no such file`);
+  r = await cli('diff', missing, missing);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${missing}:1:1: cannot read the file: there is no such file`);
+});
