@@ -4,8 +4,8 @@
  * overrides to the profile's configuration.
  */
 import { MESSAGE_TYPES } from '../fabric/message-types.js';
-import { DURATION_KEYS, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
-import { didYouMean, type Diagnostic, type Locator, type Path } from './diagnostics.js';
+import { DURATION_KEYS, formatDuration, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
+import { didYouMean, sortDiagnostics, type Diagnostic, type Locator, type Path } from './diagnostics.js';
 import { INT_ZERO_IS_DEFAULT, LIMITS, MIN_PERIOD_MS, atMost, clip, showMs, zeroRule } from './bounds.js';
 import { runCostProblem } from './run-cost.js';
 import { codeDefault } from '../import/code-defaults.js';
@@ -433,7 +433,7 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
       report(['orderer', 'blocks'], `the peers would commit ${ptx.toLocaleString('en-US')} transactions in all (blocks × txPerBlock × the peers of each channel); a run commits ${atMost('peerTransactions')}`);
     }
   }
-  if (warnings.length > 0) scenario.warnings = warnings;
+  if (warnings.length > 0) scenario.warnings = sortDiagnostics(warnings);
   return problems.length > 0 ? { problems } : { scenario, problems };
 }
 
@@ -449,7 +449,7 @@ function peerTransactions(s: Scenario): number {
 }
 
 /** Reads one `gossip:` leaf the way Fabric would; `quiet` for the repeats of one entry (reported once). */
-type GossipValue = (key: string, value: unknown, path: Path, quiet: boolean) => { value: unknown; zero: boolean };
+type GossipValue = (key: string, value: unknown, path: Path, quiet: boolean) => { value: unknown; zero?: (fabricValue: number) => void };
 
 /**
  * Fabric's reading of `peer.gossip.*` values: a 0 duration or count read with GetDurationOrDefault /
@@ -466,30 +466,29 @@ function fabricReading(
   return (key, value, path, quiet) => {
     const say = quiet ? () => {} : report;
     if (!DURATION_KEYS.has(key)) {
-      const zero = value === 0 && INT_ZERO_IS_DEFAULT.has(key);
-      if (zero && !quiet) warn(path, `${key}: 0 is unset to Fabric (GetIntOrDefault), which uses its default instead; so does this run`);
-      return { value, zero };
+      if (value !== 0 || !INT_ZERO_IS_DEFAULT.has(key)) return { value };
+      return { value, zero: (d) => quiet || warn(path, `${key}: 0 is unset to Fabric (GetIntOrDefault), which uses its default ${d} instead; so does this run`) };
     }
     const text = String(value);
     const v = quiet ? quietMs(text) : ms(text, path);
     const subNs = v > 0 && v < 1e-6;
     if (v !== 0 && !subNs) {
       if (v < MIN_PERIOD_MS) say(path, `${key} must be 0 (Fabric's default) or between ${MIN_PERIOD_MS}ms and ${showMs(LIMITS.duration.max)}, got '${clip(text)}' (the clock counts milliseconds)`);
-      return { value: v, zero: false };
+      return { value: v };
     }
     const rule = zeroRule(key);
-    if (rule === 'literal') return { value: 0, zero: false };
+    if (rule === 'literal') return { value: 0 };
     if (rule === 'refuse') {
       say(path, `${key} must be between ${MIN_PERIOD_MS}ms and ${showMs(LIMITS.duration.max)}, got '${clip(text)}' (Fabric keeps 0 here and its anti-entropy loop then spins without pause)`);
-      return { value: 0, zero: false };
+      return { value: 0 };
     }
-    if (!quiet) warn(path, `${key}: ${subNs ? `'${clip(text)}' is 0 to Go (below 1ns), and ` : ''}0 is unset to Fabric (GetDurationOrDefault), which uses its default instead; so does this run`);
-    return { value: 0, zero: true };
+    const why = `${subNs ? `'${clip(text)}' is 0 to Go (below 1ns), and ` : ''}0 is unset to Fabric (GetDurationOrDefault)`;
+    return { value: 0, zero: (d) => quiet || warn(path, `${key}: ${why}, which uses its default ${formatDuration(d)} instead; so does this run`) };
   };
 }
 
 /** Replaces each 0 that Fabric reads as unset by its code default, in Fabric's order (some derive from others). */
-function resolveZeros(target: Record<string, unknown>, zeros: string[]): void {
+function resolveZeros(target: Record<string, unknown>, zeros: { key: string; said: (fabricValue: number) => void }[]): void {
   if (zeros.length === 0) return;
   const get = (k: string) => k.split('.').reduce<unknown>((o, s) => (o as Record<string, unknown>)[s], target);
   const setLeaf = (k: string, v: unknown) => {
@@ -498,20 +497,22 @@ function resolveZeros(target: Record<string, unknown>, zeros: string[]): void {
     parent[parts[parts.length - 1]] = v;
   };
   const order = ['aliveTimeInterval', 'aliveExpirationTimeout', 'reconnectInterval'];
-  const sorted = [...new Set(zeros)].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
-  for (const k of sorted) {
+  const rank = (k: string) => order.indexOf(k) + 1 || 99;
+  for (const { key: k, said } of [...zeros].sort((a, b) => rank(a.key) - rank(b.key))) {
     const read = new Map<string, number | boolean>([
       ['aliveTimeInterval', get('aliveTimeInterval') as number],
       ['aliveExpirationTimeout', get('aliveExpirationTimeout') as number],
     ]);
     // A 0 alive interval has already been replaced (it sorts first), so derived defaults see Fabric's value.
-    setLeaf(k, k === 'pvtData.reconcileBatchSize' ? 10 : k === 'pvtData.reconcileSleepInterval' ? 60_000 : codeDefault(k, read).value);
+    const value = k === 'pvtData.reconcileBatchSize' ? 10 : k === 'pvtData.reconcileSleepInterval' ? 60_000 : (codeDefault(k, read).value as number);
+    setLeaf(k, value);
+    said(value);
   }
 }
 
 /** Copies `gossip:` values onto a config as Fabric reads them (durations by core.yaml path, in ms); `set` hears each key set. */
 function applyOverrides(target: Record<string, unknown>, source: Record<string, unknown>, at: Path, read: GossipValue, set: (key: string) => void, quiet = false): void {
-  const zeros: string[] = [];
+  const zeros: { key: string; said: (fabricValue: number) => void }[] = [];
   const copy = (into: Record<string, unknown>, from: Record<string, unknown>, prefix: string) => {
     for (const [key, value] of Object.entries(from)) {
       const path = prefix ? `${prefix}.${key}` : key;
@@ -519,7 +520,7 @@ function applyOverrides(target: Record<string, unknown>, source: Record<string, 
       else {
         const r = read(path, value, [...at, ...path.split('.')], quiet);
         into[key] = r.value;
-        if (r.zero) zeros.push(path);
+        if (r.zero) zeros.push({ key: path, said: r.zero });
         set(path);
       }
     }

@@ -95,7 +95,7 @@ test('warnings (Fabric would run it) go to stderr with file:line:col, and the ru
   const p = file('warn.yaml', SCENARIO + 'gossip: { pullInterval: 0s }\n');
   const r = await cli('run', p, '--json');
   assert.equal(r.code, 0);
-  assert.equal(r.err.trim(), `${p}:8:25: warning: pullInterval: 0 is unset to Fabric (GetDurationOrDefault), which uses its default instead; so does this run`);
+  assert.equal(r.err.trim(), `${p}:8:25: warning: pullInterval: 0 is unset to Fabric (GetDurationOrDefault), which uses its default 4s instead; so does this run`);
 });
 
 test('report and diff of a missing trace or a directory: exit 2 with file:1:1, not a raw ENOENT', async () => {

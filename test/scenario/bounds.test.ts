@@ -35,7 +35,7 @@ test('zero and sub-nanosecond intervals: Fabric reads 0 as unset and uses its de
   for (const v of ['0s', '"0"', '0.000001ns']) {
     const s = loadScenario(base(`gossip: { aliveTimeInterval: ${v} }\n`), 'x.yaml');
     assert.equal(s.config.gossip.aliveTimeInterval, 5000, v);
-    assert.match(s.warnings?.[0].message ?? '', /aliveTimeInterval: .*0 is unset to Fabric \(GetDurationOrDefault\)/);
+    assert.match(s.warnings?.[0].message ?? '', /aliveTimeInterval: .*0 is unset to Fabric \(GetDurationOrDefault\), which uses its default 5s instead; so does this run$/);
     assert.deepEqual([s.warnings![0].line, s.warnings![0].col], [6, 30]);
   }
   // Derived defaults follow Fabric's order: expiration = 5 × alive, reconnect = expiration.
@@ -44,6 +44,11 @@ test('zero and sub-nanosecond intervals: Fabric reads 0 as unset and uses its de
   assert.equal(d.config.gossip.reconnectInterval, 10_000);
   assert.equal(d.config.gossip.propagatePeerNum, 3);
   assert.equal(d.config.gossip.sendBuffSize, 20, "Fabric's code default, not core.yaml's 200");
+  assert.deepEqual(
+    d.warnings?.map((w) => w.message.split(' (')[0]),
+    ['aliveExpirationTimeout: 0 is unset to Fabric', 'reconnectInterval: 0 is unset to Fabric', 'propagatePeerNum: 0 is unset to Fabric', 'sendBuffSize: 0 is unset to Fabric'],
+  );
+  assert.match(d.warnings![0].message, /default 10s instead/);
   // Per-peer overrides are read the same way.
   const p = loadScenario(base('peers: { config: [{ peers: [peer1.org1, peer2.org1], gossip: { pullInterval: 0s } }] }\n'), 'x.yaml');
   assert.equal(p.peerConfigs['peer2.org1'].config.gossip.pullInterval, 4000);
