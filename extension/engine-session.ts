@@ -20,7 +20,9 @@ import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js'
 import { watchFigures } from '../engine/figures/watch.js';
 import type { Figures } from '../engine/figures/types.js';
 import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
-import type { ReplaySpec } from './worker-protocol.js';
+import { ReplayCheck } from '../engine/trace/replay-check.js';
+import { linesHash } from '../engine/trace/saved-trace.js';
+import pkg from '../package.json';
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
 
 const FRAME_INTERVAL_MS = 33;
@@ -46,8 +48,8 @@ export class EngineSession {
   private watch?: ExpectationWatch;
   /** Faults injected from the UI in this run (saved with an exported trace, to replay it). */
   private applied: { at: number; afterEvents: number; fault: FaultRequest }[] = [];
-  /** When replaying a saved trace: what the run must reproduce. */
-  private replay?: ReplaySpec;
+  /** When replaying a saved trace: what the run must reproduce, checked line by line as it goes. */
+  private replay?: { until: number; check: ReplayCheck };
   /** stepTo: the message type to stop at, and whether it has been sent. */
   private stopAtSend?: string;
   private stopHit = false;
@@ -132,10 +134,16 @@ export class EngineSession {
     this.sim = sim;
     this.until = sim.scenario.run.until;
     this.figures = watchFigures(sim);
+    this.replay = req.replay === undefined ? undefined : { until: req.replay.until, check: new ReplayCheck(req.replay, pkg.version) };
+    // Events of the network's creation (if any) are checked too: the replay check sees every event.
+    const check = this.replay?.check;
+    for (let id = 1; check !== undefined && id <= sim.trace.count; id++) {
+      const ev = sim.trace.byId(id);
+      if (ev !== undefined) check.see(ev);
+    }
     sim.trace.listen((ev) => this.collect(ev));
     this.watch = sim.scenario.expect.length > 0 ? new ExpectationWatch(sim) : undefined;
     this.applied = [];
-    this.replay = req.replay;
     if (req.replay !== undefined) {
       this.until = req.replay.until;
       // The recorded UI faults happen again at their times: the run is the recorded one.
@@ -147,6 +155,7 @@ export class EngineSession {
   }
 
   private collect(ev: TraceEvent): void {
+    this.replay?.check.see(ev);
     this.pending.push(ev);
     // Drop the oldest in bulk (not one by one) so a flat-out run stays linear.
     if (this.pending.length >= 2 * MAX_FRAME_EVENTS) {
@@ -257,12 +266,7 @@ export class EngineSession {
     const r = this.replay;
     if (r === undefined || sim.kernel.now < r.until) return;
     this.replay = undefined;
-    const hash = sim.trace.hash();
-    const ok = hash === r.traceHash && sim.trace.count === r.events;
-    const message = ok
-      ? `Replay reproduced the saved run exactly: ${r.events} events, trace hash ${hash.slice(0, 16)}…`
-      : `Replay diverged from the saved run: ${sim.trace.count} events and hash ${hash.slice(0, 16)}… instead of ${r.events} and ${r.traceHash.slice(0, 16)}… (was it saved by another version of Gossip Scope?).`;
-    this.post({ type: 'replayChecked', ok, message });
+    this.post({ type: 'replayChecked', ...r.check.verdict(sim.trace.count, sim.trace.hash()) });
   }
 
   /**
@@ -311,8 +315,12 @@ async function exportTrace(sim: Simulation, path: string, source: { text: string
     return { events: events.length, lost: sim.trace.count - events.length };
   }
   // The header carries what it takes to replay the run exactly: the scenario as it was opened,
-  // the faults injected from the UI, and the end, event count and hash to check against.
+  // the faults injected from the UI, and the end, event count and hash to check against; and
+  // which version saved it and a hash of its event lines, to tell an edit from a version change.
+  const lines = events.map((e) => JSON.stringify(e, bigintToString));
   const header = {
+    gossipScope: pkg.version,
+    linesHash: linesHash(lines),
     traceVersion: TRACE_VERSION,
     scenario: sim.scenario.name,
     seed: sim.scenario.seed,
@@ -330,8 +338,8 @@ async function exportTrace(sim: Simulation, path: string, source: { text: string
     out.on('finish', resolve);
   });
   out.write(JSON.stringify(header) + '\n');
-  for (let i = 0; i < events.length; i += 4096) {
-    const chunk = events.slice(i, i + 4096).map((e) => JSON.stringify(e, bigintToString));
+  for (let i = 0; i < lines.length; i += 4096) {
+    const chunk = lines.slice(i, i + 4096);
     if (!out.write(chunk.join('\n') + '\n')) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), done]);
   }
   out.end();

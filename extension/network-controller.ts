@@ -115,7 +115,7 @@ export class NetworkController implements vscode.Disposable {
       });
       return false;
     }
-    this.diagnostics.report(uri, []);
+    this.diagnostics.check(doc); // clears the errors, keeps any warnings
     this.opened = uri;
     await this.context.workspaceState.update(LAST_SCENARIO_KEY, uri.toString());
     await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);

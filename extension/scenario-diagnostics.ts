@@ -32,23 +32,26 @@ export class ScenarioDiagnostics implements vscode.Disposable {
     const text = doc.getText();
     if (!looksLikeScenario(text)) return this.collection.delete(doc.uri);
     try {
-      loadScenario(text, doc.uri.fsPath);
-      this.collection.delete(doc.uri);
+      // What Fabric would run but the user should know (a 0 read as unset, say) shows as a warning.
+      const warnings = loadScenario(text, doc.uri.fsPath).warnings ?? [];
+      if (warnings.length === 0) this.collection.delete(doc.uri);
+      else this.report(doc.uri, [], warnings);
     } catch (err) {
       this.report(doc.uri, err instanceof ScenarioError ? err.diagnostics : [{ file: doc.uri.fsPath, line: 1, col: 1, message: String(err) }]);
     }
   }
 
-  /** Shows the loader's problems for a file (1-based line and column) in the Problems view. */
-  report(uri: vscode.Uri, diagnostics: readonly Diagnostic[]): void {
+  /** Shows the loader's problems (and warnings) for a file (1-based line and column) in the Problems view. */
+  report(uri: vscode.Uri, diagnostics: readonly Diagnostic[], warnings: readonly Diagnostic[] = []): void {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const severity = (d: Diagnostic) => (warnings.includes(d) ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
     this.collection.set(
       uri,
-      diagnostics.map((d) => {
+      [...diagnostics, ...warnings].map((d) => {
         const at = new vscode.Position(Math.max(0, d.line - 1), Math.max(0, d.col - 1));
         // Underline the word the loader points at, so the squiggle is visible.
         const range = doc?.getWordRangeAtPosition(at, /[^\s,:{}\[\]]+/) ?? new vscode.Range(at, at.translate(0, 1));
-        const diag = new vscode.Diagnostic(range, d.message, vscode.DiagnosticSeverity.Error);
+        const diag = new vscode.Diagnostic(range, d.message, severity(d));
         diag.source = 'gossip-scope';
         return diag;
       }),

@@ -1,5 +1,6 @@
 /** The extension's settings (contributes.configuration in package.json), read in one place. */
 import * as vscode from 'vscode';
+import { LIMITS } from '../engine/scenario/bounds.js';
 
 export interface Settings {
   /** Simulated ms per real ms; 0 = as fast as possible. */
@@ -15,6 +16,7 @@ export function readSettings(): Settings {
   return {
     defaultSpeed: Math.max(0, c.get<number>('defaultSpeed', 1)),
     animation: c.get<boolean>('animation', true),
-    maxTraceEvents: Math.max(1000, Math.floor(c.get<number>('maxTraceEvents', 100_000))),
+    // Bounded as package.json says: a hand-edited settings.json cannot exhaust memory.
+    maxTraceEvents: Math.min(LIMITS.traceEvents.max, Math.max(1000, Math.floor(c.get<number>('maxTraceEvents', 100_000)))),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from '../engine/scenario/load.js';
 import type { RunSummary } from '../engine/sim/summary.js';
+import type { ReplayExpectation } from '../engine/trace/saved-trace.js';
 import type { FaultRequest, FromWebview, ToWebview, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
 
 export interface OpenRequest {
@@ -25,15 +26,8 @@ export interface OpenRequest {
   live?: boolean;
 }
 
-/** What a saved trace's header says of its run (see engine-session's exportTrace). */
-export interface ReplaySpec {
-  /** Faults injected from the UI during the recorded run: after how many events, at what time. */
-  faults: { at: number; afterEvents: number; fault: FaultRequest }[];
-  /** The recorded run's end, its event count and its trace hash. */
-  until: number;
-  events: number;
-  traceHash: string;
-}
+/** What a saved trace says of its run, checked when read (engine/trace/saved-trace.ts): its UI faults, end, count, hash and event lines. */
+export type ReplaySpec = ReplayExpectation;
 
 export type ToWorker =
   | OpenRequest

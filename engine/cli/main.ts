@@ -12,7 +12,10 @@
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { runCostProblem } from '../scenario/run-cost.js';
+import { seedOption, untilOption } from './bounded-options.js';
 import { PROFILES, configToYamlShape, parseDuration, profileConfig, type ProfileName } from '../fabric/config.js';
 import { ScenarioError, loadScenarioFile } from '../scenario/load.js';
 import { effectiveEntries, peerConfig } from '../scenario/peer-config.js';
@@ -56,7 +59,7 @@ const USAGE = `usage:
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
-    if (cmd === 'run') return await run(rest, out);
+    if (cmd === 'run') return await run(rest, out, err);
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'import') return importCommand(rest, out, err);
     if (cmd === 'logs') return logsCommand(rest, out, err);
@@ -103,7 +106,7 @@ async function diff(argv: string[], out: (s: string) => void): Promise<number> {
 async function live(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { positional, flags } = parseArgs(argv, new Set(['until']), new Set(['json']));
   if (positional.length !== 1) throw new UsageError('live needs exactly one scenario file');
-  const until = flags.has('until') ? parseDuration(flags.get('until') as string) ?? NaN : undefined;
+  const until = flags.has('until') ? untilOption(flags.get('until') as string) : undefined;
   if (until !== undefined && !(until > 0)) throw new UsageError(`--until ${flags.get('until')}: expected a duration such as 30s`);
   const s = await runLive(positional[0], { until, cli: process.argv[1], log: err });
   if (flags.has('json')) out(JSON.stringify(s, null, 2));
@@ -192,25 +195,25 @@ function toYaml(v: unknown, indent = ''): string {
     .join('\n');
 }
 
-async function run(argv: string[], out: (s: string) => void): Promise<number> {
+async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const { positional, flags } = parseArgs(argv, new Set(['seed', 'until', 'trace']), new Set(['json', 'check']));
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'run needs a scenario file' : `unexpected argument '${positional[1]}'`);
   const scenario = loadScenarioFile(positional[0]);
   const seedFlag = flags.get('seed');
-  if (typeof seedFlag === 'string') {
-    if (!/^\d+$/.test(seedFlag)) throw new UsageError(`--seed must be a non-negative integer, got '${seedFlag}'`);
-    scenario.seed = Number(seedFlag);
-  }
+  if (typeof seedFlag === 'string') scenario.seed = seedOption(seedFlag);
   const untilFlag = flags.get('until');
   if (typeof untilFlag === 'string') {
-    const ms = parseDuration(untilFlag);
-    if (ms === null) throw new UsageError(`--until must be a duration like 90s or 2m, got '${untilFlag}'`);
-    scenario.run.until = ms;
+    scenario.run.until = untilOption(untilFlag);
+    const cost = runCostProblem(scenario);
+    if (cost !== undefined) throw new UsageError(`--until ${untilFlag}: ${cost}`);
   }
-  const sim = await Simulation.create(scenario);
+  // Everything that can be refused is refused before the run: the trace file too.
   const tracePath = flags.get('trace');
+  const traceFd = typeof tracePath === 'string' ? openTraceFile(tracePath) : undefined;
+  for (const w of scenario.warnings ?? []) err(`${w.file}:${w.line}:${w.col}: warning: ${w.message}`);
+  const sim = await Simulation.create(scenario);
   let closeTrace: (() => Promise<void>) | undefined;
-  if (typeof tracePath === 'string') closeTrace = writeTrace(sim, tracePath);
+  if (traceFd !== undefined) closeTrace = writeTrace(sim, traceFd);
   // --check also watches the invariants at every event, and stops at the first one broken.
   const invariants = flags.has('check') ? new InvariantWatch(sim) : undefined;
   const stop = invariants ? stopOnViolation(invariants) : undefined;
@@ -227,9 +230,26 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
   return 0;
 }
 
+/** Opens (creates or truncates) the trace file now, so a bad path is refused before the run with the reason. */
+function openTraceFile(path: string): number {
+  const reason = (e: NodeJS.ErrnoException): string => {
+    if (e.code === 'ENOENT') return `the folder ${dirname(path)} does not exist`;
+    if (e.code === 'EISDIR') return 'it is a directory; give a file name such as run.jsonl';
+    if (e.code === 'ENOTDIR') return `${dirname(path)} is not a folder`;
+    if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+    return e.code ?? e.message;
+  };
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    return openSync(path, 'w');
+  } catch (e) {
+    throw new UsageError(`--trace ${path}: cannot write the trace: ${reason(e as NodeJS.ErrnoException)}`);
+  }
+}
+
 /** JSON Lines: a header line, then one event per line, as they happen. */
-function writeTrace(sim: Simulation, path: string): () => Promise<void> {
-  const stream = createWriteStream(path);
+function writeTrace(sim: Simulation, fd: number): () => Promise<void> {
+  const stream = createWriteStream('', { fd });
   let failure: Error | undefined;
   stream.on('error', (e) => (failure = e));
   stream.write(JSON.stringify({ traceVersion: TRACE_VERSION, scenario: sim.scenario.name, seed: sim.scenario.seed, peers: sim.peers.map((p) => p.id) }) + '\n');

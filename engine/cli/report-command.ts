@@ -5,6 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDuration } from '../fabric/config.js';
+import { seedOption, untilOption } from './bounded-options.js';
+import { runCostProblem } from '../scenario/run-cost.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { figuresOfScenario, figuresOfTrace, runReportData, type RunReportData } from '../report/run-report.js';
 import { reportHtml } from '../report/html.js';
@@ -36,15 +38,14 @@ export async function report(argv: string[], out: (s: string) => void): Promise<
   } else {
     const scenario = loadScenarioFile(run);
     const seed = flags.get('seed');
-    if (typeof seed === 'string') {
-      if (!/^\d+$/.test(seed)) throw new UsageError(`--seed must be a non-negative integer, got '${seed}'`);
-      scenario.seed = Number(seed);
-    }
+    if (typeof seed === 'string') scenario.seed = seedOption(seed);
     const until = flags.get('until');
     if (typeof until === 'string') {
-      const ms = parseDuration(until);
-      if (ms === null || !(ms > 0)) throw new UsageError(`--until must be a duration like 90s or 2m, got '${until}'`);
+      const ms = untilOption(until);
+      if (!(ms > 0)) throw new UsageError(`--until must be a duration like 90s or 2m, got '${until}'`);
       scenario.run.until = ms;
+      const cost = runCostProblem(scenario);
+      if (cost !== undefined) throw new UsageError(`--until ${until}: ${cost}`);
     }
     if (scenario.run.until / (bucketMs ?? 1000) > MAX_BUCKETS) throw new UsageError(`--bucket: ${scenario.run.until} ms in buckets of ${bucketMs ?? 1000} ms is more than ${MAX_BUCKETS} buckets`);
     const { figures, summary } = await figuresOfScenario(scenario, bucketMs);

@@ -3,13 +3,16 @@
  * every combination for every seed, in parallel; progress on stderr; a table on stdout (or the
  * sweep as JSON); sweep.csv, sweep.json and sweep.html in DIR.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseSet, SweepArgError } from '../sweep/params.js';
 import { MAX_JOBS, runSweep } from '../sweep/run.js';
 import { sweepCsv, sweepReportData, sweepTable } from '../sweep/output.js';
 import { reportHtml } from '../report/html.js';
 import { parseArgs, UsageError } from './args.js';
+import { LIMITS } from '../scenario/bounds.js';
+import { readBoundedText } from '../scenario/read-text.js';
+import { ScenarioError } from '../scenario/diagnostics.js';
 
 export async function sweep(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   // --set repeats: take every one out before the usual parsing.
@@ -33,12 +36,9 @@ export async function sweep(argv: string[], out: (s: string) => void, err: (s: s
     return Number(v);
   };
   const file = positional[0];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
+  // Read as every scenario is: bounded in size, UTF-8 checked, a missing file said in words.
+  const text = readBoundedText(file, LIMITS.scenarioBytes.max, 'a scenario');
+  if (typeof text !== 'string') throw new ScenarioError([{ file, ...text }]);
   const outDir = (flags.get('out') as string | undefined) ?? `${basename(file).replace(/\.ya?ml$/i, '')}-sweep`;
   try {
     const params = sets.map(parseSet);

@@ -4,7 +4,8 @@
  * moment (membership, heights, leader, world state, private data) where the two differ.
  * `gossip-scope diff A B` prints it; VS Code's "Compare Two Runs" shows the same text.
  */
-import { readFileSync } from 'node:fs';
+import { LIMITS } from '../scenario/bounds.js';
+import { readBoundedText } from '../scenario/read-text.js';
 import { hex } from '../fabric/message.js';
 import { loadScenarioFile, ScenarioError } from '../scenario/load.js';
 import { Simulation } from '../sim/simulation.js';
@@ -131,12 +132,8 @@ export function simSnapshot(sim: Simulation, idx: number): PeerSnapshot {
 
 /** A saved trace read back: events in order, and peers' state as the events tell it. */
 function traceRunner(path: string): Runner {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ScenarioError([{ file: path, line: 1, col: 1, message: `cannot read the file: ${(err as Error).message}` }]);
-  }
+  const text = readBoundedText(path, LIMITS.traceBytes.max, 'a saved trace');
+  if (typeof text !== 'string') throw new ScenarioError([{ file: path, ...text }]);
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   let header: { peers?: unknown; traceVersion?: unknown };
   try {

@@ -10,6 +10,8 @@
  * the debugger stops only after tasks that emitted some (the visible positions).
  */
 import { loadScenario } from '../scenario/load.js';
+import { LIMITS, MAX_EXACT_INTEGER } from '../scenario/bounds.js';
+import { runCostProblem } from '../scenario/run-cost.js';
 import type { FaultAction } from '../scenario/types.js';
 import { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -79,7 +81,10 @@ export class Cursor {
 
 export async function buildNetwork(src: RunSource, faults: readonly InjectedFault[]): Promise<Simulation> {
   const scenario = loadScenario(src.text, src.file);
-  if (src.seed !== undefined) scenario.seed = src.seed;
+  if (src.seed !== undefined) {
+    if (!Number.isSafeInteger(src.seed) || src.seed < 0) throw new Error(`"seed" must be an integer between 0 and ${MAX_EXACT_INTEGER} (${LIMITS.seed.why}), got ${JSON.stringify(src.seed)}`);
+    scenario.seed = src.seed;
+  }
   const sim = await Simulation.create(scenario, { traceCapacity: src.traceCapacity ?? 100_000 });
   for (const f of faults) sim.kernel.afterEvents(f.afterEvents, f.at, () => applyInjected(sim, f.action));
   sim.start();
@@ -116,6 +121,9 @@ export class DebugRun {
 
   static async open(source: RunSource, until?: number): Promise<DebugRun> {
     const sim = await buildNetwork(source, []);
+    // A launch's own "until" is bounded as the scenario's run.until is.
+    const cost = until === undefined ? undefined : runCostProblem(sim.scenario, until);
+    if (cost !== undefined) throw new Error(`"until": ${cost}`);
     return new DebugRun(source, sim, until ?? sim.scenario.run.until);
   }
 

@@ -2,7 +2,9 @@
  * What `gossip-scope report RUN` draws: the figures of a scenario run (with its summary), or of a
  * saved trace (JSON Lines, as `run --trace` or Export Trace write it), read line by line.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { LIMITS } from '../scenario/bounds.js';
+import { showBytes } from '../scenario/read-text.js';
 import { createInterface } from 'node:readline';
 import type { Scenario } from '../scenario/types.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
@@ -24,6 +26,17 @@ export async function figuresOfScenario(scenario: Scenario, bucketMs?: number): 
 
 /** A saved trace: its header names the peers (and, from VS Code, the scenario: channel members). */
 export async function figuresOfTrace(path: string, bucketMs?: number): Promise<{ figures: Figures; live: boolean }> {
+  // A missing file, a directory or an oversize one is said at file:1:1 before streaming it.
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw bad(path, 1, 'this is a directory, not a file');
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    throw bad(path, 1, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'cannot read the file: there is no such file' : `cannot read the file: ${(e as Error).message}`);
+  }
+  if (size > LIMITS.traceBytes.max) throw bad(path, 1, `the file is ${size.toLocaleString('en-US')} bytes; a saved trace is at most ${showBytes(LIMITS.traceBytes.max)}`);
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let builder: FigureBuilder | undefined;
   let n = 0;

@@ -4,8 +4,11 @@
  * overrides to the profile's configuration.
  */
 import { MESSAGE_TYPES } from '../fabric/message-types.js';
-import { DURATION_KEYS, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
-import { didYouMean, type Locator, type Path } from './diagnostics.js';
+import { DURATION_KEYS, formatDuration, parseDuration, profileConfig, type EffectiveConfig, type ProfileName } from '../fabric/config.js';
+import { didYouMean, sortDiagnostics, type Diagnostic, type Locator, type Path } from './diagnostics.js';
+import { INT_ZERO_IS_DEFAULT, LIMITS, MIN_PERIOD_MS, atMost, clip, showMs, zeroRule } from './bounds.js';
+import { runCostProblem } from './run-cost.js';
+import { codeDefault } from '../import/code-defaults.js';
 import type { SchemaProblem } from './validate.js';
 import type { ConfigSource, PeerConfig } from './peer-config.js';
 import { DEFAULT_PROCESSING, type ProcessingSpec } from '../sim/processing.js';
@@ -78,13 +81,22 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
   const problems: SchemaProblem[] = [];
   const report = (path: Path, message: string, which: 'key' | 'value' = 'value') =>
     problems.push({ pos: loc.pos(path, which), message });
+  const warnings: Diagnostic[] = [];
+  const warn = (path: Path, message: string) => warnings.push({ file, ...loc.pos(path), message });
 
-  /** A duration in ms; negative ones are reported (the schema allows a sign so we can say why). */
+  /** A duration in ms; negative and over-long ones are reported (the schema allows a sign so we can say why). */
   const ms = (text: string, path: Path): number => {
     const value = (text.startsWith('-') ? -1 : 1) * (parseDuration(text.replace(/^[-+]/, '')) ?? 0);
-    if (value < 0) report(path, `a duration must not be negative, got '${text}'`);
-    return value;
+    if (value < 0) report(path, `a duration must not be negative, got '${clip(text)}'`);
+    else if (!(value <= LIMITS.duration.max)) report(path, `a duration is ${atMost('duration', showMs)}, got '${clip(text)}'`);
+    return Number.isFinite(value) ? value : LIMITS.duration.max;
   };
+  const peerTotal = raw.orgs.reduce((n, o) => n + o.peers, 0);
+  if (peerTotal > LIMITS.peers.max) {
+    // Before any per-peer work: the ids and configs of a huge network are not built at all.
+    report(['orgs'], `the orgs have ${peerTotal.toLocaleString('en-US')} peers in all; a network has ${atMost('peers')}`);
+    return { problems };
+  }
 
   // Orgs, their names and peer ids.
   const orgs: OrgSpec[] = [];
@@ -214,7 +226,10 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
   if (startWindow > MAX_START_WINDOW_MS) report(['peers', 'startWindow'], `startWindow must be at most 10m, got '${raw.peers.startWindow}'`);
   const certExpiry: PeerStartSpec[] = (raw.peers.certExpiry ?? []).map((s, i) => {
     checkPeer(s.peer, ['peers', 'certExpiry', i, 'peer']);
-    return { peer: s.peer, at: ms(s.at, ['peers', 'certExpiry', i, 'at']) };
+    const at = ms(s.at, ['peers', 'certExpiry', i, 'at']);
+    // Fabric would run it (a certificate valid for longer than the run): say it never shows.
+    if (at > until) warn(['peers', 'certExpiry', i, 'at'], `${s.peer}'s certificate expires at ${s.at}, after the run ends (run.until ${raw.run.until}): the expiry will not be seen`);
+    return { peer: s.peer, at };
   });
 
   // Faults, sorted by time (stable: same-time faults keep the file's order).
@@ -339,12 +354,13 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
   // Configuration: the profile, then the scenario's overrides.
   const config = profileConfig(raw.profile);
   const configSources: Record<string, ConfigSource> = {};
-  if (raw.gossip) applyOverrides(config.gossip as unknown as Record<string, unknown>, raw.gossip, '', ['gossip'], ms, (k) => (configSources[k] = 'network'));
+  const gossipValue = fabricReading(ms, report, warn);
+  if (raw.gossip) applyOverrides(config.gossip as unknown as Record<string, unknown>, raw.gossip, ['gossip'], gossipValue, (k) => (configSources[k] = 'network'));
   if (raw.deliveryclient?.blockGossipEnabled !== undefined) {
     config.deliveryclient.blockGossipEnabled = raw.deliveryclient.blockGossipEnabled;
   }
   checkLeadership(config, raw, report);
-  const peerConfigs = buildPeerConfigs(raw, orgs, config, configSources, checkPeer, report, ms);
+  const peerConfigs = buildPeerConfigs(raw, orgs, config, configSources, checkPeer, report, gossipValue);
 
   const scenario: Scenario = {
     expect: [],
@@ -408,27 +424,109 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
     for (const e of staticProblems(inv.holds, known)) problems.push({ pos: loc.posIn(path, e.offset), message: `invariant: ${e.message}` });
     return { holds: inv.holds, name: inv.name ?? inv.holds, pos: loc.pos(['invariants', i]) };
   });
+  if (problems.length === 0) {
+    // The run's cost, once everything it depends on is known to be valid.
+    const cost = runCostProblem(scenario);
+    if (cost !== undefined) report(['run', 'until'], cost);
+    const ptx = peerTransactions(scenario);
+    if (ptx > LIMITS.peerTransactions.max) {
+      report(['orderer', 'blocks'], `the peers would commit ${ptx.toLocaleString('en-US')} transactions in all (blocks × txPerBlock × the peers of each channel); a run commits ${atMost('peerTransactions')}`);
+    }
+  }
+  if (warnings.length > 0) scenario.warnings = sortDiagnostics(warnings);
   return problems.length > 0 ? { problems } : { scenario, problems };
 }
 
-/** Copies `gossip:` values onto a config, durations (by core.yaml path) parsed to ms; `set` hears each key set. */
-function applyOverrides(
-  target: Record<string, unknown>,
-  source: Record<string, unknown>,
-  prefix: string,
-  at: Path,
-  ms: (text: string, path: Path) => number,
-  set: (key: string) => void,
-): void {
-  for (const [key, value] of Object.entries(source)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === 'object') {
-      applyOverrides(target[key] as Record<string, unknown>, value as Record<string, unknown>, path, at, ms, set);
-    } else {
-      target[key] = DURATION_KEYS.has(path) ? ms(String(value), [...at, ...path.split('.')]) : value;
-      set(path);
-    }
+/** Transactions committed over all peers: each channel's blocks on each of its members. */
+function peerTransactions(s: Scenario): number {
+  let n = 0;
+  for (const ch of s.channels) {
+    const members = s.orgs.filter((o) => ch.orgs.includes(o.mspId)).reduce((k, o) => k + o.peers, 0);
+    const tx = s.orderer.txPerBlock + ch.collections.reduce((k, c) => k + c.txPerBlock, 0);
+    n += Math.max(members, 1) * s.orderer.blocks * tx;
   }
+  return n;
+}
+
+/** Reads one `gossip:` leaf the way Fabric would; `quiet` for the repeats of one entry (reported once). */
+type GossipValue = (key: string, value: unknown, path: Path, quiet: boolean) => { value: unknown; zero?: (fabricValue: number) => void };
+
+/**
+ * Fabric's reading of `peer.gossip.*` values: a 0 duration or count read with GetDurationOrDefault /
+ * GetIntOrDefault means "unset" and takes the code default (said as a warning, since Fabric does it
+ * silently); a duration Go would truncate to 0 (below 1ns) counts as 0; any other non-zero duration
+ * must be a period the millisecond clock can run. state.checkInterval 0 is refused: Fabric keeps it
+ * and its anti-entropy loop spins.
+ */
+function fabricReading(
+  ms: (text: string, path: Path) => number,
+  report: (path: Path, message: string) => void,
+  warn: (path: Path, message: string) => void,
+): GossipValue {
+  return (key, value, path, quiet) => {
+    const say = quiet ? () => {} : report;
+    if (!DURATION_KEYS.has(key)) {
+      if (value !== 0 || !INT_ZERO_IS_DEFAULT.has(key)) return { value };
+      return { value, zero: (d) => quiet || warn(path, `${key}: 0 is unset to Fabric (GetIntOrDefault), which uses its default ${d} instead; so does this run`) };
+    }
+    const text = String(value);
+    const v = quiet ? quietMs(text) : ms(text, path);
+    const subNs = v > 0 && v < 1e-6;
+    if (v !== 0 && !subNs) {
+      if (v < MIN_PERIOD_MS) say(path, `${key} must be 0 (Fabric's default) or between ${MIN_PERIOD_MS}ms and ${showMs(LIMITS.duration.max)}, got '${clip(text)}' (the clock counts milliseconds)`);
+      return { value: v };
+    }
+    const rule = zeroRule(key);
+    if (rule === 'literal') return { value: 0 };
+    if (rule === 'refuse') {
+      say(path, `${key} must be between ${MIN_PERIOD_MS}ms and ${showMs(LIMITS.duration.max)}, got '${clip(text)}' (Fabric keeps 0 here and its anti-entropy loop then spins without pause)`);
+      return { value: 0 };
+    }
+    const why = `${subNs ? `'${clip(text)}' is 0 to Go (below 1ns), and ` : ''}0 is unset to Fabric (GetDurationOrDefault)`;
+    return { value: 0, zero: (d) => quiet || warn(path, `${key}: ${why}, which uses its default ${formatDuration(d)} instead; so does this run`) };
+  };
+}
+
+/** Replaces each 0 that Fabric reads as unset by its code default, in Fabric's order (some derive from others). */
+function resolveZeros(target: Record<string, unknown>, zeros: { key: string; said: (fabricValue: number) => void }[]): void {
+  if (zeros.length === 0) return;
+  const get = (k: string) => k.split('.').reduce<unknown>((o, s) => (o as Record<string, unknown>)[s], target);
+  const setLeaf = (k: string, v: unknown) => {
+    const parts = k.split('.');
+    const parent = parts.slice(0, -1).reduce<unknown>((o, s) => (o as Record<string, unknown>)[s], target) as Record<string, unknown>;
+    parent[parts[parts.length - 1]] = v;
+  };
+  const order = ['aliveTimeInterval', 'aliveExpirationTimeout', 'reconnectInterval'];
+  const rank = (k: string) => order.indexOf(k) + 1 || 99;
+  for (const { key: k, said } of [...zeros].sort((a, b) => rank(a.key) - rank(b.key))) {
+    const read = new Map<string, number | boolean>([
+      ['aliveTimeInterval', get('aliveTimeInterval') as number],
+      ['aliveExpirationTimeout', get('aliveExpirationTimeout') as number],
+    ]);
+    // A 0 alive interval has already been replaced (it sorts first), so derived defaults see Fabric's value.
+    const value = k === 'pvtData.reconcileBatchSize' ? 10 : k === 'pvtData.reconcileSleepInterval' ? 60_000 : (codeDefault(k, read).value as number);
+    setLeaf(k, value);
+    said(value);
+  }
+}
+
+/** Copies `gossip:` values onto a config as Fabric reads them (durations by core.yaml path, in ms); `set` hears each key set. */
+function applyOverrides(target: Record<string, unknown>, source: Record<string, unknown>, at: Path, read: GossipValue, set: (key: string) => void, quiet = false): void {
+  const zeros: { key: string; said: (fabricValue: number) => void }[] = [];
+  const copy = (into: Record<string, unknown>, from: Record<string, unknown>, prefix: string) => {
+    for (const [key, value] of Object.entries(from)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (value !== null && typeof value === 'object') copy(into[key] as Record<string, unknown>, value as Record<string, unknown>, path);
+      else {
+        const r = read(path, value, [...at, ...path.split('.')], quiet);
+        into[key] = r.value;
+        if (r.zero) zeros.push({ key: path, said: r.zero });
+        set(path);
+      }
+    }
+  };
+  copy(target, source, '');
+  resolveZeros(target, zeros);
 }
 
 /**
@@ -442,7 +540,7 @@ function buildPeerConfigs(
   networkSources: Record<string, ConfigSource>,
   checkPeer: (id: string, path: Path) => void,
   report: (path: Path, message: string, which?: 'key' | 'value') => void,
-  ms: (text: string, path: Path) => number,
+  read: GossipValue,
 ): Record<string, PeerConfig> {
   const out: Record<string, PeerConfig> = {};
   const forPeer = (id: string): PeerConfig => (out[id] ??= { config: structuredClone(network), sources: { ...networkSources } });
@@ -451,7 +549,7 @@ function buildPeerConfigs(
     const org = orgs[i];
     for (let p = 0; p < org.peers; p++) {
       const pc = forPeer(`peer${p}.${org.name}`);
-      applyOverrides(pc.config.gossip as unknown as Record<string, unknown>, o.gossip, '', ['orgs', i, 'gossip'], p === 0 ? ms : quietMs, (k) => (pc.sources[k] = 'org'));
+      applyOverrides(pc.config.gossip as unknown as Record<string, unknown>, o.gossip, ['orgs', i, 'gossip'], read, (k) => (pc.sources[k] = 'org'), p > 0);
     }
   });
   raw.peers.config.forEach((c, i) => {
@@ -460,7 +558,7 @@ function buildPeerConfigs(
     if (c.gossip === undefined) return;
     ids.forEach((id, j) => {
       const pc = forPeer(id);
-      applyOverrides(pc.config.gossip as unknown as Record<string, unknown>, c.gossip!, '', ['peers', 'config', i, 'gossip'], j === 0 ? ms : quietMs, (k) => (pc.sources[k] = 'peer'));
+      applyOverrides(pc.config.gossip as unknown as Record<string, unknown>, c.gossip!, ['peers', 'config', i, 'gossip'], read, (k) => (pc.sources[k] = 'peer'), j > 0);
     });
   });
   for (const [id, pc] of Object.entries(out)) {

@@ -4,12 +4,13 @@
  * first stage that had any (syntax, then structure, then meaning: later stages need the earlier
  * ones to hold).
  */
-import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, visit, type ErrorCode, type Node } from 'yaml';
+import { isCollection, isMap, isScalar, LineCounter, parseDocument, visit, type ErrorCode, type Node } from 'yaml';
 import { buildScenario } from './build.js';
 import { Locator, ScenarioError, type Diagnostic } from './diagnostics.js';
 import type { Scenario } from './types.js';
 import { validateSchema, type SchemaProblem } from './validate.js';
+import { LIMITS, MAX_EXACT_INTEGER, atMost, clip } from './bounds.js';
+import { readBoundedText } from './read-text.js';
 
 export { ScenarioError, type Diagnostic } from './diagnostics.js';
 export { defaultOrgName } from './build.js';
@@ -28,13 +29,9 @@ export function loadScenario(text: string, file = '<inline>'): Scenario {
 
 /** Reads and loads a scenario file. Throws `ScenarioError` only (unreadable files included). */
 export function loadScenarioFile(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ScenarioError([{ file: path, line: 1, col: 1, message: `cannot read the file: ${(err as Error).message}` }]);
-  }
-  return loadScenario(text, path);
+  const read = readBoundedText(path, LIMITS.scenarioBytes.max, 'a scenario');
+  if (typeof read !== 'string') throw new ScenarioError([{ file: path, ...read }]);
+  return loadScenario(read, path);
 }
 
 /** Plainer words for yaml's messages that mention its own API. */
@@ -42,7 +39,31 @@ const YAML_MESSAGES: Partial<Record<ErrorCode, string>> = {
   MULTIPLE_DOCS: "a scenario file holds one YAML document; remove the second '---'",
 };
 
+function tooDeep(): string {
+  return `the YAML is nested too deeply: a scenario nests ${atMost('nesting')}`;
+}
+
+/** The first collection nested deeper than the limit, found without recursion. */
+function tooDeepNode(root: unknown): Node | undefined {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > LIMITS.nesting.max) return node as Node;
+    for (const item of node.items as unknown[]) {
+      if (isCollection(item)) stack.push([item, depth + 1]);
+      else if (item !== null && typeof item === 'object' && 'value' in item) stack.push([(item as { value: unknown }).value, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 function load(text: string, file: string): Scenario {
+  // Before parsing: a huge text would take gigabytes to parse only to be refused.
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > LIMITS.scenarioBytes.max) {
+    throw new ScenarioError([{ file, line: 1, col: 1, message: `the scenario is ${bytes.toLocaleString('en-US')} bytes; a scenario is ${atMost('scenarioBytes', (n) => `${n / (1 << 20)} MiB`)}` }]);
+  }
   const lines = new LineCounter();
   // logLevel 'error': yaml must not print warnings of its own; we report what matters.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
@@ -52,8 +73,13 @@ function load(text: string, file: string): Scenario {
   };
 
   if (doc.errors.length > 0) {
+    // yaml catches its own stack overflow on deep nesting and reports it as a syntax error.
+    const deep = doc.errors.find((e) => /call stack/i.test(e.message));
+    if (deep) fail([{ pos: loc.offset(deep.pos[0]), message: tooDeep() }]);
     fail(doc.errors.map((e) => ({ pos: loc.offset(e.pos[0]), message: `YAML: ${YAML_MESSAGES[e.code] ?? e.message}` })));
   }
+  const deepNode = tooDeepNode(doc.contents);
+  if (deepNode !== undefined) fail([{ pos: loc.offset(deepNode.range?.[0] ?? 0), message: tooDeep() }]);
   if (!isMap(doc.contents)) {
     fail([{ pos: loc.pos([]), message: 'a scenario must be a mapping of keys (name:, orgs:, channels:, ...)' }]);
   }
@@ -68,7 +94,11 @@ function load(text: string, file: string): Scenario {
     },
     Scalar(_, node) {
       if (typeof node.value === 'number' && !Number.isFinite(node.value)) {
-        unusual.push({ pos: loc.offset(node.range?.[0] ?? 0), message: `expected a finite number, got ${node.source ?? node.value}` });
+        unusual.push({ pos: loc.offset(node.range?.[0] ?? 0), message: `expected a finite number, got ${clip(String(node.source ?? node.value))}` });
+      } else if (typeof node.value === 'number' && Number.isInteger(node.value) && Math.abs(node.value) > MAX_EXACT_INTEGER) {
+        // 99999999999999999999999999999 would silently run as 1e+29.
+        const text = clip(String(node.source ?? node.value));
+        unusual.push({ pos: loc.offset(node.range?.[0] ?? 0), message: `${text} cannot be held exactly: integers here are between -${MAX_EXACT_INTEGER} and ${MAX_EXACT_INTEGER} (2^53 − 1)` });
       }
     },
   });

@@ -171,6 +171,8 @@ export interface Scenario {
   certExpiry: PeerStartSpec[];
   faults: FaultSpec[];
   run: { until: number };
+  /** What Fabric would run but the user should know (a 0 read as "unset", an expiry after the end): `file:line:col` each. */
+  warnings?: { file: string; line: number; col: number; message: string }[];
   /** Lesson text: what the scenario shows and what to watch for. */
   description?: string;
   /** Lesson checks (`expect:`). */

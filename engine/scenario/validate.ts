@@ -5,6 +5,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from './scenario.schema.json';
 import { didYouMean, show, where, type Locator, type Path } from './diagnostics.js';
+import { boundedSchema, limitOfSchemaPath } from './bounds.js';
 import type { SourcePos } from './types.js';
 
 export { schema as scenarioSchema };
@@ -32,7 +33,7 @@ function validator(): ValidateFunction {
     const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strictTypes: false });
     // VS Code's own message keywords: annotations for ajv, used below for our messages too.
     ajv.addVocabulary(['errorMessage', 'patternErrorMessage']);
-    compiled = ajv.compile(schema);
+    compiled = ajv.compile(boundedSchema(schema));
   }
   return compiled;
 }
@@ -96,7 +97,7 @@ const TYPE_NAMES: Record<string, string> = {
 /** The expectation of a numeric schema in words: `must be an integer ≥ 1`, `must be a number between 0 and 1`. */
 function numberRule(s: SubSchema): string {
   const kind = s.type === 'integer' ? 'an integer' : 'a number';
-  if (s.minimum !== undefined && s.maximum !== undefined) return `must be ${kind} between ${s.minimum} and ${s.maximum}`;
+  if (s.minimum !== undefined && s.maximum !== undefined) return `must be ${kind} between ${s.minimum} and ${s.maximum.toLocaleString('en-US')}`;
   if (s.minimum !== undefined) return `must be ${kind} ≥ ${s.minimum}`;
   return `must be ${kind}`;
 }
@@ -118,10 +119,12 @@ function describe(e: ErrorObject, loc: Locator): SchemaProblem {
     }
     case 'type':
     case 'minimum':
-    case 'maximum':
+    case 'maximum': {
       if (s.errorMessage) return { pos: at(path), message: s.errorMessage + got };
-      if (s.type === 'integer' || s.type === 'number') return { pos: at(path), message: numberRule(s) + got };
+      const bound = e.keyword === 'maximum' ? limitOfSchemaPath(e.schemaPath) : undefined;
+      if (s.type === 'integer' || s.type === 'number') return { pos: at(path), message: numberRule(s) + got + (bound ? ` (${bound.why})` : '') };
       return { pos: at(path), message: `expected ${TYPE_NAMES[String(s.type)] ?? s.type}${got}` };
+    }
     case 'pattern':
       return { pos: at(path), message: (s.patternErrorMessage ?? `must match ${s.pattern}`) + got };
     case 'enum':
@@ -133,8 +136,9 @@ function describe(e: ErrorObject, loc: Locator): SchemaProblem {
     case 'minItems':
     case 'maxItems': {
       const n = (e.params as { limit: number }).limit;
-      const rule = e.keyword === 'minItems' ? `must list at least ${n} item${n === 1 ? '' : 's'}` : `must list at most ${n} items`;
-      return { pos: at(path), message: s.errorMessage ?? `${where(path)} ${rule}` };
+      const bound = e.keyword === 'maxItems' ? limitOfSchemaPath(e.schemaPath) : undefined;
+      const rule = e.keyword === 'minItems' ? `must list at least ${n} item${n === 1 ? '' : 's'}` : `must list at most ${n.toLocaleString('en-US')} items, got ${Array.isArray(e.data) ? e.data.length.toLocaleString('en-US') : '?'}`;
+      return { pos: at(path), message: s.errorMessage ?? `${where(path)} ${rule}${bound ? ` (${bound.why})` : ''}` };
     }
     case 'minLength':
       return { pos: at(path), message: `${where(path)} must not be empty` };

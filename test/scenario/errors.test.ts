@@ -71,7 +71,7 @@ test('bad duration', () => {
 });
 
 test('numbers out of range, missing keys, wrong types', () => {
-  expectErrors(base({ 4: '  - { mspId: Org2MSP, peers: 0 }' }), ['4:30: must be an integer ≥ 1, got 0']);
+  expectErrors(base({ 4: '  - { mspId: Org2MSP, peers: 0 }' }), ['4:30: must be an integer between 1 and 500, got 0']);
   expectErrors(base({ 4: '  - { mspId: Org2MSP }' }), ["4:5: missing key 'peers' in orgs[1]"]);
   expectErrors(base({ 10: 'network: { loss: 2 }' }), ['10:18: must be a number between 0 and 1, got 2']);
   expectErrors(base({ 7: 'gossip: []', 8: '', 9: '' }), ['7:9: expected a mapping, got a list']);

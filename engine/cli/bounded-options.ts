@@ -1,0 +1,19 @@
+/** Command-line values that set a bounded quantity: refused with the bound, as a scenario's would be. */
+import { parseDuration } from '../fabric/config.js';
+import { LIMITS, MAX_EXACT_INTEGER, showMs } from '../scenario/bounds.js';
+import { UsageError } from './args.js';
+
+/** --seed: an integer the seed streams can hold exactly. */
+export function seedOption(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !(n <= MAX_EXACT_INTEGER)) throw new UsageError(`--seed must be an integer between 0 and ${MAX_EXACT_INTEGER} (${LIMITS.seed.why}), got '${text.length > 40 ? `${text.slice(0, 28)}…` : text}'`);
+  return n;
+}
+
+/** --until: a duration within the bound every duration has. */
+export function untilOption(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null) throw new UsageError(`--until must be a duration like 90s or 2m, got '${text.length > 40 ? `${text.slice(0, 28)}…` : text}'`);
+  if (!(ms <= LIMITS.duration.max)) throw new UsageError(`--until must be at most ${showMs(LIMITS.duration.max)} (${LIMITS.duration.why}), got '${text.length > 40 ? `${text.slice(0, 28)}…` : text}'`);
+  return ms;
+}

@@ -1,0 +1,109 @@
+/**
+ * Hostile files and arguments given to `gossip-scope run`: each is exit 2 with file:line:col (or
+ * the option) and the reason, before anything runs.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { main } from '../../engine/cli/main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gs-hostile-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, (s) => (out += s + '\n'), (s) => (err += s + '\n'));
+  return { code, out, err };
+}
+
+const SCENARIO = 'name: t\norgs:\n  - { mspId: Org1MSP, peers: 2 }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\norderer: { blocks: 1 }\nrun: { until: 3s }\n';
+const file = (name: string, content: string | Buffer) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+test('UTF-16 files are named as UTF-16, with or without a byte-order mark', async () => {
+  const le = file('le.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SCENARIO, 'utf16le')]));
+  let r = await cli('run', le);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${le}:1:1: the file is UTF-16 (little-endian) (by its byte-order mark); save it as UTF-8`);
+  const bare = file('bare.yaml', Buffer.from(SCENARIO, 'utf16le'));
+  r = await cli('run', bare);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /bare\.yaml:1:1: the file looks like UTF-16 \(little-endian\) \(every other byte is 0\)/);
+});
+
+test('invalid UTF-8 is reported where it is, not turned into U+FFFD', async () => {
+  const bytes = Buffer.from(SCENARIO.replace('name: t', 'name: té'), 'utf8');
+  const at = bytes.indexOf(0xc3);
+  bytes[at + 1] = 0x28; // é's second byte broken
+  const p = file('bad-utf8.yaml', bytes);
+  const r = await cli('run', p);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${p}:1:8: the file is not valid UTF-8: byte 0xc3 at offset 7 cannot start or continue a character; save it as UTF-8`);
+  // A UTF-8 byte-order mark is fine.
+  const bom = file('bom.yaml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SCENARIO)]));
+  assert.equal((await cli('run', bom, '--json')).code, 0);
+});
+
+test('a file over the size bound is refused before it is read whole; a directory or a missing file in words', async () => {
+  const big = file('big.yaml', SCENARIO + '#' + 'x'.repeat(2 << 20) + '\n');
+  let r = await cli('run', big);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /big\.yaml:1:1: the file is 2,097,\d+ bytes; a scenario is at most 1 MiB\n/);
+  r = await cli('run', dir);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${dir}:1:1: this is a directory, not a file`);
+  r = await cli('run', join(dir, 'nope.yaml'));
+  assert.equal(r.err.trim(), `${join(dir, 'nope.yaml')}:1:1: cannot read the file: there is no such file`);
+});
+
+test('--trace to a missing folder or a directory: exit 2 with the reason, before the run', async () => {
+  const ok = file('ok.yaml', SCENARIO);
+  let r = await cli('run', ok, '--trace', '/nonexistent/dir/x.jsonl');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^gossip-scope: --trace \/nonexistent\/dir\/x\.jsonl: cannot write the trace: the folder \/nonexistent\/dir does not exist\n/);
+  assert.equal(r.out, '', 'nothing ran');
+  r = await cli('run', ok, '--trace', dir);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /cannot write the trace: it is a directory; give a file name such as run\.jsonl/);
+  const trace = join(dir, 'good.jsonl');
+  r = await cli('run', ok, '--trace', trace, '--json');
+  assert.equal(r.code, 0, r.err);
+  assert.ok(existsSync(trace) && readFileSync(trace, 'utf8').split('\n').length > 10);
+});
+
+test('--seed and --until out of their bounds are refused with the bound', async () => {
+  const ok = file('ok2.yaml', SCENARIO);
+  let r = await cli('run', ok, '--seed', '99999999999999999999999999999');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--seed must be an integer between 0 and 9007199254740991 \(2\^53 − 1/);
+  r = await cli('run', ok, '--until', '100000000h');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--until must be at most 24h/);
+  const big = file('big-net.yaml', 'name: t\norgs:\n  - { mspId: Org1MSP, peers: 300 }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\nrun: { until: 1s }\n');
+  r = await cli('run', big, '--until', '2h');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--until 2h: this run of 300 peers for 2h would cause about .* events/);
+});
+
+test('warnings (Fabric would run it) go to stderr with file:line:col, and the run goes on', async () => {
+  const p = file('warn.yaml', SCENARIO + 'gossip: { pullInterval: 0s }\n');
+  const r = await cli('run', p, '--json');
+  assert.equal(r.code, 0);
+  assert.equal(r.err.trim(), `${p}:8:25: warning: pullInterval: 0 is unset to Fabric (GetDurationOrDefault), which uses its default 4s instead; so does this run`);
+});
+
+test('report and diff of a missing trace or a directory: exit 2 with file:1:1, not a raw ENOENT', async () => {
+  const missing = join(dir, 'gone.jsonl');
+  let r = await cli('report', missing);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${missing}:1:1: cannot read the file: there is no such file`);
+  r = await cli('diff', missing, missing);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${missing}:1:1: cannot read the file: there is no such file`);
+});
