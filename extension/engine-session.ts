@@ -277,11 +277,16 @@ export class EngineSession {
     const sim = this.sim!;
     const watch = this.watch;
     if (watch === undefined) return sim.kernel.runUntil(target, shouldStop);
-    while (sim.kernel.now < target) {
+    let stopped = false;
+    const stop = () => (stopped = shouldStop());
+    // Until every event at `target` has run: a slice that stopped between two events of that
+    // very instant must finish them next time (checking only the clock never did, and the
+    // run spun without finishing).
+    while (sim.kernel.now < target || sim.kernel.nextTime() <= target) {
       const next = Math.min(target, (Math.floor(sim.kernel.now / CHECK_EVERY_MS) + 1) * CHECK_EVERY_MS);
-      sim.kernel.runUntil(next, shouldStop);
+      sim.kernel.runUntil(next, stop);
       watch.evaluate();
-      if (sim.kernel.now < next) return;
+      if (stopped) return;
     }
   }
 
