@@ -67,6 +67,9 @@ export class Workbench {
       while (Date.now() < deadline) {
         label = (await first.innerText({ timeout: 1000 }).catch(() => '')).trim();
         if (label === title) return this.page.keyboard.press('Enter');
+        // Another command can rank above it ("Compare Two Runs…" above "Run"): take the exact one.
+        const exact = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}$`) }) });
+        if ((await exact.count().catch(() => 0)) > 0) return exact.first().click({ timeout: 5000 });
         const typed = await input.inputValue({ timeout: 1000 }).catch(() => null);
         if (typed === null) break;
         if (typed !== `>${title}`) await input.fill(`>${title}`, { timeout: 5000 }).catch(() => {});

@@ -110,45 +110,6 @@ test('clicking a peer in the graph fills the inspector with its views', async (t
   await shot('peer-inspector');
 });
 
-test('the inspector marks what changed since it last showed the peer: height, membership, StateInfo, world state', async (t) => {
-  if (unavailable) return t.skip(unavailable);
-  const p = await open();
-  const at = await p.evaluate(() => (window as any).gossipScopeProbe.peerAt(5) as { x: number; y: number });
-  await p.mouse.click(at.x, at.y);
-  const inspector = p.locator('[data-testid=inspector]');
-  await inspector.locator('[data-testid=inspector-title]', { hasText: 'peer5.org1' }).waitFor();
-  // The first view of a peer has nothing to compare with.
-  assert.equal(await inspector.locator('.changed').count(), 0);
-  // The host answers the next refresh (after a step) with the peer one commit further on, one
-  // member declared dead, a StateInfo height moved and a key written.
-  const d = await p.evaluate(() => (window as any).fakeHost.peerDetail(5));
-  const ch = d.channels[0];
-  const dead = d.membership.alive[0];
-  const next = {
-    ...d,
-    membership: { alive: d.membership.alive.slice(1), dead: [...d.membership.dead, dead] },
-    channels: [{ ...ch, height: ch.height + 1, stateInfo: ch.stateInfo.map((s: any, i: number) => (i === 0 ? { ...s, height: s.height + 1 } : s)), worldState: [{ key: 'key-new', value: 'v1' }, ...ch.worldState] }, ...d.channels.slice(1)],
-  };
-  await p.evaluate((detail) => (window as any).fakeHost.send({ type: 'peerDetail', idx: 5, detail }), next);
-  const note = inspector.locator('[data-testid=peer-changes]');
-  await note.waitFor();
-  const said = await note.innerText();
-  assert.match(said, new RegExp(`${ch.name} height ${ch.height} → ${ch.height + 1}`));
-  assert.match(said, new RegExp(`${dead.id.replace('.', '\\.')} now dead`));
-  assert.match(said, /StateInfo on/);
-  assert.match(said, /1 world-state key written/);
-  const marked = await inspector.locator('.changed').allInnerTexts();
-  assert.ok(marked.includes(`height ${ch.height + 1}`), marked.join(' | '));
-  assert.ok(marked.includes('v1'), marked.join(' | '));
-  assert.equal(await inspector.locator('[data-testid=membership-dead] .changed').count(), 1);
-  await p.screenshot({ path: join(SHOTS, 'inspector-changed.png') });
-  // Shown again unchanged: nothing is marked any more.
-  await p.evaluate((detail) => (window as any).fakeHost.send({ type: 'peerDetail', idx: 5, detail }), next);
-  await note.waitFor({ state: 'detached' });
-  assert.equal(await inspector.locator('.changed').count(), 0);
-  await p.close();
-});
-
 test('a message row opens every field, the bytes, the signature with its low-S check, the signer and the verdicts', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await page.locator('[data-testid=filter-type]').selectOption('AliveMessage');
@@ -415,5 +376,45 @@ test('the graph tells the truth: not started, paused, faults in force with cut l
   for (let i = 0; i < 6; i++) await p.mouse.wheel(0, -100);
   const z1 = await eventually('zoomed', async () => { const z = await p.evaluate(() => (window as any).gossipScopeProbe.zoom() as number); return z !== z0 ? z : null; });
   assert.ok(Math.abs(z1 / z0 - 1.2 ** 6) < 0.05 || z1 === 4, `six notches zoomed ×${(z1 / z0).toFixed(2)}`);
+  await p.close();
+});
+
+// Last: its own page saves the harness's state (selection, filters) that the shared page's tests rely on.
+test('the inspector marks what changed since it last showed the peer: height, membership, StateInfo, world state', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const p = await open();
+  const at = await p.evaluate(() => (window as any).gossipScopeProbe.peerAt(5) as { x: number; y: number });
+  await p.mouse.click(at.x, at.y);
+  const inspector = p.locator('[data-testid=inspector]');
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'peer5.org1' }).waitFor();
+  // The first view of a peer has nothing to compare with.
+  assert.equal(await inspector.locator('.changed').count(), 0);
+  // The host answers the next refresh (after a step) with the peer one commit further on, one
+  // member declared dead, a StateInfo height moved and a key written.
+  const d = await p.evaluate(() => (window as any).fakeHost.peerDetail(5));
+  const ch = d.channels[0];
+  const dead = d.membership.alive[0];
+  const next = {
+    ...d,
+    membership: { alive: d.membership.alive.slice(1), dead: [...d.membership.dead, dead] },
+    channels: [{ ...ch, height: ch.height + 1, stateInfo: ch.stateInfo.map((s: any, i: number) => (i === 0 ? { ...s, height: s.height + 1 } : s)), worldState: [{ key: 'key-new', value: 'v1' }, ...ch.worldState] }, ...d.channels.slice(1)],
+  };
+  await p.evaluate((detail) => (window as any).fakeHost.send({ type: 'peerDetail', idx: 5, detail }), next);
+  const note = inspector.locator('[data-testid=peer-changes]');
+  await note.waitFor();
+  const said = await note.innerText();
+  assert.match(said, new RegExp(`${ch.name} height ${ch.height} → ${ch.height + 1}`));
+  assert.match(said, new RegExp(`${dead.id.replace('.', '\\.')} now dead`));
+  assert.match(said, /StateInfo on/);
+  assert.match(said, /1 world-state key written/);
+  const marked = await inspector.locator('.changed').allInnerTexts();
+  assert.ok(marked.includes(`height ${ch.height + 1}`), marked.join(' | '));
+  assert.ok(marked.includes('v1'), marked.join(' | '));
+  assert.equal(await inspector.locator('[data-testid=membership-dead] .changed').count(), 1);
+  await p.screenshot({ path: join(SHOTS, 'inspector-changed.png') });
+  // Shown again unchanged: nothing is marked any more.
+  await p.evaluate((detail) => (window as any).fakeHost.send({ type: 'peerDetail', idx: 5, detail }), next);
+  await note.waitFor({ state: 'detached' });
+  assert.equal(await inspector.locator('.changed').count(), 0);
   await p.close();
 });
