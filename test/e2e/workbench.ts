@@ -67,9 +67,12 @@ export class Workbench {
       while (Date.now() < deadline) {
         label = (await first.innerText({ timeout: 1000 }).catch(() => '')).trim();
         if (label === title) return this.page.keyboard.press('Enter');
-        // Another command can rank above it ("Compare Two Runs…" above "Run"): take the exact one.
+        // Another command can rank above it ("Compare Two Runs…" above "Run"): take the exact one,
+        // but only once the list has had time to settle (right after typing it still shows the
+        // unfiltered commands, and a click there lands on a row being redrawn).
+        const settled = Date.now() > deadline - 25_000;
         const exact = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s')}$`) }) });
-        if ((await exact.count().catch(() => 0)) > 0) return exact.first().click({ timeout: 5000 });
+        if (settled && (await exact.count().catch(() => 0)) > 0) return exact.first().click({ timeout: 5000 });
         const typed = await input.inputValue({ timeout: 1000 }).catch(() => null);
         if (typed === null) break;
         if (typed !== `>${title}`) await input.fill(`>${title}`, { timeout: 5000 }).catch(() => {});
@@ -83,7 +86,10 @@ export class Workbench {
   /** Types into an open quick pick and takes the first row whose label contains `text`. */
   async pick(text: string, { filter = true }: { filter?: boolean } = {}): Promise<void> {
     const widget = this.page.locator('.quick-input-widget');
-    await widget.waitFor({ state: 'visible' });
+    await widget.waitFor({ state: 'visible' }).catch(async (e) => {
+      await this.screenshot(`no-pick-for-${text.replace(/\W+/g, '-')}`);
+      throw e;
+    });
     const input = widget.locator('input.input').first();
     if (filter) await input.fill(text);
     const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
