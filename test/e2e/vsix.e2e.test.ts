@@ -80,7 +80,7 @@ test('the .vsix installs into code-server; the walkthrough opens its first lesso
   assert.match(await media.locator('body').innerText(), /peer\.gossip\.aliveExpirationTimeout/);
   await wb.screenshot('walkthrough');
   await button.click();
-  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  const webview = await wb.webviewFrame('[data-testid=peer-count]', 3 * UI_WAIT_MS);
   assert.equal((await webview.locator('[data-testid=peer-count]').innerText()).match(/\d+/)?.[0], '8');
   assert.equal(await webview.locator('[data-peer-id]').count(), 8);
   // The walkthrough stays in view beside the lesson: its "Find it" task is still readable.
@@ -104,7 +104,7 @@ test('from the palette, Open Network offers the bundled samples and draws every 
   await wb.runCommand('Gossip Scope: Open Network');
   await wb.pick('channels.yaml');
   await wb.quickInputClosed();
-  const webview = await wb.webviewFrame('[data-testid=peer-count]');
+  const webview = await wb.webviewFrame('[data-testid=peer-count]', 3 * UI_WAIT_MS);
   const count = webview.locator('[data-testid=peer-count]');
   // The panel shows the lesson opened before until this network replaces it.
   const deadline = Date.now() + UI_WAIT_MS;

@@ -41,7 +41,7 @@ async function replayAll(p: Page): Promise<void> {
 }
 
 /** Polls until `check` returns a truthy value (the list re-renders on the next animation frame). */
-async function eventually<T>(what: string, check: () => Promise<T | null>, timeout = 5000): Promise<T> {
+async function eventually<T>(what: string, check: () => Promise<T | null>, timeout = 20_000): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const v = await check();
