@@ -68,7 +68,7 @@ function scenarioText(spec: RecordingSpec): string {
     'channels:',
     `  - { name: mychannel, orgs: [${orgs.join(', ')}] }`,
     'orderer: { batchTimeout: 1s, blocks: 6, txPerBlock: 3 }',
-    // Peers start together, as the recording's faults were timed for (the tamper catches alive messages at 5 s).
+    // Peers start together, as the recording's faults were timed for (the tamper catches peer0.org1's first alive messages, at 5.25 s).
     'peers: { startWindow: 0s }',
     'faults:',
     '  - { at: 2s, crash: peer1.org2 }',

@@ -136,13 +136,14 @@ test('a message row opens every field, the bytes, the signature with its low-S c
 
 test('a rejected message shows its reason in the list, highlighted, and its verdict in the inspector', async (t) => {
   if (unavailable) return t.skip(unavailable);
-  // Rejections happen between 4 and 5.1 s (a partition, stripped signatures): replay up to 5.2 s only.
+  // Rejections happen between 4 and 5.3 s (a partition, then the alive messages whose signature
+  // the tamper fault strips from 5.25 s, peer0.org1's first alive after it): replay up to 5.4 s only.
   await page.evaluate(() => {
     const host = (window as unknown as { fakeHost: { sendInit(): void; sendUntil(t: number): void } }).fakeHost;
     host.sendInit();
-    host.sendUntil(5200);
+    host.sendUntil(5400);
   });
-  await page.locator('[data-testid=status]', { hasText: /^5\.1\d\ds of/ }).waitFor();
+  await page.locator('[data-testid=status]', { hasText: /^5\.3\d\ds of/ }).waitFor();
   await page.locator('[data-testid=filter-type]').selectOption('');
   await page.locator('[data-testid=filter-verdict]').selectOption('rejected');
   const rows = page.locator('[data-testid=message-row]');
@@ -156,6 +157,12 @@ test('a rejected message shows its reason in the list, highlighted, and its verd
   await inspector.locator('[data-testid=journey] li.bad').first().waitFor();
   assert.match(await inspector.locator('[data-testid=journey]').innerText(), /rejected it: /);
   assert.match(await inspector.locator('[data-testid=verdict]').innerText(), /✗ rejected by \d+: \w+/);
+  // The alive messages whose signature was stripped in flight (the recording's tamper fault).
+  await page.locator('[data-testid=filter-type]').selectOption('AliveMessage');
+  await rowsAll('data-type', 'AliveMessage');
+  await rows.first().click();
+  await inspector.locator('[data-testid=inspector-title]', { hasText: 'AliveMessage' }).waitFor();
+  assert.match(await inspector.locator('[data-testid=verdict]').innerText(), /✗ no signature[\s\S]*✗ rejected by \d+: Invalid alive message/);
   await shot('rejected-rows');
   await page.locator('[data-testid=filter-type]').selectOption('');
 });
@@ -412,5 +419,3 @@ test('the inspector marks what changed since it last showed the peer: height, me
   assert.equal(await inspector.locator('.changed').count(), 0);
   await p.close();
 });
-
-test.todo('a freshly recorded run shows alive messages stripped in flight as rejected (the InitiateSync fidelity change moved the recording\'s alive traffic past its tamper window)');
