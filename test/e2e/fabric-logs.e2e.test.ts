@@ -39,6 +39,7 @@ before(async () => {
   browser = await launchBrowser();
   rmSync(RESULTS, { recursive: true, force: true });
   wb = await Workbench.open(browser, server.url, RESULTS, 'Gossip Scope');
+  wb.userDataDir = server.userDataDir;
 });
 
 after(async () => {
@@ -47,32 +48,10 @@ after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-/** VS Code's simple file dialog (a quick input holding a path): type the path, accept it. */
-async function chooseFile(path: string): Promise<void> {
-  const widget = wb.page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
-  const input = widget.locator('input.input').first();
-  // The dialog fills in its starting folder as it opens, which can overwrite what was typed:
-  // type again until the input holds the path.
-  const deadline = Date.now() + UI_WAIT_MS;
-  while (Date.now() < deadline) {
-    await input.fill(path);
-    await wb.page.waitForTimeout(300);
-    if ((await input.inputValue()) === path) break;
-  }
-  // A folder typed in is first opened by the dialog; Enter again accepts it.
-  for (let attempt = 0; attempt < 4; attempt++) {
-    await wb.page.keyboard.press('Enter');
-    if (await widget.waitFor({ state: 'hidden', timeout: 4000 }).then(() => true, () => false)) return;
-  }
-  await wb.screenshot('file-dialog-stuck');
-  throw new Error(`the file dialog did not accept ${path}; it shows "${await input.inputValue()}"`);
-}
-
 test('Open Fabric Logs… draws the six real peers; a real AliveMessage opens in the inspector', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.runCommand('Gossip Scope: Open Fabric Logs…');
-  await chooseFile(join(workspace, 'gossip-debug-6peers.log.gz'));
+  await wb.chooseFile(join(workspace, 'gossip-debug-6peers.log.gz'));
   const webview = await wb.webviewFrame('[data-testid=peer-count]', 60_000);
   await webview.locator('[data-peer-id=p5]').waitFor({ timeout: 30_000 });
   assert.equal(await webview.locator('[data-peer-id]').count(), 6);
@@ -100,7 +79,7 @@ test('Open Fabric Logs… draws the six real peers; a real AliveMessage opens in
 test('Import Fabric Network… turns the real files into a scenario and opens it', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.runCommand('Gossip Scope: Import Fabric Network…');
-  await chooseFile(join(workspace, 'network'));
+  await wb.chooseFile(join(workspace, 'network'));
   const written = join(workspace, 'network.scenario.yaml');
   const deadline = Date.now() + UI_WAIT_MS;
   // Wait for the whole file: it can exist, still empty, while it is being written.

@@ -66,6 +66,7 @@ before(async () => {
   browser = await launchBrowser();
   rmSync(RESULTS, { recursive: true, force: true });
   wb = await Workbench.open(browser, server.url, RESULTS, 'Gossip Scope');
+  wb.userDataDir = server.userDataDir;
 });
 
 after(async () => {
@@ -277,16 +278,7 @@ test('Export Trace writes JSON Lines where the save dialog says', async (t) => {
 test('Open Trace for Replay recomputes the exported run and finds the same trace hash', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.runCommand('Gossip Scope: Open Trace for Replay…');
-  const input = wb.page.locator('.quick-input-widget input.input').first();
-  await input.waitFor();
-  const path = join(workspace, 'membership.trace.jsonl');
-  await input.fill(path);
-  // The dialog completes paths as it goes: press Enter once it holds exactly this one, and wait
-  // for it to close (a condition, not a sleep that a loaded machine overruns).
-  await wb.page.waitForFunction((p) => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === p, path);
-  await wb.screenshot('open-trace-dialog');
-  await wb.page.keyboard.press('Enter');
-  await wb.quickInputClosed();
+  await wb.chooseFile(join(workspace, 'membership.trace.jsonl'));
   await wb.screenshot('open-trace-after-enter');
   await wb.page.locator('.notification-toast', { hasText: 'replaying' }).first().waitFor({ timeout: UI_WAIT_MS });
   // The replay plays at the panel's speed (5× here): the verdict comes at the end of the run, so

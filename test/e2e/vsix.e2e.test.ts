@@ -58,6 +58,7 @@ before(async () => {
   browser = await launchBrowser();
   rmSync(RESULTS, { recursive: true, force: true });
   wb = await Workbench.open(browser, server.url, RESULTS, 'Gossip Scope');
+  wb.userDataDir = server.userDataDir;
 });
 
 after(async () => {

@@ -3,7 +3,7 @@
  * command palette, quick picks, the status bar, views, and webviews found among nested iframes.
  * Every step can leave a screenshot in test-results/.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
@@ -21,12 +21,41 @@ export async function launchBrowser(): Promise<Browser> {
 
 export class Workbench {
   private shots = 0;
+  /** The page's latest console errors and warnings, for a failure's message. */
+  private readonly consoleTail: string[] = [];
+  /** code-server's user-data folder: its logs (the extension host's) go into a failure's message. */
+  userDataDir?: string;
 
   constructor(
     readonly page: Page,
     private readonly resultsDir: string,
   ) {
     mkdirSync(resultsDir, { recursive: true });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') this.remember(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => this.remember(`page error: ${e.message}`));
+  }
+
+  private remember(line: string) {
+    this.consoleTail.push(line.slice(0, 400));
+    if (this.consoleTail.length > 20) this.consoleTail.shift();
+  }
+
+  /**
+   * What a failed wait should say beyond "not found": a screenshot, the frames, the open tabs, the
+   * page's last console errors and the tail of every extension-host log.
+   */
+  async diagnosis(name: string): Promise<string> {
+    const shot = await this.screenshot(name).catch((e) => `(no screenshot: ${e.message})`);
+    const tabs = await this.page.locator('.tab').allInnerTexts().catch(() => []);
+    const lines = [`screenshot: ${shot}`, `tabs: ${tabs.map((t) => t.trim()).join(' | ')}`, `frames: ${this.page.frames().map((f) => f.url().slice(0, 120)).join('\n  ')}`, ...this.consoleTail];
+    for (const log of this.userDataDir ? logFiles(join(this.userDataDir, 'logs')) : []) {
+      if (!/exthost|Gossip Scope|remoteagent/i.test(log)) continue;
+      const text = readFileSync(log, 'utf8').trim().split('\n').slice(-15).join('\n');
+      lines.push(`--- ${log}\n${text}`);
+    }
+    return lines.join('\n');
   }
 
   /**
@@ -105,6 +134,28 @@ export class Workbench {
     await row.click();
   }
 
+  /** VS Code's simple file dialog (a quick input holding a path): type the path, accept it. */
+  async chooseFile(path: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
+    const input = widget.locator('input.input').first();
+    // The dialog fills in its starting folder as it opens, and completes paths as it goes, which
+    // can overwrite what was typed: type again until the input holds the path.
+    const deadline = Date.now() + UI_WAIT_MS;
+    while (Date.now() < deadline) {
+      await input.fill(path);
+      await this.page.waitForTimeout(300);
+      if ((await input.inputValue()) === path) break;
+    }
+    // A folder typed in is first opened by the dialog; Enter again accepts it.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await this.page.keyboard.press('Enter');
+      if (await widget.waitFor({ state: 'hidden', timeout: 4000 }).then(() => true, () => false)) return;
+    }
+    await this.screenshot('file-dialog-stuck');
+    throw new Error(`the file dialog did not accept ${path}; it shows "${await input.inputValue()}"`);
+  }
+
   async quickInputClosed(): Promise<void> {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_WAIT_MS });
   }
@@ -137,7 +188,7 @@ export class Workbench {
       }
       await this.page.waitForTimeout(200);
     }
-    throw new Error(`no webview holds ${selector}`);
+    throw new Error(`no webview holds ${selector}\n${await this.diagnosis(`no-webview-${selector.replace(/\W+/g, '-')}`)}`);
   }
 
   /** Shows a view container from the activity bar by its title (e.g. "Gossip Scope"). */
@@ -167,4 +218,12 @@ export class Workbench {
       }
     }
   }
+}
+
+function logFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? logFiles(p) : p.endsWith('.log') ? [p] : [];
+  });
 }
