@@ -5,7 +5,7 @@
  * differs at the moment asked for, A and B side by side. `gossip-scope diff` prints the same.
  * Tests pass `{ a, b, at }` (paths, `path@seed`, a duration) and get the RunDiff back.
  */
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunDiff, RunSide } from '../engine/debug/diff.js';
 import { parseSide } from '../engine/debug/diff.js';
@@ -77,5 +77,5 @@ export async function compareCommand(extensionUri: vscode.Uri, req: CompareReque
 
 /** `other.yaml@8` beside the scenario, unless it is absolute. */
 function resolveAgainst(base: string, text: string): string {
-  return isAbsolute(text) ? text : `${base}/${text}`;
+  return isAbsolute(text) ? text : join(base, text);
 }

@@ -77,7 +77,7 @@ export class LiveSession {
     const file = join(this.dir, 'scenario.yaml');
     writeFileSync(file, req.text);
     this.scenario = scenario;
-    this.run = await LiveRun.start(file, { cli: this.cli, log: () => {}, onEvents: (_peer, events) => this.take(events) });
+    this.run = await LiveRun.start(file, { cli: this.cli, log: (line) => this.post({ type: 'log', line }), onEvents: (_peer, events) => this.take(events) });
     this.network = networkOf(scenario, this.run);
     const run = this.run;
     this.clock = new LiveClock(() => Date.now() - run.started);

@@ -51,10 +51,16 @@ export class NetworkController implements vscode.Disposable {
   /** Every worker message the webview should see. */
   readonly onWebviewMessage = this.webviewEmitter.event;
 
+  /** What a live run refused or dropped (a forged report, a second connection), with the reason. */
+  private readonly output: vscode.OutputChannel;
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly diagnostics: ScenarioDiagnostics,
-  ) {}
+  ) {
+    this.output = vscode.window.createOutputChannel('Gossip Scope');
+    context.subscriptions.push(this.output);
+  }
 
   get snapshot(): NetworkSnapshot | undefined {
     return this.source ? this.source.snapshot : this.client?.snapshot;
@@ -229,6 +235,9 @@ export class NetworkController implements vscode.Disposable {
       case 'error':
         this.webviewEmitter.fire(m);
         void vscode.window.showErrorMessage(`Gossip Scope: ${m.message}`);
+        return;
+      case 'log':
+        this.output.appendLine(m.line);
         return;
       case 'replayChecked':
         if (m.ok) void vscode.window.showInformationMessage(`Gossip Scope: ${m.message}`);

@@ -50,7 +50,9 @@ export type FromWorker =
   | { type: 'history'; requestId: number; events: UiEvent[] }
   | { type: 'requestFailed'; requestId: number; message: string }
   /** A replay reached the recorded end: the same events and trace hash, or where it went apart. */
-  | { type: 'replayChecked'; ok: boolean; message: string };
+  | { type: 'replayChecked'; ok: boolean; message: string }
+  /** A line for the "Gossip Scope" output channel: what a live run refused or dropped, and why. */
+  | { type: 'log'; line: string };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 export type WorkerReply = Extract<FromWorker, { requestId: number }>;

@@ -56,7 +56,8 @@ const USAGE = `usage:
                     [--bootstrap host:port] [--address id=host:port ...] [--orderer ws://host:port]
                     [--control URL --secrets stdin]`;
 
-export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/** `wallMs` is the process's clock, for progress lines only (no run reads it); tests leave it out. */
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, wallMs?: () => number): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     if (cmd === 'run') return await run(rest, out, err);
@@ -64,7 +65,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'import') return importCommand(rest, out, err);
     if (cmd === 'logs') return logsCommand(rest, out, err);
     if (cmd === 'report') return await report(rest, out);
-    if (cmd === 'sweep') return await sweep(rest, out, err);
+    if (cmd === 'sweep') return await sweep(rest, out, err, wallMs);
     if (cmd === 'dap') return await serveDapOverStdio();
     if (cmd === 'diff') return await diff(rest, out);
     if (cmd === 'shrink') return await shrinkCommand(rest, out, err);

@@ -14,7 +14,7 @@ import { LIMITS } from '../scenario/bounds.js';
 import { readBoundedText } from '../scenario/read-text.js';
 import { ScenarioError } from '../scenario/diagnostics.js';
 
-export async function sweep(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function sweep(argv: string[], out: (s: string) => void, err: (s: string) => void, wallMs?: () => number): Promise<number> {
   // --set repeats: take every one out before the usual parsing.
   const sets: string[] = [];
   const rest: string[] = [];
@@ -42,7 +42,8 @@ export async function sweep(argv: string[], out: (s: string) => void, err: (s: s
   const outDir = (flags.get('out') as string | undefined) ?? `${basename(file).replace(/\.ya?ml$/i, '')}-sweep`;
   try {
     const params = sets.map(parseSet);
-    const started = Date.now(); // wall clock for the progress line only; runs never see it
+    const started = wallMs?.();
+    const took = () => (wallMs === undefined || started === undefined ? '' : ` (${((wallMs() - started) / 1000).toFixed(1)} s)`);
     const s = await runSweep({
       file,
       text,
@@ -50,7 +51,7 @@ export async function sweep(argv: string[], out: (s: string) => void, err: (s: s
       seeds: int('seeds', 1, 1000, 1)!,
       jobs: int('jobs', 1, MAX_JOBS, undefined),
       onProgress: (done, total, r) =>
-        err(`[${done}/${total}] ${Object.entries(r.values).map(([k, v]) => `${k}=${v}`).join(' ')} seed ${r.seed}: push reach ${r.scalars.pushReach}, p50 ${r.scalars.latencyP50 ?? '—'} ms (${((Date.now() - started) / 1000).toFixed(1)} s)`),
+        err(`[${done}/${total}] ${Object.entries(r.values).map(([k, v]) => `${k}=${v}`).join(' ')} seed ${r.seed}: push reach ${r.scalars.pushReach}, p50 ${r.scalars.latencyP50 ?? '—'} ms${took()}`),
     });
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'sweep.csv'), sweepCsv(s));

@@ -4,14 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../engine/cli/main.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => (out += s + '\n'), (s) => (err += s + '\n'));
-  return { code, out, err };
-}
+import { cli } from './in-process-cli.js';
 
 /** The core.yaml column of shared/reference/fabric-gossip.md section 3, for the keys the engine uses. */
 const CORE_YAML: Record<string, unknown> = {

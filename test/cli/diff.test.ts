@@ -7,15 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../engine/cli/main.js';
+import { cli } from './in-process-cli.js';
 import type { RunDiff } from '../../engine/debug/diff.js';
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, (s) => (out += s + '\n'), (s) => (err += s + '\n'));
-  return { code, out, err };
-}
 
 test('diff of two seeds names the first divergent event and the peers that differ', async () => {
   const { code, out } = await cli('diff', 'samples/two-orgs.yaml@7', 'samples/two-orgs.yaml@8', '--at', '15s', '--json');

@@ -7,17 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { main } from '../../engine/cli/main.js';
+import { cli } from './in-process-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gs-hostile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => (out += s + '\n'), (s) => (err += s + '\n'));
-  return { code, out, err };
-}
 
 const SCENARIO = 'name: t\norgs:\n  - { mspId: Org1MSP, peers: 2 }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\norderer: { blocks: 1 }\nrun: { until: 3s }\n';
 const file = (name: string, content: string | Buffer) => {

@@ -8,16 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../engine/cli/main.js';
+import { cli } from './in-process-cli.js';
 import { ddmin } from '../../engine/debug/shrink.js';
 import { loadScenario } from '../../engine/scenario/load.js';
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, (s) => (out += s + '\n'), (s) => (err += s + '\n'));
-  return { code, out, err };
-}
 
 const FIVE_FAULTS = `# Five faults; only the crash of peer1.org1 makes it fail.
 name: shrink-five
