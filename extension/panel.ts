@@ -21,7 +21,7 @@ function defaultColumn(): vscode.ViewColumn {
 
 export class NetworkPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
-  /** The webview said `ready` since it was last (re)loaded: messages reach it. */
+  /** The webview has said `ready` since this panel was made: messages can reach it. */
   private ready = false;
   /** While an init (with its history) is on its way, frames wait so none is lost or doubled. */
   private initialising = false;
@@ -88,10 +88,10 @@ export class NetworkPanel implements vscode.Disposable {
     const dist = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', file)).toString();
     webview.html = webviewHtml({ cspSource: webview.cspSource, scriptUri: dist('webview.js'), styleUri: dist('webview.css') });
     webview.onDidReceiveMessage((m: FromWebview) => this.receive(m));
-    panel.onDidChangeViewState(() => {
-      // A hidden webview is torn down; it says `ready` again when shown.
-      if (!panel.visible) this.ready = false;
-    });
+    // Hidden, the webview is torn down and what is posted to it is dropped; shown again, it
+    // reloads and says `ready` again, and gets a fresh init. `ready` is not cleared on hiding: the
+    // view-state event can come after the reloaded webview's `ready` (a quick hide and show as the
+    // editor groups are laid out), and clearing it then left the panel blank for good.
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;
       this.ready = false;
