@@ -104,7 +104,7 @@ async function pickPeer(snap: NetworkSnapshot, running: boolean, title: string, 
     void vscode.window.showInformationMessage(running ? 'Every peer is already down.' : 'No peer is down.');
     return undefined;
   }
-  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Peer' }))?.id;
+  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Peer', ignoreFocusOut: true }))?.id;
 }
 
 /** Partition: the peers (or whole orgs) picked form one side, everyone else the other. */
@@ -113,7 +113,7 @@ async function pickPartition(snap: NetworkSnapshot): Promise<FaultRequest | unde
     ...snap.network.orgs.map((o) => ({ label: `$(organization) ${o.mspId}`, description: 'whole org', id: o.mspId })),
     ...snap.network.peers.map((p) => ({ label: p.id, description: p.mspId, id: p.id })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Partition: pick one side (the rest form the other)', canPickMany: true });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Partition: pick one side (the rest form the other)', canPickMany: true, ignoreFocusOut: true });
   if (!picked || picked.length === 0) return undefined;
   const side = new Set(picked.flatMap((i) => snap.network.peers.filter((p) => p.id === i.id || p.mspId === i.id).map((p) => p.id)));
   const rest = snap.network.peers.filter((p) => !side.has(p.id)).map((p) => p.id);
@@ -136,7 +136,9 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
     { label: '$(circle-slash) Drop or delay messages between two peers', fault: 'link' },
     { label: '$(bug) Make a peer Byzantine', fault: 'byzantine' },
   ] as const;
-  const kind = (await vscode.window.showQuickPick(kinds, { title: 'Gossip Scope: Inject Fault' }))?.fault;
+  // Every step of the fault wizard stays open when focus moves (a panel redrawing as the run
+  // goes): a step that closed by itself dropped the whole fault. Escape still cancels.
+  const kind = (await vscode.window.showQuickPick(kinds, { title: 'Gossip Scope: Inject Fault', ignoreFocusOut: true }))?.fault;
   switch (kind) {
     case 'crash':
     case 'restart': {
@@ -154,7 +156,7 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
       if (!from) return undefined;
       const type = await vscode.window.showQuickPick(
         ['AliveMessage', 'StateInfo', 'LeadershipMessage', 'DataMessage', 'any message'].map((label) => ({ label })),
-        { title: 'Which kind of message?' },
+        { title: 'Which kind of message?', ignoreFocusOut: true },
       );
       if (!type) return undefined;
       const mode = await vscode.window.showQuickPick(
@@ -162,7 +164,7 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
           { label: 'Flip a byte of the payload', mode: 'flip' as const },
           { label: 'Strip the signature', mode: 'strip-signature' as const },
         ],
-        { title: 'How?' },
+        { title: 'How?', ignoreFocusOut: true },
       );
       if (!mode) return undefined;
       // More than one: a tampered copy of a message the receiver already holds is dropped as a
@@ -173,7 +175,7 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
           { label: 'The next 3', count: 3 },
           { label: 'The next 10', count: 10 },
         ],
-        { title: 'How many of its messages?' },
+        { title: 'How many of its messages?', ignoreFocusOut: true },
       );
       const only = type.label === 'any message' ? null : type.label;
       return count ? { kind: 'tamper', rule: { from, to: null, type: only, mode: mode.mode, count: count.count } } : undefined;
@@ -189,7 +191,7 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
           { label: 'Withhold blocks', behaviour: 'withhold' as const },
           { label: 'Flood its peers', behaviour: 'flood' as const },
         ],
-        { title: `What does ${peer} do?` },
+        { title: `What does ${peer} do?`, ignoreFocusOut: true },
       );
       if (!how) return undefined;
       let target: string | null = null;
@@ -211,7 +213,7 @@ export async function pickFault(snap: NetworkSnapshot): Promise<FaultRequest | u
           { label: 'Delay every message by 1 s, for 30 s', loss: 0, delay: 1000, forMs: 30_000 },
           { label: 'Delay every message by 5 s, for 60 s', loss: 0, delay: 5000, forMs: 60_000 },
         ],
-        { title: `${a} ↔ ${b}` },
+        { title: `${a} ↔ ${b}`, ignoreFocusOut: true },
       );
       return how ? { kind: 'link', between: [a, b], loss: how.loss, delay: how.delay, forMs: how.forMs } : undefined;
     }
