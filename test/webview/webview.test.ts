@@ -419,3 +419,26 @@ test('the inspector marks what changed since it last showed the peer: height, me
   assert.equal(await inspector.locator('.changed').count(), 0);
   await p.close();
 });
+
+test('a narrow panel (an editor opened beside it) keeps the graph in view with every peer drawn', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const p = await open();
+  await replayAll(p);
+  // Below 900 px the panes stack. The message list's tall sizer once stretched the whole column
+  // (the graph pane grew to 700,000 px and drew nothing in view): the Show Metrics screenshots.
+  await p.setViewportSize({ width: 515, height: 880 });
+  const pane = await eventually('the graph pane within the view', async () => {
+    const box = await p.locator('.graph-pane').boundingBox();
+    return box !== null && box.height >= 150 && box.y + box.height <= 880 ? box : null;
+  });
+  for (const idx of [0, 50, 99]) {
+    const at = await eventually(`peer ${idx} inside the graph pane`, async () => {
+      const xy = await p.evaluate((i) => (window as unknown as { gossipScopeProbe: { peerAt(i: number): { x: number; y: number } | null } }).gossipScopeProbe.peerAt(i), idx);
+      return xy !== null && xy.x >= pane.x && xy.x <= pane.x + pane.width && xy.y >= pane.y && xy.y <= pane.y + pane.height ? xy : null;
+    });
+    assert.ok(at);
+  }
+  assert.ok((await p.locator('[data-testid=message-row]').count()) > 0, 'the message list still shows rows');
+  await p.screenshot({ path: join(SHOTS, 'narrow-panel.png') });
+  await p.close();
+});
