@@ -439,6 +439,17 @@ test('a narrow panel (an editor opened beside it) keeps the graph in view with e
     assert.ok(at);
   }
   assert.ok((await p.locator('[data-testid=message-row]').count()) > 0, 'the message list still shows rows');
+  // Stacked, no pane lies over another (squeezed into the view, the list and the lesson did).
+  const boxes = await p.evaluate(() =>
+    ['.graph-pane', '.legend', '.timeline', '.messages', '.right'].map((sel) => {
+      const r = document.querySelector(sel)!.getBoundingClientRect();
+      return { sel, top: r.top, bottom: r.bottom };
+    }),
+  );
+  for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i].top >= boxes[i - 1].bottom - 1, `${boxes[i].sel} overlaps ${boxes[i - 1].sel}: ${JSON.stringify(boxes)}`);
   await p.screenshot({ path: join(SHOTS, 'narrow-panel.png') });
+  // The panel scrolls to what lies below the view.
+  await p.locator('.right').scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(SHOTS, 'narrow-panel-scrolled.png') });
   await p.close();
 });
