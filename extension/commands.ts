@@ -68,6 +68,34 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       const fault = request !== undefined && typeof request === 'object' && 'kind' in request ? request : await pickFault(controller.snapshot!);
       if (fault) controller.fault(fault);
     }),
+    // With a query as argument it adds it without asking; the answer says whether it holds now, or why not.
+    'gossipScope.addInvariant': withNetwork(async (query?: string) => {
+      if (typeof query === 'string') return controller.addInvariant(query.trim(), query.trim());
+      let value = '';
+      let problem: string | undefined;
+      for (;;) {
+        // Refused, the box comes back with the text and the reason: a typo loses nothing.
+        const rejected = problem === undefined ? undefined : { text: value, problem };
+        const text = await vscode.window.showInputBox({
+          title: 'Gossip Scope: Add Invariant',
+          prompt: "A query in the debugger's language that must hold at every event: the run stops where it breaks",
+          placeHolder: 'for example: members(peer0.org1) >= 3 or not running(peer0.org1)',
+          value,
+          ignoreFocusOut: true,
+          validateInput: (t) => (rejected !== undefined && t === rejected.text ? { message: rejected.problem, severity: vscode.InputBoxValidationSeverity.Error } : undefined),
+        });
+        if (text === undefined) return undefined;
+        value = text.trim();
+        if (value === '') return undefined;
+        const added = await controller.addInvariant(value, value);
+        if ('holdsNow' in added) {
+          const now = added.holdsNow ? 'It holds now' : 'It does not hold now, so it breaks only after it has held';
+          void vscode.window.showInformationMessage(`Gossip Scope: invariant added: ${value}. ${now}; it is checked at every event, and again after Reset.`);
+          return added;
+        }
+        problem = added.problem;
+      }
+    }),
     'gossipScope.exportTrace': withNetwork(async (to?: vscode.Uri) => {
       const snap = controller.snapshot!;
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());

@@ -17,9 +17,11 @@ import { activeFaults } from '../engine/ui/active-faults.js';
 import { toUiEvent } from '../engine/ui/ui-event.js';
 import { describeMessage, describePeer, networkOf, peerStates } from '../engine/ui/inspect.js';
 import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
+import { BUILT_IN_INVARIANTS, InvariantWatch, type Violation } from '../engine/debug/invariants.js';
+import type { Invariant } from '../engine/scenario/types.js';
 import { watchFigures } from '../engine/figures/watch.js';
 import type { Figures } from '../engine/figures/types.js';
-import type { FaultRequest, RunState, UiEvent, UiStatus } from './protocol.js';
+import type { FaultRequest, RunState, UiEvent, UiStatus, UiViolation } from './protocol.js';
 import { ReplayCheck } from '../engine/trace/replay-check.js';
 import { linesHash } from '../engine/trace/saved-trace.js';
 import pkg from '../package.json';
@@ -32,6 +34,13 @@ const SLICE_BUDGET_MS = 25;
 export const MAX_FRAME_EVENTS = 4096;
 /** Events without a trace event that one Step runs through at most before it stops anyway. */
 const SILENT_STEPS_MAX = 10_000;
+/** Broken invariants a status carries at most (the latest). */
+const MAX_VIOLATIONS_SHOWN = 20;
+
+function uiViolation(sim: Simulation, v: Violation): UiViolation {
+  const peer = sim.peers[v.event.peer]?.id;
+  return { invariant: v.invariant, detail: v.detail, t: v.event.t, eventId: v.event.id, ...(peer !== undefined ? { peer } : {}) };
+}
 
 export class EngineSession {
   private sim?: Simulation;
@@ -55,6 +64,11 @@ export class EngineSession {
   private stopHit = false;
   /** The charts' figures, watched from the network's first event. */
   private figures?: () => Figures;
+  /** Invariants checked at every event; the run stops where one breaks, like a breakpoint. */
+  private invariants?: InvariantWatch;
+  /** Queries added from the panel: they belong to this network, so a reset keeps them. */
+  private panelInvariants: Invariant[] = [];
+  private broken: UiViolation[] = [];
 
   constructor(
     private readonly post: (m: FromWorker) => void,
@@ -74,7 +88,7 @@ export class EngineSession {
         if (m.action === 'run') return this.run(m.until);
         if (m.action === 'pause') return this.pause();
         if (m.action === 'step') return this.step();
-        return this.open({ ...this.source!, speed: this.speed });
+        return this.open({ ...this.source!, speed: this.speed }, { reset: true });
       case 'stepTo':
         this.stopAtSend = m.messageType;
         this.stopHit = false;
@@ -98,6 +112,18 @@ export class EngineSession {
         const recent = sim.trace.recent(m.limit + held);
         return this.post({ type: 'history', requestId: m.requestId, events: recent.slice(0, Math.max(0, recent.length - held)).map((e) => toUiEvent(sim, e)) });
       }
+      case 'addInvariantQuery': {
+        const inv: Invariant = { name: m.name, holds: m.holds };
+        let holdsNow: boolean;
+        try {
+          ({ holdsNow } = this.invariants!.add(inv));
+        } catch (err) {
+          return this.post({ type: 'requestFailed', requestId: m.requestId, message: (err as Error).message });
+        }
+        this.panelInvariants.push(inv);
+        this.post({ type: 'invariantAdded', requestId: m.requestId, holdsNow });
+        return this.flush();
+      }
       case 'exportTrace':
         try {
           const { events, lost } = await exportTrace(sim, m.path, this.source!, this.applied);
@@ -110,10 +136,12 @@ export class EngineSession {
 
   dispose(): void {
     this.stopLoop();
+    this.invariants?.dispose();
+    this.invariants = undefined;
     this.sim = undefined;
   }
 
-  private async open(req: OpenRequest): Promise<void> {
+  private async open(req: OpenRequest, how: { reset?: boolean } = {}): Promise<void> {
     let sim: Simulation;
     try {
       const scenario = loadScenario(req.text, req.file);
@@ -143,6 +171,11 @@ export class EngineSession {
     }
     sim.trace.listen((ev) => this.collect(ev));
     this.watch = sim.scenario.expect.length > 0 ? new ExpectationWatch(sim) : undefined;
+    if (!how.reset) this.panelInvariants = [];
+    this.invariants = new InvariantWatch(sim);
+    // Added as the panel added them: each one watched from when it holds (they parsed before).
+    for (const inv of this.panelInvariants) this.invariants.add(inv);
+    this.broken = [];
     this.applied = [];
     if (req.replay !== undefined) {
       this.until = req.replay.until;
@@ -206,6 +239,7 @@ export class EngineSession {
     for (let i = 0; more && sim.trace.count === before && i < SILENT_STEPS_MAX; i++) more = sim.kernel.step();
     this.watch?.evaluate();
     this.state = more ? 'paused' : 'finished';
+    this.takeViolations(sim);
     this.flush();
   }
 
@@ -245,7 +279,14 @@ export class EngineSession {
     // Sliced by time, not by event count: the clock is read after every event (far cheaper than
     // one), so a slice of a few slow events (a 200-peer membership response) ends on time too.
     const deadline = now + SLICE_BUDGET_MS;
-    this.advance(target, () => this.stopHit || this.clock() > deadline);
+    const invariants = this.invariants!;
+    this.advance(target, () => this.stopHit || invariants.broken || this.clock() > deadline);
+    if (this.takeViolations(sim)) {
+      this.stopAtSend = undefined;
+      this.stopHit = false;
+      this.state = this.reachedUntil() ? 'finished' : 'paused';
+      return this.flush();
+    }
     if (this.stopHit) {
       this.stopAtSend = undefined;
       this.stopHit = false;
@@ -260,6 +301,19 @@ export class EngineSession {
     if (this.clock() - this.lastFrameAt >= FRAME_INTERVAL_MS) this.flush();
     this.schedule();
   };
+
+  /** Records what broke since the last look and tells the host; whether anything did. */
+  private takeViolations(sim: Simulation): boolean {
+    const found = this.invariants?.take() ?? [];
+    for (const v of found) {
+      const violation = uiViolation(sim, v);
+      // Bounded: a run continued past a broken query keeps the latest few.
+      this.broken.push(violation);
+      if (this.broken.length > MAX_VIOLATIONS_SHOWN) this.broken.shift();
+      this.post({ type: 'invariantBroken', violation });
+    }
+    return found.length > 0;
+  }
 
   /** A replay that reached the recorded end: did it reproduce the recorded run exactly? */
   private checkReplay(sim: Simulation): void {
@@ -296,6 +350,12 @@ export class EngineSession {
     const faults = activeFaults(sim);
     if (faults.length > 0) status.faults = faults;
     if (this.watch !== undefined) status.expectations = this.watch.results.map((r) => ({ ...r }));
+    const fromPanel = new Set(this.panelInvariants);
+    status.invariants = {
+      builtIn: Object.keys(BUILT_IN_INVARIANTS),
+      queries: [...sim.scenario.invariants, ...this.panelInvariants].map((i) => ({ name: i.name, holds: i.holds, fromPanel: fromPanel.has(i) })),
+      broken: this.broken,
+    };
     return status;
   }
 

@@ -163,8 +163,23 @@ export class NetworkController implements vscode.Disposable {
     }
   }
 
+  /**
+   * Adds a query invariant to the simulated run (Add Invariant…): checked at every event from
+   * now on, and again after a reset. Whether it holds now, or why it cannot be added.
+   */
+  async addInvariant(name: string, holds: string): Promise<{ holdsNow: boolean } | { problem: string }> {
+    if (this.source) return { problem: 'the panel shows a debug session: put the invariant in the scenario (invariants:), and the debugger stops where it breaks' };
+    if (!this.client?.alive || !this.client.snapshot) return { problem: 'no network is open' };
+    try {
+      const { holdsNow } = await this.client.request({ type: 'addInvariantQuery', name, holds });
+      return { holdsNow };
+    } catch (err) {
+      return { problem: (err as Error).message };
+    }
+  }
+
   /** Commands and webview requests that the worker handles as they are. */
-  send(m: Exclude<FromWebview, { type: 'ready' }>): void {
+  send(m: Exclude<FromWebview, { type: 'ready' | 'addInvariant' }>): void {
     if (this.source) return this.source.send(m);
     this.client?.send(m);
   }
@@ -239,6 +254,11 @@ export class NetworkController implements vscode.Disposable {
       case 'log':
         this.output.appendLine(m.line);
         return;
+      case 'invariantBroken': {
+        const v = m.violation;
+        void vscode.window.showWarningMessage(`Gossip Scope: invariant broken at ${(v.t / 1000).toFixed(3)}s (event ${v.eventId}): ${v.invariant}: ${v.detail}. The run stopped there.`);
+        return;
+      }
       case 'replayChecked':
         if (m.ok) void vscode.window.showInformationMessage(`Gossip Scope: ${m.message}`);
         else void vscode.window.showWarningMessage(`Gossip Scope: ${m.message}`);

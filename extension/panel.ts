@@ -104,6 +104,7 @@ export class NetworkPanel implements vscode.Disposable {
       this.ready = true;
       return void this.sendInit();
     }
+    if (m.type === 'addInvariant') return void vscode.commands.executeCommand('gossipScope.addInvariant');
     this.controller.send(m);
   }
 

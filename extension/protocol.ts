@@ -101,6 +101,25 @@ export interface UiStatus {
   expectations?: UiExpectation[];
   /** Faults in force now (absent: none). */
   faults?: UiActiveFault[];
+  /** The invariants checked at every event, and those broken so far. */
+  invariants?: UiInvariants;
+}
+
+/** Invariants of the run: four built in, the scenario's and the panel's queries, what broke. */
+export interface UiInvariants {
+  builtIn: string[];
+  queries: { name: string; holds: string; fromPanel: boolean }[];
+  /** Oldest first; the run stops at each (like a breakpoint). */
+  broken: UiViolation[];
+}
+
+export interface UiViolation {
+  invariant: string;
+  detail: string;
+  /** Simulated ms and trace event id of the event that broke it. */
+  t: number;
+  eventId: number;
+  peer?: string;
 }
 
 /**
@@ -230,4 +249,6 @@ export type FromWebview =
   | { type: 'inspectPeer'; idx: number }
   /** The figures of the run so far (the charts pane asks while it is open). */
   | { type: 'figures' }
-  | { type: 'fault'; fault: FaultRequest };
+  | { type: 'fault'; fault: FaultRequest }
+  /** Asks the host for Add Invariant… (its input box); the host answers through the status. */
+  | { type: 'addInvariant' };

@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../engine/scenario/load.js';
 import type { RunSummary } from '../engine/sim/summary.js';
 import type { ReplayExpectation } from '../engine/trace/saved-trace.js';
-import type { FaultRequest, FromWebview, ToWebview, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
+import type { FaultRequest, FromWebview, ToWebview, UiEvent, UiNetwork, UiPeerState, UiStatus, UiViolation } from './protocol.js';
 
 export interface OpenRequest {
   type: 'open';
@@ -31,10 +31,12 @@ export type ReplaySpec = ReplayExpectation;
 
 export type ToWorker =
   | OpenRequest
-  | Exclude<FromWebview, { type: 'ready' }>
+  | Exclude<FromWebview, { type: 'ready' | 'addInvariant' }>
   /** Runs until the next send of a message of this Fabric type (or the end of the run). */
   | { type: 'stepTo'; messageType: string }
   | { type: 'exportTrace'; requestId: number; path: string }
+  /** A query invariant checked at every event from now on (and again after a reset). */
+  | { type: 'addInvariantQuery'; requestId: number; name: string; holds: string }
   | { type: 'metrics'; requestId: number }
   /** The most recent trace events (at most `limit`), for a webview that starts over. */
   | { type: 'history'; requestId: number; limit: number };
@@ -49,6 +51,10 @@ export type FromWorker =
   | { type: 'metrics'; requestId: number; summary: RunSummary }
   | { type: 'history'; requestId: number; events: UiEvent[] }
   | { type: 'requestFailed'; requestId: number; message: string }
+  /** Added; one false now breaks only once it has held. */
+  | { type: 'invariantAdded'; requestId: number; holdsNow: boolean }
+  /** The run stopped where an invariant broke. */
+  | { type: 'invariantBroken'; violation: UiViolation }
   /** A replay reached the recorded end: the same events and trace hash, or where it went apart. */
   | { type: 'replayChecked'; ok: boolean; message: string }
   /** A line for the "Gossip Scope" output channel: what a live run refused or dropped, and why. */

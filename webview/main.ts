@@ -21,6 +21,7 @@ import { onMessage, post } from './host.js';
 import { Inspector } from './inspector.js';
 import { legend } from './legend.js';
 import { Lesson } from './lesson.js';
+import { InvariantsView } from './invariants-view.js';
 import { StepNote } from './step-note.js';
 import { FilterBar } from './message-filters.js';
 import { MessageList } from './messages.js';
@@ -47,6 +48,7 @@ const timeline = new Timeline();
 const charts = new ChartsPane(() => post({ type: 'figures' }));
 const inspector = new Inspector(el('div', { class: 'inspector' }));
 const lesson = new Lesson(el('div', { class: 'lesson' }));
+const invariants = new InvariantsView();
 const peerList = new PeerList();
 const faultBar = new FaultBar();
 const stepNote = new StepNote();
@@ -60,7 +62,7 @@ document.getElementById('app')!.replaceChildren(
     'div',
     { class: 'main' },
     el('div', { class: 'left' }, faultBar.root, stepNote.root, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), charts.root, timeline.root, messages.root),
-    el('div', { class: 'right' }, lesson.root, peerList.root, inspector.root),
+    el('div', { class: 'right' }, lesson.root, invariants.root, peerList.root, inspector.root),
   ),
 );
 
@@ -141,6 +143,10 @@ charts.onPick = (p) => {
   timeline.setCursor(p.t);
   if (p.peer !== undefined) selectPeer(p.peer);
 };
+invariants.onPeer = (id) => {
+  const p = network?.peers.find((x) => x.id === id);
+  if (p !== undefined) selectPeer(p.idx);
+};
 controls.onPartition = () => menu.partitionSelected();
 controls.onFit = () => graph.fit();
 
@@ -148,6 +154,7 @@ controls.onFit = () => graph.fit();
 function showStatus(): void {
   if (status !== null) controls.showStatus(status, dots.skipped + hostSkipped);
   lesson.update(status?.expectations);
+  invariants.update(status?.invariants);
   const faults = status?.faults ?? [];
   faultBar.update(faults);
   graph.mark('faulted', faults.filter((f) => f.kind !== 'crash' && f.kind !== 'pause').flatMap((f) => f.peers));

@@ -76,6 +76,18 @@ export class InvariantWatch {
     this.unlisten();
   }
 
+  /**
+   * Adds a query invariant to a running watch (the panel's Add Invariant…). It breaks when it
+   * goes from holding to not holding; one false now (a peer not started yet) is watched from
+   * when it first holds. Throws what is wrong with the query; returns whether it holds now.
+   */
+  add(invariant: Invariant): { holdsNow: boolean } {
+    const expr = parseExpr(invariant.holds);
+    const holdsNow = truthy(evaluate(expr, { sim: this.sim }));
+    this.user.push({ name: invariant.name, expr, held: holdsNow });
+    return { holdsNow };
+  }
+
   /** The violations found since the last call, oldest first. */
   take(): Violation[] {
     const out = this.found;

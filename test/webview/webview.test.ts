@@ -453,3 +453,29 @@ test('a narrow panel (an editor opened beside it) keeps the graph in view with e
   await p.screenshot({ path: join(SHOTS, 'narrow-panel-scrolled.png') });
   await p.close();
 });
+
+test('the invariants beside the graph: built in, queries, where one broke; Add… asks the host', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const p = await open();
+  await replayAll(p);
+  const section = p.locator('[data-testid=invariants]');
+  const status = {
+    simTime: 4200, events: 900, state: 'paused', speed: 1, until: 8000,
+    invariants: {
+      builtIn: ['private data stays in its collection', 'same height, same ledger', 'no unverified commit', 'one leader per org'],
+      queries: [{ name: 'running(peer1.org2)', holds: 'running(peer1.org2)', fromPanel: true }],
+      broken: [{ invariant: 'running(peer1.org2)', detail: 'no longer holds', t: 2000, eventId: 812, peer: 'peer1.org2' }],
+    },
+  };
+  await p.evaluate((s) => (window as any).fakeHost.send({ type: 'frame', status: s, events: [], states: [], skipped: 0 }), status);
+  await section.locator('[data-testid=invariant-broken]', { hasText: 'broken at 2.000s (event 812): running(peer1.org2): no longer holds' }).waitFor();
+  assert.match(await section.innerText(), /✓ 4 built in/);
+  assert.match(await section.locator('[data-testid=invariant-query]').innerText(), /✗ running\(peer1\.org2\) \(added here\)/);
+  await p.screenshot({ path: join(SHOTS, 'invariants.png') });
+  // The broken row opens the peer where it broke; Add… asks the host for its input box.
+  await section.locator('[data-testid=invariant-broken]').click();
+  await p.locator('[data-testid=inspector-title]', { hasText: 'peer1.org2' }).waitFor();
+  await section.locator('[data-testid=add-invariant]').click();
+  await eventually('addInvariant posted', async () => ((await posted(p)).some((m) => m.type === 'addInvariant') ? true : null));
+  await p.close();
+});
