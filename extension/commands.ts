@@ -75,14 +75,15 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       let problem: string | undefined;
       for (;;) {
         // Refused, the box comes back with the text and the reason: a typo loses nothing.
-        const rejected = problem === undefined ? undefined : { text: value, problem };
         const text = await vscode.window.showInputBox({
           title: 'Gossip Scope: Add Invariant',
-          prompt: "A query in the debugger's language that must hold at every event: the run stops where it breaks",
+          prompt:
+            problem === undefined
+              ? "A query in the debugger's language that must hold at every event: the run stops where it breaks"
+              : `Not added: ${problem}. Mend the query and press Enter.`,
           placeHolder: 'for example: members(peer0.org1) >= 3 or not running(peer0.org1)',
           value,
           ignoreFocusOut: true,
-          validateInput: (t) => (rejected !== undefined && t === rejected.text ? { message: rejected.problem, severity: vscode.InputBoxValidationSeverity.Error } : undefined),
         });
         if (text === undefined) return undefined;
         value = text.trim();

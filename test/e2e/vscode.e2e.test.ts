@@ -310,6 +310,34 @@ test('Set Speed and Reset', async (t) => {
   await wb.screenshot('reset');
 });
 
+test('Add Invariant…: a typo comes back with its reason, and the run stops where the invariant breaks', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await wb.runCommand('Gossip Scope: Add Invariant…');
+  const input = wb.page.locator('.quick-input-widget input.input').first();
+  await wb.page.locator('.quick-input-widget', { hasText: 'Add Invariant' }).waitFor();
+  await input.fill('dead(peer0.org1) == ');
+  await wb.page.keyboard.press('Enter');
+  // Refused, the box comes back holding the text, with the parser's reason under it.
+  await wb.page.locator('.quick-input-widget', { hasText: 'Not added: the expression ends too soon' }).waitFor({ timeout: UI_WAIT_MS });
+  await wb.screenshot('invariant-refused');
+  assert.equal(await input.inputValue(), 'dead(peer0.org1) ==');
+  await input.fill('dead(peer0.org1) == 0');
+  await wb.page.keyboard.press('Enter');
+  await wb.page.locator('.notification-toast', { hasText: 'invariant added: dead(peer0.org1) == 0' }).first().waitFor({ timeout: UI_WAIT_MS });
+  // A peer crashes in this run (the replayed trace's crash, the scenario's at 20 s): peer0.org1
+  // declares it dead some seconds later, and the run stops right there.
+  await wb.runCommand('Gossip Scope: Run');
+  const warning = wb.page.locator('.notification-toast', { hasText: /invariant broken at [\d.]+s \(event \d+\): dead\(peer0\.org1\) == 0/ }).first();
+  await warning.waitFor({ timeout: 2 * UI_WAIT_MS });
+  const brokeAt = Number(/invariant broken at ([\d.]+)s/.exec(await warning.innerText())![1]);
+  const status = parseStatus(await wb.waitForStatus(STATUS, (s) => parseStatus(s).state === 'paused'));
+  assert.ok(Math.abs(status.seconds - brokeAt) < 0.1, `stopped at ${status.seconds} s, broken at ${brokeAt} s`);
+  const webview = await wb.webviewFrame('[data-testid=invariant-broken]');
+  assert.match(await webview.locator('[data-testid=invariant-broken]').first().innerText(), /dead\(peer0\.org1\) == 0: no longer holds/);
+  assert.match(await webview.locator('[data-testid=invariant-query]').first().innerText(), /✗ dead\(peer0\.org1\) == 0 \(added here\)/);
+  await wb.screenshot('invariant-broken');
+});
+
 test('After a window reload the panel comes back with the same network', async (t) => {
   if (unavailable) return t.skip(unavailable);
   await wb.page.reload();
