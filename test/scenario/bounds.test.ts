@@ -112,3 +112,20 @@ test('text over the size bound is refused before it is parsed', () => {
   const huge = base('description: "' + 'x'.repeat(LIMITS.scenarioBytes.max) + '"\n');
   assert.match(refusal(huge), /^1:1: the scenario is 1,048,\d{3} bytes; a scenario is at most 1 MiB \(/);
 });
+
+// The push scenario of the issue 15 audit: accepted with an estimate of 1.5 M events, it ran 45.4 M
+// (bound 30 M) in 275 s at 1.35 GB. Every pushed message goes to propagatePeerNum peers
+// propagateIterations times, and the estimate ignored it.
+const push = (until: string, iterations = 100, peerNum = 100) =>
+  `name: push\norgs:\n  - { mspId: Org1MSP, peers: 100 }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\n` +
+  `orderer: { batchTimeout: 1ms, blocks: 1000, txPerBlock: 1 }\n` +
+  `gossip: { propagateIterations: ${iterations}, propagatePeerNum: ${peerNum}, maxPropagationBurstSize: 1, maxPropagationBurstLatency: 1ms }\n` +
+  `run: { until: ${until} }\n`;
+
+test('a wide push fanout is counted: the audit\'s push scenario is refused before the run, with the estimate and the bound', () => {
+  assert.match(refusal(push('60s')), /^8:15: this run of 100 peers for 1m with a push fanout of 9,900 \(propagatePeerNum × propagateIterations\) would cause about 9\.5e\+7 events, more than the 30,000,000 a run may have .*run\.until \d+s at most/);
+  // Measured 6.3 M events for 10 s (200 blocks): under the bound, and accepted.
+  assert.equal(runCostProblem(loadScenario(push('10s').replace('blocks: 1000', 'blocks: 200'), 'x.yaml')), undefined);
+  // Fabric's fanout (3 × 1) keeps the estimate it had.
+  assert.equal(runCostProblem(loadScenario(push('60s', 1, 3), 'x.yaml')), undefined);
+});
