@@ -227,6 +227,11 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
   const violation = invariants?.take()[0];
   if (invariants !== undefined) summary.violation = violation === undefined ? null : violationSummary(sim, violation);
   out(flags.has('json') ? JSON.stringify(summary, null, 2) : humanSummary(summary));
+  // Stopped at the event bound: the summary is of a run cut short, and says so on stderr.
+  if (sim.kernel.halted !== undefined) {
+    err(`${positional[0]}: ${sim.kernel.halted}`);
+    return 2;
+  }
   if (flags.has('check')) return violation === undefined && results!.every((r) => r.status === 'met') ? 0 : 1;
   return 0;
 }

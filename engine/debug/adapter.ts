@@ -533,6 +533,8 @@ export class GossipDebugSession extends GuardedDebugSession {
   }
 
   private finished(): void {
+    const halted = this.sim.kernel.halted;
+    if (halted !== undefined) return this.stopAt('pause', this.current, `${halted}: step back, or reverse-continue to a breakpoint`);
     this.stopAt('pause', this.current, `The run is over (${formatTime(this.run!.until)}): step back, or reverse-continue to a breakpoint`);
   }
 

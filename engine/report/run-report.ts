@@ -21,6 +21,8 @@ export async function figuresOfScenario(scenario: Scenario, bucketMs?: number): 
   const sim = await Simulation.create(scenario, { traceCapacity: 1000 });
   const figures = watchFigures(sim, bucketMs);
   sim.runUntil(scenario.run.until);
+  // Figures of a run cut short at the event bound would read as the whole run's.
+  if (sim.kernel.halted !== undefined) throw new ScenarioError([{ file: scenario.file, line: 1, col: 1, message: sim.kernel.halted }]);
   return { figures: figures(), summary: summarise(sim) };
 }
 

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { cli } from './in-process-cli.js';
+import { LIMITS } from '../../engine/scenario/bounds.js';
+import { Simulation } from '../../engine/sim/simulation.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gs-hostile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,4 +101,22 @@ test('report and diff of a missing trace or a directory: exit 2 with file:1:1, n
   r = await cli('diff', missing, missing);
   assert.equal(r.code, 2);
   assert.equal(r.err.trim(), `${missing}:1:1: cannot read the file: there is no such file`);
+});
+
+test('a run that reaches the event bound (its cost underestimated) stops there: exit 2 with the reason', async () => {
+  // The estimate passes at the real bound; the bound is lowered as the network is built, as if
+  // the estimate had been short of what the run really costs.
+  const create = Simulation.create;
+  const was = LIMITS.events.max;
+  (Simulation as { create: typeof create }).create = (s, o) => ((LIMITS.events.max = 300), create.call(Simulation, s, o));
+  try {
+    const p = file('halt.yaml', SCENARIO.replace('peers: 2', 'peers: 4').replace('3s', '10s'));
+    const r = await cli('run', p, '--json');
+    assert.equal(r.code, 2);
+    assert.match(r.err.trim(), new RegExp(`^${p.replace(/[.\\/]/g, '\\$&')}: the run stopped at 300 events \\(simulated \\d+ms\\), the most a run may have`));
+    assert.ok(JSON.parse(r.out).events < 320);
+  } finally {
+    (Simulation as { create: typeof create }).create = create;
+    LIMITS.events.max = was;
+  }
 });

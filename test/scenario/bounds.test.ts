@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadScenario, ScenarioError } from '../../engine/scenario/load.js';
 import { LIMITS, boundedSchema } from '../../engine/scenario/bounds.js';
 import { runCostProblem } from '../../engine/scenario/run-cost.js';
+import { Simulation } from '../../engine/sim/simulation.js';
 
 const base = (extra = '', peers = 3) =>
   `name: t\norgs:\n  - { mspId: Org1MSP, peers: ${peers} }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\n${extra}`;
@@ -128,4 +129,21 @@ test('a wide push fanout is counted: the audit\'s push scenario is refused befor
   assert.equal(runCostProblem(loadScenario(push('10s').replace('blocks: 1000', 'blocks: 200'), 'x.yaml')), undefined);
   // Fabric's fanout (3 × 1) keeps the estimate it had.
   assert.equal(runCostProblem(loadScenario(push('60s', 1, 3), 'x.yaml')), undefined);
+});
+
+test('a run that reaches the event bound stops there and says so (the backstop behind the estimate)', async () => {
+  const s = loadScenario(push('10s', 1, 3).replace('blocks: 1000', 'blocks: 20').replace('peers: 100', 'peers: 4'), 'x.yaml');
+  const was = LIMITS.events.max;
+  LIMITS.events.max = 500;
+  try {
+    const sim = await Simulation.create(s, { traceCapacity: 1000 });
+    sim.runUntil(s.run.until);
+    assert.match(sim.kernel.halted ?? '', /^the run stopped at 500 events \(simulated \d+ms\), the most a run may have/);
+    // A task may emit a few events after the bound's one; then nothing runs, and the clock stays.
+    assert.ok(sim.trace.count >= 500 && sim.trace.count < 550, `${sim.trace.count} events`);
+    assert.ok(sim.kernel.now < s.run.until);
+    assert.equal(sim.kernel.step(), false);
+  } finally {
+    LIMITS.events.max = was;
+  }
 });
