@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import { cli } from './in-process-cli.js';
 import { LIMITS } from '../../engine/scenario/bounds.js';
 import { Simulation } from '../../engine/sim/simulation.js';
+import { scenarioTextOf } from '../../engine/scenario/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gs-hostile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,6 +44,18 @@ test('invalid UTF-8 is reported where it is, not turned into U+FFFD', async () =
   // A UTF-8 byte-order mark is fine.
   const bom = file('bom.yaml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SCENARIO)]));
   assert.equal((await cli('run', bom, '--json')).code, 0);
+});
+
+test('shrink, and the extension\'s commands (bytes from VS Code\'s file system), read a scenario with the same checks', async () => {
+  const le = file('le-shrink.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SCENARIO, 'utf16le')]));
+  const r = await cli('shrink', le);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${le}:1:1: the file is UTF-16 (little-endian) (by its byte-order mark); save it as UTF-8`);
+  const bytes = Buffer.from(SCENARIO.replace('name: t', 'name: té'), 'utf8');
+  bytes[bytes.indexOf(0xc3) + 1] = 0x28;
+  assert.throws(() => scenarioTextOf(bytes, 'x.yaml'), { message: 'x.yaml:1:8: the file is not valid UTF-8: byte 0xc3 at offset 7 cannot start or continue a character; save it as UTF-8' });
+  assert.throws(() => scenarioTextOf(Buffer.from(SCENARIO, 'utf16le'), 'x.yaml'), /^ScenarioError: x\.yaml:1:1: the file looks like UTF-16 \(little-endian\)/);
+  assert.equal(scenarioTextOf(Buffer.from(SCENARIO), 'x.yaml'), SCENARIO);
 });
 
 test('a file over the size bound is refused before it is read whole; a directory or a missing file in words', async () => {
