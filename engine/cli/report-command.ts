@@ -7,15 +7,16 @@ import { basename } from 'node:path';
 import { parseDuration } from '../fabric/config.js';
 import { seedOption, untilOption } from './bounded-options.js';
 import { runCostProblem } from '../scenario/run-cost.js';
+import { LIMITS } from '../scenario/bounds.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { figuresOfScenario, figuresOfTrace, runReportData, type RunReportData } from '../report/run-report.js';
 import { reportHtml } from '../report/html.js';
 import { parseArgs, UsageError } from './args.js';
 
-/** Rate buckets: from 10 ms to a minute, at most this many in a run. */
+/** Rate buckets: from 10 ms to a minute, at most LIMITS.reportBuckets in a run. */
 const BUCKET_MIN_MS = 10;
 const BUCKET_MAX_MS = 60_000;
-const MAX_BUCKETS = 100_000;
+const MAX_BUCKETS = LIMITS.reportBuckets.max;
 
 export function bucketFlag(v: string | true | undefined): number | undefined {
   if (typeof v !== 'string') return undefined;

@@ -133,3 +133,38 @@ test('a run that reaches the event bound (its cost underestimated) stops there: 
     LIMITS.events.max = was;
   }
 });
+
+test('report of an edited trace: each event\'s t and peer, and the header\'s traceVersion, are checked where they are (exit 2, file:line:col)', async () => {
+  const saved = join(dir, 'saved.jsonl');
+  assert.equal((await cli('run', file('traced.yaml', SCENARIO), '--trace', saved)).code, 0);
+  const lines = readFileSync(saved, 'utf8').trimEnd().split('\n');
+  const edit = (name: string, lineIndex: number, from: RegExp, to: string) => {
+    const copy = [...lines];
+    copy[lineIndex] = copy[lineIndex].replace(from, to);
+    return file(name, copy.join('\n') + '\n');
+  };
+  // The last event's t is the run's end, the charts' length: 1e15 answered "RangeError: Invalid
+  // array length" with a stack trace; 1e11 took 3 GB and no answer in 60 s.
+  const end = lines.length - 1;
+  const col = lines[end].indexOf('"t":') + 5;
+  for (const t of ['1e15', '1e11', '-5']) {
+    const p = edit(`t${t}.jsonl`, end, /"t":[^,]+/, `"t":${t}`);
+    const r = await cli('report', p, '--json', '--out', join(dir, 'r.html'));
+    assert.equal(r.code, 2, r.err);
+    assert.equal(r.err.trim(), `${p}:${end + 1}:${col}: "t" must be from 0 to 86400000 ms (24h: every duration, run.until included: a day of simulated time (the trace ring keeps memory bounded, but the time to run grows with it)), got ${Number(t)}`);
+  }
+  // Finer buckets allow fewer: 100,000 buckets of 10 ms is 1,000 s.
+  const p = edit('t2000s.jsonl', end, /"t":[^,]+/, '"t":2000000');
+  let r = await cli('report', p, '--json', '--bucket', '10ms', '--out', join(dir, 'r.html'));
+  assert.equal(r.code, 2);
+  assert.match(r.err.trim(), new RegExp(`:${end + 1}:${col}: "t" must be from 0 to 1000000 ms \\(100,000 buckets of 10 ms: rate buckets`));
+  r = await cli('report', edit('peer.jsonl', 2, /"peer":\d+/, '"peer":7'), '--json', '--out', join(dir, 'r.html'));
+  assert.equal(r.code, 2);
+  assert.match(r.err.trim(), /:3:\d+: "peer" must be -1 \(the orderer\) or the index of one of the header's 2 peers, got 7$/);
+  const v = edit('v999.jsonl', 0, /"traceVersion":\d+/, '"traceVersion":999');
+  r = await cli('report', v, '--json', '--out', join(dir, 'r.html'));
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), `${v}:1:1: traceVersion 999 is not one this version of Gossip Scope reads (it reads 1): saved by another version?`);
+  // The trace as saved still reports.
+  assert.equal((await cli('report', saved, '--json', '--out', join(dir, 'r.html'))).code, 0);
+});
