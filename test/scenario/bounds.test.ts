@@ -58,6 +58,8 @@ test('zero and sub-nanosecond intervals: Fabric reads 0 as unset and uses its de
 });
 
 test('intervals the clock cannot run, and a 0 Fabric would spin on, are refused with the range', () => {
+  // A negative interval is said once (it was said twice at the same place).
+  assert.equal(refusal(base('gossip: { aliveTimeInterval: -1s }\n')), "6:30: a duration must not be negative, got '-1s'");
   assert.equal(refusal(base('gossip: { pullInterval: 1us }\n')), "6:25: pullInterval must be 0 (Fabric's default) or between 1ms and 24h, got '1us' (the clock counts milliseconds)");
   assert.match(refusal(base('gossip: { state: { checkInterval: 0s } }\n')), /^6:35: state\.checkInterval must be between 1ms and 24h, got '0s' \(Fabric keeps 0/);
 });
