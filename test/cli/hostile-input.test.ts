@@ -168,3 +168,15 @@ test('report of an edited trace: each event\'s t and peer, and the header\'s tra
   // The trace as saved still reports.
   assert.equal((await cli('report', saved, '--json', '--out', join(dir, 'r.html'))).code, 0);
 });
+
+test('--until of no time is refused with the range by run, live and report alike (run ran 0 s and exited 0)', async () => {
+  const ok = file('ok-until.yaml', SCENARIO);
+  for (const cmd of ['run', 'live', 'report']) {
+    for (const u of ['0s', '0.000001ns', '-1s']) {
+      const r = await cli(cmd, ok, '--until', u);
+      assert.equal(r.code, 2, `${cmd} --until ${u}: ${r.err}`);
+      const expected = u === '-1s' ? `--until must be a duration like 90s or 2m, got '-1s'` : `--until must be between 1ms and 24h, got '${u}'`;
+      assert.equal(r.err.split('\n')[0], `gossip-scope: ${expected}`, `${cmd} --until ${u}`);
+    }
+  }
+});
