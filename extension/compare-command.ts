@@ -14,6 +14,7 @@ import { diffMarkdown } from '../engine/debug/diff-markdown.js';
 import { formatDuration, parseDuration } from '../engine/fabric/config.js';
 import { loadScenario } from '../engine/scenario/load.js';
 import { chooseScenario } from './pickers.js';
+import { readScenarioUri } from './scenario-text.js';
 import { runWorkerJob } from './worker-job.js';
 
 export interface CompareRequest {
@@ -28,7 +29,7 @@ export async function compareCommand(extensionUri: vscode.Uri, req: CompareReque
   const aFile = target.fsPath;
   let scenario;
   try {
-    scenario = loadScenario(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)), aFile);
+    scenario = loadScenario(await readScenarioUri(target), aFile);
   } catch (e) {
     void vscode.window.showErrorMessage(`Gossip Scope: ${(e as Error).message}`);
     return undefined;

@@ -240,6 +240,7 @@ export class EngineSession {
     this.watch?.evaluate();
     this.state = more ? 'paused' : 'finished';
     this.takeViolations(sim);
+    if (sim.kernel.halted !== undefined) this.post({ type: 'error', message: sim.kernel.halted });
     this.flush();
   }
 
@@ -293,6 +294,12 @@ export class EngineSession {
       this.state = 'paused';
       return this.flush();
     }
+    if (sim.kernel.halted !== undefined) {
+      // The engine stopped it at the event bound: finished here, and the user is told why.
+      this.state = 'finished';
+      this.post({ type: 'error', message: sim.kernel.halted });
+      return this.flush();
+    }
     if (this.reachedUntil()) {
       this.state = 'finished';
       this.checkReplay(sim);
@@ -336,7 +343,7 @@ export class EngineSession {
     // Until every event at `target` has run: a slice that stopped between two events of that
     // very instant must finish them next time (checking only the clock never did, and the
     // run spun without finishing).
-    while (sim.kernel.now < target || sim.kernel.nextTime() <= target) {
+    while ((sim.kernel.now < target || sim.kernel.nextTime() <= target) && sim.kernel.halted === undefined) {
       const next = Math.min(target, (Math.floor(sim.kernel.now / CHECK_EVERY_MS) + 1) * CHECK_EVERY_MS);
       sim.kernel.runUntil(next, stop);
       watch.evaluate();

@@ -6,14 +6,16 @@ import { MESSAGE_TYPES } from '../engine/fabric/message-types.js';
 import type { NetworkSnapshot } from './engine-client.js';
 import { SPEED_CHOICES, type FaultRequest } from './protocol.js';
 import { looksLikeScenario } from './scenario-diagnostics.js';
+import { tryReadScenarioUri } from './scenario-text.js';
 
 interface ScenarioItem extends vscode.QuickPickItem {
   uri: vscode.Uri;
 }
 
+/** An unreadable file (too big, not UTF-8) is not listed: its own command says why when it is opened. */
 async function readText(uri: vscode.Uri): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  return open ? open.getText() : ((await tryReadScenarioUri(uri)) ?? '');
 }
 
 /** The extension may be linked into VS Code's extensions folder: compare real paths. */

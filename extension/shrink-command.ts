@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ShrinkResult } from '../engine/debug/shrink.js';
 import type { ShrinkJob } from '../engine/debug/shrink-worker.js';
 import { chooseScenario } from './pickers.js';
+import { readScenarioUri } from './scenario-text.js';
 import { runWorkerJob } from './worker-job.js';
 
 export interface ShrinkRequest {
@@ -19,7 +20,13 @@ export type ShrinkSummary = Omit<ShrinkResult, 'text'> & { out: string };
 export async function shrinkCommand(extensionUri: vscode.Uri, req: ShrinkRequest = {}): Promise<ShrinkSummary | undefined> {
   const target = await chooseScenario(extensionUri, req.scenario);
   if (!target) return undefined;
-  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+  let text: string;
+  try {
+    text = await readScenarioUri(target);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Gossip Scope: ${(e as Error).message}`);
+    return undefined;
+  }
   const file = target.scheme === 'file' ? target.fsPath : target.toString();
   const name = target.path.split('/').pop()!.replace(/\.ya?ml$/i, '');
   const out = vscode.Uri.joinPath(target, '..', `${name}-shrunk.yaml`);

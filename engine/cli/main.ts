@@ -108,7 +108,6 @@ async function live(argv: string[], out: (s: string) => void, err: (s: string) =
   const { positional, flags } = parseArgs(argv, new Set(['until']), new Set(['json']));
   if (positional.length !== 1) throw new UsageError('live needs exactly one scenario file');
   const until = flags.has('until') ? untilOption(flags.get('until') as string) : undefined;
-  if (until !== undefined && !(until > 0)) throw new UsageError(`--until ${flags.get('until')}: expected a duration such as 30s`);
   const s = await runLive(positional[0], { until, cli: process.argv[1], log: err });
   if (flags.has('json')) out(JSON.stringify(s, null, 2));
   else {
@@ -227,6 +226,11 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
   const violation = invariants?.take()[0];
   if (invariants !== undefined) summary.violation = violation === undefined ? null : violationSummary(sim, violation);
   out(flags.has('json') ? JSON.stringify(summary, null, 2) : humanSummary(summary));
+  // Stopped at the event bound: the summary is of a run cut short, and says so on stderr.
+  if (sim.kernel.halted !== undefined) {
+    err(`${positional[0]}: ${sim.kernel.halted}`);
+    return 2;
+  }
   if (flags.has('check')) return violation === undefined && results!.every((r) => r.status === 'met') ? 0 : 1;
   return 0;
 }

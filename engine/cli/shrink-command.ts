@@ -3,9 +3,9 @@
  * schedule (engine/debug/shrink.ts) beside the scenario, as SCENARIO-shrunk.yaml unless --out
  * says otherwise. Progress on stderr; what was removed and narrowed on stdout.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
-import { ScenarioError } from '../scenario/load.js';
+import { readScenarioText } from '../scenario/load.js';
 import { MAX_RUNS_BOUND, shrink } from '../debug/shrink.js';
 import { parseArgs, UsageError } from './args.js';
 
@@ -30,12 +30,7 @@ export async function shrinkCommand(argv: string[], out: (s: string) => void, er
     throw new UsageError(`--out ${target}: its folder cannot be used (${(e as Error).message})`);
   }
   if (target === file) throw new UsageError('--out must not be the scenario itself: shrink never overwrites what you wrote');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ScenarioError([{ file, line: 1, col: 1, message: `cannot read the file: ${(e as Error).message}` }]);
-  }
+  const text = readScenarioText(file);
   // Each run is a whole run of the scenario: say how it goes every ten.
   const r = await shrink(text, file, {
     maxRuns,

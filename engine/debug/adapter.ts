@@ -8,7 +8,6 @@
  * it caused, transitively) have been delivered or dropped; Step Back and Reverse Continue
  * re-execute deterministically (run.ts).
  */
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   Breakpoint,
@@ -24,7 +23,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MESSAGE_TYPES } from '../fabric/message-types.js';
-import { ScenarioError } from '../scenario/load.js';
+import { ScenarioError, readScenarioText } from '../scenario/load.js';
 import type { FaultRequest } from '../../extension/protocol.js';
 import { faultActionOf } from '../ui/faults.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -130,7 +129,7 @@ export class GossipDebugSession extends GuardedDebugSession {
     this.launching = true;
     try {
       this.scenarioPath = resolve(args.scenario);
-      const text = readFileSync(this.scenarioPath, 'utf8');
+      const text = readScenarioText(this.scenarioPath);
       const until = args.until === undefined ? undefined : parseUntil(args.until);
       this.run = await DebugRun.open({ file: this.scenarioPath, text, seed: args.seed }, until);
       this.faultSpans = faultLines(text);
@@ -533,6 +532,8 @@ export class GossipDebugSession extends GuardedDebugSession {
   }
 
   private finished(): void {
+    const halted = this.sim.kernel.halted;
+    if (halted !== undefined) return this.stopAt('pause', this.current, `${halted}: step back, or reverse-continue to a breakpoint`);
     this.stopAt('pause', this.current, `The run is over (${formatTime(this.run!.until)}): step back, or reverse-continue to a breakpoint`);
   }
 

@@ -136,7 +136,7 @@ export class DebugRun {
   }
 
   get atEnd(): boolean {
-    return this.sim.kernel.nextTime() > this.until;
+    return this.sim.kernel.halted !== undefined || this.sim.kernel.nextTime() > this.until;
   }
 
   /** The invariants the last step broke (empty when none). */

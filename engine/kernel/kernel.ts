@@ -12,6 +12,12 @@ export class Kernel {
   now = 0;
   /** Events executed so far. */
   executed = 0;
+  /**
+   * Why the run was stopped short (a bound it reached), or undefined: once set, no event runs
+   * and the clock stays where it stopped. Counted in events, never in wall time, so a run
+   * halts at the same event every time.
+   */
+  halted: string | undefined;
   private readonly queue = new EventQueue<Task>();
 
   /** Runs `task` at absolute simulated time `at` (never earlier than now). */
@@ -58,8 +64,14 @@ export class Kernel {
     if (this.hooks.length > 0) this.runHooks(Infinity);
   }
 
-  /** Executes one event; false when nothing is left. */
+  /** Stops the run for good, saying why (the first reason given is kept). */
+  halt(reason: string): void {
+    this.halted ??= reason;
+  }
+
+  /** Executes one event; false when nothing is left (or the run was halted). */
   step(): boolean {
+    if (this.halted !== undefined) return false;
     if (this.hooks.length > 0) this.runHooks(Infinity);
     const t = this.queue.peekTime();
     if (t === Infinity) return false;
@@ -70,10 +82,14 @@ export class Kernel {
     return true;
   }
 
-  /** Executes every event up to and including time `until`, then sets the clock to `until`. */
+  /**
+   * Executes every event up to and including time `until`, then sets the clock to `until`;
+   * a halted run stops where it is instead.
+   */
   runUntil(until: number, shouldStop?: () => boolean): void {
     const q = this.queue;
     for (;;) {
+      if (this.halted !== undefined) return;
       if (this.hooks.length > 0) this.runHooks(until);
       if (q.peekTime() > until) break;
       const t = q.peekTime();

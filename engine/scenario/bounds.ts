@@ -42,8 +42,9 @@ export const LIMITS = {
   tamperCount: { max: 1_000_000, why: 'messages one tamper rule changes' },
   seed: { max: MAX_EXACT_INTEGER, why: '2^53 − 1: a larger integer cannot be held exactly, and two seeds would run as one' },
   duration: { max: 24 * H, why: 'every duration, run.until included: a day of simulated time (the trace ring keeps memory bounded, but the time to run grows with it)' },
-  events: { max: 30_000_000, why: 'estimated events of the run (≈ 12 × peers² × seconds ÷ aliveTimeInterval, plus ≈ 20 per periodic timer firing): this machine gets through about 25,000 of them a second (4 peers for 1 h took 43 s, 500 peers for 10 s 4 min), so 30 M is about 20 min' },
+  events: { max: 30_000_000, why: 'events of the run, estimated before it (≈ 12 × peers² × seconds ÷ aliveTimeInterval, plus ≈ 20 per periodic timer firing, more with a wider push fanout) and enforced as it runs: this machine gets through about 25,000 of them a second (4 peers for 1 h took 43 s, 500 peers for 10 s 4 min), so 30 M is about 20 min' },
   traceBytes: { max: 256 << 20, why: 'a saved trace is read whole to check each line; 100,000 events (the default gossipScope.maxTraceEvents) take about 30 MB' },
+  reportBuckets: { max: 100_000, why: 'rate buckets of one report chart (run length ÷ --bucket): a day in 1 s buckets is 86,400' },
   traceEvents: { max: 1_000_000, why: 'gossipScope.maxTraceEvents: events kept in memory, about 300 bytes each' },
 } satisfies Record<string, Bound>;
 
@@ -175,19 +176,45 @@ export const PERIODIC_KEYS: Record<string, number> = {
   'pvtData.reconcileSleepInterval': 1,
 };
 
+/** Push fanout of Fabric's defaults (propagatePeerNum 3 × propagateIterations 1): the alive figure's. */
+export const DEFAULT_FANOUT = 3;
+
+/** What a run pushes beyond its alive rounds: its widest push fanout and the blocks its peers receive. */
+export interface PushLoad {
+  /** Largest min(propagatePeerNum, peers − 1) × propagateIterations over the peers' configurations. */
+  fanout: number;
+  /** Blocks each channel's members receive, summed: blocks per channel × members. */
+  blockDeliveries: number;
+}
+
+/**
+ * How much more every pushed message costs at a wider fanout. Measured on 100 peers for 10 s
+ * (alive, StateInfo and blocks are all pushed this way): fanout 3, 233 k events; fanout 30
+ * (10 × 3 or 30 × 1), 0.70 M (×3.0); fanout 9,900 (100 × 100), 6.3 M (×27), and 45.4 M for 60 s.
+ * Sends overflow buffers and membership collapses, so the cost grows less than linearly; the
+ * square root is above every measurement, so the estimate errs on the side of refusing.
+ */
+export function fanoutFactor(fanout: number): number {
+  return Math.sqrt(Math.max(1, fanout / DEFAULT_FANOUT));
+}
+
 /**
  * Events a run will cause, roughly: alive messages reach every peer from every peer (measured
  * ≈ 12 events per peer pair per alive round, samples/big-200 and 250- and 500-peer runs), and
- * every periodic timer causes a few sends and deliveries (≈ 20 events) on each firing.
+ * every periodic timer causes a few sends and deliveries (≈ 20 events) on each firing. A wider
+ * push fanout multiplies the alive figure (`fanoutFactor`), and every block a peer receives
+ * costs ≈ 2 events at Fabric's fanout (200 blocks to 100 peers: 25 k events), times the same factor.
  */
-export function estimateEvents(peers: number, untilMs: number, periods: Record<string, number>): number {
+export function estimateEvents(peers: number, untilMs: number, periods: Record<string, number>, push?: PushLoad): number {
   let firings = 0;
   for (const [key, perPeriod] of Object.entries(PERIODIC_KEYS)) {
     const p = periods[key];
     if (p !== undefined && p > 0) firings += perPeriod / p;
   }
-  const alive = periods.aliveTimeInterval > 0 ? (12 * peers * peers) / periods.aliveTimeInterval : 0;
-  return untilMs * (alive + 20 * peers * firings);
+  const factor = push === undefined ? 1 : fanoutFactor(push.fanout);
+  const alive = periods.aliveTimeInterval > 0 ? (12 * peers * peers * factor) / periods.aliveTimeInterval : 0;
+  const blocks = push === undefined ? 0 : 2 * push.blockDeliveries * factor;
+  return untilMs * (alive + 20 * peers * firings) + blocks;
 }
 
 /** A duration in words for messages: 24h, 1ms, 1m30s. */

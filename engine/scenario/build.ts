@@ -473,7 +473,8 @@ function fabricReading(
     const v = quiet ? quietMs(text) : ms(text, path);
     const subNs = v > 0 && v < 1e-6;
     if (v !== 0 && !subNs) {
-      if (v < MIN_PERIOD_MS) say(path, `${key} must be 0 (Fabric's default) or between ${MIN_PERIOD_MS}ms and ${showMs(LIMITS.duration.max)}, got '${clip(text)}' (the clock counts milliseconds)`);
+      // A negative one was said already by ms(): once is enough.
+      if (v > 0 && v < MIN_PERIOD_MS) say(path, `${key} must be 0 (Fabric's default) or between ${MIN_PERIOD_MS}ms and ${showMs(LIMITS.duration.max)}, got '${clip(text)}' (the clock counts milliseconds)`);
       return { value: v };
     }
     const rule = zeroRule(key);

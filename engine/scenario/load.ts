@@ -10,7 +10,7 @@ import { Locator, ScenarioError, type Diagnostic } from './diagnostics.js';
 import type { Scenario } from './types.js';
 import { validateSchema, type SchemaProblem } from './validate.js';
 import { LIMITS, MAX_EXACT_INTEGER, atMost, clip } from './bounds.js';
-import { readBoundedText } from './read-text.js';
+import { decodeUtf8, readBoundedText, showBytes } from './read-text.js';
 
 export { ScenarioError, type Diagnostic } from './diagnostics.js';
 export { defaultOrgName } from './build.js';
@@ -29,9 +29,34 @@ export function loadScenario(text: string, file = '<inline>'): Scenario {
 
 /** Reads and loads a scenario file. Throws `ScenarioError` only (unreadable files included). */
 export function loadScenarioFile(path: string): Scenario {
+  return loadScenario(readScenarioText(path), path);
+}
+
+/**
+ * A scenario file's text: every reader of one (CLI, debug adapter, extension commands) goes
+ * through this or `scenarioTextOf`, so the size bound holds before it is read, a UTF-16 file is
+ * named as UTF-16 and an invalid UTF-8 byte is placed at line:col, never turned into U+FFFD.
+ */
+export function readScenarioText(path: string): string {
   const read = readBoundedText(path, LIMITS.scenarioBytes.max, 'a scenario');
   if (typeof read !== 'string') throw new ScenarioError([{ file: path, ...read }]);
-  return loadScenario(read, path);
+  return read;
+}
+
+/** A file of `size` bytes over the scenario bound, said before it is read (as readBoundedText says it). */
+export function scenarioSizeProblem(size: number, file: string): ScenarioError | undefined {
+  const max = LIMITS.scenarioBytes.max;
+  if (size <= max) return undefined;
+  return new ScenarioError([{ file, line: 1, col: 1, message: `the file is ${size.toLocaleString('en-US')} bytes; a scenario is at most ${showBytes(max)}` }]);
+}
+
+/** The same checks on bytes already read (VS Code's file system gives bytes). */
+export function scenarioTextOf(bytes: Uint8Array, file: string): string {
+  const big = scenarioSizeProblem(bytes.length, file);
+  if (big !== undefined) throw big;
+  const text = decodeUtf8(bytes);
+  if (typeof text !== 'string') throw new ScenarioError([{ file, ...text }]);
+  return text;
 }
 
 /** Plainer words for yaml's messages that mention its own API. */

@@ -3,22 +3,39 @@
  * estimated events exceed what this machine runs in reasonable time is refused, with the figures.
  */
 import { DURATION_KEYS, type GossipConfig } from '../fabric/config.js';
-import { LIMITS, PERIODIC_KEYS, estimateEvents, showMs } from './bounds.js';
+import { DEFAULT_FANOUT, LIMITS, PERIODIC_KEYS, estimateEvents, showMs, type PushLoad } from './bounds.js';
 import type { Scenario } from './types.js';
 
 /** Why the run is too big, or undefined when it fits. */
 export function runCostProblem(s: Scenario, until = s.run.until): string | undefined {
   if (!(until <= LIMITS.duration.max)) return `run.until is at most ${showMs(LIMITS.duration.max)} (${LIMITS.duration.why}), got ${until} ms`;
   const peers = s.orgs.reduce((n, o) => n + o.peers, 0);
-  const estimate = estimateEvents(peers, until, shortestPeriods(s));
+  const periods = shortestPeriods(s);
+  const push = pushLoad(s, peers);
+  const estimate = estimateEvents(peers, until, periods, push);
   if (estimate <= LIMITS.events.max) return undefined;
   const most = LIMITS.events.max;
-  const longest = Math.floor((until * most) / estimate);
+  // The blocks' part does not shrink with a shorter run: the longest run is what the rest leaves.
+  const fixed = estimateEvents(peers, 0, periods, push);
+  const longest = fixed >= most ? 0 : Math.floor((until * (most - fixed)) / (estimate - fixed));
+  const fan = push.fanout > DEFAULT_FANOUT ? ` with a push fanout of ${push.fanout.toLocaleString('en-US')} (propagatePeerNum × propagateIterations)` : '';
   return (
-    `this run of ${peers} peers for ${showMs(until)} would cause about ${Math.round(estimate).toExponential(1)} events, ` +
+    `this run of ${peers} peers for ${showMs(until)}${fan} would cause about ${Math.round(estimate).toExponential(1)} events, ` +
     `more than the ${most.toLocaleString('en-US')} a run may have (${LIMITS.events.why}); ` +
-    `with these peers and intervals, run.until ${longest >= 1000 ? `${Math.floor(longest / 1000)}s` : `${longest}ms`} at most, or use fewer peers or longer intervals`
+    (longest > 0
+      ? `with these peers and intervals, run.until ${longest >= 1000 ? `${Math.floor(longest / 1000)}s` : `${longest}ms`} at most, or use fewer peers or longer intervals`
+      : 'use fewer peers, blocks or a narrower push fanout')
   );
+}
+
+/** The widest push fanout over every peer's configuration, and the blocks the channels' members receive. */
+function pushLoad(s: Scenario, peers: number): PushLoad {
+  const configs: GossipConfig[] = [s.config.gossip, ...Object.values(s.peerConfigs ?? {}).map((p) => p.config.gossip)];
+  let fanout = 0;
+  for (const g of configs) fanout = Math.max(fanout, Math.min(g.propagatePeerNum, Math.max(1, peers - 1)) * g.propagateIterations);
+  const members = (orgs: string[]) => s.orgs.filter((o) => orgs.includes(o.mspId)).reduce((n, o) => n + o.peers, 0);
+  const blockDeliveries = s.channels.reduce((n, c) => n + s.orderer.blocks * members(c.orgs), 0);
+  return { fanout, blockDeliveries };
 }
 
 /** Each periodic key's shortest value over the network and every peer's own configuration. */

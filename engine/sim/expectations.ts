@@ -170,7 +170,7 @@ export function runChecked(sim: Simulation, until: number, watch = new Expectati
   sim.start();
   for (let t = Math.min(until, sim.kernel.now + CHECK_EVERY_MS); ; t = Math.min(until, t + CHECK_EVERY_MS)) {
     sim.kernel.runUntil(t, stop);
-    if (stop?.() === true) break;
+    if (stop?.() === true || sim.kernel.halted !== undefined) break;
     watch.evaluate();
     if (t >= until) break;
   }

@@ -28,6 +28,7 @@ import { startByzantine } from './byzantine.js';
 import { ORDERER_MSP, scenarioIdentities } from './identities.js';
 import { peerStartTimes } from './start-times.js';
 import { peerConfig } from '../scenario/peer-config.js';
+import { LIMITS, showMs } from '../scenario/bounds.js';
 
 export { ORDERER_MSP };
 
@@ -111,6 +112,9 @@ export class Simulation {
     const blocks = new BlockVerifier(registry, ORDERER_MSP, () => kernel.now);
     const orderer = new Orderer(kernel, trace, scenario.orderer, ordererId, channelNames, seed, (peer) => network.route(-1, peer));
     network.trace = trace;
+    // The backstop behind the estimate (run-cost.ts): a run that reaches the event bound stops there.
+    const most = LIMITS.events.max;
+    trace.atCount(most, () => kernel.halt(`the run stopped at ${most.toLocaleString('en-US')} events (simulated ${showMs(Math.floor(kernel.now))}), the most a run may have: its cost was underestimated; use fewer peers, a shorter run.until or a narrower push fanout`));
     const sim = new Simulation(kernel, scenario, registry, network, orderer, blocks, opts, trace);
 
     for (const org of scenario.orgs) {

@@ -35,6 +35,8 @@ export class Trace {
   private readonly listeners: TraceListener[] = [];
   /** The event being handled right now; new events name it as their parent. */
   cause = 0;
+  private limitAt = Infinity;
+  private onLimit: (() => void) | undefined;
 
   constructor(readonly capacity = 100_000) {
     this.ring = new Array(capacity);
@@ -42,6 +44,12 @@ export class Trace {
 
   get count(): number {
     return this.nextId - 1;
+  }
+
+  /** Calls `fn` once, when the `n`-th event is recorded (the run's event bound). */
+  atCount(n: number, fn: () => void): void {
+    this.limitAt = n;
+    this.onLimit = fn;
   }
 
   listen(l: TraceListener): () => void {
@@ -89,6 +97,7 @@ export class Trace {
     this.ring[this.head] = ev;
     this.head = (this.head + 1) % this.capacity;
     for (let i = 0; i < this.listeners.length; i++) this.listeners[i](ev);
+    if (ev.id === this.limitAt) this.onLimit?.();
   }
 
   /** SHA-256 over the canonical encoding of every event so far. */

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -333,4 +333,32 @@ describe('property: any request, any arguments, any order', () => {
     assert.equal((await dap.request('disconnect', {})).success, true);
     assert.equal(await exited, 0);
   });
+});
+
+describe('a launch reads the scenario as the CLI does: the encoding is named, a bad byte placed', () => {
+  const text = readFileSync(SCENARIO, 'utf8');
+  const utf16 = join(DIR, 'utf16.yaml');
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  const badUtf8 = join(DIR, 'bad-utf8.yaml');
+  const bytes = Buffer.from(text.replace('name: tiny', 'name: tïny'), 'utf8');
+  bytes[bytes.indexOf(0xc3) + 1] = 0x28; // ï's second byte broken: it was read as U+FFFD
+  writeFileSync(badUtf8, bytes);
+
+  for (const [file, expected] of [
+    // It answered "a scenario must be a mapping of keys".
+    [utf16, `${utf16}:1:1: the file is UTF-16 (little-endian) (by its byte-order mark); save it as UTF-8`],
+    // It answered "missing key 'orgs'" (or ran, with U+FFFD in the name).
+    [badUtf8, `${badUtf8}:1:8: the file is not valid UTF-8: byte 0xc3 at offset 7 cannot start or continue a character; save it as UTF-8`],
+  ]) {
+    it(`${file.split('/').pop()}`, async () => {
+      const dap = new RawAdapter();
+      try {
+        assert.equal((await dap.request('initialize', { adapterID: 'gossip' })).success, true);
+        assert.equal(await refusal(dap, 'launch', { scenario: file }), expected);
+        dap.checkResponses();
+      } finally {
+        await dap.close();
+      }
+    });
+  }
 });

@@ -297,7 +297,7 @@ describe('gossip debug adapter over DAP', () => {
 
   it('refuses a scenario that does not load, saying where', async () => {
     await dc.initializeRequest();
-    await assert.rejects(dc.launchRequest({ scenario: join(ROOT, 'test', 'fixtures', 'does-not-exist.yaml') } as DebugProtocol.LaunchRequestArguments), /Cannot start: .*does-not-exist/);
+    await assert.rejects(dc.launchRequest({ scenario: join(ROOT, 'test', 'fixtures', 'does-not-exist.yaml') } as DebugProtocol.LaunchRequestArguments), /does-not-exist\.yaml:1:1: cannot read the file: there is no such file/);
   });
 
   it('refuses a broken scenario with file:line:col', async () => {

@@ -61,3 +61,31 @@ test('every slice boundary, with a lesson\'s expectations watched: the run still
     assert.ok(sim.kernel.nextTime() > until, `events at ${until} ms were left for the next run`);
   }
 });
+
+test('a run the engine halts at its event bound finishes there and says why, with or without a lesson watched', async () => {
+  for (const text of [WORKER_FIXTURE, `${WORKER_FIXTURE}expect:\n  - { height: 99, by: 45s }\n`]) {
+    const got: FromWorker[] = [];
+    let waiting: ((m: FromWorker) => void) | undefined;
+    const session = new EngineSession((m) => (got.push(m), waiting?.(m)), () => 0);
+    const opened = new Promise<FromWorker>((resolve) => (waiting = resolve));
+    await session.handle({ type: 'open', file: 'halt.yaml', text, speed: 0, maxTraceEvents: 1000 });
+    assert.equal((await opened).type, 'opened');
+    type Sim = { kernel: { now: number; halted?: string; halt(r: string): void }; trace: { count: number; atCount(n: number, fn: () => void): void } };
+    const sim = (session as unknown as { sim: Sim }).sim;
+    // The bound (LIMITS.events.max in the engine) stands in at 200 events here.
+    sim.trace.atCount(200, () => sim.kernel.halt('the run stopped at 200 events'));
+    const done = new Promise<Extract<FromWorker, { type: 'frame' }>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`never finished (at ${sim.kernel.now} ms, ${sim.trace.count} events)`)), 10_000);
+      waiting = (m) => {
+        if (m.type === 'frame' && m.status.state === 'finished') {
+          clearTimeout(timer);
+          resolve(m);
+        }
+      };
+    });
+    await session.handle({ type: 'control', action: 'run', until: 40_000 });
+    const frame = await done;
+    assert.ok(frame.status.simTime < 40_000 && frame.status.events < 220, `${frame.status.simTime} ms, ${frame.status.events} events`);
+    assert.ok(got.some((m) => m.type === 'error' && m.message === 'the run stopped at 200 events'));
+  }
+});

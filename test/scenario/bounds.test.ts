@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadScenario, ScenarioError } from '../../engine/scenario/load.js';
 import { LIMITS, boundedSchema } from '../../engine/scenario/bounds.js';
 import { runCostProblem } from '../../engine/scenario/run-cost.js';
+import { Simulation } from '../../engine/sim/simulation.js';
 
 const base = (extra = '', peers = 3) =>
   `name: t\norgs:\n  - { mspId: Org1MSP, peers: ${peers} }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\n${extra}`;
@@ -57,6 +58,8 @@ test('zero and sub-nanosecond intervals: Fabric reads 0 as unset and uses its de
 });
 
 test('intervals the clock cannot run, and a 0 Fabric would spin on, are refused with the range', () => {
+  // A negative interval is said once (it was said twice at the same place).
+  assert.equal(refusal(base('gossip: { aliveTimeInterval: -1s }\n')), "6:30: a duration must not be negative, got '-1s'");
   assert.equal(refusal(base('gossip: { pullInterval: 1us }\n')), "6:25: pullInterval must be 0 (Fabric's default) or between 1ms and 24h, got '1us' (the clock counts milliseconds)");
   assert.match(refusal(base('gossip: { state: { checkInterval: 0s } }\n')), /^6:35: state\.checkInterval must be between 1ms and 24h, got '0s' \(Fabric keeps 0/);
 });
@@ -111,4 +114,38 @@ test('deep nesting says so, with where, instead of "Maximum call stack size exce
 test('text over the size bound is refused before it is parsed', () => {
   const huge = base('description: "' + 'x'.repeat(LIMITS.scenarioBytes.max) + '"\n');
   assert.match(refusal(huge), /^1:1: the scenario is 1,048,\d{3} bytes; a scenario is at most 1 MiB \(/);
+});
+
+// The push scenario of the issue 15 audit: accepted with an estimate of 1.5 M events, it ran 45.4 M
+// (bound 30 M) in 275 s at 1.35 GB. Every pushed message goes to propagatePeerNum peers
+// propagateIterations times, and the estimate ignored it.
+const push = (until: string, iterations = 100, peerNum = 100) =>
+  `name: push\norgs:\n  - { mspId: Org1MSP, peers: 100 }\nchannels:\n  - { name: ch, orgs: [Org1MSP] }\n` +
+  `orderer: { batchTimeout: 1ms, blocks: 1000, txPerBlock: 1 }\n` +
+  `gossip: { propagateIterations: ${iterations}, propagatePeerNum: ${peerNum}, maxPropagationBurstSize: 1, maxPropagationBurstLatency: 1ms }\n` +
+  `run: { until: ${until} }\n`;
+
+test('a wide push fanout is counted: the audit\'s push scenario is refused before the run, with the estimate and the bound', () => {
+  assert.match(refusal(push('60s')), /^8:15: this run of 100 peers for 1m with a push fanout of 9,900 \(propagatePeerNum × propagateIterations\) would cause about 9\.5e\+7 events, more than the 30,000,000 a run may have .*run\.until \d+s at most/);
+  // Measured 6.3 M events for 10 s (200 blocks): under the bound, and accepted.
+  assert.equal(runCostProblem(loadScenario(push('10s').replace('blocks: 1000', 'blocks: 200'), 'x.yaml')), undefined);
+  // Fabric's fanout (3 × 1) keeps the estimate it had.
+  assert.equal(runCostProblem(loadScenario(push('60s', 1, 3), 'x.yaml')), undefined);
+});
+
+test('a run that reaches the event bound stops there and says so (the backstop behind the estimate)', async () => {
+  const s = loadScenario(push('10s', 1, 3).replace('blocks: 1000', 'blocks: 20').replace('peers: 100', 'peers: 4'), 'x.yaml');
+  const was = LIMITS.events.max;
+  LIMITS.events.max = 500;
+  try {
+    const sim = await Simulation.create(s, { traceCapacity: 1000 });
+    sim.runUntil(s.run.until);
+    assert.match(sim.kernel.halted ?? '', /^the run stopped at 500 events \(simulated \d+ms\), the most a run may have/);
+    // A task may emit a few events after the bound's one; then nothing runs, and the clock stays.
+    assert.ok(sim.trace.count >= 500 && sim.trace.count < 550, `${sim.trace.count} events`);
+    assert.ok(sim.kernel.now < s.run.until);
+    assert.equal(sim.kernel.step(), false);
+  } finally {
+    LIMITS.events.max = was;
+  }
 });
