@@ -36,6 +36,8 @@ export const MAX_FRAME_EVENTS = 4096;
 const SILENT_STEPS_MAX = 10_000;
 /** Broken invariants a status carries at most (the latest). */
 const MAX_VIOLATIONS_SHOWN = 20;
+/** Queries the panel may add: each one is evaluated after every event. */
+export const MAX_PANEL_INVARIANTS = 20;
 
 function uiViolation(sim: Simulation, v: Violation): UiViolation {
   const peer = sim.peers[v.event.peer]?.id;
@@ -113,6 +115,9 @@ export class EngineSession {
         return this.post({ type: 'history', requestId: m.requestId, events: recent.slice(0, Math.max(0, recent.length - held)).map((e) => toUiEvent(sim, e)) });
       }
       case 'addInvariantQuery': {
+        if (this.panelInvariants.length >= MAX_PANEL_INVARIANTS) {
+          return this.post({ type: 'requestFailed', requestId: m.requestId, message: `at most ${MAX_PANEL_INVARIANTS} invariants can be added to a network (each is evaluated after every event); Reset does not remove them, opening the network again does` });
+        }
         const inv: Invariant = { name: m.name, holds: m.holds };
         let holdsNow: boolean;
         try {

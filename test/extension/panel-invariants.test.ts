@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EngineSession } from '../../extension/engine-session.js';
+import { EngineSession, MAX_PANEL_INVARIANTS } from '../../extension/engine-session.js';
 import type { FromWorker } from '../../extension/worker-protocol.js';
 import { WORKER_FIXTURE } from './worker-fixture.js';
 
@@ -89,14 +89,18 @@ test('a query added in the panel stops the run where it breaks, says what broke,
   p.session.dispose();
 });
 
-test('a query that cannot be added says why: its syntax, an unknown peer', async () => {
+test('a query that cannot be added says why: its syntax, an unknown peer, its length, too many', async () => {
   const p = panelSession();
   await p.open(WORKER_FIXTURE);
   assert.match(String(await p.add('height(', 1)), /expected|unexpected|end/i);
   assert.match(String(await p.add('running(peer9.org1)', 2)), /peer9\.org1/);
+  assert.match(String(await p.add('x'.repeat(20_000), 3)), /at most 10000/);
   const frame = p.next('frame');
   await p.session.handle({ type: 'control', action: 'step' });
   assert.deepEqual((await frame).status.invariants!.queries, [], 'nothing refused was kept');
+  // Each query is evaluated after every event: a network takes a bounded number.
+  for (let i = 0; i < MAX_PANEL_INVARIANTS; i++) assert.deepEqual(await p.add(`now >= 0 and ${i} >= 0`, 10 + i), { holdsNow: true });
+  assert.match(String(await p.add('now >= 0', 99)), /at most 20 invariants/);
   p.session.dispose();
 });
 
