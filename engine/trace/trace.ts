@@ -113,13 +113,9 @@ export class Trace {
 
   private record(ev: TraceEvent): void {
     const h = this.hasher;
-    h.u8(KIND_CODE[ev.kind]);
-    h.f64(ev.t);
-    h.i32(ev.peer);
-    h.i32(ev.other ?? -1);
+    h.head(KIND_CODE[ev.kind], ev.t, ev.peer, ev.other ?? -1);
     h.str(ev.type);
-    h.f64(ev.msg ?? -1);
-    h.f64(ev.parent ?? 0);
+    h.f64x2(ev.msg ?? -1, ev.parent ?? 0);
     h.str(ev.reason);
     const data = ev.data as (Record<string, unknown> & Partial<CanonicalJson>) | undefined;
     if (data === undefined) h.i32(-1);
