@@ -85,8 +85,14 @@ export class Connection implements Conn {
   open = true;
   /** The other side's object for the same stream. */
   other!: Connection;
-  /** Departure times of messages still in the send buffer (ascending). */
+  /** Departure times of messages in the send buffer (ascending); those before `departed` have left. */
   private departures: number[] = [];
+  private departed = 0;
+  /**
+   * This stream's messages waiting in the receiver's queue, counted against recvBuffSize (the
+   * simulator's ReceiveQueue keeps the count here, not in a map keyed by connection).
+   */
+  queued = 0;
   private lastDeparture = 0;
   private lastArrival = 0;
 
@@ -109,11 +115,17 @@ export class Connection implements Conn {
     const env = this.owner.env;
     const now = env.rt.now();
     const deps = this.departures;
-    let head = 0;
+    let head = this.departed;
     while (head < deps.length && deps[head] <= now) head++;
-    if (head > 0) deps.splice(0, head);
+    // Departed entries are skipped, and moved out in place only once they are many (a splice per send was garbage).
+    if (head >= 64 && head * 2 >= deps.length) {
+      deps.copyWithin(0, head);
+      deps.length -= head;
+      head = 0;
+    }
+    this.departed = head;
     if (sm.id === 0) sm.id = this.owner.nextMsgId(sm);
-    if (deps.length >= env.config.sendBuffSize) {
+    if (deps.length - head >= env.config.sendBuffSize) {
       env.tr.emit('drop', this.remoteIdx, sm.typeName, sm.id, `Buffer to ${this.remoteEndpoint} overflowed, dropping message`);
       return;
     }

@@ -502,6 +502,7 @@ export class GossipNode {
       [blocks, false],
       [leadership, true],
     ] as const) {
+      if (group.length === 0) continue; // most batches hold no block or leadership message: no map for them
       const byChannel = new Map<string, Emitted[]>();
       for (const e of group) {
         const ch = bytesStr(e.sm.msg.channel);

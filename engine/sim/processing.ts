@@ -69,7 +69,6 @@ const us = (ms: number) => Math.round(ms * 1000) / 1000;
 export class ReceiveQueue {
   private readonly queue: Waiting[] = [];
   private head = 0;
-  private readonly perConn = new Map<Connection, number>();
   /** When the peer's CPU is next free. */
   private busyUntil = 0;
   private scheduled = false;
@@ -96,9 +95,9 @@ export class ReceiveQueue {
 
   /** A message off a connection; false when the connection is full (the caller drops it at the sender). */
   arrive(conn: Connection, sm: SignedMessage, cause: number, capacity: number): boolean {
-    const ahead = this.perConn.get(conn) ?? 0;
+    const ahead = conn.queued;
     if (ahead >= capacity) return false;
-    this.perConn.set(conn, ahead + 1);
+    conn.queued = ahead + 1;
     this.queue.push({ conn, sm, cause, arrivedAt: this.kernel.now, ahead });
     this.next();
     return true;
@@ -113,7 +112,7 @@ export class ReceiveQueue {
     const lost = this.queue.slice(this.head);
     this.queue.length = 0;
     this.head = 0;
-    this.perConn.clear();
+    for (const w of lost) w.conn.queued = 0;
     return lost;
   }
 
@@ -143,9 +142,7 @@ export class ReceiveQueue {
       this.queue.splice(0, this.head);
       this.head = 0;
     }
-    const left = (this.perConn.get(w.conn) ?? 1) - 1;
-    if (left > 0) this.perConn.set(w.conn, left);
-    else this.perConn.delete(w.conn);
+    if (w.conn.queued > 0) w.conn.queued--;
     this.busyUntil = Math.max(this.busyUntil, this.kernel.now);
     this.handle(w, new HandlingTime(us(this.turnStart - w.arrivedAt), us(this.turnCost), w.ahead));
     this.next();

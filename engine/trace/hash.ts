@@ -38,6 +38,25 @@ export class StreamHasher {
     this.pos += 8;
   }
 
+  /** u8, f64, i32, i32 in one go (an event's fixed head: one room check, not four). */
+  head(code: number, t: number, peer: number, other: number): void {
+    this.room(17);
+    const p = this.pos;
+    this.buf[p] = code;
+    this.view.setFloat64(p + 1, t, true);
+    this.view.setInt32(p + 9, peer, true);
+    this.view.setInt32(p + 13, other, true);
+    this.pos = p + 17;
+  }
+
+  /** Two f64 in one go. */
+  f64x2(a: number, b: number): void {
+    this.room(16);
+    this.view.setFloat64(this.pos, a, true);
+    this.view.setFloat64(this.pos + 8, b, true);
+    this.pos += 16;
+  }
+
   /** A string: its text the first time it is seen, a back-reference after that. */
   str(s: string | undefined): void {
     if (s === undefined) return this.i32(-1);

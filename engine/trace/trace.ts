@@ -21,6 +21,50 @@ export interface CanonicalJson {
   canonicalJson(): string;
 }
 
+/**
+ * A trace event as a plain object whose optional fields are present only when set. Built by a
+ * constructor, not a literal, so that V8 reserves room in the object for every field at once
+ * (a literal of four fields grew a separate property store for the rest, on every event). Its
+ * prototype is Object.prototype: to every reader (JSON, deepStrictEqual, structuredClone) it
+ * is the same plain object the literal was.
+ */
+const EventRecord = function (
+  this: TraceEvent,
+  id: number,
+  t: number,
+  kind: TraceKind,
+  peer: number,
+  other: number | undefined,
+  type: string | undefined,
+  msg: number | undefined,
+  parent: number,
+  reason: string | undefined,
+  data: Record<string, unknown> | undefined,
+) {
+  this.id = id;
+  this.t = t;
+  this.kind = kind;
+  this.peer = peer;
+  if (other !== undefined) this.other = other;
+  if (type !== undefined) this.type = type;
+  if (msg !== undefined) this.msg = msg;
+  if (parent !== 0) this.parent = parent;
+  if (reason !== undefined) this.reason = reason;
+  if (data !== undefined) this.data = data;
+} as unknown as new (
+  id: number,
+  t: number,
+  kind: TraceKind,
+  peer: number,
+  other: number | undefined,
+  type: string | undefined,
+  msg: number | undefined,
+  parent: number,
+  reason: string | undefined,
+  data: Record<string, unknown> | undefined,
+) => TraceEvent;
+EventRecord.prototype = Object.prototype;
+
 export type TraceListener = (ev: TraceEvent) => void;
 
 /**
@@ -70,26 +114,16 @@ export class Trace {
     reason?: string,
     data?: Record<string, unknown>,
   ): TraceEvent {
-    const ev: TraceEvent = { id: this.nextId++, t, kind, peer };
-    if (other !== undefined) ev.other = other;
-    if (type !== undefined) ev.type = type;
-    if (msg !== undefined) ev.msg = msg;
-    if (this.cause !== 0) ev.parent = this.cause;
-    if (reason !== undefined) ev.reason = reason;
-    if (data !== undefined) ev.data = data;
+    const ev: TraceEvent = new EventRecord(this.nextId++, t, kind, peer, other, type, msg, this.cause, reason, data);
     this.record(ev);
     return ev;
   }
 
   private record(ev: TraceEvent): void {
     const h = this.hasher;
-    h.u8(KIND_CODE[ev.kind]);
-    h.f64(ev.t);
-    h.i32(ev.peer);
-    h.i32(ev.other ?? -1);
+    h.head(KIND_CODE[ev.kind], ev.t, ev.peer, ev.other ?? -1);
     h.str(ev.type);
-    h.f64(ev.msg ?? -1);
-    h.f64(ev.parent ?? 0);
+    h.f64x2(ev.msg ?? -1, ev.parent ?? 0);
     h.str(ev.reason);
     const data = ev.data as (Record<string, unknown> & Partial<CanonicalJson>) | undefined;
     if (data === undefined) h.i32(-1);
