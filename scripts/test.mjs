@@ -23,8 +23,10 @@ const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inher
 if (build.status !== 0) process.exit(build.status ?? 1);
 // The end-to-end files each start a VS Code (code-server) and a Chromium, and the live-mode
 // files a network of processes on real timers: on a small machine several at once starve each
-// other, so they run one at a time, beside the other files.
-const e2e = files.filter((f) => f.split(sep).some((part) => part === 'e2e' || part === 'live'));
+// other, so they run one at a time, beside the other files. The webview's big harness file
+// (Chromium fed a 100- and a 500-peer recording, about two minutes) runs in that lane too, so
+// the two lanes take about as long as each other.
+const e2e = files.filter((f) => f.split(sep).some((part) => part === 'e2e' || part === 'live') || f === join('test', 'webview', 'webview.test.ts'));
 const rest = files.filter((f) => !e2e.includes(f));
 const run = (list, extra) =>
   list.length === 0

@@ -456,8 +456,8 @@ test('a narrow panel (an editor opened beside it) keeps the graph in view with e
 
 test('the invariants beside the graph: built in, queries, where one broke; Add… asks the host', async (t) => {
   if (unavailable) return t.skip(unavailable);
+  // No replay needed: the section shows what the status says, and the status is sent here.
   const p = await open();
-  await replayAll(p);
   const section = p.locator('[data-testid=invariants]');
   const status = {
     simTime: 4200, events: 900, state: 'paused', speed: 1, until: 8000,
