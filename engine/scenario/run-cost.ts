@@ -11,12 +11,12 @@ export function runCostProblem(s: Scenario, until = s.run.until): string | undef
   if (!(until <= LIMITS.duration.max)) return `run.until is at most ${showMs(LIMITS.duration.max)} (${LIMITS.duration.why}), got ${until} ms`;
   const peers = s.orgs.reduce((n, o) => n + o.peers, 0);
   const periods = shortestPeriods(s);
-  const push = pushLoad(s, peers);
+  const push = pushLoad(s, peers, until);
   const estimate = estimateEvents(peers, until, periods, push);
   if (estimate <= LIMITS.events.max) return undefined;
   const most = LIMITS.events.max;
-  // The blocks' part does not shrink with a shorter run: the longest run is what the rest leaves.
-  const fixed = estimateEvents(peers, 0, periods, push);
+  // What a run of no time would still cost (its first block): the longest run is what the rest leaves.
+  const fixed = estimateEvents(peers, 0, periods, pushLoad(s, peers, 0));
   const longest = fixed >= most ? 0 : Math.floor((until * (most - fixed)) / (estimate - fixed));
   const fan = push.fanout > DEFAULT_FANOUT ? ` with a push fanout of ${push.fanout.toLocaleString('en-US')} (propagatePeerNum × propagateIterations)` : '';
   return (
@@ -28,13 +28,19 @@ export function runCostProblem(s: Scenario, until = s.run.until): string | undef
   );
 }
 
-/** The widest push fanout over every peer's configuration, and the blocks the channels' members receive. */
-function pushLoad(s: Scenario, peers: number): PushLoad {
+/**
+ * The widest push fanout over every peer's configuration, and the blocks the channels' members
+ * receive by `until`: the orderer cuts one a batchTimeout from its start, so a short run sees
+ * few of a long chain (100,000 blocks in 30 s are 15 cut).
+ */
+function pushLoad(s: Scenario, peers: number, until: number): PushLoad {
   const configs: GossipConfig[] = [s.config.gossip, ...Object.values(s.peerConfigs ?? {}).map((p) => p.config.gossip)];
   let fanout = 0;
   for (const g of configs) fanout = Math.max(fanout, Math.min(g.propagatePeerNum, Math.max(1, peers - 1)) * g.propagateIterations);
   const members = (orgs: string[]) => s.orgs.filter((o) => orgs.includes(o.mspId)).reduce((n, o) => n + o.peers, 0);
-  const blockDeliveries = s.channels.reduce((n, c) => n + s.orderer.blocks * members(c.orgs), 0);
+  const o = s.orderer;
+  const cut = until < o.start ? 0 : Math.min(o.blocks, Math.floor((until - o.start) / Math.max(1, o.batchTimeout)) + 1);
+  const blockDeliveries = s.channels.reduce((n, c) => n + cut * members(c.orgs), 0);
   return { fanout, blockDeliveries };
 }
 

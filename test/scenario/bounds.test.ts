@@ -131,6 +131,9 @@ test('a wide push fanout is counted: the audit\'s push scenario is refused befor
   assert.equal(runCostProblem(loadScenario(push('10s').replace('blocks: 1000', 'blocks: 200'), 'x.yaml')), undefined);
   // Fabric's fanout (3 × 1) keeps the estimate it had.
   assert.equal(runCostProblem(loadScenario(push('60s', 1, 3), 'x.yaml')), undefined);
+  // Only the blocks cut by run.until count: 50,000 blocks a 2 s batchTimeout apart are 8 in 15 s.
+  const longChain = push('15s').replace('batchTimeout: 1ms, blocks: 1000', 'batchTimeout: 2s, blocks: 50000');
+  assert.equal(runCostProblem(loadScenario(longChain, 'x.yaml')), undefined);
 });
 
 test('a run that reaches the event bound stops there and says so (the backstop behind the estimate)', async () => {
