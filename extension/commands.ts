@@ -94,6 +94,11 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
           void vscode.window.showInformationMessage(`Gossip Scope: invariant added: ${value}. ${now}; it is checked at every event, and again after Reset.`);
           return added;
         }
+        // Only a wrong query is worth editing; the network refusing it is said once.
+        if (!added.inQuery) {
+          void vscode.window.showErrorMessage(`Gossip Scope: cannot add the invariant: ${added.problem}.`);
+          return added;
+        }
         problem = added.problem;
       }
     }),

@@ -15,7 +15,9 @@ export interface NetworkSnapshot {
 
 type Opened = Extract<FromWorker, { type: 'opened' | 'openFailed' }>;
 type Request = ToWorker extends infer T ? (T extends { requestId: number } ? Omit<T, 'requestId'> : never) : never;
-type ReplyTo<R extends Request> = Extract<WorkerReply, { type: R['type'] extends 'exportTrace' ? 'exported' : R['type'] }>;
+/** The answer's type: the request's own name, but for these two. */
+type ReplyType<T> = T extends 'exportTrace' ? 'exported' : T extends 'addInvariantQuery' ? 'invariantAdded' | 'invariantRefused' : T;
+type ReplyTo<R extends Request> = Extract<WorkerReply, { type: ReplyType<R['type']> }>;
 
 export class EngineClient {
   private readonly worker: Worker;

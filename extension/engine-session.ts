@@ -71,6 +71,8 @@ export class EngineSession {
   /** Queries added from the panel: they belong to this network, so a reset keeps them. */
   private panelInvariants: Invariant[] = [];
   private broken: UiViolation[] = [];
+  /** Every invariant that has broken in this run, however many violations came since. */
+  private everBroken = new Set<string>();
 
   constructor(
     private readonly post: (m: FromWorker) => void,
@@ -116,14 +118,14 @@ export class EngineSession {
       }
       case 'addInvariantQuery': {
         if (this.panelInvariants.length >= MAX_PANEL_INVARIANTS) {
-          return this.post({ type: 'requestFailed', requestId: m.requestId, message: `at most ${MAX_PANEL_INVARIANTS} invariants can be added to a network (each is evaluated after every event); Reset does not remove them, opening the network again does` });
+          return this.post({ type: 'invariantRefused', requestId: m.requestId, inQuery: false, problem: `at most ${MAX_PANEL_INVARIANTS} invariants can be added to a network (each is evaluated after every event); Reset does not remove them, opening the network again does` });
         }
         const inv: Invariant = { name: m.name, holds: m.holds };
         let holdsNow: boolean;
         try {
           ({ holdsNow } = this.invariants!.add(inv));
         } catch (err) {
-          return this.post({ type: 'requestFailed', requestId: m.requestId, message: (err as Error).message });
+          return this.post({ type: 'invariantRefused', requestId: m.requestId, inQuery: true, problem: (err as Error).message });
         }
         this.panelInvariants.push(inv);
         this.post({ type: 'invariantAdded', requestId: m.requestId, holdsNow });
@@ -181,6 +183,7 @@ export class EngineSession {
     // Added as the panel added them: each one watched from when it holds (they parsed before).
     for (const inv of this.panelInvariants) this.invariants.add(inv);
     this.broken = [];
+    this.everBroken = new Set();
     this.applied = [];
     if (req.replay !== undefined) {
       this.until = req.replay.until;
@@ -258,6 +261,8 @@ export class EngineSession {
     } catch (err) {
       this.post({ type: 'error', message: `cannot ${f.kind}: ${(err as Error).message}` });
     }
+    // A fault can break an invariant by itself (a crash, while paused): say so now.
+    this.takeViolations(sim);
     this.flush();
   }
 
@@ -291,6 +296,7 @@ export class EngineSession {
       this.stopAtSend = undefined;
       this.stopHit = false;
       this.state = this.reachedUntil() ? 'finished' : 'paused';
+      if (this.state === 'finished') this.checkReplay(sim);
       return this.flush();
     }
     if (this.stopHit) {
@@ -322,6 +328,7 @@ export class EngineSession {
       // Bounded: a run continued past a broken query keeps the latest few.
       this.broken.push(violation);
       if (this.broken.length > MAX_VIOLATIONS_SHOWN) this.broken.shift();
+      this.everBroken.add(v.invariant);
       this.post({ type: 'invariantBroken', violation });
     }
     return found.length > 0;
@@ -365,7 +372,8 @@ export class EngineSession {
     const fromPanel = new Set(this.panelInvariants);
     status.invariants = {
       builtIn: Object.keys(BUILT_IN_INVARIANTS),
-      queries: [...sim.scenario.invariants, ...this.panelInvariants].map((i) => ({ name: i.name, holds: i.holds, fromPanel: fromPanel.has(i) })),
+      queries: [...sim.scenario.invariants, ...this.panelInvariants].map((i) => ({ name: i.name, holds: i.holds, fromPanel: fromPanel.has(i), hasBroken: this.everBroken.has(i.name) })),
+      builtInBroken: Object.keys(BUILT_IN_INVARIANTS).filter((n) => this.everBroken.has(n)),
       broken: this.broken,
     };
     return status;

@@ -143,7 +143,7 @@ export class LiveSession {
       case 'addInvariantQuery':
         // Invariants are judged against one network's whole state at every event: a live
         // network's state lives in many processes and is only reported now and then.
-        return this.post({ type: 'requestFailed', requestId: m.requestId, message: 'a live network has no invariants: its peers report their state now and then, not at every event' });
+        return this.post({ type: 'invariantRefused', requestId: m.requestId, inQuery: false, problem: 'a live network has no invariants: its peers report their state now and then, not at every event' });
       case 'exportTrace':
         try {
           const events = await this.exportTrace(m.path);

@@ -165,16 +165,17 @@ export class NetworkController implements vscode.Disposable {
 
   /**
    * Adds a query invariant to the simulated run (Add Invariant…): checked at every event from
-   * now on, and again after a reset. Whether it holds now, or why it cannot be added.
+   * now on, and again after a reset. Whether it holds now, or why it cannot be added
+   * (`inQuery`: the query is wrong, and mending it helps; otherwise the network will not take it).
    */
-  async addInvariant(name: string, holds: string): Promise<{ holdsNow: boolean } | { problem: string }> {
-    if (this.source) return { problem: 'the panel shows a debug session: put the invariant in the scenario (invariants:), and the debugger stops where it breaks' };
-    if (!this.client?.alive || !this.client.snapshot) return { problem: 'no network is open' };
+  async addInvariant(name: string, holds: string): Promise<{ holdsNow: boolean } | { problem: string; inQuery: boolean }> {
+    if (this.source) return { problem: 'the panel shows a debug session: put the invariant in the scenario (invariants:), and the debugger stops where it breaks', inQuery: false };
+    if (!this.client?.alive || !this.client.snapshot) return { problem: 'no network is open', inQuery: false };
     try {
-      const { holdsNow } = await this.client.request({ type: 'addInvariantQuery', name, holds });
-      return { holdsNow };
+      const answer = await this.client.request({ type: 'addInvariantQuery', name, holds });
+      return answer.type === 'invariantAdded' ? { holdsNow: answer.holdsNow } : { problem: answer.problem, inQuery: answer.inQuery };
     } catch (err) {
-      return { problem: (err as Error).message };
+      return { problem: (err as Error).message, inQuery: false };
     }
   }
 

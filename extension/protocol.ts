@@ -108,8 +108,11 @@ export interface UiStatus {
 /** Invariants of the run: four built in, the scenario's and the panel's queries, what broke. */
 export interface UiInvariants {
   builtIn: string[];
-  queries: { name: string; holds: string; fromPanel: boolean }[];
-  /** Oldest first; the run stops at each (like a breakpoint). */
+  /** The built-in ones that have broken in this run. */
+  builtInBroken: string[];
+  /** `hasBroken`: at least once in this run (the list below keeps only the latest). */
+  queries: { name: string; holds: string; fromPanel: boolean; hasBroken: boolean }[];
+  /** The latest violations, oldest first; the run stops at each (like a breakpoint). */
   broken: UiViolation[];
 }
 

@@ -53,6 +53,8 @@ export type FromWorker =
   | { type: 'requestFailed'; requestId: number; message: string }
   /** Added; one false now breaks only once it has held. */
   | { type: 'invariantAdded'; requestId: number; holdsNow: boolean }
+  /** Not added: what is wrong with the query (`inQuery`: mending it helps), or with the network. */
+  | { type: 'invariantRefused'; requestId: number; problem: string; inQuery: boolean }
   /** The run stopped where an invariant broke. */
   | { type: 'invariantBroken'; violation: UiViolation }
   /** A replay reached the recorded end: the same events and trace hash, or where it went apart. */

@@ -30,12 +30,11 @@ export class InvariantsView {
     this.last = key;
     this.root.hidden = inv === undefined;
     if (inv === undefined) return;
-    const brokenNames = new Set(inv.broken.map((b) => b.invariant));
-    const builtInBroken = inv.builtIn.filter((n) => brokenNames.has(n)).length;
+    const builtInBroken = inv.builtInBroken.length;
     const rows: HTMLElement[] = [
       el('li', { class: builtInBroken > 0 ? 'failed' : 'met', title: inv.builtIn.join('\n') }, `${builtInBroken > 0 ? '✗' : '✓'} ${inv.builtIn.length} built in${builtInBroken > 0 ? `, ${builtInBroken} broken` : ''}`),
       ...inv.queries.map((q) => {
-        const broken = brokenNames.has(q.name);
+        const broken = q.hasBroken;
         return el('li', { class: broken ? 'failed' : 'met', 'data-testid': 'invariant-query' }, `${broken ? '✗' : '✓'} ${q.holds}${q.fromPanel ? ' (added here)' : ''}`);
       }),
       ...inv.broken.slice(-SHOWN).map((b) => this.brokenRow(b)),

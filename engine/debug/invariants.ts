@@ -10,9 +10,9 @@ import { hex } from '../fabric/message.js';
 import type { Invariant } from '../scenario/types.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
-import { parseExpr, type Expr } from './expr.js';
+import { ExprError, parseExpr, staticProblems, type Expr } from './expr.js';
 import { eventLabel } from './frames.js';
-import { evaluate, truthy } from './queries.js';
+import { evaluate, FUNCTIONS, truthy, VARIABLES } from './queries.js';
 
 export interface Violation {
   /** The invariant's name: a built-in one's, or the scenario's `name:` (its query otherwise). */
@@ -78,12 +78,27 @@ export class InvariantWatch {
 
   /**
    * Adds a query invariant to a running watch (the panel's Add Invariant…). It breaks when it
-   * goes from holding to not holding; one false now (a peer not started yet) is watched from
-   * when it first holds. Throws what is wrong with the query; returns whether it holds now.
+   * goes from holding to not holding; one false now, or that cannot be evaluated yet (a field of
+   * a peer not started), is watched from when it first holds. Throws what the query gets wrong
+   * before any run (syntax, unknown names, as the loader checks a scenario's); returns whether it
+   * holds now.
    */
   add(invariant: Invariant): { holdsNow: boolean } {
+    const sim = this.sim;
+    const known = {
+      functions: Object.keys(FUNCTIONS),
+      variables: Object.keys(VARIABLES),
+      names: [...sim.peers.map((p) => p.id), ...sim.scenario.channels.map((c) => c.name), ...sim.scenario.orgs.flatMap((o) => [o.mspId, o.name])],
+    };
+    const problems = staticProblems(invariant.holds, known);
+    if (problems.length > 0) throw new ExprError(problems.map((e) => e.message).join('; '), problems[0].offset);
     const expr = parseExpr(invariant.holds);
-    const holdsNow = truthy(evaluate(expr, { sim: this.sim }));
+    let holdsNow = false;
+    try {
+      holdsNow = truthy(evaluate(expr, { sim, event: sim.trace.byId(sim.trace.count) }));
+    } catch {
+      // Not evaluable yet (no event so far, a peer not started): it holds once it evaluates true.
+    }
     this.user.push({ name: invariant.name, expr, held: holdsNow });
     return { holdsNow };
   }

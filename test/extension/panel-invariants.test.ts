@@ -41,9 +41,9 @@ function panelSession() {
   };
   const add = async (holds: string, requestId: number) => {
     const answer = next('invariantAdded', (m) => m.requestId === requestId);
-    const failed = next('requestFailed', (m) => m.requestId === requestId);
+    const refused = next('invariantRefused', (m) => m.requestId === requestId);
     await session.handle({ type: 'addInvariantQuery', requestId, name: holds, holds });
-    return Promise.race([answer.then((a) => ({ holdsNow: a.holdsNow })), failed.then((f) => f.message)]);
+    return Promise.race([answer.then((a) => ({ holdsNow: a.holdsNow })), refused.then((f) => f.problem)]);
   };
   /** Runs on until the run stops; the violation it stopped at (if any) and the last frame. */
   let told: Of<'invariantBroken'>['violation'][] = [];
@@ -71,7 +71,7 @@ test('a query added in the panel stops the run where it breaks, says what broke,
   assert.equal(first.violation.invariant, 'running(peer2.org1)');
   assert.equal(first.violation.t, 20_000);
   assert.match(first.violation.detail, /no longer holds/);
-  assert.deepEqual(first.frame.status.invariants!.queries, [{ name: 'running(peer2.org1)', holds: 'running(peer2.org1)', fromPanel: true }]);
+  assert.deepEqual(first.frame.status.invariants!.queries, [{ name: 'running(peer2.org1)', holds: 'running(peer2.org1)', fromPanel: true, hasBroken: true }]);
   assert.equal(first.frame.status.invariants!.builtIn.length, 4);
   // Run on: it has broken and does not hold, so the run goes to its end.
   const rest = await p.runToStop();
@@ -112,6 +112,35 @@ test("the scenario's invariants stop the panel's run too, at the event that brok
   assert.equal(violation?.invariant, 'peer0.org1 declares nobody dead');
   assert.ok(violation.t > 20_000, `broke at ${violation.t} ms`);
   assert.equal(frame.status.simTime, violation.t);
-  assert.deepEqual(frame.status.invariants!.queries, [{ name: 'peer0.org1 declares nobody dead', holds: 'dead(peer0.org1) == 0', fromPanel: false }]);
+  assert.deepEqual(frame.status.invariants!.queries, [{ name: 'peer0.org1 declares nobody dead', holds: 'dead(peer0.org1) == 0', fromPanel: false, hasBroken: true }]);
+  p.session.dispose();
+});
+
+test('a query about the current event is taken mid-run, and a reset (with no event yet to judge it on) still opens', async () => {
+  const p = panelSession();
+  await p.open(WORKER_FIXTURE);
+  const stepped = p.next('frame');
+  await p.session.handle({ type: 'control', action: 'step' });
+  await stepped;
+  assert.deepEqual(await p.add('kind != "fault"', 1), { holdsNow: true });
+  // Reset re-adds it before any event: it cannot be judged yet, and the network opens anyway.
+  const reopened = p.next('opened');
+  await p.session.handle({ type: 'control', action: 'reset' });
+  assert.deepEqual((await reopened).status.invariants!.queries.map((q) => q.holds), ['kind != "fault"']);
+  const { violation } = await p.runToStop();
+  assert.equal(violation?.t, 20_000, 'the scenario crash at 20 s is the first fault event');
+  p.session.dispose();
+});
+
+test('a fault injected while paused that breaks an invariant is said at once, not at the next step', async () => {
+  const p = panelSession();
+  await p.open(WORKER_FIXTURE);
+  const done = p.next('frame', (f) => f.status.state === 'finished');
+  await p.session.handle({ type: 'control', action: 'run', until: 5000 });
+  await done;
+  assert.deepEqual(await p.add('running(peer0.org1)', 1), { holdsNow: true });
+  const broken = p.next('invariantBroken');
+  await p.session.handle({ type: 'fault', fault: { kind: 'crash', peer: 'peer0.org1' } });
+  assert.equal((await broken).violation.invariant, 'running(peer0.org1)');
   p.session.dispose();
 });

@@ -463,7 +463,8 @@ test('the invariants beside the graph: built in, queries, where one broke; Addâ€
     simTime: 4200, events: 900, state: 'paused', speed: 1, until: 8000,
     invariants: {
       builtIn: ['private data stays in its collection', 'same height, same ledger', 'no unverified commit', 'one leader per org'],
-      queries: [{ name: 'running(peer1.org2)', holds: 'running(peer1.org2)', fromPanel: true }],
+      builtInBroken: [],
+      queries: [{ name: 'running(peer1.org2)', holds: 'running(peer1.org2)', fromPanel: true, hasBroken: true }],
       broken: [{ invariant: 'running(peer1.org2)', detail: 'no longer holds', t: 2000, eventId: 812, peer: 'peer1.org2' }],
     },
   };
