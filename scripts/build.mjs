@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', platform: 'node', target: 'node20', format: 'cjs' };
 const entries = [
-  { entryPoints: ['engine/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['scripts/cli-entry.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
   { entryPoints: ['scripts/bench/profile.ts'], outfile: 'dist/bench-profile.js' },
   { entryPoints: ['engine/sweep/worker.ts'], outfile: 'dist/sweep-worker.js' },
