@@ -23,3 +23,13 @@ export async function tryReadScenarioUri(uri: vscode.Uri): Promise<string | unde
     throw e;
   }
 }
+
+/** The text, or undefined after saying why in an error message (for commands that then stop). */
+export async function readScenarioOrSay(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return await readScenarioUri(uri);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Gossip Scope: ${(e as Error).message}`);
+    return undefined;
+  }
+}

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ShrinkResult } from '../engine/debug/shrink.js';
 import type { ShrinkJob } from '../engine/debug/shrink-worker.js';
 import { chooseScenario } from './pickers.js';
-import { readScenarioUri } from './scenario-text.js';
+import { readScenarioOrSay } from './scenario-text.js';
 import { runWorkerJob } from './worker-job.js';
 
 export interface ShrinkRequest {
@@ -20,13 +20,8 @@ export type ShrinkSummary = Omit<ShrinkResult, 'text'> & { out: string };
 export async function shrinkCommand(extensionUri: vscode.Uri, req: ShrinkRequest = {}): Promise<ShrinkSummary | undefined> {
   const target = await chooseScenario(extensionUri, req.scenario);
   if (!target) return undefined;
-  let text: string;
-  try {
-    text = await readScenarioUri(target);
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Gossip Scope: ${(e as Error).message}`);
-    return undefined;
-  }
+  const text = await readScenarioOrSay(target);
+  if (text === undefined) return undefined;
   const file = target.scheme === 'file' ? target.fsPath : target.toString();
   const name = target.path.split('/').pop()!.replace(/\.ya?ml$/i, '');
   const out = vscode.Uri.joinPath(target, '..', `${name}-shrunk.yaml`);

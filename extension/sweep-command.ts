@@ -12,7 +12,7 @@ import { parseSet, SweepArgError } from '../engine/sweep/params.js';
 import { runSweep } from '../engine/sweep/run.js';
 import { sweepReportData } from '../engine/sweep/output.js';
 import { chooseScenario } from './pickers.js';
-import { readScenarioUri } from './scenario-text.js';
+import { readScenarioOrSay } from './scenario-text.js';
 
 export const SWEEP_VIEW_TYPE = 'gossipScope.sweepReport';
 
@@ -56,13 +56,8 @@ export async function runSweepCommand(extensionUri: vscode.Uri, req: SweepReques
       }),
     );
   if (!seeds) return undefined;
-  let text: string;
-  try {
-    text = await readScenarioUri(target);
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Gossip Scope: ${(e as Error).message}`);
-    return undefined;
-  }
+  const text = await readScenarioOrSay(target);
+  if (text === undefined) return undefined;
   const file = target.scheme === 'file' ? target.fsPath : target.toString();
   let sweep: Sweep;
   try {

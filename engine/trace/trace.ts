@@ -28,7 +28,7 @@ export interface CanonicalJson {
  * prototype is Object.prototype: to every reader (JSON, deepStrictEqual, structuredClone) it
  * is the same plain object the literal was.
  */
-const EventRecord = function (
+const buildEvent = function (
   this: TraceEvent,
   id: number,
   t: number,
@@ -51,18 +51,8 @@ const EventRecord = function (
   if (parent !== 0) this.parent = parent;
   if (reason !== undefined) this.reason = reason;
   if (data !== undefined) this.data = data;
-} as unknown as new (
-  id: number,
-  t: number,
-  kind: TraceKind,
-  peer: number,
-  other: number | undefined,
-  type: string | undefined,
-  msg: number | undefined,
-  parent: number,
-  reason: string | undefined,
-  data: Record<string, unknown> | undefined,
-) => TraceEvent;
+};
+const EventRecord = buildEvent as unknown as new (...args: Parameters<typeof buildEvent>) => TraceEvent;
 EventRecord.prototype = Object.prototype;
 
 export type TraceListener = (ev: TraceEvent) => void;
