@@ -9,12 +9,12 @@ test('the event queue pops by time, and by insertion order among equal times', (
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), (times) => {
       const q = new EventQueue();
-      times.forEach((t, i) => q.push(t, 1 + (i % 3), i, -i, `slot ${i}`));
+      times.forEach((t, i) => q.push(t, 1 + (i % 3), i, -i - 1, `slot ${i}`));
       const out: number[] = [];
       while (q.pop()) {
         // Every field of a record comes back together.
         assert.equal(q.kind, 1 + (q.a % 3));
-        assert.equal(q.b, -q.a);
+        assert.equal(q.b, -q.a - 1);
         assert.equal(q.slot, `slot ${q.a}`);
         out.push(q.a);
       }
