@@ -33,7 +33,7 @@ import { ExprError } from './expr.js';
 import { GuardedDebugSession } from './guarded-session.js';
 import type { Violation } from './invariants.js';
 import { causalChain, eventLabel, formatTime, lastEventAt, peerName } from './frames.js';
-import { handCommand } from './hand-commands.js';
+import { handCommand, pendingEntries } from './hand-commands.js';
 import { peerStateTree } from './peer-state.js';
 import { eventValue, evaluate, FUNCTIONS, VARIABLES, type Value } from './queries.js';
 import { DebugRun } from './run.js';
@@ -639,6 +639,12 @@ export class GossipDebugSession extends GuardedDebugSession {
       }
       return;
     }
+    if (command === 'gossipScope.pending') {
+      // The Pending Events view: what waits, in run order (at most PENDING_MAX; `total` says how many).
+      const all = pendingEntries(this.sim);
+      response.body = { entries: all.slice(0, PENDING_MAX), total: all.length };
+      return this.sendResponse(response);
+    }
     if (command === 'gossipScope.history') {
       // What the panel has been sent so far, for a panel that starts over.
       const limit = Math.max(0, Math.min((args as { limit?: number } | undefined)?.limit ?? PANEL_MAX_EVENTS, this.sim.trace.capacity));
@@ -713,6 +719,9 @@ export function parseUntil(v: number | string): number {
   const n = Number(m[1]);
   return m[2] === 'ms' || m[2] === undefined ? n : m[2] === 's' ? n * 1000 : n * 60_000;
 }
+
+/** Waiting events the Pending Events view is sent at most (a 500-peer network has tens of thousands). */
+const PENDING_MAX = 5_000;
 
 /** The first name in a panel fault that the network does not have, said; null when all are known. */
 function unknownNames(sim: DebugRun['sim'], f: FaultRequest): string | null {

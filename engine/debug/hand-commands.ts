@@ -7,7 +7,7 @@
  *   /delay N <ms>         it waits <ms> more (a number of ms, or a duration such as 2s)
  *   /hash                 the trace hash so far (the same history gives the same hash)
  */
-import type { HandOp, PendingEvent } from '../kernel/kernel.js';
+import type { HandOp } from '../kernel/kernel.js';
 import type { FaultAction } from '../scenario/types.js';
 import type { Simulation } from '../sim/simulation.js';
 import { pendingLabel } from '../sim/by-hand.js';
@@ -57,18 +57,35 @@ function duration(text: string): number {
   return ms;
 }
 
-function pendingText(sim: Simulation, peer: string | undefined): string {
+/** A waiting event as a list shows it: its number, due time, whose it is, and what it is. */
+export interface PendingEntry {
+  seq: number;
+  at: number;
+  /** The peer it waits at: a message's receiver, a timer's owner. */
+  peer: string;
+  kind: 'message' | 'timer';
+  /** "AliveMessage peer1.org1 → peer0.org1 (message 45)" or "peer0.org1's timer discovery.periodicalSendAlive". */
+  label: string;
+}
+
+/** Every waiting event (of one peer), in the order they will run. */
+export function pendingEntries(sim: Simulation, peer?: string): PendingEntry[] {
   const name = (i: number) => (i < 0 ? 'orderer' : (sim.peers[i]?.id ?? `#${i}`));
-  let idx: number | undefined;
-  if (peer !== undefined) {
-    idx = sim.peers.findIndex((p) => p.id === peer);
-    if (idx < 0) throw new Error(`no peer ${JSON.stringify(peer)} in this network`);
+  if (peer !== undefined && !sim.peers.some((p) => p.id === peer)) throw new Error(`no peer ${JSON.stringify(peer)} in this network`);
+  const out: PendingEntry[] = [];
+  for (const e of sim.kernel.pendingEvents()) {
+    const w = e.what;
+    const at = name(w.kind === 'message' ? w.to : w.peer);
+    if (peer !== undefined && at !== peer && !(w.kind === 'message' && name(w.from) === peer)) continue;
+    out.push({ seq: e.seq, at: e.at, peer: at, kind: w.kind, label: `${pendingLabel(w, name)}${w.kind === 'message' && w.msg ? ` (message ${w.msg})` : ''}` });
   }
-  const all = sim.kernel.pendingEvents();
-  const mine = idx === undefined ? all : all.filter((e) => (e.what.kind === 'message' ? e.what.to === idx || e.what.from === idx : e.what.peer === idx));
+  return out;
+}
+
+function pendingText(sim: Simulation, peer: string | undefined): string {
+  const mine = pendingEntries(sim, peer);
   if (mine.length === 0) return peer === undefined ? 'nothing is waiting: no message in flight, no timer pending' : `nothing is waiting at ${peer}`;
-  const line = (e: PendingEvent) => `#${e.seq}  ${formatTime(e.at)}  ${pendingLabel(e.what, name)}${e.what.kind === 'message' && e.what.msg ? ` (message ${e.what.msg})` : ''}`;
-  const shown = mine.slice(0, LIST_MAX).map(line);
+  const shown = mine.slice(0, LIST_MAX).map((e) => `#${e.seq}  ${formatTime(e.at)}  ${e.label}`);
   if (mine.length > LIST_MAX) shown.push(`… and ${mine.length - LIST_MAX} more (name a peer: /pending peer0.org1)`);
   return shown.join('\n');
 }

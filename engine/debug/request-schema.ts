@@ -90,6 +90,7 @@ export const REQUESTS: Record<string, RequestSpec> = {
   exceptionInfo: { args: obj({ threadId: integer }, ['threadId']), needsRun: true },
   // The panel's own requests (extension/debugger.ts).
   'gossipScope.fault': { args: obj({ fault }, ['fault']), needsRun: true },
+  'gossipScope.pending': { args: optional(obj({})), needsRun: true },
   'gossipScope.history': { args: optional(obj({ limit: nonNegative })), needsRun: true },
   'gossipScope.eventOf': { args: obj({ frameId: integer }, ['frameId']), needsRun: true },
   'gossipScope.inspectMessage': { args: obj({ msg: integer }, ['msg']), needsRun: true },
