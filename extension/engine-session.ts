@@ -64,6 +64,7 @@ export class EngineSession {
   /** The network shown, with its watchers; Step Back replaces it with one re-executed to an earlier moment. */
   private net?: SessionNetwork;
   private rewind?: Rewind<SessionNetwork>;
+  private rewinding?: Promise<void>;
   /** When replaying a saved trace: what the run must reproduce, checked line by line as it goes. */
   private replay?: { until: number; check: ReplayCheck };
   /** stepTo: the message type to stop at, and whether it has been sent. */
@@ -86,6 +87,8 @@ export class EngineSession {
 
   async handle(m: ToWorker): Promise<void> {
     if (m.type === 'open') return this.open(m);
+    // A step back under way (a network being rebuilt): what comes next acts on the moment it leads to.
+    if (this.rewinding !== undefined) await this.rewinding;
     const sim = this.sim;
     if (sim === undefined) {
       if ('requestId' in m) this.post({ type: 'requestFailed', requestId: m.requestId, message: 'no network is open' });
@@ -97,7 +100,13 @@ export class EngineSession {
         if (m.action === 'run') return this.run(m.until);
         if (m.action === 'pause') return this.pause();
         if (m.action === 'step') return this.step();
-        if (m.action === 'stepBack') return this.stepBack();
+        if (m.action === 'stepBack') {
+          const job = this.stepBack().finally(() => {
+            if (this.rewinding === job) this.rewinding = undefined;
+          });
+          this.rewinding = job;
+          return job;
+        }
         return this.open({ ...this.source!, speed: this.speed }, { reset: true });
       case 'stepTo':
         this.stopAtSend = m.messageType;

@@ -128,6 +128,18 @@ test('Run advances simulated time, Pause stops it', async (t) => {
   // while a block is on its way (where depends on the machine's pace), the peer reads "behind".
   await wb.page.locator('.monaco-list-row', { hasText: /peer0\.org1\s*(alive|behind) .*sees 7/ }).first().waitFor({ timeout: UI_WAIT_MS });
   await wb.screenshot('paused');
+  if (probe) return; // the protocol probe has no toolbar
+  // The panel's Step Back: one step, and back to the moment before it, said in the step note.
+  let webview = await wb.webviewFrame('[data-testid=step-back]');
+  await webview.locator('[data-testid=step]:not([disabled])').click();
+  const stepped = parseStatus(await wb.waitForStatus(STATUS, (s) => parseStatus(s).events > paused.events)).events;
+  await webview.locator('[data-testid=step-back]:not([disabled])').click();
+  const back = parseStatus(await wb.waitForStatus(STATUS, (s) => parseStatus(s).events < stepped));
+  assert.equal(back.events, paused.events, `stepped to ${stepped} events, back to ${back.events}`);
+  webview = await wb.webviewFrame('[data-testid=step-note]');
+  await webview.locator('[data-testid=step-note]', { hasText: /^Stepped back to \d/ }).waitFor({ timeout: UI_WAIT_MS });
+  assert.match(await webview.locator('[data-testid=status]').innerText(), new RegExp(`${back.events.toLocaleString('en-US')} events · paused`));
+  await wb.screenshot('stepped-back');
 });
 
 test('Inject Fault crashes a peer: the Peers view shows it dead', async (t) => {
