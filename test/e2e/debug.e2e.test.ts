@@ -118,8 +118,10 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
   const back = eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) < later.events));
   assert.equal(back, earlier.events);
   webview = await wb.webviewFrame('[data-testid=message-row]');
-  await edgesReach(earlier.edges, 'after Step Back');
+  // The note comes after the panel has started over at that moment: then its connections count.
   await webview.locator('[data-testid=step-note]', { hasText: /^Stepped back to \d/ }).waitFor({ timeout: UI_WAIT_MS });
+  await wb.page.waitForTimeout(600);
+  await edgesReach(earlier.edges, 'after Step Back');
   await wb.screenshot('debug-stepped-back');
   await toolbar('Step Over');
   assert.equal(eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) > back)), later.events);
@@ -129,6 +131,8 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
   await webview.locator('[data-testid=step-back]:not([disabled])').click();
   assert.equal(eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) < later.events)), earlier.events);
   webview = await wb.webviewFrame('[data-testid=message-row]');
+  await webview.locator('[data-testid=step-note]', { hasText: /^Stepped back to \d/ }).waitFor({ timeout: UI_WAIT_MS });
+  await wb.page.waitForTimeout(600);
   await edgesReach(earlier.edges, 'after the panel\'s Step Back');
 
   // Continue, then Pause (or the end of the run): the note tells the step it stopped on, at its own time.
