@@ -86,8 +86,7 @@ export class SessionNetwork implements Rewindable {
     const action = faultActionOf(f.fault, sim.kernel.now);
     let error: Error | undefined;
     try {
-      sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, action.kind, action as unknown as Record<string, unknown>);
-      sim.applyFault(action);
+      sim.inject(action);
     } catch (err) {
       error = err as Error;
     }
