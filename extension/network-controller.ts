@@ -185,7 +185,7 @@ export class NetworkController implements vscode.Disposable {
     this.client?.send(m);
   }
 
-  control(action: 'run' | 'pause' | 'step' | 'reset'): void {
+  control(action: 'run' | 'pause' | 'step' | 'stepBack' | 'reset'): void {
     if (action === 'pause') this.webviewEmitter.fire({ type: 'pausing' });
     this.send({ type: 'control', action });
   }

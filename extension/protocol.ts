@@ -139,6 +139,20 @@ export const SPEED_CHOICES: readonly { speed: number; label: string }[] = [
   { speed: 0, label: 'As fast as possible' },
 ];
 
+/**
+ * The move the user just made, when the source knows it (a debug stop): the step note describes
+ * it at its own time, however many events the frame carries (a continue to a breakpoint carries
+ * thousands; a step back carries none).
+ */
+export interface UiStep {
+  /** One step forward; a run that stopped (at a breakpoint, a pause, …); or back in time. */
+  how: 'step' | 'stop' | 'back';
+  /** Why a run stopped ('breakpoint', 'pause', 'exception', …). */
+  reason?: string;
+  /** The events of the step that led to this moment (empty at the start of the run). */
+  events: UiEvent[];
+}
+
 /** Every field of a message, decoded, with its bytes and its signature examined. */
 export interface MessageDetail {
   msg: number;
@@ -231,7 +245,7 @@ export type ToWebview =
       history?: UiEvent[];
     }
   /** A batch of everything that happened since the last frame (sent at most ~30 times a second). */
-  | { type: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number }
+  | { type: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number; step?: UiStep }
   | { type: 'messageDetail'; detail: MessageDetail | null; msg: number }
   | { type: 'peerDetail'; detail: PeerDetail | null; idx: number }
   | { type: 'select'; what: 'peer'; idx: number }
@@ -248,7 +262,7 @@ export type ToWebview =
 /** Webview → host. */
 export type FromWebview =
   | { type: 'ready' }
-  | { type: 'control'; action: 'run' | 'pause' | 'step' | 'reset'; until?: number }
+  | { type: 'control'; action: 'run' | 'pause' | 'step' | 'stepBack' | 'reset'; until?: number }
   | { type: 'speed'; speed: number }
   | { type: 'inspectMessage'; msg: number }
   | { type: 'inspectPeer'; idx: number }

@@ -23,6 +23,7 @@ import { legend } from './legend.js';
 import { Lesson } from './lesson.js';
 import { InvariantsView } from './invariants-view.js';
 import { StepNote } from './step-note.js';
+import { MomentNote } from './moment-note.js';
 import { FilterBar } from './message-filters.js';
 import { MessageList } from './messages.js';
 import { PeerList } from './peer-list.js';
@@ -52,6 +53,7 @@ const invariants = new InvariantsView();
 const peerList = new PeerList();
 const faultBar = new FaultBar();
 const stepNote = new StepNote();
+const momentNote = new MomentNote();
 const graphBox = el('div', { class: 'graph', 'data-testid': 'graph' });
 const edgesCanvas = el('canvas', { class: 'edges', 'aria-hidden': 'true' });
 const dotsCanvas = el('canvas', { class: 'dots', 'aria-hidden': 'true' });
@@ -61,7 +63,7 @@ document.getElementById('app')!.replaceChildren(
   el(
     'div',
     { class: 'main' },
-    el('div', { class: 'left' }, faultBar.root, stepNote.root, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), charts.root, timeline.root, messages.root),
+    el('div', { class: 'left' }, faultBar.root, stepNote.root, momentNote.root, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), charts.root, timeline.root, messages.root),
     el('div', { class: 'right' }, lesson.root, invariants.root, peerList.root, inspector.root),
   ),
 );
@@ -136,6 +138,7 @@ menu.onInspect = selectPeer;
 messages.onOpen = openMessage;
 timeline.onScrub = (t) => {
   messages.scrollToTime(t);
+  momentNote.setCursor(t);
   charts.setTime(t);
 };
 // A click on a chart moves the time cursor there (the list follows) and selects the receiving peer.
@@ -153,6 +156,7 @@ controls.onFit = () => graph.fit();
 // ---- host messages --------------------------------------------------------------------
 function showStatus(): void {
   if (status !== null) controls.showStatus(status, dots.skipped + hostSkipped);
+  if (status !== null) momentNote.setNow(status.simTime);
   lesson.update(status?.expectations);
   invariants.update(status?.invariants);
   const faults = status?.faults ?? [];
@@ -183,6 +187,7 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   filters.setTypes([]);
   messages.reset(network);
   timeline.reset(network);
+  momentNote.setCursor(null);
   charts.reset();
   inspector.reset(network);
   lesson.reset(network);
@@ -192,6 +197,9 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   if (msg.history !== undefined && msg.history.length > 0) {
     if (log.add(msg.history)) filters.setTypes(log.types);
     timeline.add(msg.history, msg.status.simTime);
+    // The connections of that moment come from its history too (a panel reset by a step back
+    // would otherwise draw none until new traffic came).
+    edges.noteAll(msg.history);
   }
   graph.flush();
   edges.refresh();
@@ -243,7 +251,9 @@ function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
   // Events that happened while the network stood still came from a step (or a fault injected
   // meanwhile): say what they did and mark their peers, until the network moves on.
   const stepped = status !== null && status.state !== 'running' && msg.status.state !== 'running' && msg.events.length > 0;
-  if (stepped) graph.mark('stepped', stepNote.show(msg.events));
+  // A debug stop says which move it was: the note tells that step, not the whole frame.
+  if (msg.step !== undefined) graph.mark('stepped', stepNote.showStep(msg.step));
+  else if (stepped) graph.mark('stepped', stepNote.show(msg.events));
   else if (msg.status.state === 'running' || msg.events.length > 0) graph.mark('stepped', stepNote.clear());
   probe.eventsHandled += msg.events.length;
   animate(msg.events);

@@ -94,6 +94,8 @@ export class GossipDebugSession extends GuardedDebugSession {
   private panelSeen = 0;
   /** A launch is under way (a second one is refused). */
   private launching = false;
+  /** The stop about to be made came from going back in time (the panel's step note says so). */
+  private travelled = false;
 
   constructor() {
     super();
@@ -479,6 +481,7 @@ export class GossipDebugSession extends GuardedDebugSession {
     const events = run.head.stepEvents;
     this.stepEvents = position === 0 ? [] : events;
     const at = eventId !== undefined ? this.sim.trace.byId(eventId) : events[0];
+    this.travelled = true;
     this.stopAt(position === 0 ? 'entry' : reason, position === 0 ? undefined : at, position === 0 ? 'At the start of the run' : description);
   }
 
@@ -544,7 +547,9 @@ export class GossipDebugSession extends GuardedDebugSession {
     if (event !== undefined && !this.stepEvents.includes(event)) this.stepEvents = this.run!.head.stepEvents;
     this.vars.reset();
     this.pauseRequested = false;
-    this.sendFrame(event);
+    const how = this.travelled ? 'back' : reason === 'step' || reason === 'entry' ? 'step' : 'stop';
+    this.travelled = false;
+    this.sendFrame(event, { how, ...(how === 'stop' ? { reason } : {}), events: this.panelStep() });
     const stopped = new StoppedEvent(reason, this.threadOf(event?.peer)) as DebugProtocol.StoppedEvent;
     stopped.body.allThreadsStopped = true;
     stopped.body.description = description ?? (event ? `${eventLabel(this.sim, event)} at ${formatTime(event.t)}` : undefined);
@@ -681,14 +686,19 @@ export class GossipDebugSession extends GuardedDebugSession {
     this.sendEvent(new Event(PANEL_EVENT, body));
   }
 
-  /** What happened since the panel last heard, with the event stopped at to select. */
-  private sendFrame(at: TraceEvent | undefined): void {
+  /** The events of the step stopped at, for the panel's step note (at most a frame's worth). */
+  private panelStep(): unknown[] {
+    return this.stepEvents.slice(-PANEL_MAX_EVENTS).map((ev) => (ev.data === undefined ? ev : { ...ev, data: jsonSafe(ev.data) }));
+  }
+
+  /** What happened since the panel last heard, with the event stopped at to select (and, at a stop, the step that led there). */
+  private sendFrame(at: TraceEvent | undefined, step?: { how: string; reason?: string; events: unknown[] }): void {
     const sim = this.sim;
     const from = Math.max(this.panelSeen, sim.trace.count - PANEL_MAX_EVENTS);
     const events = this.panelEvents(from, sim.trace.count);
     const skipped = from - this.panelSeen;
     this.panelSeen = sim.trace.count;
-    this.sendPanel({ kind: 'frame', status: this.status(), events, states: peerStates(sim), skipped, select: at?.msg !== undefined ? { msg: at.msg } : at !== undefined && at.peer >= 0 ? { peer: at.peer } : undefined });
+    this.sendPanel({ kind: 'frame', status: this.status(), events, states: peerStates(sim), skipped, step, select: at?.msg !== undefined ? { msg: at.msg } : at !== undefined && at.peer >= 0 ? { peer: at.peer } : undefined });
   }
 
   /** Trace events (after, to] as the panel takes them: JSON-safe, while still in memory. */
