@@ -103,6 +103,10 @@ export interface UiStatus {
   faults?: UiActiveFault[];
   /** The invariants checked at every event, and those broken so far. */
   invariants?: UiInvariants;
+  /** The engine's number for the frame carrying this status: the panel says when it has shown it (frameShown). */
+  frame?: number;
+  /** Running slower than `speed`: the simulated ms per real ms it has kept lately. */
+  keptSpeed?: number;
 }
 
 /** Invariants of the run: four built in, the scenario's and the panel's queries, what broke. */
@@ -254,4 +258,6 @@ export type FromWebview =
   | { type: 'figures' }
   | { type: 'fault'; fault: FaultRequest }
   /** Asks the host for Add Invariant… (its input box); the host answers through the status. */
-  | { type: 'addInvariant' };
+  | { type: 'addInvariant' }
+  /** The panel has drawn the frame whose status.frame is `seq`: the run may get a frame further. */
+  | { type: 'frameShown'; seq: number };

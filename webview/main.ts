@@ -77,6 +77,8 @@ let lastFrameAt = 0;
 let lastPeerRequest = 0;
 let lastGraphFlush = 0;
 let lastEdgeRefresh = 0;
+/** The engine's last frame number not yet acknowledged: said once it has been drawn. */
+let unacknowledged: number | null = null;
 
 probe.peerAt = (idx) => graph.clientPosition(idx);
 probe.zoom = () => graph.cy.zoom();
@@ -253,6 +255,7 @@ function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
   hostSkipped += msg.skipped;
   status = msg.status;
   showStatus();
+  if (msg.status.frame !== undefined) unacknowledged = msg.status.frame;
   // Keep a shown peer's views current while the network moves.
   const shown = inspector.shownPeer;
   if (shown !== null && msg.events.length > 0 && performance.now() - lastPeerRequest >= PEER_REFRESH_MS) requestPeer(shown);
@@ -314,6 +317,11 @@ const loop = (now: number) => {
   probe.dotsSkipped = dots.skipped;
   messages.render(now);
   timeline.render(now);
+  // Drawn: the engine may run one frame further (it never gets more than a frame ahead of this picture).
+  if (unacknowledged !== null) {
+    post({ type: 'frameShown', seq: unacknowledged });
+    unacknowledged = null;
+  }
   requestAnimationFrame(loop);
 };
 requestAnimationFrame(loop);
