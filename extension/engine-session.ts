@@ -43,6 +43,8 @@ export const MAX_PANEL_INVARIANTS = 20;
  * webview torn down mid-frame never answers; the run must not hang on it).
  */
 export const SHOWN_WAIT_MAX_MS = 1000;
+/** Most wall time one slice makes up for at a chosen speed (a frame holds at most this × speed). */
+export const MAX_TICK_WALL_MS = 100;
 /** Wall time over which the speed the run keeps is measured. */
 const KEPT_SPEED_WINDOW_MS = 2000;
 /** Below this share of the speed asked, the status says what the run keeps. */
@@ -330,7 +332,11 @@ export class EngineSession {
       this.timer = setTimeout(this.tick, Math.max(1, SHOWN_WAIT_MAX_MS - (now - this.lastFrameAt)));
       return;
     }
-    const target = flatOut ? this.until : Math.min(this.until, sim.kernel.now + (now - this.lastTickAt) * this.speed);
+    // A stall (the panel slow to show a frame, the machine busy) is not made up in one leap: a
+    // frame then would hold seconds of simulated time, and a Pause would land seconds late. The
+    // run falls behind the speed instead, and the status says what it keeps.
+    const wall = Math.min(now - this.lastTickAt, MAX_TICK_WALL_MS);
+    const target = flatOut ? this.until : Math.min(this.until, sim.kernel.now + wall * this.speed);
     this.lastTickAt = now;
     // Sliced by time, not by event count: the clock is read after every event (far cheaper than
     // one), so a slice of a few slow events (a 200-peer membership response) ends on time too.
