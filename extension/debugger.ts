@@ -128,7 +128,7 @@ async function forward(session: vscode.DebugSession, feed: AttachedSource, m: Ex
         await session.customRequest('gossipScope.fault', { fault: m.fault });
         return;
       case 'control': {
-        const command = { run: 'workbench.action.debug.continue', pause: 'workbench.action.debug.pause', step: 'workbench.action.debug.stepOver', reset: 'workbench.action.debug.restart' }[m.action];
+        const command = { run: 'workbench.action.debug.continue', pause: 'workbench.action.debug.pause', step: 'workbench.action.debug.stepOver', stepBack: 'workbench.action.debug.stepBack', reset: 'workbench.action.debug.restart' }[m.action];
         await vscode.commands.executeCommand(command);
         return;
       }

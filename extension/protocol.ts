@@ -56,6 +56,8 @@ export interface UiPeerState {
   paused?: boolean;
   /** It has started in this run (a peer that is not running is crashed if so, else not started yet). */
   started?: boolean;
+  /** Not running because it stopped cleanly (a Fabric log's "Stopping gossip"): not a crash. */
+  stopped?: boolean;
 }
 
 /** A fault in force now, as the graph marks it and the fault bar lists it. */
@@ -75,6 +77,8 @@ export interface UiActiveFault {
 
 export interface UiNetwork {
   scenario: { name: string; file: string; description?: string; seed: number; profile: string };
+  /** Read from logs: a recording to replay (its files), not a run to change. */
+  recording?: { files: string[] };
   orgs: { mspId: string; name: string }[];
   channels: { name: string; orgs: string[] }[];
   peers: UiPeer[];
@@ -250,7 +254,7 @@ export type ToWebview =
 /** Webview → host. */
 export type FromWebview =
   | { type: 'ready' }
-  | { type: 'control'; action: 'run' | 'pause' | 'step' | 'reset'; until?: number }
+  | { type: 'control'; action: 'run' | 'pause' | 'step' | 'stepBack' | 'reset'; until?: number }
   | { type: 'speed'; speed: number }
   | { type: 'inspectMessage'; msg: number }
   | { type: 'inspectPeer'; idx: number }

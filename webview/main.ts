@@ -123,17 +123,21 @@ graph.onSelectionChange = (idxs) => {
 };
 graph.onViewport = (viewport) => store.update({ viewport });
 graph.onContextPeer = (idx, x, y) => {
+  if (network?.recording) return; // a recording offers no faults
   const r = graphBox.getBoundingClientRect();
   menu.openForPeer(idx, r.left + x, r.top + y);
 };
 graph.onContextBackground = (x, y) => {
+  if (network?.recording) return;
   const pair = edges.edgeAt(x, y);
   if (pair === null) return;
   const r = graphBox.getBoundingClientRect();
   menu.openForEdge(pair[0], pair[1], r.left + x, r.top + y);
 };
 peerList.onSelect = (idx, add) => (add ? graph.toggleSelected(idx) : selectPeer(idx));
-peerList.onContext = (idx, x, y) => menu.openForPeer(idx, x, y);
+peerList.onContext = (idx, x, y) => {
+  if (!network?.recording) menu.openForPeer(idx, x, y);
+};
 menu.onInspect = selectPeer;
 messages.onOpen = openMessage;
 timeline.onScrub = (t) => {
@@ -175,7 +179,9 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   faultBar.reset();
   stepNote.reset(network);
   const s = network.scenario;
-  controls.setTitle(`${s.name} · ${s.profile} · seed ${s.seed}`);
+  // A recording is named by its log files; it has no seed and nothing may change it.
+  controls.setTitle(network.recording ? `Recording: ${network.recording.files.join(', ')}` : `${s.name} · ${s.profile} · seed ${s.seed}`);
+  document.body.classList.toggle('recording', network.recording !== undefined);
   graph.load(network, sameNetwork ? store.value.viewport : null, msg.states);
   edges.reset(network.peers.length);
   dots.reset();
