@@ -38,6 +38,17 @@ const SILENT_STEPS_MAX = 10_000;
 const MAX_VIOLATIONS_SHOWN = 20;
 /** Queries the panel may add: each one is evaluated after every event. */
 export const MAX_PANEL_INVARIANTS = 20;
+/**
+ * Longest wait for the panel to say it has shown a frame before the run goes on anyway (a
+ * webview torn down mid-frame never answers; the run must not hang on it).
+ */
+export const SHOWN_WAIT_MAX_MS = 1000;
+/** Most wall time one slice makes up for at a chosen speed (a frame holds at most this × speed). */
+export const MAX_TICK_WALL_MS = 100;
+/** Wall time over which the speed the run keeps is measured. */
+const KEPT_SPEED_WINDOW_MS = 2000;
+/** Below this share of the speed asked, the status says what the run keeps. */
+const KEPT_SPEED_SHORTFALL = 0.8;
 
 function uiViolation(sim: Simulation, v: Violation): UiViolation {
   const peer = sim.peers[v.event.peer]?.id;
@@ -55,6 +66,17 @@ export class EngineSession {
   private timer?: NodeJS.Timeout | NodeJS.Immediate;
   private lastTickAt = 0;
   private lastFrameAt = -Infinity;
+  /**
+   * Frames are numbered; once the panel acknowledges one (frameShown), the run never gets more
+   * than one frame ahead of what it shows, so Pause stops where the user clicked, not seconds
+   * later behind a backlog of frames on their way.
+   */
+  private frameSeq = 0;
+  private shownSeq = 0;
+  private paced = false;
+  private waitingForShown = false;
+  /** (wall ms, simulated ms) at recent frames while running: the speed the run actually keeps. */
+  private pace: [number, number][] = [];
   /** The lesson's expectations, judged as the run goes. */
   private watch?: ExpectationWatch;
   /** Faults injected from the UI in this run (saved with an exported trace, to replay it). */
@@ -114,7 +136,10 @@ export class EngineSession {
         return this.run(undefined);
       case 'speed':
         this.speed = Math.max(0, m.speed);
+        this.pace = [];
         return this.flush();
+      case 'frameShown':
+        return this.shown(m.seq);
       case 'fault':
         return this.fault(sim, m.fault);
       case 'inspectMessage':
@@ -268,6 +293,17 @@ export class EngineSession {
     if (this.stopAtSend !== undefined && ev.kind === 'send' && ev.type === this.stopAtSend) this.stopHit = true;
   }
 
+  /** The panel has shown frame `seq`: the run may go on (the first one turns pacing on). */
+  private shown(seq: number): void {
+    this.paced = true;
+    this.shownSeq = Math.max(this.shownSeq, seq);
+    if (this.waitingForShown && this.shownSeq >= this.frameSeq) {
+      this.waitingForShown = false;
+      this.stopLoop();
+      if (this.state === 'running') this.timer = setImmediate(this.tick);
+    }
+  }
+
   private run(until: number | undefined): void {
     if (until !== undefined) this.until = until;
     if (this.reachedUntil()) {
@@ -276,6 +312,7 @@ export class EngineSession {
     }
     this.state = 'running';
     this.lastTickAt = this.clock();
+    this.pace = [];
     this.flush();
     this.schedule();
   }
@@ -330,6 +367,7 @@ export class EngineSession {
   }
 
   private stopLoop(): void {
+    this.waitingForShown = false;
     if (this.timer !== undefined) {
       clearTimeout(this.timer as NodeJS.Timeout);
       clearImmediate(this.timer as NodeJS.Immediate);
@@ -339,11 +377,24 @@ export class EngineSession {
 
   private readonly tick = (): void => {
     this.timer = undefined;
+    this.waitingForShown = false;
     const sim = this.sim;
     if (sim === undefined || this.state !== 'running') return;
     const now = this.clock();
     const flatOut = this.speed === 0 || this.stopAtSend !== undefined;
-    const target = flatOut ? this.until : Math.min(this.until, sim.kernel.now + (now - this.lastTickAt) * this.speed);
+    // At a chosen speed the run waits until the panel has shown its last frame, so it is never
+    // more than a frame ahead of the picture and Pause stops within a frame of the click. (If
+    // the panel never says, it goes on after SHOWN_WAIT_MAX_MS.) Flat out, it computes on.
+    if (!flatOut && this.awaitingShown()) {
+      this.waitingForShown = true;
+      this.timer = setTimeout(this.tick, Math.max(1, SHOWN_WAIT_MAX_MS - (now - this.lastFrameAt)));
+      return;
+    }
+    // A stall (the panel slow to show a frame, the machine busy) is not made up in one leap: a
+    // frame then would hold seconds of simulated time, and a Pause would land seconds late. The
+    // run falls behind the speed instead, and the status says what it keeps.
+    const wall = Math.min(now - this.lastTickAt, MAX_TICK_WALL_MS);
+    const target = flatOut ? this.until : Math.min(this.until, sim.kernel.now + wall * this.speed);
     this.lastTickAt = now;
     // Sliced by time, not by event count: the clock is read after every event (far cheaper than
     // one), so a slice of a few slow events (a 200-peer membership response) ends on time too.
@@ -374,9 +425,15 @@ export class EngineSession {
       this.checkReplay(sim);
       return this.flush();
     }
-    if (this.clock() - this.lastFrameAt >= FRAME_INTERVAL_MS) this.flush();
+    // A frame goes only once the panel has shown the last one: none queue up on the way.
+    if (!this.awaitingShown() && this.clock() - this.lastFrameAt >= FRAME_INTERVAL_MS) this.flush();
     this.schedule();
   };
+
+  /** The panel has not shown the last frame yet (and has had less than SHOWN_WAIT_MAX_MS to). */
+  private awaitingShown(): boolean {
+    return this.paced && this.shownSeq < this.frameSeq && this.clock() - this.lastFrameAt < SHOWN_WAIT_MAX_MS;
+  }
 
   /** Records what broke since the last look and tells the host; whether anything did. */
   private takeViolations(sim: Simulation): boolean {
@@ -423,7 +480,9 @@ export class EngineSession {
 
   private status(): UiStatus {
     const sim = this.sim!;
-    const status: UiStatus = { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until };
+    const status: UiStatus = { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until, frame: this.frameSeq };
+    const kept = this.keptSpeed();
+    if (kept !== undefined) status.keptSpeed = kept;
     const faults = activeFaults(sim);
     if (faults.length > 0) status.faults = faults;
     if (this.watch !== undefined) status.expectations = this.watch.results.map((r) => ({ ...r }));
@@ -435,6 +494,25 @@ export class EngineSession {
       broken: this.broken,
     };
     return status;
+  }
+
+  /** Remembers where the run was at this frame, over the last few seconds of a run. */
+  private notePace(simTime: number): void {
+    if (this.state !== 'running') return void (this.pace = []);
+    const now = this.clock();
+    this.pace.push([now, simTime]);
+    while (this.pace.length > 2 && now - this.pace[1][0] >= KEPT_SPEED_WINDOW_MS) this.pace.shift();
+  }
+
+  /** The speed the run has kept lately, when it falls short of the speed asked; else undefined. */
+  private keptSpeed(): number | undefined {
+    if (this.state !== 'running' || this.speed === 0 || this.pace.length < 2) return undefined;
+    const [w0, s0] = this.pace[0];
+    const [w1, s1] = this.pace[this.pace.length - 1];
+    // Too short a stretch says nothing yet (the first frames of a run).
+    if (w1 - w0 < KEPT_SPEED_WINDOW_MS / 2) return undefined;
+    const kept = (s1 - s0) / (w1 - w0);
+    return kept < KEPT_SPEED_SHORTFALL * this.speed ? kept : undefined;
   }
 
   /** Posts one frame with everything since the last one (and the step back that led here, after one). */
@@ -449,6 +527,8 @@ export class EngineSession {
     this.pending = [];
     this.skipped = 0;
     this.lastFrameAt = this.clock();
+    this.frameSeq++;
+    this.notePace(sim.kernel.now);
     this.post({ type: 'frame', status: this.status(), events: events.map((e) => toUiEvent(sim, e)), states: peerStates(sim), skipped, ...(step !== undefined ? { step } : {}) });
   }
 }

@@ -181,6 +181,8 @@ export class NetworkController implements vscode.Disposable {
 
   /** Commands and webview requests that the worker handles as they are. */
   send(m: Exclude<FromWebview, { type: 'ready' | 'addInvariant' }>): void {
+    // Frames shown are the engine worker's pacing; other sources do not number their frames.
+    if (m.type === 'frameShown') return this.client?.send(m);
     if (this.source) return this.source.send(m);
     this.client?.send(m);
   }

@@ -56,6 +56,8 @@ export interface UiPeerState {
   paused?: boolean;
   /** It has started in this run (a peer that is not running is crashed if so, else not started yet). */
   started?: boolean;
+  /** Not running because it stopped cleanly (a Fabric log's "Stopping gossip"): not a crash. */
+  stopped?: boolean;
 }
 
 /** A fault in force now, as the graph marks it and the fault bar lists it. */
@@ -75,6 +77,8 @@ export interface UiActiveFault {
 
 export interface UiNetwork {
   scenario: { name: string; file: string; description?: string; seed: number; profile: string };
+  /** Read from logs: a recording to replay (its files), not a run to change. */
+  recording?: { files: string[] };
   orgs: { mspId: string; name: string }[];
   channels: { name: string; orgs: string[] }[];
   peers: UiPeer[];
@@ -103,6 +107,10 @@ export interface UiStatus {
   faults?: UiActiveFault[];
   /** The invariants checked at every event, and those broken so far. */
   invariants?: UiInvariants;
+  /** The engine's number for the frame carrying this status: the panel says when it has shown it (frameShown). */
+  frame?: number;
+  /** Running slower than `speed`: the simulated ms per real ms it has kept lately. */
+  keptSpeed?: number;
 }
 
 /** Invariants of the run: four built in, the scenario's and the panel's queries, what broke. */
@@ -270,4 +278,6 @@ export type FromWebview =
   | { type: 'figures' }
   | { type: 'fault'; fault: FaultRequest }
   /** Asks the host for Add Invariant… (its input box); the host answers through the status. */
-  | { type: 'addInvariant' };
+  | { type: 'addInvariant' }
+  /** The panel has drawn the frame whose status.frame is `seq`: the run may get a frame further. */
+  | { type: 'frameShown'; seq: number };

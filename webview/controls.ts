@@ -3,6 +3,7 @@
  * from the rest, heal) and the status line. VS Code Elements controls, so they look and behave
  * like VS Code's own.
  */
+import { keptSpeedText } from '../extension/kept-speed.js';
 import { SPEED_CHOICES, type FromWebview, type UiStatus } from '../extension/protocol.js';
 import { custom, el, secs } from './dom.js';
 
@@ -96,6 +97,9 @@ export class Controls {
       this.speed.value = speed;
     }
     const parts = [`${secs(s.simTime)} of ${secs(s.until)}`, `${s.events.toLocaleString('en-US')} events`, s.state];
+    // Too much to compute or to draw at this speed: say what the run keeps, not what was asked.
+    const kept = keptSpeedText(s);
+    if (kept !== undefined) parts.push(kept);
     if (skipped > 0) parts.push(`${skipped.toLocaleString('en-US')} not animated`);
     const text = parts.join(' · ');
     if (this.status.textContent !== text) this.status.textContent = text;

@@ -79,6 +79,8 @@ let lastFrameAt = 0;
 let lastPeerRequest = 0;
 let lastGraphFlush = 0;
 let lastEdgeRefresh = 0;
+/** The engine's last frame number not yet acknowledged: said once it has been drawn. */
+let unacknowledged: number | null = null;
 
 probe.peerAt = (idx) => graph.clientPosition(idx);
 probe.zoom = () => graph.cy.zoom();
@@ -123,17 +125,21 @@ graph.onSelectionChange = (idxs) => {
 };
 graph.onViewport = (viewport) => store.update({ viewport });
 graph.onContextPeer = (idx, x, y) => {
+  if (network?.recording) return; // a recording offers no faults
   const r = graphBox.getBoundingClientRect();
   menu.openForPeer(idx, r.left + x, r.top + y);
 };
 graph.onContextBackground = (x, y) => {
+  if (network?.recording) return;
   const pair = edges.edgeAt(x, y);
   if (pair === null) return;
   const r = graphBox.getBoundingClientRect();
   menu.openForEdge(pair[0], pair[1], r.left + x, r.top + y);
 };
 peerList.onSelect = (idx, add) => (add ? graph.toggleSelected(idx) : selectPeer(idx));
-peerList.onContext = (idx, x, y) => menu.openForPeer(idx, x, y);
+peerList.onContext = (idx, x, y) => {
+  if (!network?.recording) menu.openForPeer(idx, x, y);
+};
 menu.onInspect = selectPeer;
 messages.onOpen = openMessage;
 timeline.onScrub = (t) => {
@@ -177,7 +183,9 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   faultBar.reset();
   stepNote.reset(network);
   const s = network.scenario;
-  controls.setTitle(`${s.name} · ${s.profile} · seed ${s.seed}`);
+  // A recording is named by its log files; it has no seed and nothing may change it.
+  controls.setTitle(network.recording ? `Recording: ${network.recording.files.join(', ')}` : `${s.name} · ${s.profile} · seed ${s.seed}`);
+  document.body.classList.toggle('recording', network.recording !== undefined);
   graph.load(network, sameNetwork ? store.value.viewport : null, msg.states);
   edges.reset(network.peers.length);
   dots.reset();
@@ -263,6 +271,7 @@ function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
   hostSkipped += msg.skipped;
   status = msg.status;
   showStatus();
+  if (msg.status.frame !== undefined) unacknowledged = msg.status.frame;
   // Keep a shown peer's views current while the network moves.
   const shown = inspector.shownPeer;
   if (shown !== null && msg.events.length > 0 && performance.now() - lastPeerRequest >= PEER_REFRESH_MS) requestPeer(shown);
@@ -324,6 +333,11 @@ const loop = (now: number) => {
   probe.dotsSkipped = dots.skipped;
   messages.render(now);
   timeline.render(now);
+  // Drawn: the engine may run one frame further (it never gets more than a frame ahead of this picture).
+  if (unacknowledged !== null) {
+    post({ type: 'frameShown', seq: unacknowledged });
+    unacknowledged = null;
+  }
   requestAnimationFrame(loop);
 };
 requestAnimationFrame(loop);
