@@ -7,8 +7,7 @@ import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:
 import { basename, join } from 'node:path';
 import { parseSet, SweepArgError } from '../sweep/params.js';
 import { MAX_JOBS, runSweep } from '../sweep/run.js';
-import { sweepCsv, sweepReportData, sweepTable } from '../sweep/output.js';
-import { reportHtml } from '../report/html.js';
+import { sweepFiles, sweepTable } from '../sweep/output.js';
 import { parseArgs, UsageError } from './args.js';
 import { LIMITS } from '../scenario/bounds.js';
 import { readBoundedText } from '../scenario/read-text.js';
@@ -59,9 +58,7 @@ export async function sweep(argv: string[], out: (s: string) => void, err: (s: s
     // The results go to stdout first: should the folder fail now, they are not lost.
     out(flags.has('json') ? JSON.stringify(s) : sweepTable(s));
     try {
-      writeFileSync(join(outDir, 'sweep.csv'), sweepCsv(s));
-      writeFileSync(join(outDir, 'sweep.json'), JSON.stringify(s, null, 1));
-      writeFileSync(join(outDir, 'sweep.html'), reportHtml(sweepReportData(s, basename(file))));
+      for (const f of sweepFiles(s, basename(file))) writeFileSync(join(outDir, f.name), f.text);
     } catch (e) {
       err(`gossip-scope: --out ${outDir}: could not write the sweep's files: ${whyNot(e as NodeJS.ErrnoException, outDir)}`);
       return 1;
