@@ -7,7 +7,7 @@ const STATE_ICON = { running: '$(debug-pause)', paused: '$(play)', finished: '$(
 
 export function statusText(s: UiStatus): string {
   const speed = s.speed === 0 ? 'max' : `${s.speed}×`;
-  return `${STATE_ICON[s.state]} Gossip ${(s.simTime / 1000).toFixed(1)} s · ${s.events.toLocaleString('en-US')} event${s.events === 1 ? '' : 's'} · ${s.state} · ${speed}`;
+  return `${STATE_ICON[s.state]} Gossip ${(s.simTime / 1000).toFixed(1)} s · ${s.events.toLocaleString('en-US')} events · ${s.state} · ${speed}`;
 }
 
 export class StatusBar implements vscode.Disposable {
