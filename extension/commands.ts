@@ -7,7 +7,7 @@ import type { NetworkPanel } from './panel.js';
 import { MetricsDocuments } from './metrics-document.js';
 import { metricsMarkdown } from './metrics-view.js';
 import { importFabricNetwork, openFabricLogs } from './fabric-files.js';
-import { chooseScenario, pickFault, pickMessageType, pickSpeed } from './pickers.js';
+import { chooseScenario, pickFault, pickMessageType, pickScenario, pickSpeed } from './pickers.js';
 import { runSweepCommand, type SweepRequest } from './sweep-command.js';
 import { shrinkCommand, type ShrinkRequest } from './shrink-command.js';
 import { compareCommand, type CompareRequest } from './compare-command.js';
@@ -33,7 +33,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       return controller.open(target);
     },
     'gossipScope.openLive': async (arg?: vscode.Uri | string) => {
-      const target = await chooseScenario(context.extensionUri, arg);
+      const target = await chooseScenario(context.extensionUri, arg, () => pickScenario(context.extensionUri, 'Gossip Scope: Open Network in Live Mode'));
       if (!target) return false;
       panel.show();
       return controller.open(target, true);

@@ -1,11 +1,14 @@
 /**
  * Gossip Scope: Compare Two Runs… — a scenario (A) against another seed of it, another scenario
  * (`other.yaml`, `other.yaml@8`) or a saved trace (B): both run on a worker thread, and a
- * Markdown page opens beside with the first event where they part and every peer's state that
- * differs at the moment asked for, A and B side by side. `gossip-scope diff` prints the same.
+ * Markdown page opens rendered beside, with the first event where they part and every peer's
+ * state that differs at the moment asked for, A and B side by side: gossip state first, world
+ * state (which differs between any two seeds) folded. `gossip-scope diff` prints the same.
  * Tests pass `{ a, b, at }` (paths, `path@seed`, a duration) and get the RunDiff back.
  */
-import { isAbsolute, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunDiff, RunSide } from '../engine/debug/diff.js';
 import { parseSide } from '../engine/debug/diff.js';
@@ -13,7 +16,7 @@ import type { DiffJob } from '../engine/debug/diff-worker.js';
 import { diffMarkdown } from '../engine/debug/diff-markdown.js';
 import { formatDuration, parseDuration } from '../engine/fabric/config.js';
 import { loadScenario } from '../engine/scenario/load.js';
-import { chooseScenario } from './pickers.js';
+import { chooseScenario, pickScenario } from './pickers.js';
 import { readScenarioUri } from './scenario-text.js';
 import { runWorkerJob } from './worker-job.js';
 
@@ -24,7 +27,7 @@ export interface CompareRequest {
 }
 
 export async function compareCommand(extensionUri: vscode.Uri, req: CompareRequest = {}): Promise<RunDiff | undefined> {
-  const target = await chooseScenario(extensionUri, req.a);
+  const target = await chooseScenario(extensionUri, req.a, () => pickScenario(extensionUri, 'Gossip Scope: Compare Two Runs: run A, which scenario?'));
   if (!target || target.scheme !== 'file') return undefined;
   const aFile = target.fsPath;
   let scenario;
@@ -71,9 +74,18 @@ export async function compareCommand(extensionUri: vscode.Uri, req: CompareReque
     void vscode.window.showErrorMessage(`Gossip Scope: could not compare the runs: ${(e as Error).message}`);
     return undefined;
   }
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: diffMarkdown(diff) });
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preview: false });
+  // Rendered (VS Code's Markdown preview), not a buffer of Markdown source: the page is written
+  // to a file of its own, named after the two runs, and shown beside.
+  const page = join(tmpdir(), 'gossip-scope-compare', `${safeName(scenario.name)} vs ${safeName(bText.trim())} at ${safeName(atText.trim())}.md`);
+  mkdirSync(dirname(page), { recursive: true });
+  writeFileSync(page, diffMarkdown(diff));
+  await vscode.commands.executeCommand(vscode.window.activeTextEditor ? 'markdown.showPreviewToSide' : 'markdown.showPreview', vscode.Uri.file(page));
   return diff;
+}
+
+/** A run's label as a file name: path separators and other awkward characters out. */
+function safeName(text: string): string {
+  return text.replace(/^.*[\\/]/, '').replace(/[^\w.@ -]+/g, '_').slice(0, 60) || 'run';
 }
 
 /** `other.yaml@8` beside the scenario, unless it is absolute. */

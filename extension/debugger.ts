@@ -90,7 +90,7 @@ export function registerDebugger(context: vscode.ExtensionContext, controller: N
     }),
     vscode.commands.registerCommand('gossipScope.debugScenario', async (arg?: vscode.Uri | string) => {
       const editor = vscode.window.activeTextEditor?.document;
-      const target = await chooseScenario(context.extensionUri, arg, async () => (isScenario(editor) ? editor.uri : pickScenario(context.extensionUri)));
+      const target = await chooseScenario(context.extensionUri, arg, async () => (isScenario(editor) ? editor.uri : pickScenario(context.extensionUri, 'Gossip Scope: Debug Scenario')));
       if (target === undefined) return false;
       return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), launchConfiguration(target.fsPath));
     }),

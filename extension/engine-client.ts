@@ -15,8 +15,8 @@ export interface NetworkSnapshot {
 
 type Opened = Extract<FromWorker, { type: 'opened' | 'openFailed' }>;
 type Request = ToWorker extends infer T ? (T extends { requestId: number } ? Omit<T, 'requestId'> : never) : never;
-/** The answer's type: the request's own name, but for these two. */
-type ReplyType<T> = T extends 'exportTrace' ? 'exported' : T extends 'addInvariantQuery' ? 'invariantAdded' | 'invariantRefused' : T;
+/** The answer's type: the request's own name, but for these three. */
+type ReplyType<T> = T extends 'exportTrace' ? 'exported' : T extends 'addInvariantQuery' ? 'invariantAdded' | 'invariantRefused' : T extends 'close' ? 'closed' : T;
 type ReplyTo<R extends Request> = Extract<WorkerReply, { type: ReplyType<R['type']> }>;
 
 export class EngineClient {

@@ -4,6 +4,7 @@
  * posts batched frames at most ~30 times a second. No worker_threads here: the worker entry
  * (engine-worker.ts) feeds it messages, and tests can drive it directly.
  */
+import { neverSentReason } from '../engine/sim/never-sent.js';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { ScenarioError } from '../engine/scenario/load.js';
@@ -130,10 +131,13 @@ export class EngineSession {
           return job;
         }
         return this.open({ ...this.source!, speed: this.speed }, { reset: true });
-      case 'stepTo':
+      case 'stepTo': {
+        const none = neverSentReason(sim.scenario, m.messageType);
+        if (none !== undefined) return this.post({ type: 'error', message: `Step to next ${m.messageType}: none will come: ${none}.` });
         this.stopAtSend = m.messageType;
         this.stopHit = false;
         return this.run(undefined);
+      }
       case 'speed':
         this.speed = Math.max(0, m.speed);
         this.pace = [];
@@ -422,6 +426,11 @@ export class EngineSession {
     }
     if (this.reachedUntil()) {
       this.state = 'finished';
+      if (this.stopAtSend !== undefined) {
+        // Stepping to a type that never came: said, rather than a run that just ended.
+        this.post({ type: 'error', message: `Step to next ${this.stopAtSend}: none was sent by the end of the run (${sim.kernel.now / 1000} s).` });
+        this.stopAtSend = undefined;
+      }
       this.checkReplay(sim);
       return this.flush();
     }

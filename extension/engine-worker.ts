@@ -31,6 +31,12 @@ async function handle(m: ToWorker): Promise<void> {
     await live.dispose();
     return session.handle(m);
   }
+  if (m.type === 'close') {
+    // The panel's tab was closed on a live network: its peer processes end with it.
+    await live.dispose();
+    session.dispose();
+    return post({ type: 'closed', requestId: m.requestId });
+  }
   return live.active ? live.handle(m) : session.handle(m);
 }
 

@@ -38,6 +38,8 @@ export class NetworkController implements vscode.Disposable {
   /** While a debug session drives the network: what it last showed, and where requests go. */
   private source?: SourceState;
   private opened?: vscode.Uri;
+  /** Whether the network open is a live one (peer processes on real sockets). */
+  private live = false;
   private readonly openedEmitter = new vscode.EventEmitter<NetworkSnapshot>();
   private readonly frameEmitter = new vscode.EventEmitter<Frame>();
   private readonly webviewEmitter = new vscode.EventEmitter<ToWebview>();
@@ -123,6 +125,7 @@ export class NetworkController implements vscode.Disposable {
     }
     this.diagnostics.check(doc); // clears the errors, keeps any warnings
     this.opened = uri;
+    this.live = live;
     await this.context.workspaceState.update(LAST_SCENARIO_KEY, uri.toString());
     await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
     // The walkthrough ticks a lesson off when its sample has been opened.
@@ -147,6 +150,7 @@ export class NetworkController implements vscode.Disposable {
       return false;
     }
     this.opened = uri;
+    this.live = false;
     await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
     void vscode.window.showInformationMessage(`Gossip Scope: replaying ${vscode.workspace.asRelativePath(uri)} (${saved.replay.events.toLocaleString('en-US')} events to ${saved.replay.until / 1000}s). Run it, step it, inspect it; at its end the trace hash is checked.`);
     return true;
@@ -216,6 +220,28 @@ export class NetworkController implements vscode.Disposable {
 
   async metrics() {
     return (await this.engine().request({ type: 'metrics' })).summary;
+  }
+
+  /** Whether a live network (peer processes) is open and shown (not a debug session's). */
+  get liveOpen(): boolean {
+    return this.live && !this.source && (this.client?.alive ?? false) && this.client?.snapshot !== undefined;
+  }
+
+  /**
+   * Closes the network: a live one's peers are stopped (their processes end), the worker with
+   * them, and the status bar and Peers view say nothing is open.
+   */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.live = false;
+    if (client?.alive) {
+      await client.request({ type: 'close' }).catch(() => undefined);
+      await client.dispose();
+    }
+    if (this.source) return;
+    await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', false);
+    this.closedEmitter.fire();
   }
 
   dispose(): void {

@@ -101,6 +101,9 @@ export class NetworkPanel implements vscode.Disposable {
     panel.onDidDispose(() => {
       if (this.panel === panel) this.panel = undefined;
       this.ready = false;
+      // A live network's peers are processes on this machine: closing its tab stops them (and
+      // the status bar stops showing it). A simulated network stays, to be shown again.
+      if (this.controller.liveOpen) void this.controller.close();
     });
     if (this.controller.snapshot) panel.title = `Gossip Scope: ${this.controller.snapshot.network.scenario.name}`;
   }

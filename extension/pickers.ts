@@ -7,6 +7,7 @@ import type { NetworkSnapshot } from './engine-client.js';
 import { SPEED_CHOICES, type FaultRequest } from './protocol.js';
 import { looksLikeScenario } from './scenario-diagnostics.js';
 import { tryReadScenarioUri } from './scenario-text.js';
+import { scenarioName } from './scenario-name.js';
 
 interface ScenarioItem extends vscode.QuickPickItem {
   uri: vscode.Uri;
@@ -29,7 +30,7 @@ function sameFileKey(uri: vscode.Uri): string {
 }
 
 function scenarioItem(uri: vscode.Uri, text: string, where: string): ScenarioItem {
-  const name = /^name\s*:\s*(.+)$/m.exec(text)?.[1].trim();
+  const name = scenarioName(text);
   const label = uri.path.split('/').pop()!;
   return { label, description: where === label ? 'workspace' : where, detail: name ? `scenario ${name}` : undefined, uri };
 }
@@ -69,8 +70,11 @@ export async function chooseScenario(
   }
 }
 
-/** The active editor's scenario first, then the workspace's scenario files, then the bundled samples. */
-export async function pickScenario(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+/**
+ * The active editor's scenario first, then the workspace's scenario files, then the bundled
+ * samples, under the title of the command that asks (each its own, so the user knows what for).
+ */
+export async function pickScenario(extensionUri: vscode.Uri, title = 'Gossip Scope: Open Network'): Promise<vscode.Uri | undefined> {
   const items: ScenarioItem[] = [];
   const seen = new Set<string>();
   const add = (uri: vscode.Uri, text: string, where: string) => {
@@ -92,7 +96,7 @@ export async function pickScenario(extensionUri: vscode.Uri): Promise<vscode.Uri
     void vscode.window.showInformationMessage('No scenario files found: a scenario is a YAML file with orgs: and channels: (see the samples).');
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(items, { title: 'Gossip Scope: Open Network', placeHolder: 'Scenario file', matchOnDescription: true, matchOnDetail: true });
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Scenario file', matchOnDescription: true, matchOnDetail: true });
   return pick?.uri;
 }
 

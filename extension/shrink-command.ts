@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ShrinkResult } from '../engine/debug/shrink.js';
 import type { ShrinkJob } from '../engine/debug/shrink-worker.js';
-import { chooseScenario } from './pickers.js';
+import { chooseScenario, pickScenario } from './pickers.js';
 import { readScenarioOrSay } from './scenario-text.js';
 import { runWorkerJob } from './worker-job.js';
 
@@ -18,7 +18,7 @@ export interface ShrinkRequest {
 export type ShrinkSummary = Omit<ShrinkResult, 'text'> & { out: string };
 
 export async function shrinkCommand(extensionUri: vscode.Uri, req: ShrinkRequest = {}): Promise<ShrinkSummary | undefined> {
-  const target = await chooseScenario(extensionUri, req.scenario);
+  const target = await chooseScenario(extensionUri, req.scenario, () => pickScenario(extensionUri, 'Gossip Scope: Shrink Failing Scenario: which scenario?'));
   if (!target) return undefined;
   const text = await readScenarioOrSay(target);
   if (text === undefined) return undefined;

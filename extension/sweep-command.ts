@@ -10,8 +10,8 @@ import type { Sweep } from '../engine/figures/types.js';
 import { reportHtml } from '../engine/report/html.js';
 import { parseSet, SweepArgError } from '../engine/sweep/params.js';
 import { runSweep } from '../engine/sweep/run.js';
-import { sweepReportData } from '../engine/sweep/output.js';
-import { chooseScenario } from './pickers.js';
+import { sweepFiles, sweepReportData } from '../engine/sweep/output.js';
+import { chooseScenario, pickScenario } from './pickers.js';
 import { readScenarioOrSay } from './scenario-text.js';
 
 export const SWEEP_VIEW_TYPE = 'gossipScope.sweepReport';
@@ -22,8 +22,11 @@ export interface SweepRequest {
   seeds?: number;
 }
 
+/** What Save CSV, JSON and HTML… offers first: the CLI's default folder, beside the scenario. */
+const SAVE = 'Save CSV, JSON and HTML…';
+
 export async function runSweepCommand(extensionUri: vscode.Uri, req: SweepRequest = {}): Promise<Sweep | undefined> {
-  const target = await chooseScenario(extensionUri, req.scenario);
+  const target = await chooseScenario(extensionUri, req.scenario, () => pickScenario(extensionUri, 'Gossip Scope: Run Sweep: which scenario?'));
   if (!target) return undefined;
   const sets =
     req.set ??
@@ -73,6 +76,8 @@ export async function runSweepCommand(extensionUri: vscode.Uri, req: SweepReques
           params,
           seeds,
           signal: abort.signal,
+          // A swept value Fabric reads as its default (propagatePeerNum=0 is 3): said as `run` says it.
+          onWarning: (w) => void vscode.window.showWarningMessage(`Gossip Scope: ${w}`),
           onProgress: (done, total, r) =>
             progress.report({ increment: 100 / total, message: `${done}/${total}: ${Object.entries(r.values).map(([k, v]) => `${k}=${v}`).join(' ')} seed ${r.seed}` }),
         });
@@ -84,7 +89,29 @@ export async function runSweepCommand(extensionUri: vscode.Uri, req: SweepReques
     return undefined;
   }
   showSweepReport(sweep, file);
+  void offerToSave(sweep, target, file);
   return sweep;
+}
+
+/**
+ * The files the CLI writes (sweep.csv, sweep.json, sweep.html), saved where the user says: a
+ * folder picked in the save dialog, the CLI's `NAME-sweep` beside the scenario offered first.
+ */
+async function offerToSave(sweep: Sweep, target: vscode.Uri, file: string): Promise<void> {
+  const pick = await vscode.window.showInformationMessage(`Gossip Scope: swept ${sweep.runs.length} runs of ${sweep.scenario}.`, SAVE);
+  if (pick !== SAVE) return;
+  const name = target.path.split('/').pop()!.replace(/\.ya?ml$/i, '');
+  const beside = target.scheme === 'file' ? vscode.Uri.joinPath(target, '..', `${name}-sweep`) : vscode.workspace.workspaceFolders?.[0]?.uri;
+  const folder = await vscode.window.showSaveDialog({ title: 'Gossip Scope: save the sweep (a folder for sweep.csv, sweep.json and sweep.html)', defaultUri: beside, saveLabel: 'Save here' });
+  if (!folder) return;
+  try {
+    await vscode.workspace.fs.createDirectory(folder);
+    for (const f of sweepFiles(sweep, file.split(/[\\/]/).pop() ?? file)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, f.name), new TextEncoder().encode(f.text));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Gossip Scope: could not save the sweep in ${folder.fsPath}: ${(e as Error).message}`);
+    return;
+  }
+  void vscode.window.showInformationMessage(`Gossip Scope: saved sweep.csv, sweep.json and sweep.html in ${vscode.workspace.asRelativePath(folder)}.`);
 }
 
 /** The report in a webview: the same page as the HTML file, under a nonce. */

@@ -39,7 +39,9 @@ export type ToWorker =
   | { type: 'addInvariantQuery'; requestId: number; name: string; holds: string }
   | { type: 'metrics'; requestId: number }
   /** The most recent trace events (at most `limit`), for a webview that starts over. */
-  | { type: 'history'; requestId: number; limit: number };
+  | { type: 'history'; requestId: number; limit: number }
+  /** Closes the network: a live one's peer processes are stopped before the answer. */
+  | { type: 'close'; requestId: number };
 
 export type FromWorker =
   | Extract<ToWebview, { type: 'frame' | 'messageDetail' | 'peerDetail' | 'error' | 'figures' }>
@@ -50,6 +52,7 @@ export type FromWorker =
   | { type: 'exported'; requestId: number; path: string; events: number; lost: number }
   | { type: 'metrics'; requestId: number; summary: RunSummary }
   | { type: 'history'; requestId: number; events: UiEvent[] }
+  | { type: 'closed'; requestId: number }
   | { type: 'requestFailed'; requestId: number; message: string }
   /** Added; one false now breaks only once it has held. */
   | { type: 'invariantAdded'; requestId: number; holdsNow: boolean }

@@ -1,10 +1,12 @@
 // `npm start`: builds the extension and opens it in a real VS Code. With no desktop VS Code on
 // this machine, that is code-server (installed on first use into ~/.cache/gossip-scope), bound to
-// 127.0.0.1 on a free port with the samples folder open; open the printed URL in a browser.
+// 127.0.0.1 on a free port with a workspace of the user's own open (workspace/, gitignored, filled
+// with the samples: scripts/user-workspace.mjs); open the printed URL in a browser.
 // Options: --port N (a fixed port, e.g. for an SSH tunnel), --verbose (code-server's own log).
 // Each stage says what it is doing: a first start takes minutes, and silence looks like a hang.
 import { spawnSync } from 'node:child_process';
 import { CODE_SERVER_VERSION, CodeServerUnavailable, cacheDir, ensureCodeServer, freePort, startCodeServer } from './code-server.mjs';
+import { prepareUserWorkspace } from './user-workspace.mjs';
 
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
@@ -27,9 +29,12 @@ try {
   ensureCodeServer({ log: (m) => console.log(`      ${m}`) });
   console.log(`      ready after ${seconds(since)}`);
   const port = wantedPort ?? (await freePort());
-  console.log(`[3/3] Starting VS Code (code-server) on 127.0.0.1:${port} with samples/ open…`);
+  const workspace = prepareUserWorkspace();
+  console.log(`[3/3] Starting VS Code (code-server) on 127.0.0.1:${port} with your workspace ${workspace.dir} open…`);
+  if (workspace.copied.length > 0) console.log(`      copied ${workspace.copied.length} samples into it`);
+  if (workspace.kept.length > 0) console.log(`      kept your edits to ${workspace.kept.join(', ')} (the shipped ones are in samples/)`);
   since = Date.now();
-  const server = await startCodeServer({ output: process.argv.includes('--verbose') ? 'inherit' : 'ignore', port, log: (m) => console.log(`      ${m}`) });
+  const server = await startCodeServer({ output: process.argv.includes('--verbose') ? 'inherit' : 'ignore', port, folder: workspace.dir, log: (m) => console.log(`      ${m}`) });
   console.log(`      up after ${seconds(since)}`);
   console.log(`\nGossip Scope is running in VS Code (code-server) at\n\n  ${server.url}\n`);
   console.log('Open it, press F1 and run "Gossip Scope: Open Network" (or "Welcome: Open Walkthrough..." › Learn Fabric Gossip;');

@@ -4,6 +4,7 @@
  * like VS Code's own.
  */
 import { keptSpeedText } from '../extension/kept-speed.js';
+import { counted } from './plural.js';
 import { SPEED_CHOICES, type FromWebview, type UiStatus } from '../extension/protocol.js';
 import { custom, el, secs } from './dom.js';
 
@@ -96,13 +97,15 @@ export class Controls {
       if (!SPEEDS.some(([v]) => v === speed)) this.speed.append(custom('vscode-option', { value: speed }, `${speed}×`));
       this.speed.value = speed;
     }
-    const parts = [`${secs(s.simTime)} of ${secs(s.until)}`, `${s.events.toLocaleString('en-US')} events`, s.state];
+    const parts = [`${secs(s.simTime)} of ${secs(s.until)}`, counted(s.events, 'event'), s.state];
     // Too much to compute or to draw at this speed: say what the run keeps, not what was asked.
     const kept = keptSpeedText(s);
     if (kept !== undefined) parts.push(kept);
     if (skipped > 0) parts.push(`${skipped.toLocaleString('en-US')} not animated`);
     const text = parts.join(' · ');
     if (this.status.textContent !== text) this.status.textContent = text;
+    // Explained where it is shown: the tooltip, and the help cursor and dotted underline that offer it.
+    this.status.classList.toggle('explained', skipped > 0);
     this.status.title = skipped > 0 ? 'Not animated: messages not drawn as dots because too many were in flight at once (the graph, the list and the timeline still have them), plus events the host left out of overfull frames. Nothing is lost from the run or its trace, and peer states are never skipped.' : '';
   }
 

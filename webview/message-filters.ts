@@ -3,6 +3,7 @@
  * styled like VS Code's dropdowns (tests and screen readers drive them as such); the peer box is
  * a VS Code Elements text field. Choices persist in the view state.
  */
+import { counted } from './plural.js';
 import type { UiEvent } from '../extension/protocol.js';
 import { custom, el } from './dom.js';
 import type { VerdictFilter, ViewStateStore } from './state.js';
@@ -133,6 +134,6 @@ export class FilterBar {
   }
 
   showCount(shown: number, total: number): void {
-    this.count.textContent = shown === total ? `${total.toLocaleString('en-US')} messages` : `${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
+    this.count.textContent = shown === total ? counted(total, 'message') : `${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
   }
 }

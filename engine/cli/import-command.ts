@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { readNetworkFiles } from '../import/files.js';
 import { importNetwork } from '../import/network.js';
+import { schemaFilePath, schemaReference } from '../scenario/schema-file.js';
 import { UsageError, parseArgs } from './args.js';
 
 /** Bound on --blocks: the simulator's orderer cuts at most this many per channel in an import. */
@@ -27,9 +28,12 @@ export function importCommand(argv: string[], out: (s: string) => void, err: (s:
   const blocksFlag = flags.get('blocks') as string | undefined;
   if (blocksFlag !== undefined && !(/^\d+$/.test(blocksFlag) && Number(blocksFlag) <= MAX_BLOCKS)) throw new UsageError(`--blocks must be a whole number from 0 to ${MAX_BLOCKS}, got '${blocksFlag}'`);
   const name = (flags.get('name') as string | undefined) ?? defaultName(positional);
-  const result = importNetwork(readNetworkFiles(positional), { name, channelNames, blocks: blocksFlag === undefined ? undefined : Number(blocksFlag) });
-  for (const n of result.notes) err(`note: ${n}`);
   const target = flags.get('out') as string | undefined;
+  // The modeline points at the schema this CLI carries, from where the scenario is written.
+  const schemaFile = schemaFilePath();
+  const schema = schemaFile === undefined ? undefined : schemaReference(schemaFile, target);
+  const result = importNetwork(readNetworkFiles(positional), { name, channelNames, blocks: blocksFlag === undefined ? undefined : Number(blocksFlag), schema });
+  for (const n of result.notes) err(`note: ${n}`);
   if (target === undefined) out(result.text.trimEnd());
   else {
     writeFileSync(target, result.text);

@@ -3,12 +3,11 @@
  * every combination for every seed, in parallel; progress on stderr; a table on stdout (or the
  * sweep as JSON); sweep.csv, sweep.json and sweep.html in DIR.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseSet, SweepArgError } from '../sweep/params.js';
 import { MAX_JOBS, runSweep } from '../sweep/run.js';
-import { sweepCsv, sweepReportData, sweepTable } from '../sweep/output.js';
-import { reportHtml } from '../report/html.js';
+import { sweepFiles, sweepTable } from '../sweep/output.js';
 import { parseArgs, UsageError } from './args.js';
 import { LIMITS } from '../scenario/bounds.js';
 import { readBoundedText } from '../scenario/read-text.js';
@@ -42,6 +41,8 @@ export async function sweep(argv: string[], out: (s: string) => void, err: (s: s
   const outDir = (flags.get('out') as string | undefined) ?? `${basename(file).replace(/\.ya?ml$/i, '')}-sweep`;
   try {
     const params = sets.map(parseSet);
+    // Everything that can be refused is refused before the runs: the output folder too.
+    prepareOutDir(outDir);
     const started = wallMs?.();
     const took = () => (wallMs === undefined || started === undefined ? '' : ` (${((wallMs() - started) / 1000).toFixed(1)} s)`);
     const s = await runSweep({
@@ -50,18 +51,44 @@ export async function sweep(argv: string[], out: (s: string) => void, err: (s: s
       params,
       seeds: int('seeds', 1, 1000, 1)!,
       jobs: int('jobs', 1, MAX_JOBS, undefined),
+      onWarning: err,
       onProgress: (done, total, r) =>
         err(`[${done}/${total}] ${Object.entries(r.values).map(([k, v]) => `${k}=${v}`).join(' ')} seed ${r.seed}: push reach ${r.scalars.pushReach}, p50 ${r.scalars.latencyP50 ?? '—'} ms${took()}`),
     });
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'sweep.csv'), sweepCsv(s));
-    writeFileSync(join(outDir, 'sweep.json'), JSON.stringify(s, null, 1));
-    writeFileSync(join(outDir, 'sweep.html'), reportHtml(sweepReportData(s, basename(file))));
-    if (flags.has('json')) out(JSON.stringify(s));
-    else out(`${sweepTable(s)}\n\nwrote ${join(outDir, 'sweep.csv')}, sweep.json and sweep.html`);
+    // The results go to stdout first: should the folder fail now, they are not lost.
+    out(flags.has('json') ? JSON.stringify(s) : sweepTable(s));
+    try {
+      for (const f of sweepFiles(s, basename(file))) writeFileSync(join(outDir, f.name), f.text);
+    } catch (e) {
+      err(`gossip-scope: --out ${outDir}: could not write the sweep's files: ${whyNot(e as NodeJS.ErrnoException, outDir)}`);
+      return 1;
+    }
+    if (!flags.has('json')) out(`\nwrote ${join(outDir, 'sweep.csv')}, sweep.json and sweep.html`);
     return 0;
   } catch (e) {
     if (e instanceof SweepArgError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** The output folder, made now and checked writable (with its three files' names free of folders). */
+function prepareOutDir(dir: string): void {
+  try {
+    if (statSync(dir, { throwIfNoEntry: false })?.isFile()) throw Object.assign(new Error('a file'), { code: 'ENOTDIR' });
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    for (const f of ['sweep.csv', 'sweep.json', 'sweep.html']) {
+      if (statSync(join(dir, f), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${dir}: ${join(dir, f)} is a folder, where the sweep writes a file`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--out ${dir}: cannot write the sweep there: ${whyNot(e as NodeJS.ErrnoException, dir)}`);
+  }
+}
+
+function whyNot(e: NodeJS.ErrnoException, dir: string): string {
+  if (e.code === 'ENOTDIR' || e.code === 'EEXIST') return `${dir} or a folder above it is a file, not a folder`;
+  if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') return 'permission denied';
+  if (e.code === 'ENOSPC') return 'no space left on the device';
+  return e.code ?? e.message;
 }

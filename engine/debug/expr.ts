@@ -13,6 +13,8 @@
  * A bare name is a peer or channel id (`peer0.org1`, `mychannel`) unless it is a variable
  * (`now`, `event`, ...) — see queries.ts for what names and functions mean.
  */
+import { MESSAGE_TYPES } from '../fabric/message-types.js';
+
 export type Expr =
   | { kind: 'lit'; value: number | string | boolean }
   | { kind: 'name'; name: string }
@@ -244,7 +246,7 @@ export function staticProblems(src: string, known: { functions: Iterable<string>
     switch (x.kind) {
       case 'name': {
         const head = x.name.split('.')[0];
-        if (!names.has(x.name) && !variables.has(head)) out.push(new ExprError(`unknown name "${x.name}": not a peer, channel, org or variable (${[...variables].join(', ')})`, at(x.name)));
+        if (!names.has(x.name) && !variables.has(head) && !isMessageType(x.name)) out.push(new ExprError(`unknown name "${x.name}": not a peer, channel, org, message type or variable (${[...variables].join(', ')})`, at(x.name)));
         return;
       }
       case 'call':
@@ -262,4 +264,9 @@ export function staticProblems(src: string, known: { functions: Iterable<string>
   };
   walk(e);
   return out;
+}
+
+/** A bare Fabric message type (`sent(AliveMessage)`) names itself, as its quoted string does. */
+export function isMessageType(name: string): boolean {
+  return (MESSAGE_TYPES as readonly string[]).includes(name);
 }

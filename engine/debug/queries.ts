@@ -6,7 +6,7 @@ import { hex } from '../fabric/message.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
 import { describeMessage } from '../ui/inspect.js';
-import { ExprError, parseExpr, type Expr } from './expr.js';
+import { ExprError, isMessageType, parseExpr, type Expr } from './expr.js';
 import { peerStateTree } from './peer-state.js';
 
 export type Value = number | string | boolean | null | Value[] | { [k: string]: Value };
@@ -134,7 +134,7 @@ function nameValue(name: string, ctx: QueryContext): Value {
     case 'to':
       return event === undefined ? null : peerName(event.kind === 'send' || event.kind === 'drop' ? event.other : event.peer);
   }
-  if (isKnownName(sim, name)) return name;
+  if (isKnownName(sim, name) || isMessageType(name)) return name;
   // `event.type` arrives as one name token (names may contain dots): split off the variable.
   const dot = name.indexOf('.');
   if (dot > 0 && name.slice(0, dot) in VARIABLES) {
@@ -145,7 +145,7 @@ function nameValue(name: string, ctx: QueryContext): Value {
     }
     return v;
   }
-  throw new ExprError(`unknown name "${name}": not a peer, channel, org or variable (${Object.keys(VARIABLES).join(', ')})`, 0);
+  throw new ExprError(`unknown name "${name}": not a peer, channel, org, message type or variable (${Object.keys(VARIABLES).join(', ')})`, 0);
 }
 
 function isKnownName(sim: Simulation, name: string): boolean {

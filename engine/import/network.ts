@@ -27,6 +27,8 @@ export interface ImportOptions {
   channelNames?: Record<string, string>;
   /** Blocks the simulated orderer cuts (not in any of the files). Default 10. */
   blocks?: number;
+  /** The `$schema` reference for the YAML language server (relative to where the scenario is saved); none: no modeline. */
+  schema?: string;
 }
 
 export interface ImportResult {
@@ -95,7 +97,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
   const perPeer = assignCoreFiles(cores, peers, problems);
   if (problems.length > 0) throw new ImportError(problems);
 
-  out.raw('# yaml-language-server: $schema=scenario.schema.json');
+  if (opts.schema !== undefined) out.raw(`# yaml-language-server: $schema=${opts.schema}`);
   out.comment(`Imported by gossip-scope import from:\n  ${files.map((f) => f.path).join('\n  ')}\nEvery value names the file:line:col it came from; "Fabric default" marks what the files leave out.`);
   out.value('', 'name', yamlString(opts.name ?? 'imported-network'), 'the import');
   out.value('', 'seed', '1', 'not in the files: the simulator\'s seed');

@@ -1,5 +1,6 @@
 /** A sweep written out: CSV (one row per run), a text table (one row per combination, mean over seeds), the report's data. */
 import { SCALAR_NAMES, type ReportData, type Scalars, type Sweep } from '../figures/types.js';
+import { reportHtml } from '../report/html.js';
 
 const csvCell = (v: unknown): string => {
   const s = v === null || v === undefined ? '' : String(v);
@@ -59,4 +60,13 @@ export function sweepReportData(s: Sweep, file: string): ReportData {
     ],
     sweep: s,
   };
+}
+
+/** The three files a sweep is saved as (the CLI's --out folder, VS Code's Save…): name and text. */
+export function sweepFiles(s: Sweep, scenarioFile: string): { name: 'sweep.csv' | 'sweep.json' | 'sweep.html'; text: string }[] {
+  return [
+    { name: 'sweep.csv', text: sweepCsv(s) },
+    { name: 'sweep.json', text: JSON.stringify(s, null, 1) },
+    { name: 'sweep.html', text: reportHtml(sweepReportData(s, scenarioFile)) },
+  ];
 }

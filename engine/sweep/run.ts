@@ -23,6 +23,8 @@ export interface SweepOptions {
   /** Worker threads; default the machine's cores. */
   jobs?: number;
   onProgress?: (done: number, total: number, run: SweepRun) => void;
+  /** The loader's warnings about a swept value, before any run (a value Fabric reads as its default). */
+  onWarning?: (message: string) => void;
   /** Stops the sweep (the VS Code command's Cancel): workers are ended, the promise rejects. */
   signal?: AbortSignal;
 }
@@ -35,7 +37,7 @@ function workerScript(): string {
 }
 
 /** The jobs of a sweep, each combination's scenario checked by the loader before anything runs. */
-export function sweepJobs(o: Pick<SweepOptions, 'file' | 'text' | 'params' | 'seeds'>): { jobs: SweepJob[]; seeds: number[]; name: string } {
+export function sweepJobs(o: Pick<SweepOptions, 'file' | 'text' | 'params' | 'seeds'>): { jobs: SweepJob[]; seeds: number[]; name: string; warnings: string[] } {
   if (!Number.isInteger(o.seeds) || o.seeds < 1 || o.seeds > MAX_SEEDS) throw new SweepArgError(`--seeds must be an integer from 1 to ${MAX_SEEDS}, got ${o.seeds}`);
   const names = o.params.map((p) => p.name);
   if (new Set(names).size !== names.length) throw new SweepArgError(`--set: a parameter is given twice`);
@@ -44,20 +46,26 @@ export function sweepJobs(o: Pick<SweepOptions, 'file' | 'text' | 'params' | 'se
   const base = loadScenario(o.text, o.file);
   const seeds = Array.from({ length: o.seeds }, (_, i) => base.seed + i);
   const jobs: SweepJob[] = [];
+  // What the loader warns of for a value set (propagatePeerNum=0 is Fabric's default 3), said as `run` says it.
+  const baseWarnings = new Set((base.warnings ?? []).map((w) => w.message));
+  const warnings: string[] = [];
   for (const values of combos) {
     const text = applyValues(o.text, o.file, values);
+    const label = `--set ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(' ')}`;
     try {
-      loadScenario(text, o.file);
+      const combo = loadScenario(text, o.file);
+      for (const w of combo.warnings ?? []) if (!baseWarnings.has(w.message)) warnings.push(`${label}: warning: ${w.message}`);
     } catch (e) {
-      throw new SweepArgError(`--set ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(' ')}: ${(e as Error).message}`);
+      throw new SweepArgError(`${label}: ${(e as Error).message}`);
     }
     for (const seed of seeds) jobs.push({ index: jobs.length, file: o.file, text, values, seed });
   }
-  return { jobs, seeds, name: base.name };
+  return { jobs, seeds, name: base.name, warnings };
 }
 
 export async function runSweep(o: SweepOptions): Promise<Sweep> {
-  const { jobs, seeds, name } = sweepJobs(o);
+  const { jobs, seeds, name, warnings } = sweepJobs(o);
+  for (const w of warnings) o.onWarning?.(w);
   const threads = Math.max(1, Math.min(o.jobs ?? availableParallelism(), MAX_JOBS, jobs.length));
   const results: (SweepRun | undefined)[] = new Array(jobs.length);
   const script = workerScript();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './in-process-cli.js';
 import type { RunDiff } from '../../engine/debug/diff.js';
+import { diffMarkdown } from '../../engine/debug/diff-markdown.js';
 
 test('diff of two seeds names the first divergent event and the peers that differ', async () => {
   const { code, out } = await cli('diff', 'samples/two-orgs.yaml@7', 'samples/two-orgs.yaml@8', '--at', '15s', '--json');
@@ -49,4 +50,18 @@ test('diff with a file that is not a trace is a file:line:col error, exit 2', as
   const { code, err } = await cli('diff', 'samples/two-orgs.yaml', 'README.jsonl');
   assert.equal(code, 2);
   assert.match(err, /README\.jsonl:1:1: cannot read the file/);
+});
+
+test('the compared runs as Markdown: gossip state first, world-state keys folded away below it', async () => {
+  const { out } = await cli('diff', 'samples/two-orgs.yaml@7', 'samples/two-orgs.yaml@8', '--at', '60s', '--json');
+  const d = JSON.parse(out) as RunDiff;
+  assert.ok(d.peers.some((p) => p.fields.some((f) => f.field.startsWith('world '))), 'no world-state difference to fold');
+  const md = diffMarkdown(d);
+  const gossipAt = md.indexOf('### Gossip state');
+  const details = md.indexOf('<details>');
+  assert.ok(gossipAt > 0 && details > gossipAt, 'gossip state is not first');
+  // Every world-state row is inside the fold, none above it.
+  const firstWorldRow = md.search(/\| world /);
+  assert.ok(firstWorldRow > details && md.indexOf('</details>') > firstWorldRow, 'a world-state row outside the fold');
+  assert.match(md.slice(details), /<summary>World state: differs on \d+ peers? /);
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BreakpointSet, matchEvent, parseEventPattern, parseHitCondition } from '../../engine/debug/breakpoints.js';
-import { ExprError, parseExpr } from '../../engine/debug/expr.js';
+import { ExprError, parseExpr, staticProblems } from '../../engine/debug/expr.js';
 import { evaluate } from '../../engine/debug/queries.js';
 import { DebugRun } from '../../engine/debug/run.js';
 import { LIMITS } from '../../engine/scenario/bounds.js';
@@ -89,6 +89,11 @@ describe('queries and breakpoint predicates', () => {
     assert.equal(evaluate('not leader(peer1.org1) || true', ctx), true);
     assert.throws(() => evaluate('height(peer7.org1)', ctx), /not a peer/);
     assert.throws(() => evaluate('heigth(peer0.org1)', ctx), /unknown function "heigth"/);
+    // A bare message type counts as its quoted name, in the evaluator and in the check before a run.
+    assert.ok((evaluate('sent(AliveMessage)', ctx) as number) > 0);
+    assert.equal(evaluate('sent(AliveMessage)', ctx), evaluate('sent("AliveMessage")', ctx));
+    assert.deepEqual(staticProblems('sent(AliveMessage) > 0', { functions: ['sent'], variables: [], names: [] }), []);
+    assert.match(staticProblems('sent(AliveMesage) > 0', { functions: ['sent'], variables: [], names: [] })[0].message, /unknown name "AliveMesage"/);
     assert.throws(() => parseExpr('height(peer0.org1) >='), (e: unknown) => e instanceof ExprError && /ends too soon/.test(e.message) && e.offset === 21);
     run.dispose();
   });

@@ -4,6 +4,7 @@
  * talking over real sockets. Skips, saying why, only when code-server cannot be installed.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +75,21 @@ test('Open Network in Live Mode: eight peer processes come alive in the graph an
   await inspector.locator('[data-testid=inspector-title]', { hasText: 'peer0.org1' }).waitFor({ timeout: UI_WAIT_MS });
   assert.match(await inspector.innerText(), /PKI-ID\s+[0-9a-f]{16}/);
   await wb.screenshot('live-peer');
+  // Closing the panel's tab ends the live network: its peer processes stop, and the status
+  // bar no longer shows it (both were left running).
+  assert.ok(peerProcesses() >= 7, `${peerProcesses()} peer processes`); // one of the eight is crashed by the lesson
+  await wb.page.locator('.tab', { hasText: 'Gossip Scope' }).first().hover();
+  await wb.page.locator('.tab', { hasText: 'Gossip Scope' }).first().locator('.codicon-close').click();
+  for (const deadline = Date.now() + UI_WAIT_MS; Date.now() < deadline && peerProcesses() > 0; ) await wb.page.waitForTimeout(200);
+  assert.equal(peerProcesses(), 0, 'peer processes still running after the tab closed');
+  await wb.page.locator('.statusbar-item', { hasText: /Gossip [\d.]+ s ·/ }).first().waitFor({ state: 'detached', timeout: UI_WAIT_MS });
+  await wb.screenshot('live-tab-closed');
 });
+
+/** This repo's CLI running as a live peer (`cli.js peer --scenario …`). */
+function peerProcesses(): number {
+  const cli = join(REPO, 'dist', 'cli.js');
+  return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(`${cli} peer --scenario`)).length;
+}

@@ -66,6 +66,8 @@ test('Run Sweep… runs every combination and shows its report with every chart 
   if (unavailable) return t.skip(unavailable);
   const wb = await Workbench.open(browser!, server!.url, RESULTS, 'Gossip Scope');
   await wb.runCommand('Gossip Scope: Run Sweep…');
+  // The picker says what it is for (every one said "Open Network").
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Gossip Scope: Run Sweep: which scenario?' }).waitFor();
   await wb.pick('tiny-sweep');
   const input = wb.page.locator('.quick-input-widget input.input').first();
   await wb.page.locator('.quick-input-widget', { hasText: 'Run Sweep (1/2)' }).waitFor();
@@ -82,12 +84,22 @@ test('Run Sweep… runs every combination and shows its report with every chart 
   const charts = await frame.$$eval('section[data-chart]', (s) => s.map((x) => (x as HTMLElement).dataset.chart!));
   for (const c of ['pushReach-vs-propagatePeerNum', 'pushReach-vs-peers', 'dataMessagesPerBlock-vs-propagatePeerNum']) assert.ok(charts.includes(c), `${c} among ${charts}`);
   await wb.screenshot('sweep-report');
+  // What the CLI writes, saved from VS Code: the notification offers it, the save dialog says where.
+  await wb.page.locator('.notification-toast', { hasText: 'swept 8 runs of tiny-sweep' }).locator('a.monaco-button, .monaco-button', { hasText: 'Save CSV, JSON and HTML…' }).first().click();
+  const saved = join(workspace, 'tiny-sweep-results');
+  await wb.chooseFile(saved);
+  await wb.page.locator('.notification-toast', { hasText: 'saved sweep.csv, sweep.json and sweep.html' }).first().waitFor();
+  await wb.screenshot('sweep-saved');
+  assert.equal(readFileSync(join(saved, 'sweep.csv'), 'utf8').trim().split('\n').length, 9, 'a header and 8 runs');
+  assert.equal(JSON.parse(readFileSync(join(saved, 'sweep.json'), 'utf8')).runs.length, 8);
+  assert.match(readFileSync(join(saved, 'sweep.html'), 'utf8'), /<html/);
 });
 
 test('Shrink Failing Scenario keeps the one fault that matters and shows the difference', async (t) => {
   if (unavailable) return t.skip(unavailable);
   const wb = await Workbench.open(browser!, server!.url, RESULTS, 'Gossip Scope');
   await wb.runCommand('Gossip Scope: Shrink Failing Scenario');
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Gossip Scope: Shrink Failing Scenario: which scenario?' }).waitFor();
   await wb.pick('tiny-shrink');
   const done = wb.page.locator('.notification-toast', { hasText: 'tiny-shrink still fails on expectation: everyone sees peer1.org1 with 1 of 3 faults' }).first();
   await wb.screenshot('shrinking');
@@ -111,6 +123,7 @@ test('Compare Two Runs… shows where two runs part and how the peers differ, si
   if (unavailable) return t.skip(unavailable);
   const wb = await Workbench.open(browser!, server!.url, RESULTS, 'Gossip Scope');
   await wb.runCommand('Gossip Scope: Compare Two Runs…');
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Gossip Scope: Compare Two Runs: run A, which scenario?' }).waitFor();
   await wb.pick('tiny-sweep');
   const input = wb.page.locator('.quick-input-widget input.input').first();
   await wb.page.locator('.quick-input-widget', { hasText: 'Compare Two Runs (1/2)' }).waitFor();
@@ -121,14 +134,20 @@ test('Compare Two Runs… shows where two runs part and how the peers differ, si
   await wb.page.locator('.quick-input-widget', { hasText: 'Compare Two Runs (2/2)' }).waitFor();
   await input.fill('6s');
   await wb.page.keyboard.press('Enter');
-  // The page opens beside: its first lines (Monaco draws spaces as no-break spaces: \s matches both) name both runs and the first divergent event.
-  const editor = wb.page.locator('.editor-instance .view-lines', { hasText: 'two runs compared' }).first();
-  await editor.waitFor({ timeout: 120_000 }).catch(async (e) => {
+  // The page opens rendered (the Markdown preview): both runs, the first divergent event, then
+  // the gossip state, with the world state folded below it.
+  const preview = await wb.webviewFrame('h1', 120_000).catch(async (e) => {
     await wb.screenshot('not-compared');
     throw e;
   });
-  await wb.page.locator('.view-lines', { hasText: /First\sdivergent\sevent:\s#\d+/ }).first().waitFor();
-  await wb.page.locator('.view-lines', { hasText: '| peer | field | A | B |' }).first().waitFor();
-  await wb.page.locator('.view-lines', { hasText: /\|\speer1\.org1\s\|\srunning\s\|\strue\s\|\sfalse\s\|/ }).first().waitFor();
+  await preview.locator('h1', { hasText: 'two runs compared' }).waitFor();
+  await preview.locator('h2', { hasText: /First divergent event: #\d+/ }).waitFor();
+  const text = await preview.locator('body').innerText();
+  assert.match(text, /Gossip state/);
+  assert.match(text, /peer1\.org1\s+running\s+true\s+false/);
+  if ((await preview.locator('details').count()) > 0) {
+    assert.ok(text.indexOf('Gossip state') < text.indexOf('World state'), 'the gossip state comes first');
+    assert.equal(await preview.locator('details').getAttribute('open'), null, 'the world state is folded');
+  }
   await wb.screenshot('compared');
 });

@@ -5,9 +5,9 @@
  * source comment is checked to point at the value it names, and the scenario runs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../engine/cli/main.js';
@@ -116,6 +116,11 @@ test('gossip-scope import reads the folder and writes the scenario; gossip-scope
   assert.equal(await main(['import', DIR, '--out', out, '--channel', 'TwoOrgsChannel=mychannel'], () => {}, (s) => (err += s)), 0, err);
   assert.match(readFileSync(out, 'utf8'), /name: mychannel/);
   assert.match(err, /2 orgs, 4 peers, channels mychannel/);
+  // The modeline's $schema is a file that exists, from where the scenario was written.
+  const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(readFileSync(out, 'utf8'))?.[1];
+  assert.ok(schema !== undefined, 'no $schema modeline');
+  assert.ok(existsSync(resolve(dir, schema)), `$schema=${schema} is not a file beside ${out}`);
+  assert.equal(JSON.parse(readFileSync(resolve(dir, schema), 'utf8')).title, 'Gossip Scope scenario');
   assert.equal(await main(['run', out, '--until', '20s'], () => {}, () => {}), 0);
 });
 

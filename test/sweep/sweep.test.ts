@@ -88,3 +88,27 @@ test('gossip-scope sweep: a table, sweep.csv/json/html, progress on stderr; a va
   assert.equal(none.status, 2);
   assert.match(none.stderr, /at least one --set/);
 });
+
+test('gossip-scope sweep: a value Fabric reads as its default is warned of, as run warns of it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gs-sweep-'));
+  writeFileSync(join(dir, 'tiny.yaml'), SCENARIO);
+  const r = spawnSync(process.execPath, [join(REPO, 'dist', 'cli.js'), 'sweep', 'tiny.yaml', '--set', 'propagatePeerNum=0,1', '--out', 'out'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /--set propagatePeerNum=0: warning: .*propagatePeerNum: 0 is unset to Fabric \(GetIntOrDefault\), which uses its default 3 instead/);
+  assert.doesNotMatch(r.stderr, /propagatePeerNum=1: warning/);
+  // Said before the first run, not lost among the progress lines after it.
+  assert.ok(r.stderr.indexOf('warning') < r.stderr.indexOf('[1/2]'), r.stderr);
+});
+
+test('gossip-scope sweep: an --out that cannot be written is refused before any run, in words', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gs-sweep-'));
+  writeFileSync(join(dir, 'tiny.yaml'), SCENARIO);
+  writeFileSync(join(dir, 'taken'), 'a file, not a folder');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO, 'dist', 'cli.js'), ...args], { cwd: dir, encoding: 'utf8' });
+  for (const out of ['taken', join('taken', 'below')]) {
+    const r = cli('sweep', 'tiny.yaml', '--set', 'propagatePeerNum=1..2', '--out', out);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`--out ${out.replace(/[\\/]/g, '.')}: cannot write the sweep there: .*is a file, not a folder`));
+    assert.doesNotMatch(r.stderr, /\[1\/2\]|    at /, 'a run started, or a stack trace');
+  }
+});

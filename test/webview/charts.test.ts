@@ -59,6 +59,17 @@ test('the charts pane draws every chart, themed; hover names a block; a click mo
   );
   for (const [i, n] of colourful.entries()) assert.ok(n > 200, `${CHARTS[i]}: ${n} coloured pixels`);
   await page.screenshot({ path: join(SHOTS, '01-charts-open-dark.png') });
+  // The rate chart's legend tells every type apart: each marker a line in its own colour and style.
+  const markers = await page.$$eval('[data-testid=charts] section[data-chart=messages] .u-legend .u-series:not(:first-child) .u-marker', (ms) =>
+    ms.map((m) => {
+      const st = getComputedStyle(m);
+      return `${st.borderBottomColor} ${st.borderBottomStyle}`;
+    }),
+  );
+  assert.ok(markers.length > 6, `only ${markers.length} message types in the recording`);
+  assert.equal(new Set(markers).size, markers.length, `two types alike in the legend: ${markers.join(' | ')}`);
+  await page.locator('[data-testid=charts] section[data-chart=messages]').screenshot({ path: join(SHOTS, '01b-rates-legend.png') });
+  await page.locator('[data-testid=charts] section[data-chart=infection]').screenshot({ path: join(SHOTS, '01c-infection.png') });
 
   const chart = page.locator('[data-testid=charts] section[data-chart=infection]');
   await chart.scrollIntoViewIfNeeded();

@@ -494,6 +494,40 @@ test('a narrow panel (an editor opened beside it) keeps the graph in view with e
   await p.close();
 });
 
+test('beside a walkthrough (680 px): every pane readable in the panel\'s one scroll, none boxed in a scroll of its own', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const p = await open();
+  await replayAll(p);
+  // What a walkthrough leaves the panel in a 1400 px window: about half, beside it.
+  await p.setViewportSize({ width: 680, height: 880 });
+  await p.locator('[data-testid=message-row]').first().click();
+  await p.locator('[data-testid=charts-toggle]').click();
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid=charts] section[data-chart][data-drawn]').length >= 5, undefined, { timeout: 30_000 });
+  // Scroll boxes holding more than they show: only the panel itself and the message list (a virtual list) may.
+  const boxed = await p.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('body *'))
+      .filter((e) => {
+        const o = getComputedStyle(e).overflowY;
+        return (o === 'auto' || o === 'scroll') && e.scrollHeight > e.clientHeight + 1 && e.clientHeight > 0;
+      })
+      .map((e) => `${e.className || e.tagName} (${e.clientHeight} of ${e.scrollHeight} px)`)
+      .filter((d) => !/^(main|rows) /.test(d)),
+  );
+  assert.deepEqual(boxed, []);
+  // The inspector shows the whole message, and each chart its full height, as the panel scrolls.
+  const inspector = (await p.locator('.inspector').boundingBox())!;
+  assert.ok(inspector.height >= 200, `inspector ${inspector.height} px`);
+  for (const name of ['infection', 'messages']) {
+    const chart = p.locator(`[data-testid=charts] section[data-chart=${name}]`);
+    await chart.scrollIntoViewIfNeeded();
+    assert.ok(((await chart.boundingBox())?.height ?? 0) >= 240, `${name} chart cut`);
+    await chart.screenshot({ path: join(SHOTS, `walkthrough-width-chart-${name}.png`) });
+  }
+  await p.locator('.inspector').scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(SHOTS, 'walkthrough-width-inspector.png') });
+  await p.close();
+});
+
 test('the invariants beside the graph: built in, queries, where one broke; Add… asks the host', async (t) => {
   if (unavailable) return t.skip(unavailable);
   // No replay needed: the section shows what the status says, and the status is sent here.

@@ -10,6 +10,8 @@ import type { Figures } from '../../engine/figures/types.js';
 import { axis, chartTheme, type ChartTheme } from './theme.js';
 import { translucent } from './colour.js';
 import { cdfColumns, describeReceipts, histogramColumns, infectionColumns, rateColumns, sampleBlocks } from './data.js';
+import { placePercentileLabel } from './percentile-label.js';
+import { blockLineStroke, maxStyledSeries, seriesStyle } from './series-style.js';
 
 export interface Pick {
   /** Simulated ms. */
@@ -33,8 +35,6 @@ interface Made {
 }
 
 const HEIGHT = 240;
-/** Past the theme's six colours, series repeat them dashed, then dotted. */
-const DASHES: number[][] = [[], [7, 3], [2, 2]];
 
 function section(parent: HTMLElement, name: string, title: string, note = ''): { body: HTMLElement; hover: HTMLElement } {
   const s = document.createElement('section');
@@ -125,7 +125,7 @@ export function drawRunCharts(root: HTMLElement, f: Figures, onPick: (p: Pick) =
         focus: { alpha: 0.25 },
         scales: { x: { time: false }, y: { range: [0, 1.02] } },
         axes: [axis(t, 'simulated time (s)'), axis(t, 'share of peers', { values: (_u: uPlot, v: number[]) => v.map((x) => `${Math.round(x * 100)}%`) })],
-        series: [{}, ...blocks.map((b, i) => ({ label: `${b.channel} #${b.seq}`, stroke: t.series[i % t.series.length], width: 1.5, points: { show: false }, paths: uPlot.paths.stepped!({ align: 1 }) }))],
+        series: [{}, ...blocks.map((b) => ({ label: `${b.channel} #${b.seq}`, stroke: blockLineStroke(t), width: 1.25, points: { show: false }, paths: uPlot.paths.stepped!({ align: 1 }) }))],
         hooks: {
           draw: [marks, timeCursorHook(getT, t), drawnHook],
           setSeries: [(_u, i) => (focused = i)],
@@ -166,17 +166,19 @@ export function drawRunCharts(root: HTMLElement, f: Figures, onPick: (p: Pick) =
     c.strokeStyle = t.muted;
     c.font = `${10 * devicePixelRatio}px sans-serif`;
     c.setLineDash([3 * devicePixelRatio, 3 * devicePixelRatio]);
-    for (const [name, v] of [['p50', o.p50], ['p95', o.p95], ['p99', o.p99]] as const) {
-      const x = u.valToPos(v, 'x', true);
-      c.beginPath();
-      c.moveTo(x, u.bbox.top);
-      c.lineTo(x, u.bbox.top + u.bbox.height);
-      c.stroke();
-      // Labels near the right edge go to the left of their line, so they are not cut off.
-      const right = x + 30 * devicePixelRatio > u.bbox.left + u.bbox.width;
-      c.textAlign = right ? 'right' : 'left';
-      c.fillText(name, x + (right ? -3 : 3) * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
-    }
+    [['p50', o.p50], ['p95', o.p95], ['p99', o.p99]].forEach(([name, v], row) => {
+      const x = u.valToPos(v as number, 'x', true);
+      const place = placePercentileLabel(name as string, v as number, x, u.bbox.left, u.bbox.left + u.bbox.width, (text) => c.measureText(text).width, 3 * devicePixelRatio);
+      if (place.line) {
+        c.beginPath();
+        c.moveTo(x, u.bbox.top);
+        c.lineTo(x, u.bbox.top + u.bbox.height);
+        c.stroke();
+      }
+      c.textAlign = place.align;
+      // One row each, so labels of close percentiles do not print over one another.
+      c.fillText(place.text, place.x, u.bbox.top + (12 + 11 * row) * devicePixelRatio);
+    });
     c.restore();
   };
   {
@@ -230,19 +232,23 @@ export function drawRunCharts(root: HTMLElement, f: Figures, onPick: (p: Pick) =
     });
   {
     const { body } = section(root, 'messages', `Messages sent per second, by type (${f.rates.bucketMs} ms buckets)`);
+    body.classList.add('gs-line-markers');
+    const rates = busiestFirst(rc.types, rc.messages, maxStyledSeries(t));
     const plot = new uPlot(
       {
         width: width(),
         height: HEIGHT,
         scales: { x: { time: false } },
         axes: [axis(t, 'simulated time (s)'), axis(t, 'messages/s')],
-        series: [{ label: 's' }, ...rc.types.map((ty, i) => ({ label: ty, stroke: t.series[i % t.series.length], dash: DASHES[Math.floor(i / t.series.length) % DASHES.length], width: 1.5, points: { show: false } }))],
+        series: [{ label: 's' }, ...rates.types.map((ty, i) => ({ label: ty, stroke: seriesStyle(t, i).stroke, dash: seriesStyle(t, i).dash, width: 1.5, points: { show: false } }))],
+        // The legend's marker is a short line in the series' colour and style (gs-line-markers).
+        legend: { markers: { dash: (_u: uPlot, i: number) => (i === 0 ? 'solid' : seriesStyle(t, i - 1).legendDash), fill: () => 'transparent' } },
         hooks: { draw: [timeCursorHook(getT, t), drawnHook] },
       },
-      rc.messages as uPlot.AlignedData,
+      rates.columns as uPlot.AlignedData,
       body,
     );
-    clickTime(plot, (i) => rc.types.map((ty, k) => `${ty} ${rc.messages[k + 1][i]}/s`).join(', '));
+    clickTime(plot, (i) => rates.types.map((ty, k) => `${ty} ${rates.columns[k + 1][i]}/s`).join(', '));
     made.push({ plot, timeAxis: true });
   }
   {
@@ -281,6 +287,20 @@ export function drawRunCharts(root: HTMLElement, f: Figures, onPick: (p: Pick) =
   };
 }
 
+/**
+ * The rate series busiest first (the first get the solid lines); past `max` styles the quietest
+ * are summed into one "other" series, named with how many types it holds.
+ */
+function busiestFirst(types: string[], columns: [number[], ...number[][]], max: number): { types: string[]; columns: number[][] } {
+  const total = (k: number) => columns[k + 1].reduce((a, b) => a + b, 0);
+  const order = types.map((_, k) => k).sort((a, b) => total(b) - total(a) || types[a].localeCompare(types[b]));
+  if (order.length <= max) return { types: order.map((k) => types[k]), columns: [columns[0], ...order.map((k) => columns[k + 1])] };
+  const kept = order.slice(0, max - 1);
+  const rest = order.slice(max - 1);
+  const other = columns[0].map((_, i) => rest.reduce((a, k) => a + columns[k + 1][i], 0));
+  return { types: [...kept.map((k) => types[k]), `other (${rest.length} types)`], columns: [columns[0], ...kept.map((k) => columns[k + 1]), other] };
+}
+
 function legendOfVias(parent: HTMLElement, t: ChartTheme): void {
   const p = document.createElement('p');
   p.className = 'gs-chart-note';
@@ -298,5 +318,12 @@ function legendOfVias(parent: HTMLElement, t: ChartTheme): void {
     s.append(m, text);
     p.append(s);
   }
+  // The lines are blocks, all one neutral colour: colour means how a receipt came, nothing else.
+  const line = document.createElement('span');
+  const m = document.createElement('span');
+  m.style.color = t.muted;
+  m.textContent = '\u2500 ';
+  line.append(m, 'one line per block (hover to name it)');
+  p.append(line);
   parent.insertBefore(p, parent.children[1] ?? null);
 }
