@@ -74,7 +74,7 @@ export class GossipNode {
     this.comm.onMessage = (m) => this.handleMessage(m);
     this.emitter = new BatchingEmitter(env, (batch) => this.gossipBatch(batch));
     this.disc = new Discovery(env, this.discoveryHost(), opts.bootstrap);
-    this.comm.onPresumedDead = (k) => this.disc.presumedDead(k);
+    this.comm.onPresumedDead = (k) => this.disc.presumedDead(env.members.idOfHex(k));
     this.idMapper.onPurge = (k) => this.onIdentityPurged(k);
     this.certPuller = this.createCertStorePuller();
   }
@@ -136,7 +136,7 @@ export class GossipNode {
           return [{ pkiId: this.env.pkiId, pkiHex: this.env.pkiHex }, ...view];
         },
         // The same view, asked about one peer: every leadership message asks this.
-        inView: (k) => k === this.env.pkiHex || (this.disc.isAlive(k) && ch.inChannelView(k) && this.idMapper.orgOf(k) === this.env.mspId),
+        inView: (k) => k === this.env.pkiHex || (this.disc.isAlive(this.env.members.idOfHex(k)) && ch.inChannelView(k) && this.idMapper.orgOf(k) === this.env.mspId),
         gossip: (msg) => this.gossip(msg),
         onLeadershipChange: (isLeader) => this.opts.onLeadershipChange(join.name, isLeader),
       });
@@ -427,14 +427,14 @@ export class GossipNode {
 
   private hasExternalEndpoint(pkiHex: string): boolean {
     if (pkiHex === this.env.pkiHex) return this.env.endpoint !== '';
-    const m = this.disc.lookup(pkiHex);
+    const m = this.disc.lookup(this.env.members.idOfHex(pkiHex));
     return m !== undefined && m.endpoint !== '';
   }
 
   private onIdentityPurged(pkiHex: string): void {
     this.certPuller.remove(pkiHex);
     this.env.tr.log('info', 'gossip.discovery', `Purging ${pkiHex} from membership`);
-    this.disc.presumedDead(pkiHex);
+    this.disc.presumedDead(this.env.members.idOfHex(pkiHex));
     this.comm.closeConn(pkiHex);
   }
 
@@ -610,7 +610,7 @@ export class GossipNode {
   private channelHost(): ChannelHost {
     return {
       membership: () => this.disc.getMembership(),
-      lookup: (k) => this.disc.lookup(k),
+      lookup: (k) => this.disc.lookup(this.env.members.idOfHex(k)),
       orgOfPeer: (k) => this.idMapper.orgOf(k),
       gossip: (sm) => this.emitter.add(sm),
       forward: (m) => this.emitter.add(m.sm, m.conn.remotePkiHex),
