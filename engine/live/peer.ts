@@ -119,7 +119,7 @@ export class LivePeer {
   describeMessage(msg: number): MessageDetail | null {
     const sm = this.recent.get(msg);
     if (sm === undefined) return null;
-    const identityOf = (k: string) => this.node.idMapper.get(k);
+    const identityOf = (k: string) => this.node.idMapper.get(this.node.env.members.idOfHex(k));
     return messageDetailOf(msg, sm, this.registry, identityOf, []);
   }
 

@@ -74,7 +74,7 @@ run: { until: 30s }
   const reasons = events.filter((e) => e.kind === 'reject' && e.other === attacker).map((e) => e.reason ?? '');
   assert.ok(reasons.some((r) => /but it's not eligible for the channel alpha|No such channel alpha/.test(r)), reasons.slice(0, 5).join('\n'));
   for (const p of sim.peers.filter((q) => q.channels.includes('alpha'))) {
-    assert.ok(!p.node!.channels.get('alpha')!.stateInfos.has(hex(sim.peers[attacker].identity.pkiId)), `${p.id} took its StateInfo`);
+    assert.ok(!p.node!.channels.get('alpha')!.stateInfos.has(sim.members.idOf(sim.peers[attacker].identity.pkiId)), `${p.id} took its StateInfo`);
   }
 });
 
