@@ -4,6 +4,7 @@ import type { Comm, CommNet } from '../fabric/comm.js';
 import type { NetworkSpec, LatencySpec, LinkRule, TamperRule } from '../scenario/types.js';
 import type { SignedMessage } from '../fabric/message.js';
 import { tamperWith } from './tamper.js';
+import { InFlight } from './in-flight.js';
 import type { Trace } from '../trace/trace.js';
 
 /**
@@ -28,6 +29,7 @@ export class SimNetwork {
   private readonly rules: { rule: LinkRule; a: number; b: number; until?: number }[] = [];
   private readonly tampers: { rule: TamperRule; from: number; to: number; left: number }[] = [];
   trace?: Trace;
+  private readonly inFlight: InFlight;
 
   constructor(
     private readonly kernel: Kernel,
@@ -35,6 +37,7 @@ export class SimNetwork {
     seed: number,
     peerIndex: (id: string) => number,
   ) {
+    this.inFlight = new InFlight(kernel);
     this.rng = new Rng(seed, 'network');
     this.dialRng = new Rng(seed, 'network/dial-backoff');
     for (const l of spec.links) {
@@ -185,7 +188,9 @@ export class SimNetwork {
       faulty: () => this.faulty,
       fate: (a, b) => this.fate(a, b),
       tamper: (a, b, sm) => this.tamper(a, b, sm),
-      schedule: (delay, fn) => this.kernel.after(delay, fn),
+      schedule: (delay, fn, what) => this.inFlight.schedule(delay, fn, what),
+      carry: (delay, to, sm, cause) => this.inFlight.carry(delay, to, sm, cause),
+      carryGarbled: (delay, to, bytes, was, cause) => this.inFlight.carryGarbled(delay, to, bytes, was, cause),
       dial: (from, endpoint, cb) => {
         const to = this.endpoints.get(endpoint);
         if (to === undefined || this.partitioned(from, to)) {
