@@ -32,7 +32,8 @@ import { BreakpointSet, type Breakpoint as GossipBreakpoint, type Hit } from './
 import { ExprError } from './expr.js';
 import { GuardedDebugSession } from './guarded-session.js';
 import type { Violation } from './invariants.js';
-import { causalChain, eventLabel, lastEventAt, peerName } from './frames.js';
+import { causalChain, eventLabel, formatTime, lastEventAt, peerName } from './frames.js';
+import { handCommand, pendingEntries } from './hand-commands.js';
 import { peerStateTree } from './peer-state.js';
 import { eventValue, evaluate, FUNCTIONS, VARIABLES, type Value } from './queries.js';
 import { DebugRun } from './run.js';
@@ -557,8 +558,9 @@ export class GossipDebugSession extends GuardedDebugSession {
 
   // --- evaluate and completion --------------------------------------------------------------
 
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
     if (this.run === undefined) return this.sendErrorResponse(response, { id: 1002, format: 'no network', showUser: false });
+    if (args.expression.trimStart().startsWith('/')) return this.consoleCommand(response, args.expression);
     const event = args.frameId !== undefined ? this.sim.trace.byId(args.frameId) : this.current;
     try {
       const value = evaluate(args.expression, { sim: this.sim, event: event ?? this.current });
@@ -567,6 +569,29 @@ export class GossipDebugSession extends GuardedDebugSession {
     } catch (err) {
       const where = err instanceof ExprError && err.offset > 0 ? ` (at column ${err.offset + 1})` : '';
       this.sendErrorResponse(response, { id: 1003, format: `${(err as Error).message}${where}`, showUser: false });
+    }
+  }
+
+  /**
+   * A Debug Console command (/pending, /deliver N, ...): the user in the scheduler's place. A
+   * choice is injected as a fault at the head, so step back and forward replay it exactly.
+   */
+  private async consoleCommand(response: DebugProtocol.EvaluateResponse, line: string): Promise<void> {
+    try {
+      const cmd = handCommand(line, this.sim);
+      if ('text' in cmd) {
+        response.body = { result: cmd.text, variablesReference: 0 };
+        return this.sendResponse(response);
+      }
+      const before = this.sim.trace.count;
+      await this.run!.inject(cmd.action);
+      this.bps.prime(this.sim);
+      const said = this.sim.trace.recent().filter((e) => e.id > before && e.kind === 'fault').at(-1);
+      response.body = { result: said?.reason ?? 'done', variablesReference: 0 };
+      this.sendResponse(response);
+      this.sendFrame(this.current);
+    } catch (err) {
+      this.sendErrorResponse(response, { id: 1008, format: (err as Error).message, showUser: false });
     }
   }
 
@@ -613,6 +638,12 @@ export class GossipDebugSession extends GuardedDebugSession {
         this.sendErrorResponse(response, { id: 1004, format: `cannot inject: ${(err as Error).message}`, showUser: true });
       }
       return;
+    }
+    if (command === 'gossipScope.pending') {
+      // The Pending Events view: what waits, in run order (at most PENDING_MAX; `total` says how many).
+      const all = pendingEntries(this.sim);
+      response.body = { entries: all.slice(0, PENDING_MAX), total: all.length };
+      return this.sendResponse(response);
     }
     if (command === 'gossipScope.history') {
       // What the panel has been sent so far, for a panel that starts over.
@@ -680,10 +711,6 @@ function describeHit(hit: Hit): string {
   return `Breakpoint: ${hit.bp.text}`;
 }
 
-function formatTime(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
-}
-
 /** `until` in ms, or a duration string like "90s", "500ms", "2m". */
 export function parseUntil(v: number | string): number {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
@@ -692,6 +719,9 @@ export function parseUntil(v: number | string): number {
   const n = Number(m[1]);
   return m[2] === 'ms' || m[2] === undefined ? n : m[2] === 's' ? n * 1000 : n * 60_000;
 }
+
+/** Waiting events the Pending Events view is sent at most (a 500-peer network has tens of thousands). */
+const PENDING_MAX = 5_000;
 
 /** The first name in a panel fault that the network does not have, said; null when all are known. */
 function unknownNames(sim: DebugRun['sim'], f: FaultRequest): string | null {
@@ -711,7 +741,7 @@ function unknownNames(sim: DebugRun['sim'], f: FaultRequest): string | null {
     peer(f.peer);
     peer(f.target);
     checks.push([f.channel, channels, 'channel']);
-  } else if (f.kind !== 'heal') peer(f.peer);
+  } else if (f.kind !== 'heal' && f.kind !== 'hand') peer(f.peer);
   for (const [n, known, what] of checks) if (n !== null && !known.has(n)) return `no ${what} ${JSON.stringify(n)} in this network`;
   return null;
 }
