@@ -6,7 +6,6 @@
  * the same events; the debugger stops at one like at a breakpoint, `run --check` fails on one.
  */
 import { createHash } from 'node:crypto';
-import { hex } from '../fabric/message.js';
 import type { Invariant } from '../scenario/types.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -197,7 +196,7 @@ export class InvariantWatch {
             const a = leaders[i];
             const b = leaders[j];
             if (sim.network.partitioned(a.idx, b.idx)) continue;
-            if (a.node?.disc.isAlive(hex(b.identity.pkiId)) && b.node?.disc.isAlive(hex(a.identity.pkiId))) {
+            if (a.node?.disc.isAlive(sim.members.idOf(b.identity.pkiId)) && b.node?.disc.isAlive(sim.members.idOf(a.identity.pkiId))) {
               pair = [a.idx, b.idx];
               break;
             }

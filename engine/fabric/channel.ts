@@ -8,6 +8,7 @@ import { PullMsgType, Tag, type Envelope, type GossipMessage, type StateInfo } f
 import type { ReceivedMessage } from './comm.js';
 import type { NetworkMember } from './discovery.js';
 import type { PeerEnv } from './env.js';
+import type { MemberId } from './members.js';
 import { SignedMessage, bytesEqual, bytesStr, fromEnvelope, hex, noopSign, strBytes } from './message.js';
 import { PullMediator } from './pull.js';
 
@@ -38,8 +39,8 @@ export function channelMAC(pkiId: Uint8Array, channel: string): Uint8Array {
 /** What the channel needs from the node (Fabric's channel.Adapter). */
 export interface ChannelHost {
   membership(): NetworkMember[];
-  lookup(pkiHex: string): NetworkMember | undefined;
-  orgOfPeer(pkiHex: string): string | undefined;
+  lookup(id: MemberId): NetworkMember | undefined;
+  orgOfPeer(id: MemberId): string | undefined;
   gossip(sm: SignedMessage): void;
   forward(m: ReceivedMessage): void;
   send(sm: SignedMessage, to: NetworkMember[]): void;
@@ -57,18 +58,18 @@ export class GossipChannel {
   private shouldGossipStateInfo = false;
   private leftChannel = false;
   private readonly joinedAt: bigint;
-  /** stateInfoMsgStore: the latest StateInfo per PKI-ID. */
-  readonly stateInfos = new Map<string, SignedMessage>();
+  /** stateInfoMsgStore: the latest StateInfo per member (a Map: snapshots list it in insertion order). */
+  readonly stateInfos = new Map<MemberId, SignedMessage>();
   /** blockMsgStore: recent blocks by sequence, within maxBlockCountToStore of the newest. */
   private readonly blocks = new Map<number, { sm: SignedMessage; expires: number }>();
   private maxSeq = -1;
-  readonly puller: PullMediator;
+  readonly puller: PullMediator<string>;
   /** DeMultiplex: blocks for the state provider. */
   onBlock: (sm: SignedMessage) => void = () => {};
   /** DeMultiplex: leadership messages for the election. */
   onLeadership: (sm: SignedMessage) => void = () => {};
   /** leaderMsgStore: the newest leadership message per PKI-ID, kept leaderAliveThreshold × 10. */
-  private readonly leaderMsgs = new Map<string, { incNum: bigint; seqNum: bigint; expires: number }>();
+  private readonly leaderMsgs = new Map<MemberId, { incNum: bigint; seqNum: bigint; expires: number }>();
 
   constructor(
     private readonly env: PeerEnv,
@@ -144,7 +145,7 @@ export class GossipChannel {
       // The channel field stays empty: the MAC names the channel without revealing it.
       const sm = this.host.sign({ nonce: 0n, channel: new Uint8Array(0), tag: Tag.CHAN_OR_ORG, content: 'stateInfo', stateInfo });
       this.stateInfoMsg = sm;
-      this.stateInfos.set(e.pkiHex, sm);
+      this.stateInfos.set(e.self, sm);
       this.stateInfoVersion++;
     }
     return this.stateInfoMsg;
@@ -170,7 +171,7 @@ export class GossipChannel {
 
   private sweepStateInfo(): void {
     for (const k of [...this.stateInfos.keys()]) {
-      if (k !== this.env.pkiHex && this.host.lookup(k) === undefined && this.stateInfos.delete(k)) this.stateInfoVersion++;
+      if (k !== this.env.self && this.host.lookup(k) === undefined && this.stateInfos.delete(k)) this.stateInfoVersion++;
     }
   }
 
@@ -179,18 +180,18 @@ export class GossipChannel {
   }
 
   isMemberInChan(m: NetworkMember): boolean {
-    return this.isOrgInChannel(this.host.orgOfPeer(m.pkiHex));
+    return this.isOrgInChannel(this.host.orgOfPeer(m.id));
   }
 
   /** EligibleForChannel: we know its identity and hold a StateInfo from it. */
   eligibleForChannel(m: NetworkMember): boolean {
-    return this.host.orgOfPeer(m.pkiHex) !== undefined && this.stateInfos.has(m.pkiHex);
+    return this.host.orgOfPeer(m.id) !== undefined && this.stateInfos.has(m.id);
   }
 
   /** membershipFilter: alive peers of our org that are eligible for the channel. */
   eligibleSameOrgMembers(): NetworkMember[] {
     if (this.leftChannel) return [];
-    return this.host.membership().filter((m) => this.eligibleForChannel(m) && this.host.orgOfPeer(m.pkiHex) === this.env.mspId);
+    return this.host.membership().filter((m) => this.eligibleForChannel(m) && this.host.orgOfPeer(m.id) === this.env.mspId);
   }
 
   private peersCache: { membership: NetworkMember[]; version: number; peers: { member: NetworkMember; height: bigint }[] } | null = null;
@@ -204,7 +205,7 @@ export class GossipChannel {
     if (c !== null && c.membership === membership && c.version === this.stateInfoVersion) return c.peers;
     const out: { member: NetworkMember; height: bigint }[] = [];
     for (const m of membership) {
-      const si = this.stateInfos.get(m.pkiHex);
+      const si = this.stateInfos.get(m.id);
       if (si === undefined || si.msg.content !== 'stateInfo') continue;
       const props = si.msg.stateInfo.properties;
       if (props?.leftChannel) continue;
@@ -215,8 +216,8 @@ export class GossipChannel {
   }
 
   /** Whether a peer counts among peersOfChannel (given that it is alive): a StateInfo that did not leave. */
-  inChannelView(pkiHex: string): boolean {
-    const si = this.stateInfos.get(pkiHex);
+  inChannelView(id: MemberId): boolean {
+    const si = this.stateInfos.get(id);
     return si !== undefined && si.msg.content === 'stateInfo' && si.msg.stateInfo.properties?.leftChannel !== true;
   }
 
@@ -285,7 +286,7 @@ export class GossipChannel {
   private addStateInfo(sm: SignedMessage): boolean {
     if (sm.msg.content !== 'stateInfo') return false;
     const si = sm.msg.stateInfo;
-    const k = hex(si.pkiId);
+    const k = this.env.members.idOf(si.pkiId);
     const cur = this.stateInfos.get(k);
     if (cur !== undefined && cur.msg.content === 'stateInfo') {
       const a = cur.msg.stateInfo.timestamp;
@@ -294,7 +295,7 @@ export class GossipChannel {
     }
     const org = this.host.orgOfPeer(k);
     if (!this.isOrgInChannel(org)) {
-      this.env.tr.log('warn', 'gossip.channel', `peer ${k} 's organization(${org ?? ''}) isn't in the channel ${this.name}`);
+      this.env.tr.log('warn', 'gossip.channel', `peer ${this.env.members.hex(k)} 's organization(${org ?? ''}) isn't in the channel ${this.name}`);
       return false;
     }
     this.stateInfos.set(k, sm);
@@ -309,7 +310,7 @@ export class GossipChannel {
     const bad = this.verifyMsg(m);
     if (bad !== null) return tr.reject(from, m.sm, `Failed verifying message: ${bad}`);
     const msg = m.sm.msg;
-    const org = this.host.orgOfPeer(m.conn.remotePkiHex);
+    const org = this.host.orgOfPeer(m.conn.remoteId);
     if (org === undefined) return tr.reject(from, m.sm, `Couldn't find org identity of peer ${m.conn.remoteEndpoint}`);
     if (!this.isOrgInChannel(org)) {
       return tr.reject(from, m.sm, `Point to point message came from ${m.conn.remoteEndpoint}, org(${org}) but it's not eligible for the channel ${this.name}`);
@@ -348,11 +349,11 @@ export class GossipChannel {
   private handleLeadership(m: ReceivedMessage): void {
     if (m.sm.msg.content !== 'leadershipMsg') return;
     const lm = m.sm.msg.leadershipMsg;
-    const senderOrg = this.host.orgOfPeer(m.conn.remotePkiHex);
+    const senderOrg = this.host.orgOfPeer(m.conn.remoteId);
     if (senderOrg !== this.env.mspId) {
       return this.env.tr.reject(m.conn.remoteIdx, m.sm, `Received leadership message from ${m.conn.remoteEndpoint} that belongs to a foreign organization ${senderOrg ?? ''}`);
     }
-    const k = hex(lm.pkiId);
+    const k = this.env.members.idOf(lm.pkiId);
     const creatorOrg = this.host.orgOfPeer(k);
     if (creatorOrg !== this.env.mspId) {
       return this.env.tr.reject(m.conn.remoteIdx, m.sm, `Received leadership message created by a foreign organization ${creatorOrg ?? ''}`);
@@ -372,8 +373,8 @@ export class GossipChannel {
     const from = m.conn.remoteIdx;
     if (this.leftChannel) return tr.log('info', 'gossip.channel', `Received Pull message from ${m.conn.remoteEndpoint} but left the channel ${this.name}`);
     // Without the sender's StateInfo there is no way to check it belongs to the channel.
-    if (!this.stateInfos.has(m.conn.remotePkiHex)) return tr.reject(from, m.sm, `Don't have StateInfo message of peer ${m.conn.remoteEndpoint}`);
-    if (this.host.orgOfPeer(m.conn.remotePkiHex) !== this.env.mspId) {
+    if (!this.stateInfos.has(m.conn.remoteId)) return tr.reject(from, m.sm, `Don't have StateInfo message of peer ${m.conn.remoteEndpoint}`);
+    if (this.host.orgOfPeer(m.conn.remoteId) !== this.env.mspId) {
       return tr.reject(from, m.sm, `${m.conn.remoteEndpoint} isn't eligible for pulling blocks of ${this.name}`);
     }
     const msg = m.sm.msg;
@@ -409,7 +410,7 @@ export class GossipChannel {
     this.currentStateInfo();
     for (const [k, sm] of this.stateInfos) {
       if (!sameOrg && this.host.orgOfPeer(k) === this.env.mspId) {
-        const member = k === this.env.pkiHex ? { endpoint: this.env.endpoint } : this.host.lookup(k);
+        const member = k === this.env.self ? { endpoint: this.env.endpoint } : this.host.lookup(k);
         if (member === undefined || member.endpoint === '') continue;
       }
       elements.push(sm.envelope);
@@ -432,11 +433,11 @@ export class GossipChannel {
       }
       if (sm.msg.content !== 'stateInfo') return tr.reject(from, m.sm, `Channel ${this.name}: Element of StateInfoSnapshot isn't a StateInfoMessage`);
       const si = sm.msg.stateInfo;
-      const k = hex(si.pkiId);
-      if (k === this.env.pkiHex) continue;
+      const k = this.env.members.idOf(si.pkiId);
+      if (k === this.env.self) continue;
       const org = this.host.orgOfPeer(k);
       if (org === undefined) return;
-      if (!this.isOrgInChannel(org)) return tr.reject(from, m.sm, `Channel ${this.name}: Peer ${k} is not in an eligible org, can't process a stateInfo from it`);
+      if (!this.isOrgInChannel(org)) return tr.reject(from, m.sm, `Channel ${this.name}: Peer ${this.env.members.hex(k)} is not in an eligible org, can't process a stateInfo from it`);
       if (!bytesEqual(si.channelMAC, channelMAC(si.pkiId, this.name))) return tr.reject(from, m.sm, `Channel ${this.name}: StateInfo message has an invalid MAC`);
       const err = this.host.validateStateInfo(sm, from, false);
       checked++;

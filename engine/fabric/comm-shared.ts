@@ -66,7 +66,7 @@ export class AckWaiters {
 
   /** Calls `done` with null on an ack, the error of a NACK, or a timeout after `timeout` ms. */
   expect(sm: SignedMessage, p: RemotePeer, timeout: number, done: (err: string | null) => void): void {
-    const k = `${sm.msg.nonce}/${hex(p.pkiId)}`;
+    const k = `${sm.msg.nonce}/${p.id ?? this.env.members.idOf(p.pkiId)}`;
     const timer = this.env.rt.after(timeout, 'comm.ackTimeout', () => {
       if (this.waiting.delete(k)) done('timed out waiting for ack');
     });
@@ -81,6 +81,6 @@ export class AckWaiters {
   received(m: ReceivedMessage): void {
     if (m.sm.msg.content !== 'ack') return;
     const err = m.sm.msg.ack.error;
-    this.waiting.get(`${m.sm.msg.nonce}/${m.conn.remotePkiHex}`)?.(err === '' ? null : err);
+    this.waiting.get(`${m.sm.msg.nonce}/${m.conn.remoteId}`)?.(err === '' ? null : err);
   }
 }

@@ -7,6 +7,7 @@ import type { PendingWhat } from '../kernel/kernel.js';
 import type { ConnEstablish } from '../wire/messages.js';
 import { AckWaiters, Handshake, authenticateHandshake } from './comm-shared.js';
 import type { PeerEnv } from './env.js';
+import type { MemberId } from './members.js';
 import { SignedMessage, bytesEqual, fromBytes, hex } from './message.js';
 
 /** A drop's reason when the user dropped the message (deliver by hand). */
@@ -46,8 +47,8 @@ export interface ReceiveQueueLike {
 export interface RemotePeer {
   endpoint: string;
   pkiId: Uint8Array;
-  /** hex(pkiId), when the caller already has it. */
-  pkiHex?: string;
+  /** Its member id, when the caller already has it. */
+  id?: MemberId;
   /** Trace index of the peer, when known (for drop events before a connection exists). */
   idx?: number;
 }
@@ -55,9 +56,10 @@ export interface RemotePeer {
 /** What a handler knows of the connection a message came on (simulated or a real socket). */
 export interface Conn {
   readonly remoteIdx: number;
+  /** The remote's member id (members.ts), the key of the stores a handler consults. */
+  readonly remoteId: MemberId;
   readonly remoteEndpoint: string;
   readonly remotePki: Uint8Array;
-  readonly remotePkiHex: string;
   readonly remoteIdentity: Uint8Array;
   readonly remoteOrg: string;
   readonly open: boolean;
@@ -78,17 +80,17 @@ export interface ReceivedMessage {
 export interface CommLayer {
   readonly running: boolean;
   onMessage: (m: ReceivedMessage) => void;
-  onPresumedDead: (pkiHex: string) => void;
+  onPresumedDead: (id: MemberId) => void;
   onIdentity: (pkiId: Uint8Array, identity: Uint8Array) => string | null;
-  connectionTo(pkiHex: string): Conn | undefined;
-  connectedPeers(): string[];
+  connectionTo(id: MemberId): Conn | undefined;
+  connectedPeers(): MemberId[];
   send(sm: SignedMessage, peers: RemotePeer[]): void;
   sendTo(sm: SignedMessage, p: RemotePeer): void;
   sendWithAck(sm: SignedMessage, p: RemotePeer, timeout: number, done: (err: string | null) => void): void;
   ackReceived(m: ReceivedMessage): void;
   probe(endpoint: string, cb: (identity: Uint8Array | null, pkiId: Uint8Array | null, err: string) => void): void;
-  closeConn(pkiHex: string): void;
-  disconnect(pkiHex: string): void;
+  closeConn(id: MemberId): void;
+  disconnect(id: MemberId): void;
   stop(): void;
   start(): void;
 }
@@ -109,16 +111,18 @@ export class Connection implements Conn {
   queued = 0;
   private lastDeparture = 0;
   private lastArrival = 0;
+  readonly remoteId: MemberId;
 
   constructor(
     readonly owner: Comm,
     readonly remote: Comm,
     readonly remotePki: Uint8Array,
-    readonly remotePkiHex: string,
     readonly remoteIdentity: Uint8Array,
     readonly remoteOrg: string,
     readonly remoteEndpoint: string,
-  ) {}
+  ) {
+    this.remoteId = owner.env.members.idOf(remotePki);
+  }
 
   get remoteIdx(): number {
     return this.remote.env.idx;
@@ -234,13 +238,14 @@ interface PendingConn {
 
 export class Comm implements CommLayer {
   running = true;
-  private readonly conns = new Map<string, Connection>();
-  private readonly pending = new Map<string, PendingConn>();
+  // By member id; Maps: stop() closes the connections in the order they opened.
+  private readonly conns = new Map<MemberId, Connection>();
+  private readonly pending = new Map<MemberId, PendingConn>();
 
   /** Set by the node: every message received on an authenticated connection. */
   onMessage: (m: ReceivedMessage) => void = () => {};
   /** Set by discovery: a peer we failed to reach (comm.PresumedDead). */
-  onPresumedDead: (pkiHex: string) => void = () => {};
+  onPresumedDead: (id: MemberId) => void = () => {};
   /** Set by the node: identities learned from handshakes go to the identity mapper. */
   onIdentity: (pkiId: Uint8Array, identity: Uint8Array) => string | null = () => null;
 
@@ -253,11 +258,11 @@ export class Comm implements CommLayer {
     this.handshake = new Handshake(env);
   }
 
-  connectionTo(pkiHex: string): Connection | undefined {
-    return this.conns.get(pkiHex);
+  connectionTo(id: MemberId): Connection | undefined {
+    return this.conns.get(id);
   }
 
-  connectedPeers(): string[] {
+  connectedPeers(): MemberId[] {
     return [...this.conns.keys()];
   }
 
@@ -268,7 +273,7 @@ export class Comm implements CommLayer {
 
   sendTo(sm: SignedMessage, p: RemotePeer): void {
     if (!this.running) return;
-    const key = p.pkiHex ?? hex(p.pkiId);
+    const key = p.id ?? this.env.members.idOf(p.pkiId);
     const conn = this.conns.get(key);
     if (conn !== undefined) return conn.send(sm);
     const pend = this.pending.get(key);
@@ -285,7 +290,7 @@ export class Comm implements CommLayer {
       const waiting = this.pending.get(key);
       this.pending.delete(key);
       if (conn === null) {
-        this.env.tr.log('warn', 'gossip.comm', `Failed obtaining connection for ${p.endpoint}, PKIid:${key} reason: ${err}`);
+        this.env.tr.log('warn', 'gossip.comm', `Failed obtaining connection for ${p.endpoint}, PKIid:${this.env.members.hex(key)} reason: ${err}`);
         for (const m of waiting?.queue ?? []) {
           if (m.id === 0) m.id = this.nextMsgId(m);
           this.env.tr.emit('drop', p.idx, m.typeName, m.id, `Failed obtaining connection: ${err}`);
@@ -326,19 +331,19 @@ export class Comm implements CommLayer {
   }
 
   /** comm.CloseConn. */
-  closeConn(pkiHex: string): void {
-    this.conns.get(pkiHex)?.close();
+  closeConn(id: MemberId): void {
+    this.conns.get(id)?.close();
   }
 
   /** comm.disconnect: report the peer presumed dead and drop its connection. */
-  disconnect(pkiHex: string): void {
-    this.onPresumedDead(pkiHex);
-    this.closeConn(pkiHex);
+  disconnect(id: MemberId): void {
+    this.onPresumedDead(id);
+    this.closeConn(id);
   }
 
   forget(conn: Connection): void {
-    if (this.conns.get(conn.remotePkiHex) === conn) {
-      this.conns.delete(conn.remotePkiHex);
+    if (this.conns.get(conn.remoteId) === conn) {
+      this.conns.delete(conn.remoteId);
       this.env.tr.state('disconnected', { peer: conn.remoteIdx });
     }
   }
@@ -486,13 +491,13 @@ export class Comm implements CommLayer {
 
   /** connStore.onConnected: one connection per PKI-ID; a newer stream replaces an older one. */
   makeConn(remote: Comm, auth: ConnEstablish & { org: string }, endpoint: string, register: boolean): Connection {
-    const conn = new Connection(this, remote, auth.pkiId, hex(auth.pkiId), auth.identity, auth.org, endpoint);
+    const conn = new Connection(this, remote, auth.pkiId, auth.identity, auth.org, endpoint);
     if (!register) {
       conn.open = false;
       return conn;
     }
-    const old = this.conns.get(conn.remotePkiHex);
-    this.conns.set(conn.remotePkiHex, conn);
+    const old = this.conns.get(conn.remoteId);
+    this.conns.set(conn.remoteId, conn);
     if (old !== undefined) {
       old.open = false;
     } else {

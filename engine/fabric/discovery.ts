@@ -7,8 +7,11 @@ import { Tag, type AliveMessage, type GossipMessage, type Member } from '../wire
 import type { ReceivedMessage } from './comm.js';
 import type { PeerEnv } from './env.js';
 import { SignedMessage, fromEnvelope, hex, noopSign } from './message.js';
+import type { MemberId } from './members.js';
 
 export interface NetworkMember {
+  /** Its member id, the key of every per-peer store (members.ts). */
+  id: MemberId;
   pkiId: Uint8Array;
   pkiHex: string;
   /** External endpoint; '' when the peer publishes none. */
@@ -55,13 +58,14 @@ export class Discovery {
   private readonly incTime: bigint;
   private seqNum = 0n;
   private selfAlive?: SignedMessage;
-  readonly aliveLastTS = new Map<string, Timestamps>();
-  readonly deadLastTS = new Map<string, Timestamps>();
-  readonly aliveMembership = new Map<string, SignedMessage>();
-  readonly deadMembership = new Map<string, SignedMessage>();
-  readonly id2Member = new Map<string, NetworkMember>();
+  // Keyed by member id; Maps, not arrays, because they are walked in Fabric's order (insertion).
+  readonly aliveLastTS = new Map<MemberId, Timestamps>();
+  readonly deadLastTS = new Map<MemberId, Timestamps>();
+  readonly aliveMembership = new Map<MemberId, SignedMessage>();
+  readonly deadMembership = new Map<MemberId, SignedMessage>();
+  readonly id2Member = new Map<MemberId, NetworkMember>();
   /** The alive-message store: latest alive per PKI-ID and when it expires. */
-  private readonly msgStore = new Map<string, { sm: SignedMessage; expires: number }>();
+  private readonly msgStore = new Map<MemberId, { sm: SignedMessage; expires: number }>();
   /** Bootstrap and anchor endpoints: never forgotten by the store's expiry (FAB-17539). */
   private readonly pinned = new Set<string>();
   private membershipCache: NetworkMember[] | null = null;
@@ -108,12 +112,12 @@ export class Discovery {
     return this.membershipCache;
   }
 
-  lookup(pkiHex: string): NetworkMember | undefined {
-    return this.id2Member.get(pkiHex);
+  lookup(id: MemberId): NetworkMember | undefined {
+    return this.id2Member.get(id);
   }
 
-  isAlive(pkiHex: string): boolean {
-    return this.aliveLastTS.has(pkiHex);
+  isAlive(id: MemberId): boolean {
+    return this.aliveLastTS.has(id);
   }
 
   private changed(): void {
@@ -149,19 +153,19 @@ export class Discovery {
 
   private periodicalCheckAlive(): void {
     const now = this.env.rt.now();
-    const dead: string[] = [];
+    const dead: MemberId[] = [];
     for (const [k, ts] of this.aliveLastTS) {
       if (now - ts.lastSeen > this.cfg.aliveExpirationTimeout) dead.push(k);
     }
     for (const k of dead) {
       const m = this.id2Member.get(k);
-      this.env.tr.log('warn', 'gossip.discovery', `Haven't heard from ${m ? preferredEndpoint(m) : k} for ${this.cfg.aliveExpirationTimeout / 1000}s`);
+      this.env.tr.log('warn', 'gossip.discovery', `Haven't heard from ${m ? preferredEndpoint(m) : this.env.members.hex(k)} for ${this.cfg.aliveExpirationTimeout / 1000}s`);
     }
     if (dead.length > 0) this.expireDeadMembers(dead, 'expired');
   }
 
   /** expireDeadMembers: alive → dead, and close the connection. */
-  private expireDeadMembers(keys: string[], why: 'expired' | 'presumed dead'): void {
+  private expireDeadMembers(keys: MemberId[], why: 'expired' | 'presumed dead'): void {
     for (const k of keys) {
       const ts = this.aliveLastTS.get(k);
       if (ts === undefined) continue;
@@ -182,8 +186,8 @@ export class Discovery {
   }
 
   /** handlePresumedDeadPeers: comm could not reach a peer. */
-  presumedDead(pkiHex: string): void {
-    if (this.isAlive(pkiHex)) this.expireDeadMembers([pkiHex], 'presumed dead');
+  presumedDead(id: MemberId): void {
+    if (this.isAlive(id)) this.expireDeadMembers([id], 'presumed dead');
   }
 
   private periodicalReconnectToDead(): void {
@@ -209,7 +213,7 @@ export class Discovery {
         this.env.tr.log('debug', 'gossip.discovery', 'Do not remove bootstrap or anchor peer endpoint');
         continue;
       }
-      this.env.tr.log('info', 'gossip.discovery', `Removing member: Endpoint: ${m.endpoint}, InternalEndpoint: ${m.internalEndpoint}, PKIID: ${k}`);
+      this.env.tr.log('info', 'gossip.discovery', `Removing member: Endpoint: ${m.endpoint}, InternalEndpoint: ${m.internalEndpoint}, PKIID: ${m.pkiHex}`);
       this.aliveLastTS.delete(k);
       this.deadLastTS.delete(k);
       this.aliveMembership.delete(k);
@@ -226,7 +230,7 @@ export class Discovery {
     if (sm.msg.content !== 'aliveMsg') return false;
     const am = sm.msg.aliveMsg;
     if (am.membership === undefined || am.timestamp === undefined) return true;
-    const cur = this.msgStore.get(hex(am.membership.pkiId));
+    const cur = this.msgStore.get(this.env.members.idOf(am.membership.pkiId));
     if (cur === undefined) return true;
     const ts = (cur.sm.msg as { aliveMsg: AliveMessage }).aliveMsg.timestamp!;
     return before(ts, am.timestamp);
@@ -235,7 +239,7 @@ export class Discovery {
   private storeAdd(sm: SignedMessage): void {
     const am = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg;
     const ttl = this.cfg.aliveExpirationTimeout * this.cfg.msgExpirationFactor;
-    this.msgStore.set(hex(am.membership!.pkiId), { sm, expires: this.env.rt.now() + ttl });
+    this.msgStore.set(this.env.members.idOf(am.membership!.pkiId), { sm, expires: this.env.rt.now() + ttl });
   }
 
   /** handleMsgFromComm: alive messages, membership requests and responses. */
@@ -291,7 +295,7 @@ export class Discovery {
           }
           if (dm.msg.content !== 'aliveMsg' || dm.msg.aliveMsg.membership === undefined) continue;
           if (!this.checkValid(dm) || !this.host.validateAliveMsg(dm, from)) continue;
-          if (!this.id2Member.has(hex(dm.msg.aliveMsg.membership.pkiId))) this.learnNewMembers([], [dm]);
+          if (!this.id2Member.has(this.env.members.idOf(dm.msg.aliveMsg.membership.pkiId))) this.learnNewMembers([], [dm]);
         }
         return;
       }
@@ -302,7 +306,7 @@ export class Discovery {
 
   private isSentByMe(sm: SignedMessage): boolean {
     const am = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg;
-    if (hex(am.membership!.pkiId) !== this.env.pkiHex) return false;
+    if (this.env.members.idOf(am.membership!.pkiId) !== this.env.self) return false;
     const ep = am.membership!.endpoint;
     const internal = this.internalEndpointOf(sm);
     if (ep !== this.env.endpoint || (internal !== '' && internal !== this.env.internalEndpoint)) {
@@ -318,8 +322,8 @@ export class Discovery {
   private handleAliveMessage(sm: SignedMessage): void {
     const am = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg;
     if (am.membership === undefined || am.timestamp === undefined) return;
-    const k = hex(am.membership.pkiId);
-    if (k === this.env.pkiHex) return;
+    const k = this.env.members.idOf(am.membership.pkiId);
+    if (k === this.env.self) return;
     const ts = am.timestamp;
     if (!this.id2Member.has(k)) return this.learnNewMembers([sm], []);
     const lastDead = this.deadLastTS.get(k);
@@ -335,6 +339,7 @@ export class Discovery {
     const am = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg;
     const pkiHex = hex(am.membership!.pkiId);
     return {
+      id: this.env.members.idOf(am.membership!.pkiId),
       pkiId: am.membership!.pkiId,
       pkiHex,
       endpoint: am.membership!.endpoint,
@@ -348,9 +353,9 @@ export class Discovery {
     for (const sm of alive) {
       const m = this.memberOf(sm);
       const ts = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg.timestamp!;
-      this.aliveLastTS.set(m.pkiHex, { incNum: ts.incNum, seqNum: ts.seqNum, lastSeen: now });
-      this.aliveMembership.set(m.pkiHex, sm);
-      this.id2Member.set(m.pkiHex, m);
+      this.aliveLastTS.set(m.id, { incNum: ts.incNum, seqNum: ts.seqNum, lastSeen: now });
+      this.aliveMembership.set(m.id, sm);
+      this.id2Member.set(m.id, m);
       this.changed();
       this.env.tr.state('alive', { member: m.idx, endpoint: preferredEndpoint(m), learned: true });
       this.onChange('alive', m);
@@ -358,15 +363,15 @@ export class Discovery {
     for (const sm of dead) {
       const m = this.memberOf(sm);
       const ts = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg.timestamp!;
-      this.deadLastTS.set(m.pkiHex, { incNum: ts.incNum, seqNum: ts.seqNum, lastSeen: now });
-      this.deadMembership.set(m.pkiHex, sm);
-      this.id2Member.set(m.pkiHex, m);
+      this.deadLastTS.set(m.id, { incNum: ts.incNum, seqNum: ts.seqNum, lastSeen: now });
+      this.deadMembership.set(m.id, sm);
+      this.id2Member.set(m.id, m);
       this.changed();
       this.env.tr.state('dead', { member: m.idx, endpoint: preferredEndpoint(m), why: 'learned dead' });
     }
   }
 
-  private learnExistingMember(sm: SignedMessage, k: string): void {
+  private learnExistingMember(sm: SignedMessage, k: MemberId): void {
     const am = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg;
     const old = this.id2Member.get(k)!;
     // The internal endpoint is only in same-org envelopes; keep what we knew otherwise.
@@ -383,7 +388,7 @@ export class Discovery {
     this.aliveMembership.set(k, sm);
   }
 
-  private resurrectMember(sm: SignedMessage, k: string): void {
+  private resurrectMember(sm: SignedMessage, k: MemberId): void {
     const m = this.memberOf(sm);
     const ts = (sm.msg as { aliveMsg: AliveMessage }).aliveMsg.timestamp!;
     if (m.internalEndpoint === '') m.internalEndpoint = this.id2Member.get(k)?.internalEndpoint ?? '';
@@ -400,7 +405,7 @@ export class Discovery {
   /** createMembershipResponse, filtered by the disclosure policy for the requester. */
   private sendMemResponse(target: Member, internalEndpoint: string, nonce: bigint, idx: number): void {
     const pkiHex = hex(target.pkiId);
-    const remote: NetworkMember = { pkiId: target.pkiId, pkiHex, endpoint: target.endpoint, internalEndpoint, idx };
+    const remote: NetworkMember = { id: this.env.members.idOf(target.pkiId), pkiId: target.pkiId, pkiHex, endpoint: target.endpoint, internalEndpoint, idx };
     const self = this.selfAlive ?? (this.selfAlive = this.createSignedAliveMessage(true));
     const policy = this.host.disclosurePolicy(remote);
     if (!policy.sieve(self)) {
@@ -471,7 +476,7 @@ export class Discovery {
           return;
         }
         const pkiHex = hex(pkiId);
-        const member: NetworkMember = { pkiId, pkiHex, endpoint, internalEndpoint: endpoint, idx: this.host.peerIndex(pkiHex) };
+        const member: NetworkMember = { id: this.env.members.idOf(pkiId), pkiId, pkiHex, endpoint, internalEndpoint: endpoint, idx: this.host.peerIndex(pkiHex) };
         this.sendUntilAcked(member, org === this.env.mspId);
       });
     };
@@ -502,7 +507,7 @@ export class Discovery {
 
   /** For the UI and the summary: the alive and dead lists with when each was last heard. */
   snapshot(): { alive: { member: NetworkMember; lastSeen: number }[]; dead: { member: NetworkMember; lastSeen: number }[] } {
-    const pick = (m: Map<string, Timestamps>) =>
+    const pick = (m: Map<MemberId, Timestamps>) =>
       [...m].flatMap(([k, ts]) => {
         const member = this.id2Member.get(k);
         return member ? [{ member, lastSeen: ts.lastSeen }] : [];

@@ -16,7 +16,7 @@ export interface ElectionAdapter {
   /** Peers(): peers of the channel (with a StateInfo) in our org, including ourselves. */
   peers(): { pkiId: Uint8Array; pkiHex: string }[];
   /** Whether one peer is in that view. */
-  inView(pkiHex: string): boolean;
+  inView(pkiId: Uint8Array): boolean;
   /** Node.Gossip: sign and push to all eligible peers of our org. */
   gossip(msg: GossipMessage): void;
   /** The leadership callback: start or stop pulling blocks from the orderer. */
@@ -140,7 +140,7 @@ export class LeaderElection {
     if (sm.msg.content !== 'leadershipMsg') return;
     const lm = sm.msg.leadershipMsg;
     const sender = hex(lm.pkiId);
-    if (!this.adapter.inView(sender)) {
+    if (!this.adapter.inView(lm.pkiId)) {
       this.env.tr.log('debug', 'gossip.election', `Got message from ${sender} but it is not in the view`);
       return;
     }

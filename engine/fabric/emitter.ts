@@ -4,12 +4,13 @@
  * maxPropagationBurstLatency ticker; each entry is emitted propagateIterations times.
  */
 import type { PeerEnv } from './env.js';
+import type { MemberId } from './members.js';
 import type { SignedMessage } from './message.js';
 
 export interface Emitted {
   sm: SignedMessage;
-  /** The peer it came from, never sent back to (IsNotSameFilter); '' for our own messages. */
-  exclude: string;
+  /** The peer it came from, never sent back to (IsNotSameFilter); -1 for our own messages. */
+  exclude: MemberId;
   iterationsLeft: number;
   /** Trace event that added it, the cause of its sends. */
   cause: number;
@@ -27,7 +28,7 @@ export class BatchingEmitter {
     this.startedAt = env.rt.now();
   }
 
-  add(sm: SignedMessage, exclude = ''): void {
+  add(sm: SignedMessage, exclude: MemberId = -1): void {
     const c = this.env.config;
     // propagateIterations=0 cannot be configured: GetIntOrDefault turns 0 into 1.
     const iterations = c.propagateIterations > 0 ? c.propagateIterations : 1;

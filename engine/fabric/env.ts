@@ -8,6 +8,7 @@ import type { Trace } from '../trace/trace.js';
 import type { TraceKind } from '../trace/events.js';
 import type { GossipConfig } from './config.js';
 import type { SignedMessage } from './message.js';
+import type { MemberId, MemberTable } from './members.js';
 
 /** internal/peer/gossip/mcs.go MessageCryptoService plus the SecurityAdvisor's OrgByPeerIdentity. */
 export interface CryptoService {
@@ -83,6 +84,9 @@ export interface PeerEnv {
   mspId: string;
   pkiId: Uint8Array;
   pkiHex: string;
+  /** The engine's member ids (one table for every peer it runs), and this peer's own. */
+  members: MemberTable;
+  self: MemberId;
   /** Serialised SerializedIdentity. */
   identity: Uint8Array;
   /** SHA-256 of this peer's TLS certificate DER (ConnEstablish.tls_cert_hash). */

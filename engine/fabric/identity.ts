@@ -4,7 +4,8 @@
  * the peer from membership and close its connection (fabric#5111).
  */
 import type { PeerEnv } from './env.js';
-import { bytesEqual, hex } from './message.js';
+import type { MemberId } from './members.js';
+import { bytesEqual } from './message.js';
 
 interface Entry {
   /** The PKI-ID's bytes as first seen (shared message bytes: their hex is cached). */
@@ -15,9 +16,10 @@ interface Entry {
 }
 
 export class IdentityMapper {
-  private readonly byPki = new Map<string, Entry>();
+  /** By member id; a Map, walked in insertion order when certificates expire. */
+  private readonly byPki = new Map<MemberId, Entry>();
   private nextPurge = Infinity;
-  onPurge: (pkiHex: string) => void = () => {};
+  onPurge: (id: MemberId) => void = () => {};
 
   constructor(private readonly env: PeerEnv) {}
 
@@ -27,7 +29,8 @@ export class IdentityMapper {
     if (identity.length === 0) return 'identity is nil';
     // Already stored, same bytes: it passed every check then, and it is purged when it expires,
     // so the answer is the same (and this runs for every alive message during publishCertPeriod).
-    const known = this.byPki.get(hex(pkiId));
+    const key = this.env.members.idOf(pkiId);
+    const known = this.byPki.get(key);
     if (known !== undefined && (known.identity === identity || bytesEqual(known.identity, identity))) return null;
     const mcs = this.env.mcs;
     const org = mcs.orgOf(identity);
@@ -36,7 +39,6 @@ export class IdentityMapper {
     if (invalid !== null) return invalid;
     const computed = mcs.pkiIdOf(identity);
     if (computed === null || !bytesEqual(computed, pkiId)) return "identity doesn't match the computed pkiID";
-    const key = hex(pkiId);
     if (this.byPki.has(key)) return null;
     const expiresAt = mcs.expiresAt(identity);
     if (expiresAt <= this.env.rt.now()) return 'gossipping peer identity expired';
@@ -47,20 +49,15 @@ export class IdentityMapper {
 
   /** Our own identity: a peer always knows itself, whatever others make of its certificate. */
   putSelf(pkiId: Uint8Array, identity: Uint8Array, org: string): void {
-    this.byPki.set(hex(pkiId), { pkiId, identity, org, expiresAt: Infinity });
+    this.byPki.set(this.env.members.idOf(pkiId), { pkiId, identity, org, expiresAt: Infinity });
   }
 
-  get(pkiHex: string): Uint8Array | undefined {
-    return this.byPki.get(pkiHex)?.identity;
+  get(id: MemberId): Uint8Array | undefined {
+    return this.byPki.get(id)?.identity;
   }
 
-  /** The PKI-ID's bytes, for digests that name it (one shared array per identity, not one per message). */
-  pkiIdOf(pkiHex: string): Uint8Array | undefined {
-    return this.byPki.get(pkiHex)?.pkiId;
-  }
-
-  orgOf(pkiHex: string): string | undefined {
-    return this.byPki.get(pkiHex)?.org;
+  orgOf(id: MemberId): string | undefined {
+    return this.byPki.get(id)?.org;
   }
 
   size(): number {
@@ -84,7 +81,7 @@ export class IdentityMapper {
     for (const [k, e] of [...this.byPki]) {
       if (e.expiresAt < now) {
         this.byPki.delete(k);
-        this.env.tr.state('identityPurged', { pkiId: k });
+        this.env.tr.state('identityPurged', { pkiId: this.env.members.hex(k) });
         this.onPurge(k);
       } else if (e.expiresAt + 1 < earliest) earliest = e.expiresAt + 1;
     }

@@ -10,6 +10,7 @@ import { Discovery, preferredEndpoint, type DiscoveryHost, type NetworkMember } 
 import { BatchingEmitter, type Emitted } from './emitter.js';
 import type { PeerEnv } from './env.js';
 import { IdentityMapper } from './identity.js';
+import type { MemberId } from './members.js';
 import { SignedMessage, bytesEqual, bytesStr, fromEnvelope, hex, noopSign, signMessage, tagError } from './message.js';
 import { PullMediator } from './pull.js';
 import { StateProvider } from './state.js';
@@ -46,14 +47,14 @@ export class GossipNode {
   readonly disc: Discovery;
   readonly idMapper: IdentityMapper;
   readonly emitter: BatchingEmitter;
-  readonly certPuller: PullMediator;
+  readonly certPuller: PullMediator<MemberId>;
   readonly channels = new Map<string, GossipChannel>();
   readonly states = new Map<string, StateProvider>();
   readonly elections = new Map<string, LeaderElection>();
   readonly antiEntropy = new Map<string, AntiEntropy>();
   readonly privdata = new Map<string, PrivateData>();
   /** StateInfo of channels we have not joined, kept to re-push to our org. */
-  private readonly foreignStateInfo = new Map<string, SignedMessage>();
+  private readonly foreignStateInfo = new Map<MemberId, SignedMessage>();
   private selfIdentityMsg?: SignedMessage;
   /** A Byzantine peer that never passes blocks on (no push, nothing offered to pull). */
   withholdBlocks = false;
@@ -114,7 +115,7 @@ export class GossipNode {
     this.antiEntropy.set(join.name, ae);
     const pd = new PrivateData(this.env, join.name, join.collections, {
       peersOfChannel: () => ch.peersOfChannel().map((p) => p.member),
-      orgOfPeer: (k) => this.idMapper.orgOf(k),
+      orgOfPeer: (id) => this.idMapper.orgOf(id),
       send: (sm, to) => this.comm.sendTo(sm, this.remote(to)),
       sendWithAck: (sm, to, timeout, done) => this.comm.sendWithAck(sm, this.remote(to), timeout, done),
     });
@@ -136,7 +137,10 @@ export class GossipNode {
           return [{ pkiId: this.env.pkiId, pkiHex: this.env.pkiHex }, ...view];
         },
         // The same view, asked about one peer: every leadership message asks this.
-        inView: (k) => k === this.env.pkiHex || (this.disc.isAlive(k) && ch.inChannelView(k) && this.idMapper.orgOf(k) === this.env.mspId),
+        inView: (pkiId) => {
+          const id = this.env.members.idOf(pkiId);
+          return id === this.env.self || (this.disc.isAlive(id) && ch.inChannelView(id) && this.idMapper.orgOf(id) === this.env.mspId);
+        },
         gossip: (msg) => this.gossip(msg),
         onLeadershipChange: (isLeader) => this.opts.onLeadershipChange(join.name, isLeader),
       });
@@ -204,14 +208,14 @@ export class GossipNode {
       const ch = this.lookupChannelForMsg(m);
       if (ch === undefined) {
         // Not in the channel: still re-push StateInfo of our own org's peers.
-        if (msg.content === 'stateInfo' && this.idMapper.orgOf(m.conn.remotePkiHex) === this.env.mspId) {
-          const k = hex(msg.stateInfo.pkiId);
+        if (msg.content === 'stateInfo' && this.idMapper.orgOf(m.conn.remoteId) === this.env.mspId) {
+          const k = this.env.members.idOf(msg.stateInfo.pkiId);
           const cur = this.foreignStateInfo.get(k);
           const ts = msg.stateInfo.timestamp;
           const curTs = cur?.msg.content === 'stateInfo' ? cur.msg.stateInfo.timestamp : undefined;
           if (ts && (!curTs || curTs.incNum < ts.incNum || (curTs.incNum === ts.incNum && curTs.seqNum < ts.seqNum))) {
             this.foreignStateInfo.set(k, m.sm);
-            this.emitter.add(m.sm, m.conn.remotePkiHex);
+            this.emitter.add(m.sm, m.conn.remoteId);
           }
         }
         return tr.reject(from, m.sm, `No such channel ${bytesStr(msg.channel)} discarding message`);
@@ -290,7 +294,7 @@ export class GossipNode {
    */
   validateStateInfo(sm: SignedMessage, from: number, traced = true): string | null {
     if (sm.msg.content !== 'stateInfo') return 'not a StateInfo';
-    const identity = this.idMapper.get(hex(sm.msg.stateInfo.pkiId));
+    const identity = this.idMapper.get(this.env.members.idOf(sm.msg.stateInfo.pkiId));
     if (identity === undefined) return 'PKI-ID not found in identity mapper';
     return this.verifyEnvelope(sm, identity, from, traced);
   }
@@ -298,7 +302,7 @@ export class GossipNode {
   private validateLeadershipMessage(sm: SignedMessage, from: number): string | null {
     if (sm.msg.content !== 'leadershipMsg') return 'not a LeadershipMessage';
     if (sm.msg.leadershipMsg.pkiId.length === 0) return 'Empty PKI-ID';
-    const identity = this.idMapper.get(hex(sm.msg.leadershipMsg.pkiId));
+    const identity = this.idMapper.get(this.env.members.idOf(sm.msg.leadershipMsg.pkiId));
     if (identity === undefined) return 'Unable to fetch PKI-ID from id-mapper: PKI-ID not found in identity mapper';
     return this.verifyEnvelope(sm, identity, from);
   }
@@ -336,7 +340,7 @@ export class GossipNode {
       }
       identity = am.identity;
     } else {
-      identity = this.idMapper.get(hex(am.membership.pkiId));
+      identity = this.idMapper.get(this.env.members.idOf(am.membership.pkiId));
       if (identity === undefined) {
         tr.reject(from, sm, `Don't have certificate for ${preferredMember(am.membership.endpoint, hex(am.membership.pkiId))}`);
         return false;
@@ -363,7 +367,7 @@ export class GossipNode {
     return this.selfIdentityMsg;
   }
 
-  private createCertStorePuller(): PullMediator {
+  private createCertStorePuller(): PullMediator<MemberId> {
     return new PullMediator(
       this.env,
       {
@@ -371,9 +375,9 @@ export class GossipNode {
         tag: Tag.EMPTY,
         channel: new Uint8Array(0),
         membership: () => this.disc.getMembership(),
-        idOf: (sm) => (sm.msg.content === 'peerIdentity' ? hex(sm.msg.peerIdentity.pkiId) : ''),
-        digestOf: (id) => this.idMapper.pkiIdOf(id) ?? Buffer.from(id, 'hex'),
-        idOfDigest: (d) => hex(d),
+        idOf: (sm) => (sm.msg.content === 'peerIdentity' ? this.env.members.idOf(sm.msg.peerIdentity.pkiId) : -1),
+        digestOf: (id) => this.env.members.pkiId(id),
+        idOfDigest: (d) => this.env.members.idOf(d),
         consume: (sm, m) => {
           if (sm.msg.content !== 'peerIdentity') return;
           const err = this.idMapper.put(sm.msg.peerIdentity.pkiId, sm.msg.peerIdentity.cert);
@@ -410,7 +414,7 @@ export class GossipNode {
   }
 
   /** sameOrgOrOurOrgPullFilter: what identities a requester may learn. */
-  private sameOrgOrOurOrgPullFilter(m: ReceivedMessage): (id: string) => boolean {
+  private sameOrgOrOurOrgPullFilter(m: ReceivedMessage): (id: MemberId) => boolean {
     const peersOrg = m.conn.remoteOrg;
     if (peersOrg === '') {
       this.env.tr.log('warn', 'gossip.gossip', `Failed determining organization of ${m.conn.remoteEndpoint}`);
@@ -425,17 +429,17 @@ export class GossipNode {
     };
   }
 
-  private hasExternalEndpoint(pkiHex: string): boolean {
-    if (pkiHex === this.env.pkiHex) return this.env.endpoint !== '';
-    const m = this.disc.lookup(pkiHex);
+  private hasExternalEndpoint(id: MemberId): boolean {
+    if (id === this.env.self) return this.env.endpoint !== '';
+    const m = this.disc.lookup(id);
     return m !== undefined && m.endpoint !== '';
   }
 
-  private onIdentityPurged(pkiHex: string): void {
-    this.certPuller.remove(pkiHex);
-    this.env.tr.log('info', 'gossip.discovery', `Purging ${pkiHex} from membership`);
-    this.disc.presumedDead(pkiHex);
-    this.comm.closeConn(pkiHex);
+  private onIdentityPurged(id: MemberId): void {
+    this.certPuller.remove(id);
+    this.env.tr.log('info', 'gossip.discovery', `Purging ${this.env.members.hex(id)} from membership`);
+    this.disc.presumedDead(id);
+    this.comm.closeConn(id);
   }
 
   // ---- sending ---------------------------------------------------------------------------
@@ -443,7 +447,7 @@ export class GossipNode {
   /** comm's address of a member, built once per member object (a changed member is a new object). */
   private remote(m: NetworkMember): RemotePeer {
     let r = this.remotes.get(m);
-    if (r === undefined) this.remotes.set(m, (r = { endpoint: preferredEndpoint(m), pkiId: m.pkiId, pkiHex: m.pkiHex, idx: m.idx }));
+    if (r === undefined) this.remotes.set(m, (r = { endpoint: preferredEndpoint(m), pkiId: m.pkiId, id: m.id, idx: m.idx }));
     return r;
   }
 
@@ -459,10 +463,10 @@ export class GossipNode {
    */
   private sendAndFilterSecrets(sm: SignedMessage, to: NetworkMember[]): void {
     const alive = sm.msg.content === 'aliveMsg' ? sm.msg.aliveMsg : undefined;
-    const foreignAlive = alive !== undefined && this.idMapper.orgOf(hex(alive.membership!.pkiId)) !== this.env.mspId;
+    const foreignAlive = alive !== undefined && this.idMapper.orgOf(this.env.members.idOf(alive.membership!.pkiId)) !== this.env.mspId;
     for (const m of to) {
-      if (foreignAlive && !this.hasExternalEndpoint(m.pkiHex)) continue;
-      const sameOrg = this.idMapper.orgOf(m.pkiHex) === this.env.mspId;
+      if (foreignAlive && !this.hasExternalEndpoint(m.id)) continue;
+      const sameOrg = this.idMapper.orgOf(m.id) === this.env.mspId;
       this.comm.sendTo(sameOrg ? sm : sm.withoutSecret(), this.remote(m));
     }
   }
@@ -471,7 +475,7 @@ export class GossipNode {
 
   /** A member's org, remembered on the member once known (a PKI-ID's org never changes). */
   private orgOfMember(m: NetworkMember): string | undefined {
-    if (m.org === undefined) m.org = this.idMapper.orgOf(m.pkiHex);
+    if (m.org === undefined) m.org = this.idMapper.orgOf(m.id);
     return m.org;
   }
 
@@ -492,7 +496,7 @@ export class GossipNode {
         if (!this.withholdBlocks) blocks.push(e);
       } else if (msg.content === 'leadershipMsg') leadership.push(e);
       else if (msg.content === 'stateInfo') stateInfos.push(e);
-      else if (isOrgRestricted(msg.tag) || (msg.content === 'aliveMsg' && msg.aliveMsg.membership?.endpoint === '' && this.idMapper.orgOf(hex(msg.aliveMsg.membership.pkiId)) === this.env.mspId)) orgOnly.push(e);
+      else if (isOrgRestricted(msg.tag) || (msg.content === 'aliveMsg' && msg.aliveMsg.membership?.endpoint === '' && this.idMapper.orgOf(this.env.members.idOf(msg.aliveMsg.membership.pkiId)) === this.env.mspId)) orgOnly.push(e);
       else rest.push(e);
     }
     const within = (e: Emitted, fn: () => void) => tr.within(e.cause, fn);
@@ -518,7 +522,7 @@ export class GossipNode {
         }
         const pred = (m: NetworkMember) => gc.eligibleForChannel(m) && gc.isMemberInChan(m) && this.isInMyOrg(m);
         const peers = rng.select(all ? membership.length : c.propagatePeerNum, membership, pred);
-        for (const e of msgs) within(e, () => this.send(e.sm, peers.filter((p) => p.pkiHex !== e.exclude)));
+        for (const e of msgs) within(e, () => this.send(e.sm, peers.filter((p) => p.id !== e.exclude)));
       }
     }
 
@@ -527,16 +531,16 @@ export class GossipNode {
       const si = (e.sm.msg as { stateInfo: { pkiId: Uint8Array; channelMAC: Uint8Array } }).stateInfo;
       let gc: GossipChannel | undefined;
       for (const ch of this.channels.values()) if (bytesEqual(channelMAC(si.pkiId, ch.name), si.channelMAC)) gc = ch;
-      const origin = hex(si.pkiId);
+      const origin = this.env.members.idOf(si.pkiId);
       const wide = gc !== undefined && this.hasExternalEndpoint(origin);
-      const pred = (m: NetworkMember) => m.pkiHex !== e.exclude && (wide ? gc!.isMemberInChan(m) : this.isInMyOrg(m));
+      const pred = (m: NetworkMember) => m.id !== e.exclude && (wide ? gc!.isMemberInChan(m) : this.isInMyOrg(m));
       within(e, () => this.send(e.sm, rng.select(c.propagatePeerNum, membership, pred)));
     }
 
     // Org-restricted messages: propagatePeerNum peers of our org, chosen once for the batch.
     if (orgOnly.length > 0) {
       const peers = rng.select(c.propagatePeerNum, membership, this.isInMyOrg);
-      for (const e of orgOnly) within(e, () => this.send(e.sm, peers.filter((p) => p.pkiHex !== e.exclude)));
+      for (const e of orgOnly) within(e, () => this.send(e.sm, peers.filter((p) => p.id !== e.exclude)));
     }
 
     // The rest (alive messages): by the origin's org.
@@ -545,7 +549,7 @@ export class GossipNode {
         this.env.tr.log('error', 'gossip.gossip', `Unknown message type ${e.sm.typeName}`);
         continue;
       }
-      const origin = hex(e.sm.msg.aliveMsg.membership!.pkiId);
+      const origin = this.env.members.idOf(e.sm.msg.aliveMsg.membership!.pkiId);
       const originOrg = this.idMapper.orgOf(origin);
       if (originOrg === undefined) {
         this.env.tr.log('warn', 'gossip.gossip', 'Unable to determine org of message');
@@ -553,10 +557,10 @@ export class GossipNode {
       }
       const pred =
         originOrg === this.env.mspId
-          ? (m: NetworkMember) => m.pkiHex !== e.exclude
+          ? (m: NetworkMember) => m.id !== e.exclude
           : (m: NetworkMember) => {
-              if (m.pkiHex === e.exclude) return false;
-              const org = this.idMapper.orgOf(m.pkiHex);
+              if (m.id === e.exclude) return false;
+              const org = this.idMapper.orgOf(m.id);
               return org === this.env.mspId || org === originOrg;
             };
       within(e, () => this.sendAndFilterSecrets(e.sm, rng.select(c.propagatePeerNum, membership, pred)));
@@ -568,10 +572,10 @@ export class GossipNode {
   private discoveryHost(): DiscoveryHost {
     return {
       gossip: (sm) => this.emitter.add(sm),
-      forward: (m) => this.emitter.add(m.sm, m.conn.remotePkiHex),
+      forward: (m) => this.emitter.add(m.sm, m.conn.remoteId),
       sendToPeer: (sm, member) => this.comm.sendTo(sm, this.remote(member)),
       probe: (endpoint, cb) => this.comm.probe(endpoint, cb),
-      closeConn: (member) => this.comm.closeConn(member.pkiHex),
+      closeConn: (member) => this.comm.closeConn(member.id),
       validateAliveMsg: (sm, from) => this.validateAliveMsg(sm, from),
       signAlive: (msg, internalEndpoint) => {
         const e = this.env;
@@ -587,7 +591,7 @@ export class GossipNode {
 
   /** disclosurePolicy: which alive messages a remote may learn, and with or without our secrets. */
   private disclosurePolicy(remote: NetworkMember): { sieve: (sm: SignedMessage) => boolean; filter: (sm: SignedMessage) => SignedMessage } {
-    const remoteOrg = this.idMapper.orgOf(remote.pkiHex);
+    const remoteOrg = this.idMapper.orgOf(remote.id);
     if (remoteOrg === undefined) {
       this.env.tr.log('warn', 'gossip.gossip', `Cannot determine organization of ${preferredEndpoint(remote)}`);
       return { sieve: () => false, filter: (sm) => sm };
@@ -596,7 +600,7 @@ export class GossipNode {
     return {
       sieve: (sm) => {
         if (sm.msg.content !== 'aliveMsg' || sm.msg.aliveMsg.membership === undefined) return false;
-        const memberOrg = this.idMapper.orgOf(hex(sm.msg.aliveMsg.membership.pkiId));
+        const memberOrg = this.idMapper.orgOf(this.env.members.idOf(sm.msg.aliveMsg.membership.pkiId));
         if (memberOrg === undefined) return false;
         const memberAndRemoteSameOrg = memberOrg === remoteOrg;
         if (memberOrg !== myOrg && !memberAndRemoteSameOrg) return false;
@@ -610,10 +614,10 @@ export class GossipNode {
   private channelHost(): ChannelHost {
     return {
       membership: () => this.disc.getMembership(),
-      lookup: (k) => this.disc.lookup(k),
-      orgOfPeer: (k) => this.idMapper.orgOf(k),
+      lookup: (id) => this.disc.lookup(id),
+      orgOfPeer: (id) => this.idMapper.orgOf(id),
       gossip: (sm) => this.emitter.add(sm),
-      forward: (m) => this.emitter.add(m.sm, m.conn.remotePkiHex),
+      forward: (m) => this.emitter.add(m.sm, m.conn.remoteId),
       send: (sm, to) => this.send(sm, to),
       validateStateInfo: (sm, from, traced) => this.validateStateInfo(sm, from, traced),
       sign: (msg) => signMessage(msg, (d) => this.env.mcs.sign(d)),

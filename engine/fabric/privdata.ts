@@ -12,13 +12,14 @@ import type { ReceivedMessage } from './comm.js';
 import type { NetworkMember } from './discovery.js';
 import type { PeerEnv } from './env.js';
 import type { PvtRef } from './ledger.js';
+import type { MemberId } from './members.js';
 import { SignedMessage, noopSign } from './message.js';
 import type { CollectionSpec } from '../scenario/types.js';
 
 export interface PrivdataHost {
   /** PeersOfChannel: alive members with a StateInfo (without ourselves). */
   peersOfChannel(): NetworkMember[];
-  orgOfPeer(pkiHex: string): string | undefined;
+  orgOfPeer(id: MemberId): string | undefined;
   send(sm: SignedMessage, to: NetworkMember): void;
   sendWithAck(sm: SignedMessage, to: NetworkMember, timeout: number, done: (err: string | null) => void): void;
 }
@@ -86,14 +87,14 @@ export class PrivateData {
     // We keep our own copy, as the endorser's transient store does.
     if (this.isMember(w.collection, this.env.mspId)) this.transient.set(key(w.txId, w.collection), w.rwset);
     const rng = this.env.rt.rng;
-    const eligible = this.host.peersOfChannel().filter((m) => this.isMember(w.collection, this.host.orgOfPeer(m.pkiHex)));
+    const eligible = this.host.peersOfChannel().filter((m) => this.isMember(w.collection, this.host.orgOfPeer(m.id)));
     if (eligible.length < col.requiredPeerCount) {
       return done(`required to disseminate to at least ${col.requiredPeerCount} peers, but know of only ${eligible.length} eligible peers`);
     }
     // Phase 1: one random peer per org; phase 2: random others up to maxPeerCount.
     const byOrg = new Map<string, NetworkMember[]>();
     for (const m of eligible) {
-      const org = this.host.orgOfPeer(m.pkiHex)!;
+      const org = this.host.orgOfPeer(m.id)!;
       byOrg.set(org, [...(byOrg.get(org) ?? []), m]);
     }
     const plan: { to: NetworkMember; ack: boolean }[] = [];
@@ -206,7 +207,7 @@ export class PrivateData {
     const peers = this.host.peersOfChannel();
     const byPeer = new Map<NetworkMember, PvtDataDigest[]>();
     for (const r of refs) {
-      const eligible = peers.filter((m) => this.isMember(r.collection, this.host.orgOfPeer(m.pkiHex)));
+      const eligible = peers.filter((m) => this.isMember(r.collection, this.host.orgOfPeer(m.id)));
       if (eligible.length === 0) continue;
       const endorser = eligible.find((m) => m.pkiHex === r.endorser);
       const to = endorser ?? eligible[rng.int(eligible.length)];

@@ -11,40 +11,43 @@ import type { NetworkMember } from './discovery.js';
 import type { PeerEnv } from './env.js';
 import { SignedMessage, fromEnvelope, noopSign } from './message.js';
 
-export interface PullAdapter {
+/** An item's id: a block's sequence as text, or an identity's member id. */
+export type PullItemId = string | number;
+
+export interface PullAdapter<K extends PullItemId> {
   msgType: PullMsgType;
   tag: Tag;
   channel: Uint8Array;
   /** MemSvc.GetMembership: the peers this engine may pull from. */
   membership(): NetworkMember[];
   /** IdExtractor. */
-  idOf(sm: SignedMessage): string;
+  idOf(sm: SignedMessage): K;
   /** Digest item bytes ↔ item id. */
-  digestOf(id: string): Uint8Array;
-  idOfDigest(d: Uint8Array): string;
+  digestOf(id: K): Uint8Array;
+  idOfDigest(d: Uint8Array): K;
   /** MsgCons: every item of every DataUpdate, even with a stale nonce (a Fabric quirk). */
   consume(sm: SignedMessage, m: ReceivedMessage): void;
   /** EgressDigFilter: which items a requester may learn about. */
-  egressFilter(m: ReceivedMessage): (id: string) => boolean;
+  egressFilter(m: ReceivedMessage): (id: K) => boolean;
   /** IngressDigFilter: which digest items we care about. */
-  ingressFilter(ids: string[]): string[];
+  ingressFilter(ids: K[]): K[];
   send(sm: SignedMessage, to: NetworkMember): void;
 }
 
-export class PullMediator {
+export class PullMediator<K extends PullItemId> {
   /** itemID2Msg: what we can serve. */
-  private readonly items = new Map<string, SignedMessage>();
+  private readonly items = new Map<K, SignedMessage>();
   /** engine.state: what we advertise in digests. */
-  private readonly state = new Set<string>();
+  private readonly state = new Set<K>();
   private readonly outgoingNonces = new Map<bigint, NetworkMember>();
   private readonly incomingNonces = new Set<bigint>();
-  private item2owners = new Map<string, NetworkMember[]>();
+  private item2owners = new Map<K, NetworkMember[]>();
   private acceptingDigests = false;
   private acceptingResponses = false;
 
   constructor(
     private readonly env: PeerEnv,
-    private readonly adapter: PullAdapter,
+    private readonly adapter: PullAdapter<K>,
     private readonly name: string,
   ) {}
 
@@ -53,7 +56,7 @@ export class PullMediator {
   }
 
   /** What the debugger shows of this pull engine (read-only). */
-  view(): { items: number; advertised: string[]; roundsInFlight: number; acceptingDigests: boolean; acceptingResponses: boolean } {
+  view(): { items: number; advertised: K[]; roundsInFlight: number; acceptingDigests: boolean; acceptingResponses: boolean } {
     return { items: this.items.size, advertised: [...this.state].slice(0, 100), roundsInFlight: this.outgoingNonces.size, acceptingDigests: this.acceptingDigests, acceptingResponses: this.acceptingResponses };
   }
 
@@ -63,12 +66,12 @@ export class PullMediator {
     this.state.add(id);
   }
 
-  remove(id: string): void {
+  remove(id: K): void {
     this.items.delete(id);
     this.state.delete(id);
   }
 
-  has(id: string): boolean {
+  has(id: K): boolean {
     return this.state.has(id);
   }
 
@@ -92,7 +95,7 @@ export class PullMediator {
 
   private processIncomingDigests(): void {
     this.acceptingDigests = false;
-    const requests = new Map<NetworkMember, { nonce: bigint; ids: string[] }>();
+    const requests = new Map<NetworkMember, { nonce: bigint; ids: K[] }>();
     const nonceOf = new Map<NetworkMember, bigint>();
     for (const [nonce, p] of this.outgoingNonces) nonceOf.set(p, nonce);
     for (const [id, owners] of this.item2owners) {
@@ -164,7 +167,7 @@ export class PullMediator {
       }
       case 'dataUpdate': {
         if (msg.dataUpdate.msgType !== a.msgType) return;
-        const ids: string[] = [];
+        const ids: K[] = [];
         for (const env of updateData ?? msg.dataUpdate.data) {
           let item: SignedMessage;
           try {

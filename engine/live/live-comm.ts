@@ -7,6 +7,7 @@
  */
 import { WebSocket, type RawData } from 'ws';
 import type { PeerEnv } from '../fabric/env.js';
+import type { MemberId } from '../fabric/members.js';
 import type { CommLayer, Conn, ReceivedMessage, RemotePeer } from '../fabric/comm.js';
 import { AckWaiters, Handshake, authenticateHandshake } from '../fabric/comm-shared.js';
 import { SignedMessage, bytesEqual, fromBytes, hex } from '../fabric/message.js';
@@ -29,16 +30,19 @@ class LiveConn implements Conn {
   open = true;
   /** Wall-clock ms at which the last message held back by a link rule leaves (keeps the stream in order). */
   lastLeavesAt = 0;
+  /** The remote's member id (members.ts). */
+  readonly remoteId: MemberId;
   constructor(
     private readonly comm: LiveComm,
     readonly ws: WebSocket,
     readonly remoteIdx: number,
     readonly remoteEndpoint: string,
     readonly remotePki: Uint8Array,
-    readonly remotePkiHex: string,
     readonly remoteIdentity: Uint8Array,
     readonly remoteOrg: string,
-  ) {}
+  ) {
+    this.remoteId = comm.env.members.idOf(remotePki);
+  }
 
   send(sm: SignedMessage): void {
     this.comm.write(this, sm);
@@ -48,10 +52,10 @@ class LiveConn implements Conn {
 export class LiveComm implements CommLayer {
   running = true;
   onMessage: (m: ReceivedMessage) => void = () => {};
-  onPresumedDead: (pkiHex: string) => void = () => {};
+  onPresumedDead: (id: MemberId) => void = () => {};
   onIdentity: (pkiId: Uint8Array, identity: Uint8Array) => string | null = () => null;
-  private readonly conns = new Map<string, LiveConn>();
-  private readonly pending = new Map<string, SignedMessage[]>();
+  private readonly conns = new Map<MemberId, LiveConn>();
+  private readonly pending = new Map<MemberId, SignedMessage[]>();
   private readonly acks: AckWaiters;
   private readonly handshake: Handshake;
   /** Stepping: received frames wait here until the controller releases them, oldest first. */
@@ -136,11 +140,11 @@ export class LiveComm implements CommLayer {
     return mine !== undefined && theirs !== undefined && mine !== theirs;
   }
 
-  connectionTo(pkiHex: string): Conn | undefined {
-    return this.conns.get(pkiHex);
+  connectionTo(id: MemberId): Conn | undefined {
+    return this.conns.get(id);
   }
 
-  connectedPeers(): string[] {
+  connectedPeers(): MemberId[] {
     return [...this.conns.keys()];
   }
 
@@ -150,13 +154,13 @@ export class LiveComm implements CommLayer {
 
   sendTo(sm: SignedMessage, p: RemotePeer): void {
     if (!this.running) return;
-    const key = hex(p.pkiId);
+    const key = p.id ?? this.env.members.idOf(p.pkiId);
     const conn = this.conns.get(key);
     if (conn !== undefined) return conn.send(sm);
     const queue = this.pending.get(key);
     if (queue !== undefined) {
       if (queue.length < this.env.config.sendBuffSize) queue.push(sm);
-      else this.drop(p.idx ?? this.opts.peerIndex(key), sm, `Buffer to ${p.endpoint} overflowed, dropping message`);
+      else this.drop(p.idx ?? this.opts.peerIndex(hex(p.pkiId)), sm, `Buffer to ${p.endpoint} overflowed, dropping message`);
       return;
     }
     this.pending.set(key, [sm]);
@@ -164,8 +168,8 @@ export class LiveComm implements CommLayer {
       const waiting = this.pending.get(key) ?? [];
       this.pending.delete(key);
       if (c === null) {
-        this.env.tr.log('warn', 'gossip.comm', `Failed obtaining connection for ${p.endpoint}, PKIid:${key} reason: ${err}`);
-        for (const m of waiting) this.drop(p.idx ?? this.opts.peerIndex(key), m, `Failed obtaining connection: ${err}`);
+        this.env.tr.log('warn', 'gossip.comm', `Failed obtaining connection for ${p.endpoint}, PKIid:${hex(p.pkiId)} reason: ${err}`);
+        for (const m of waiting) this.drop(p.idx ?? this.opts.peerIndex(hex(p.pkiId)), m, `Failed obtaining connection: ${err}`);
         this.disconnect(key);
         return;
       }
@@ -186,14 +190,14 @@ export class LiveComm implements CommLayer {
     this.dial(endpoint, null, true, (c, err) => (c === null ? cb(null, null, err) : cb(c.remoteIdentity, c.remotePki, '')));
   }
 
-  closeConn(pkiHex: string): void {
-    const c = this.conns.get(pkiHex);
+  closeConn(id: MemberId): void {
+    const c = this.conns.get(id);
     if (c !== undefined) this.close(c);
   }
 
-  disconnect(pkiHex: string): void {
-    this.onPresumedDead(pkiHex);
-    this.closeConn(pkiHex);
+  disconnect(id: MemberId): void {
+    this.onPresumedDead(id);
+    this.closeConn(id);
   }
 
   stop(): void {
@@ -314,7 +318,7 @@ export class LiveComm implements CommLayer {
         }
         if (probe) {
           ws.close();
-          return settle(new LiveConn(this, ws, this.opts.peerIndex(hex(ok.pkiId)), endpoint, ok.pkiId, hex(ok.pkiId), ok.identity, ok.org), '');
+          return settle(new LiveConn(this, ws, this.opts.peerIndex(hex(ok.pkiId)), endpoint, ok.pkiId, ok.identity, ok.org), '');
         }
         settle(this.register(ws, ok, endpoint), '');
       }),
@@ -324,9 +328,9 @@ export class LiveComm implements CommLayer {
   /** connStore.onConnected: one connection per PKI-ID; a newer stream replaces an older one. */
   private register(ws: WebSocket, ok: ConnEstablish & { org: string }, endpoint: string): LiveConn {
     const key = hex(ok.pkiId);
-    const c = new LiveConn(this, ws, this.opts.peerIndex(key), endpoint, ok.pkiId, key, ok.identity, ok.org);
-    const old = this.conns.get(key);
-    this.conns.set(key, c);
+    const c = new LiveConn(this, ws, this.opts.peerIndex(key), endpoint, ok.pkiId, ok.identity, ok.org);
+    const old = this.conns.get(c.remoteId);
+    this.conns.set(c.remoteId, c);
     // A newer stream replaces an older one for sending. The older socket is not closed from
     // here: when two peers dial each other at once, each would close the stream the other has
     // just kept, and both would end up with none. Frames still arriving on it are taken in.
@@ -393,8 +397,8 @@ export class LiveComm implements CommLayer {
   private forget(c: LiveConn): void {
     c.open = false;
     c.ws.removeAllListeners('message');
-    if (this.conns.get(c.remotePkiHex) === c) {
-      this.conns.delete(c.remotePkiHex);
+    if (this.conns.get(c.remoteId) === c) {
+      this.conns.delete(c.remoteId);
       this.env.tr.state('disconnected', { peer: c.remoteIdx });
     }
   }

@@ -12,6 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { PeerTracer, type PeerEnv } from '../fabric/env.js';
 import { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
+import { MemberTable } from '../fabric/members.js';
 import { GossipNode } from '../fabric/node.js';
 import { Kernel } from '../kernel/kernel.js';
 import { Rng } from '../kernel/rng.js';
@@ -118,7 +119,7 @@ export class LivePeer {
   describeMessage(msg: number): MessageDetail | null {
     const sm = this.recent.get(msg);
     if (sm === undefined) return null;
-    const identityOf = (k: string) => this.node.idMapper.get(k);
+    const identityOf = (k: string) => this.node.idMapper.get(this.node.env.members.idOfHex(k));
     return messageDetailOf(msg, sm, this.registry, identityOf, []);
   }
 
@@ -144,7 +145,11 @@ export class LivePeer {
 
   /** Ids of the peers it holds dead. */
   deadMembers(): string[] {
-    return [...this.node.disc.deadLastTS.keys()].map((k) => this.ids[this.pkiToIdx.get(k) ?? -1] ?? k.slice(0, 16));
+    const members = this.node.env.members;
+    return [...this.node.disc.deadLastTS.keys()].map((m) => {
+      const k = members.hex(m);
+      return this.ids[this.pkiToIdx.get(k) ?? -1] ?? k.slice(0, 16);
+    });
   }
 
   /**
@@ -215,12 +220,15 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   const host = o.advertise ?? `${o.host ?? '127.0.0.1'}:${o.port}`;
   const addressOf = (id: string) => o.addresses.get(id) ?? (id === me.id ? host : undefined);
   const blocks = new BlockVerifier(registry, ORDERER_MSP, () => kernel.now);
+  const members = new MemberTable();
   const env: PeerEnv = {
     idx,
     name: me.id,
     mspId: me.mspId,
     pkiId: identity.pkiId,
     pkiHex: hex(identity.pkiId),
+    members,
+    self: members.idOf(identity.pkiId),
     identity: identity.serialized,
     tlsCertHash: createHash('sha256').update(identity.certDer).digest(),
     endpoint: org.externalEndpoints.includes(me.name) ? host : '',

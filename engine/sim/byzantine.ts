@@ -5,7 +5,7 @@
  */
 import { Tag, type GossipMessage } from '../wire/messages.js';
 import { channelMAC } from '../fabric/channel.js';
-import { hex, noopSign, signMessage, strBytes } from '../fabric/message.js';
+import { noopSign, signMessage, strBytes } from '../fabric/message.js';
 import type { NetworkMember } from '../fabric/discovery.js';
 import { highS } from '../msp/index.js';
 import type { GossipNode } from '../fabric/node.js';
@@ -60,7 +60,7 @@ export function startByzantine(behaviour: ByzantineBehaviour, t: ByzantineTarget
     }
     case 'replay-alive': {
       // The newest alive message of the target we hold now, sent again and again.
-      const victim = hex(t.target!.pkiId);
+      const victim = env.members.idOf(t.target!.pkiId);
       const old = node.disc.aliveMembership.get(victim) ?? node.disc.deadMembership.get(victim);
       if (old === undefined) return;
       rt.every(env.config.aliveTimeInterval, 'byzantine.replayAlive', () => sendAll(old));

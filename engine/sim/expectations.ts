@@ -3,7 +3,6 @@
  * holds at or before its `by` time, or failed once that time has passed. `gossip-scope run
  * --check` exits 1 when one failed; the panel ticks them off live.
  */
-import { hex } from '../fabric/message.js';
 import type { Expectation } from '../scenario/types.js';
 import { convergenceProblems } from './summary.js';
 import type { Simulation } from './simulation.js';
@@ -129,7 +128,7 @@ export class ExpectationWatch {
       case 'dead':
       case 'alive': {
         const target = sim.peer(c.peer);
-        const k = hex(target.identity.pkiId);
+        const k = sim.members.idOf(target.identity.pkiId);
         for (const p of live) {
           if (p === target) continue;
           const alive = p.node!.disc.isAlive(k);

@@ -13,6 +13,7 @@ import { Comm } from '../fabric/comm.js';
 import { GossipNode } from '../fabric/node.js';
 import { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
+import { MemberTable } from '../fabric/members.js';
 import { MessageLog } from './message-log.js';
 import type { MSPRegistry, SigningIdentity } from '../msp/index.js';
 import type { FaultAction, OrgSpec, Scenario } from '../scenario/types.js';
@@ -74,6 +75,8 @@ export class Simulation {
   readonly push: PushLatency;
   private readonly byId = new Map<string, PeerSlot>();
   private readonly byPki = new Map<string, number>();
+  /** Member ids of every PKI-ID the peers meet, one table for the whole network. */
+  readonly members = new MemberTable();
   /** Recent messages by trace id, for the inspector and tests. */
   readonly messages: MessageLog;
   private readonly nextMsgId = (sm: SignedMessage) => this.messages.add(sm);
@@ -187,6 +190,8 @@ export class Simulation {
       mspId: p.org.mspId,
       pkiId: p.identity.pkiId,
       pkiHex: hex(p.identity.pkiId),
+      members: this.members,
+      self: this.members.idOf(p.identity.pkiId),
       identity: p.identity.serialized,
       tlsCertHash: createHash('sha256').update(p.identity.certDer).digest(),
       endpoint: p.endpoint,

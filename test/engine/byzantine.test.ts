@@ -32,7 +32,7 @@ test('a replayed alive message does not bring a crashed peer back', async () => 
   const { sim, events } = await run(yaml, { until: 60_000 });
   const victim = sim.peer('peer2.org1');
   assert.ok(events.some((e) => e.kind === 'send' && e.peer === sim.peer('peer0.org2').idx && e.type === 'AliveMessage' && e.t > 20_000));
-  for (const p of sim.peers) if (p.running) assert.ok(!p.node!.disc.isAlive(hex(victim.identity.pkiId)), `${p.id} believes the replay`);
+  for (const p of sim.peers) if (p.running) assert.ok(!p.node!.disc.isAlive(sim.members.idOf(victim.identity.pkiId)), `${p.id} believes the replay`);
   assert.ok(!events.some((e) => e.kind === 'state' && e.reason === 'alive' && e.data?.member === victim.idx && e.data?.resurrected));
 });
 
@@ -42,14 +42,14 @@ test('high-S signatures are refused with Fabric\'s reason', async () => {
   assert.ok(events.some((e) => e.kind === 'verify' && e.other === attacker && /Invalid S\. Must be smaller than half the order/.test(e.reason ?? '')));
   assertNoForgedAlive(sim, 'peer1.org1');
   // Its fresh alive messages are all refused, so the others declare it dead.
-  assert.ok(sim.peers.filter((p) => p.idx !== attacker).every((p) => !p.node!.disc.isAlive(hex(sim.peers[attacker].identity.pkiId))));
+  assert.ok(sim.peers.filter((p) => p.idx !== attacker).every((p) => !p.node!.disc.isAlive(sim.members.idOf(sim.peers[attacker].identity.pkiId))));
 });
 
 test('a certificate from a CA no channel trusts gets nowhere', async () => {
   const { sim, events } = await run(twoOrgs('faults:\n  - { at: 0s, byzantine: { peer: peer3.org1, behaviour: untrusted-ca } }'), { until: 30_000 });
   const rogue = sim.peer('peer3.org1');
   assert.ok(events.some((e) => e.kind === 'reject' && /Identity store rejected .*certificate signed by unknown authority/.test(e.reason ?? '')));
-  for (const p of sim.peers) if (p !== rogue) assert.ok(!p.node!.disc.isAlive(hex(rogue.identity.pkiId)), `${p.id} accepted the rogue peer`);
+  for (const p of sim.peers) if (p !== rogue) assert.ok(!p.node!.disc.isAlive(sim.members.idOf(rogue.identity.pkiId)), `${p.id} accepted the rogue peer`);
 });
 
 test('messages for a channel the peer is not in are refused', async () => {
@@ -74,7 +74,7 @@ run: { until: 30s }
   const reasons = events.filter((e) => e.kind === 'reject' && e.other === attacker).map((e) => e.reason ?? '');
   assert.ok(reasons.some((r) => /but it's not eligible for the channel alpha|No such channel alpha/.test(r)), reasons.slice(0, 5).join('\n'));
   for (const p of sim.peers.filter((q) => q.channels.includes('alpha'))) {
-    assert.ok(!p.node!.channels.get('alpha')!.stateInfos.has(hex(sim.peers[attacker].identity.pkiId)), `${p.id} took its StateInfo`);
+    assert.ok(!p.node!.channels.get('alpha')!.stateInfos.has(sim.members.idOf(sim.peers[attacker].identity.pkiId)), `${p.id} took its StateInfo`);
   }
 });
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hex } from '../../engine/fabric/message.js';
 import { summarise } from '../../engine/sim/summary.js';
 import { run, twoOrgs } from './helpers.js';
 
@@ -8,12 +7,11 @@ test('a restarted peer comes back with a new inc_num, is resurrected everywhere 
   const yaml = twoOrgs('faults:\n  - { at: 15s, crash: peer2.org1 }\n  - { at: 45s, restart: peer2.org1 }').replace('run: { until: 60s }', 'run: { until: 90s }');
   const { sim, events } = await run(yaml);
   const p = sim.peer('peer2.org1');
-  const k = hex(p.identity.pkiId);
   const resurrected = events.filter((e) => e.kind === 'state' && e.reason === 'alive' && e.data?.member === p.idx && e.data?.resurrected === true);
   assert.ok(resurrected.length >= 5, `only ${resurrected.length} peers resurrected it`);
   for (const q of sim.peers) {
     if (q === p) continue;
-    const ts = q.node!.disc.aliveLastTS.get(k);
+    const ts = q.node!.disc.aliveLastTS.get(sim.members.idOf(p.identity.pkiId));
     assert.ok(ts !== undefined, `${q.id} does not see it alive`);
     assert.ok(ts.incNum > BigInt(Date.UTC(2026, 0, 1)) * 1_000_000n + 45_000_000_000n - 1n, 'alive messages carry the new inc_num');
   }
@@ -38,10 +36,10 @@ test('after the alive-store TTL a dead peer is forgotten, but anchor and bootstr
   }
   for (const q of sim.peers) {
     if (!q.running) continue;
-    assert.equal(q.node!.disc.lookup(hex(gone.identity.pkiId)), undefined, `${q.id} still knows peer2.org1`);
+    assert.equal(q.node!.disc.lookup(sim.members.idOf(gone.identity.pkiId)), undefined, `${q.id} still knows peer2.org1`);
   }
   // peer0.org2 is an anchor peer (and org2's bootstrap peer): dead, but remembered.
-  const kept = sim.peers.filter((q) => q.running && q.node!.disc.deadLastTS.has(hex(anchor.identity.pkiId)));
+  const kept = sim.peers.filter((q) => q.running && q.node!.disc.deadLastTS.has(sim.members.idOf(anchor.identity.pkiId)));
   assert.ok(kept.length >= 5, `the anchor peer is remembered by ${kept.length} peers`);
   assert.ok(events.some((e) => e.kind === 'log' && e.reason === 'Do not remove bootstrap or anchor peer endpoint'));
 });

@@ -53,7 +53,7 @@ test('an isolated peer is declared dead aliveExpirationTimeout after its last al
       expired++;
       // When this peer last took in a fresh alive message of the victim (pushed, or in a
       // membership response): never after the partition.
-      const lastSeen = p.node!.disc.deadLastTS.get(victimHex)!.lastSeen;
+      const lastSeen = p.node!.disc.deadLastTS.get(sim.members.idOf(victim.identity.pkiId))!.lastSeen;
       assert.ok(lastSeen >= lastAlive && lastSeen < 21_000, `${id} last heard of it at ${lastSeen}`);
       // > 25s of silence, noticed at the next check, which runs every 2.5s.
       const after = dead.t - lastSeen;

@@ -21,7 +21,7 @@ test('a peer survives random and mutated frames and keeps converging', async () 
   });
   sim.runUntil(15_000);
   const comm = target.comm!;
-  const conns = sim.peers.filter((p) => p !== target).map((p) => comm.connectionTo(hex(p.identity.pkiId))).filter((c) => c !== undefined);
+  const conns = sim.peers.filter((p) => p !== target).map((p) => comm.connectionTo(sim.members.idOf(p.identity.pkiId))).filter((c) => c !== undefined);
   assert.ok(conns.length > 0, 'peer1.org1 has no connections');
   // Real frames from this run, to mutate: every kind the network has sent so far.
   const real: Uint8Array[] = [];
