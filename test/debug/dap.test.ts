@@ -316,9 +316,10 @@ describe('gossip debug adapter over DAP', () => {
     send(1, 'initialize', { adapterID: 'gossip' });
     send(2, 'launch', { scenario: SCENARIO });
     send(3, 'configurationDone', {});
-    await new Promise((r) => setTimeout(r, 1500));
+    // Disconnect once the network is up (a fixed wait lost the race on a loaded machine).
+    for (let i = 0; i < 600 && !/"command":"launch","success":true/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
     send(4, 'disconnect', {});
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 5000))]);
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
     if (code === 'still running') child.kill();
     assert.equal(code, 0);
     assert.match(out, /"command":"disconnect","success":true/);
