@@ -87,7 +87,7 @@ test('Open Fabric Logs… shows a recording to replay: its peers as the log has 
 
   // Step: the first line is p0 starting its gossip service; p0 is up, as it logs.
   await button('step').click();
-  await status.filter({ hasText: /· 1 events ·/ }).waitFor({ timeout: UI_WAIT_MS });
+  await status.filter({ hasText: /· 1 event ·/ }).waitFor({ timeout: UI_WAIT_MS });
   assert.equal((await looks())[0], 'alive');
   // Step Back: before that line again.
   await button('step-back').click();
