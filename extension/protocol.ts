@@ -168,6 +168,25 @@ export interface MessageDetail {
   secretEnvelope: boolean;
   /** Read from a Fabric log, which prints sizes and fields but no bytes: what it showed. */
   logged?: { signatureBytes: number | null; sent: boolean; received: boolean };
+  /** Copies of it a tamper fault altered in flight (absent: none). */
+  tampered?: UiTamperedCopy[];
+}
+
+/** One copy of a message a tamper fault altered on its way: the envelope as sent and as received. */
+export interface UiTamperedCopy {
+  from: number;
+  to: number;
+  /** Simulated ms when it left. */
+  t: number;
+  /** "signature stripped", "payload byte 12 flipped". */
+  what: string;
+  /** The whole envelope, hex, as the sender wrote it and as the receiver got it. */
+  sentHex: string;
+  receivedHex: string;
+  /** The one stretch that differs: its envelope offset and its bytes before and after (hex). */
+  changed: { at: number; sentHex: string; receivedHex: string };
+  /** Whether the received bytes still decode as a GossipMessage (if not, the receiver's decoder refused them). */
+  decodes: boolean;
 }
 
 export interface PeerDetail {

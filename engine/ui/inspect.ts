@@ -4,13 +4,15 @@
  * Engine-side and JSON-safe: the worker posts these objects as they are.
  */
 import { effectiveEntries, type EffectiveEntry } from '../scenario/peer-config.js';
-import type { MessageDetail, PeerDetail, UiNetwork, UiPeer, UiPeerState } from '../../extension/protocol.js';
+import type { MessageDetail, PeerDetail, UiNetwork, UiPeer, UiPeerState, UiTamperedCopy } from '../../extension/protocol.js';
 import type { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
 import type { GossipNode } from '../fabric/node.js';
 import { decodeSerializedIdentity, type MSPRegistry } from '../msp/index.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
+import type { TamperRecord } from '../sim/network.js';
+import { changedSpan } from '../sim/tamper.js';
 
 export function networkOf(sim: Simulation): UiNetwork {
   const s = sim.scenario;
@@ -144,7 +146,17 @@ export function describeMessage(sim: Simulation, msgId: number, recent: readonly
   const sm = sim.messages.get(msgId);
   if (sm === undefined) return null;
   const identityOf = (k: string) => sim.peers.find((p) => hex(p.identity.pkiId) === k)?.identity.serialized;
-  return messageDetailOf(msgId, sm, sim.registry, identityOf, verdictsOf(recent, msgId));
+  const detail = messageDetailOf(msgId, sm, sim.registry, identityOf, verdictsOf(recent, msgId));
+  const copies = sim.network.tamperedCopies(msgId);
+  return copies.length === 0 ? detail : { ...detail, tampered: copies.map(tamperedCopyOf) };
+}
+
+const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** A tampered copy as the inspector shows it: both envelopes and the stretch that differs. */
+export function tamperedCopyOf(r: TamperRecord): UiTamperedCopy {
+  const c = changedSpan(r.sent, r.received);
+  return { from: r.from, to: r.to, t: r.t, what: r.what, sentHex: toHex(r.sent), receivedHex: toHex(r.received), changed: { at: c.at, sentHex: toHex(c.sent), receivedHex: toHex(c.received) }, decodes: r.decodes };
 }
 
 /** What a peer knows, as the inspector shows it: from its node (when it runs) and its ledgers. */
