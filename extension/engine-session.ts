@@ -20,6 +20,7 @@ import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js'
 import { BUILT_IN_INVARIANTS, InvariantWatch, type Violation } from '../engine/debug/invariants.js';
 import type { Invariant } from '../engine/scenario/types.js';
 import { watchFigures } from '../engine/figures/watch.js';
+import { watchDeadDeclarations } from '../engine/ui/dead-declarations.js';
 import type { Figures } from '../engine/figures/types.js';
 import type { FaultRequest, RunState, UiEvent, UiStatus, UiViolation } from './protocol.js';
 import { ReplayCheck } from '../engine/trace/replay-check.js';
@@ -169,6 +170,7 @@ export class EngineSession {
     this.sim = sim;
     this.until = sim.scenario.run.until;
     this.figures = watchFigures(sim);
+    watchDeadDeclarations(sim);
     this.replay = req.replay === undefined ? undefined : { until: req.replay.until, check: new ReplayCheck(req.replay, pkg.version) };
     // Events of the network's creation (if any) are checked too: the replay check sees every event.
     const check = this.replay?.check;

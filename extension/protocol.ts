@@ -56,6 +56,8 @@ export interface UiPeerState {
   paused?: boolean;
   /** It has started in this run (a peer that is not running is crashed if so, else not started yet). */
   started?: boolean;
+  /** How many of the other peers (running, not paused) hold it dead now, and when the last of them declared it (absent: none does). */
+  declaredDead?: { by: number; of: number; at: number };
 }
 
 /** A fault in force now, as the graph marks it and the fault bar lists it. */
@@ -203,6 +205,8 @@ export interface PeerDetail {
   /** Its effective peer.gossip.* values and where each came from (profile, network, org, peer). */
   config?: { key: string; value: string; from: string }[];
   membership: { alive: { id: string; lastSeen: number }[]; dead: { id: string; lastSeen: number }[] };
+  /** The other peers that hold this one dead now, earliest first, and how many others run unpaused (absent: not watched). */
+  declaredDead?: { of: number; by: { id: string; at: number }[] };
   channels: {
     name: string;
     height: number;

@@ -81,6 +81,7 @@ let lastEdgeRefresh = 0;
 probe.peerAt = (idx) => graph.clientPosition(idx);
 probe.zoom = () => graph.cy.zoom();
 probe.peerClasses = (idx) => graph.classesOf(idx);
+probe.peerLabel = (idx) => graph.labelOf(idx);
 
 const menu = new FaultMenu(
   (fault) => post({ type: 'fault', fault }),
@@ -134,6 +135,12 @@ peerList.onSelect = (idx, add) => (add ? graph.toggleSelected(idx) : selectPeer(
 peerList.onContext = (idx, x, y) => menu.openForPeer(idx, x, y);
 menu.onInspect = selectPeer;
 messages.onOpen = openMessage;
+messages.onOpenEvent = (e) => {
+  store.update({ selectedMessage: null, selectedPeer: null });
+  graph.select(null);
+  edges.highlight(null);
+  inspector.showEvent(e);
+};
 timeline.onScrub = (t) => {
   messages.scrollToTime(t);
   charts.setTime(t);
@@ -232,7 +239,7 @@ function animate(events: readonly UiEvent[]): void {
         dots.drop(e.peer, e.other ?? -1, delay);
         break;
       case 'reject':
-        dots.reject(e.peer, delay);
+        dots.reject(e.peer, e.other ?? -1, delay);
         break;
     }
   }
@@ -247,6 +254,7 @@ function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
   else if (msg.status.state === 'running' || msg.events.length > 0) graph.mark('stepped', stepNote.clear());
   probe.eventsHandled += msg.events.length;
   animate(msg.events);
+  faultBar.noteTampered(msg.events, (i) => network?.peers[i]?.id ?? `#${i}`);
   if (log.add(msg.events)) filters.setTypes(log.types);
   timeline.add(msg.events, msg.status.simTime);
   applyStates(msg.states);

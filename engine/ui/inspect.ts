@@ -13,6 +13,7 @@ import type { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { TamperRecord } from '../sim/network.js';
 import { changedSpan } from '../sim/tamper.js';
+import { deadDeclarationsOf } from './dead-declarations.js';
 
 export function networkOf(sim: Simulation): UiNetwork {
   const s = sim.scenario;
@@ -26,9 +27,15 @@ export function networkOf(sim: Simulation): UiNetwork {
   };
 }
 
+/** A peer that can declare others dead now: running, and not paused. */
+const judges_ = (p: Simulation['peers'][number]): boolean => p.running && !p.rt.isPaused();
+
 export function peerStates(sim: Simulation): UiPeerState[] {
   const tops = new Map<string, number>();
   for (const [ch, chain] of sim.orderer.chains) tops.set(ch, chain.length);
+  const deaths = deadDeclarationsOf(sim);
+  // The judges: peers running and not paused (a frozen process declares nothing).
+  const judges = sim.peers.reduce((n, p) => n + (judges_(p) ? 1 : 0), 0);
   return sim.peers.map((p) => {
     const height: Record<string, number> = {};
     const leader: Record<string, boolean> = {};
@@ -40,7 +47,10 @@ export function peerStates(sim: Simulation): UiPeerState[] {
       if (h < (tops.get(ch) ?? 0)) behind = true;
     }
     const disc = p.running ? p.node?.disc : undefined;
-    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined };
+    const state: UiPeerState = { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined };
+    const by = deaths?.declarers(p.idx);
+    if (by !== undefined && by.length > 0) state.declaredDead = { by: by.length, of: judges - (judges_(p) ? 1 : 0), at: by[by.length - 1].at };
+    return state;
   });
 }
 
@@ -208,7 +218,8 @@ export function peerDetailOf(p: PeerView, more: { paused?: boolean; started?: bo
 export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
   const p = sim.peers[idx];
   if (p === undefined) return null;
-  return peerDetailOf({
+  const deaths = deadDeclarationsOf(sim);
+  const detail = peerDetailOf({
     idx,
     id: p.id,
     running: p.running,
@@ -221,4 +232,7 @@ export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
     ...(p.startedAt === undefined ? {} : { startedAt: p.startedAt }),
     config: effectiveEntries(sim.scenario, p.id),
   }, { paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined });
+  if (deaths === undefined) return detail;
+  const of = sim.peers.filter((q) => judges_(q) && q.idx !== idx).length;
+  return { ...detail, declaredDead: { of, by: deaths.declarers(idx).map((d) => ({ id: sim.peers[d.peer]?.id ?? `#${d.peer}`, at: d.at })) } };
 }
