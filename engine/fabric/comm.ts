@@ -3,6 +3,7 @@
  * handshake; a bounded send buffer per connection whose overflow drops messages; a
  * "presumed dead" signal when a connection cannot be obtained or breaks.
  */
+import type { PendingWhat } from '../kernel/kernel.js';
 import type { ConnEstablish } from '../wire/messages.js';
 import { AckWaiters, Handshake, authenticateHandshake } from './comm-shared.js';
 import type { PeerEnv } from './env.js';
@@ -14,8 +15,15 @@ export interface CommNet {
   dial(from: number, endpoint: string, cb: (remote: Comm | null, err: string) => void): void;
   /** The fate of one message from → to: its transit delay in ms, or why it is lost. */
   route(from: number, to: number): number | string;
-  /** Kernel-level scheduling: in-flight messages do not die with their sender's timers. */
-  schedule(delay: number, fn: () => void): void;
+  /**
+   * Kernel-level scheduling: in-flight messages do not die with their sender's timers.
+   * `what` says what waits (a handshake message), for a user looking at a stopped network.
+   */
+  schedule(delay: number, fn: () => void, what?: PendingWhat): void;
+  /** `sm` reaches `to`, the receiving side of a stream, after `delay` ms (its arrive()). */
+  carry(delay: number, to: Connection, sm: SignedMessage, cause: number): void;
+  /** Bytes that no longer decode (a tampered `was`) reach `to` after `delay` ms (its arriveRaw()). */
+  carryGarbled(delay: number, to: Connection, bytes: Uint8Array, was: SignedMessage, cause: number): void;
   /** Per-message cost of writing to a stream; sets how fast a send buffer drains. */
   readonly sendCost: number;
   /** Whether injected faults (link rules, tampering) are in force: only then are the next two asked. */
@@ -83,6 +91,8 @@ export interface CommLayer {
 
 export class Connection implements Conn {
   open = true;
+  /** This side's handle in the network under it (given when the first message is sent its way). */
+  handle = -1;
   /** The other side's object for the same stream. */
   other!: Connection;
   /** Departure times of messages in the send buffer (ascending); those before `departed` have left. */
@@ -144,7 +154,7 @@ export class Connection implements Conn {
     // A stream is FIFO: nothing overtakes what was sent before it on the same connection.
     const arrival = Math.max(departure + fate, this.lastArrival);
     this.lastArrival = arrival;
-    net.schedule(arrival - now, () => this.other.arrive(sm, cause));
+    net.carry(arrival - now, this.other, sm, cause);
   }
 
   /** The same, with link rules and tampering in force (kept off the common path). */
@@ -163,22 +173,23 @@ export class Connection implements Conn {
       if (fate.fifo) arrival = Math.max(arrival, this.lastArrival);
       this.lastArrival = Math.max(this.lastArrival, arrival);
       if (tampered instanceof Uint8Array) {
-        net.schedule(arrival - now, () => this.other.arriveRaw(tampered, cause, sm));
+        net.carryGarbled(arrival - now, this.other, tampered, sm, cause);
       } else {
         const what = tampered ?? sm;
         if (what.id === 0) what.id = this.owner.nextMsgId(what);
-        net.schedule(arrival - now, () => this.other.arrive(what, cause));
+        net.carry(arrival - now, this.other, what, cause);
       }
     }
   }
 
   /** Bytes that no longer decode (a tampered frame of `sent`): the receiver's decoder rejects them. */
-  private arriveRaw(bytes: Uint8Array, cause: number, sent: SignedMessage): void {
+  arriveRaw(bytes: Uint8Array, cause: number, sent: SignedMessage): void {
     if (!this.owner.running || !this.open) return;
     this.owner.env.tr.within(cause, () => this.owner.receiveBytes(this, bytes, sent));
   }
 
-  private arrive(sm: SignedMessage, cause: number): void {
+  /** A message off the stream, on this side. */
+  arrive(sm: SignedMessage, cause: number): void {
     // A paused process reads nothing: the message waits in the socket until it resumes.
     const rt = this.owner.env.rt;
     if (rt.isPaused()) rt.gate(() => this.handleArrival(sm, cause));
@@ -451,14 +462,17 @@ export class Comm implements CommLayer {
       return;
     }
     const cause = tr.cause;
-    this.net.schedule(fate, () =>
-      to.env.rt.gate(() => {
-        if (!to.running) return tr.within(cause, () => tr.emit('drop', to.env.idx, sm.typeName, sm.id, 'peer down'));
-        to.env.tr.within(cause, () => {
-          const ev = to.env.tr.emit('deliver', this.env.idx, sm.typeName, sm.id);
-          to.env.tr.within(ev, onArrive);
-        });
-      }),
+    this.net.schedule(
+      fate,
+      () =>
+        to.env.rt.gate(() => {
+          if (!to.running) return tr.within(cause, () => tr.emit('drop', to.env.idx, sm.typeName, sm.id, 'peer down'));
+          to.env.tr.within(cause, () => {
+            const ev = to.env.tr.emit('deliver', this.env.idx, sm.typeName, sm.id);
+            to.env.tr.within(ev, onArrive);
+          });
+        }),
+      { kind: 'message', from: this.env.idx, to: to.env.idx, type: sm.typeName, msg: sm.id },
     );
   }
 

@@ -2,10 +2,37 @@ import { EventQueue } from './queue.js';
 
 /**
  * The deterministic kernel: a virtual clock and one event queue. Nothing in the engine waits on
- * real time; everything that "happens later" is a callback scheduled here, and the queue's
+ * real time; everything that "happens later" is a record queued here, and the queue's
  * (time, sequence) order makes every run with the same inputs identical.
+ *
+ * The busy events (messages in flight, protocol timers) are records of a registered kind,
+ * run by their kind's handler with no closure made per event; rare ones (a peer's start, an
+ * orderer's cut) are plain tasks.
  */
 export type Task = () => void;
+
+/** What a waiting event is, for a user looking at a stopped network. */
+export type PendingWhat =
+  | { kind: 'message'; from: number; to: number; type: string; msg: number }
+  | { kind: 'timer'; peer: number; name: string };
+
+/** A waiting event as the user sees it, in the order the kernel will run it. */
+export interface PendingEvent {
+  /** Its sequence number: names it while it waits. */
+  seq: number;
+  at: number;
+  what: PendingWhat;
+}
+
+/** Runs the records of one kind: registered once, then called with each record's fields. */
+export interface RecordKind<S> {
+  run(a: number, b: number, slot: S): void;
+  /** What the record is; null when it will do nothing when its time comes (a cancelled timer). */
+  describe(a: number, b: number, slot: S): PendingWhat | null;
+}
+
+/** Kind 0: a plain task, the slot its function. */
+const TASK = 0;
 
 export class Kernel {
   /** Simulated milliseconds since the network started. */
@@ -18,16 +45,63 @@ export class Kernel {
    * halts at the same event every time.
    */
   halted: string | undefined;
-  private readonly queue = new EventQueue<Task>();
+  private readonly queue = new EventQueue();
+  private readonly kinds: RecordKind<never>[] = [];
 
   /** Runs `task` at absolute simulated time `at` (never earlier than now). */
   at(at: number, task: Task): void {
-    this.queue.push(at < this.now ? this.now : at, task);
+    this.queue.push(at < this.now ? this.now : at, TASK, 0, 0, task);
   }
 
   /** Runs `task` after `delay` simulated ms. */
   after(delay: number, task: Task): void {
-    this.queue.push(this.now + (delay > 0 ? delay : 0), task);
+    this.queue.push(this.now + (delay > 0 ? delay : 0), TASK, 0, 0, task);
+  }
+
+  /**
+   * The code of a kind of record, registered on first use (kinds are module constants, so a
+   * kernel has a handful); it goes with each record queued by recordAfter/recordAt.
+   */
+  kindCode<S>(kind: RecordKind<S>): number {
+    const i = this.kinds.indexOf(kind as RecordKind<never>);
+    if (i >= 0) return i + 1; // codes start at 1: 0 is TASK
+    if (this.kinds.length >= 255) throw new Error('too many kinds of record (255 at most)');
+    this.kinds.push(kind as RecordKind<never>);
+    return this.kinds.length;
+  }
+
+  /** Queues a record of kind `code` to run after `delay` simulated ms. */
+  recordAfter(delay: number, code: number, a: number, b: number, slot: unknown): void {
+    this.queue.push(this.now + (delay > 0 ? delay : 0), code, a, b, slot);
+  }
+
+  /** Queues a record of kind `code` to run at absolute simulated time `at` (never earlier than now). */
+  recordAt(at: number, code: number, a: number, b: number, slot: unknown): void {
+    this.queue.push(at < this.now ? this.now : at, code, a, b, slot);
+  }
+
+  /**
+   * Every message in flight and every live protocol timer, in the order they will run (plain
+   * tasks, such as a peer's start, are the simulator's own and not listed).
+   */
+  pendingEvents(): PendingEvent[] {
+    const out: PendingEvent[] = [];
+    for (const r of this.queue.waiting()) {
+      if (r.kind === TASK) continue;
+      const what = this.kinds[r.kind - 1].describe(r.a, r.b, r.slot as never);
+      if (what !== null) out.push({ seq: r.seq, at: r.time, what });
+    }
+    return out;
+  }
+
+  /** Runs the record pop() just took. */
+  private runPopped(): void {
+    const q = this.queue;
+    const kind = q.kind;
+    const slot = q.slot;
+    q.slot = undefined;
+    if (kind === TASK) (slot as Task)();
+    else this.kinds[kind - 1].run(q.a, q.b, slot as never);
   }
 
   get pending(): number {
@@ -36,6 +110,11 @@ export class Kernel {
 
   nextTime(): number {
     return this.queue.peekTime();
+  }
+
+  /** Sequence number of the event that runs next (matches a PendingEvent's seq), or -1. */
+  nextSeq(): number {
+    return this.queue.peekSeq();
   }
 
   /** Hooks that run once exactly `n` events have executed (replaying what a user did then). */
@@ -75,10 +154,10 @@ export class Kernel {
     if (this.hooks.length > 0) this.runHooks(Infinity);
     const t = this.queue.peekTime();
     if (t === Infinity) return false;
-    const task = this.queue.pop()!;
+    this.queue.pop();
     this.now = t;
     this.executed++;
-    task();
+    this.runPopped();
     return true;
   }
 
@@ -93,10 +172,10 @@ export class Kernel {
       if (this.hooks.length > 0) this.runHooks(until);
       if (q.peekTime() > until) break;
       const t = q.peekTime();
-      const task = q.pop()!;
+      q.pop();
       this.now = t;
       this.executed++;
-      task();
+      this.runPopped();
       if (shouldStop !== undefined && shouldStop()) return;
     }
     if (until > this.now && until !== Infinity) this.now = until;

@@ -1,87 +1,125 @@
 /**
- * The simulator's event queue: a binary min-heap ordered by (time, sequence), stored as
- * struct-of-arrays (typed arrays for the keys) because that measured about 2.7x faster than a
- * heap of {time, seq, item} objects (shared/reference/perf-limits.md section 3).
+ * The simulator's event queue: a binary min-heap of records ordered by (time, sequence). A
+ * record is a few numbers and one slot: a kind code (what runs it), two integers (`a`: a
+ * connection or peer handle; `b`: a trace cause) and a slot for the message, timer or task.
+ * Stored as struct-of-arrays (typed arrays for the numbers), so queuing an event allocates
+ * nothing and the heap moves numbers, not objects (an array of {time, seq, item} objects
+ * measured about 2.7x slower: shared/reference/perf-limits.md section 3).
  * Equal times pop in insertion order, which is what makes runs reproducible.
  */
-export class EventQueue<T> {
+export class EventQueue {
   private times = new Float64Array(1024);
   private seqs = new Float64Array(1024);
-  private items: (T | undefined)[] = new Array(1024);
+  private kinds = new Uint8Array(1024);
+  private as = new Int32Array(1024);
+  private bs = new Int32Array(1024);
+  private slots: unknown[] = new Array(1024);
   private n = 0;
   private nextSeq = 0;
+
+  /** The record pop() took last: read these right after it (no object per pop). */
+  kind = 0;
+  a = 0;
+  b = 0;
+  slot: unknown = undefined;
 
   get size(): number {
     return this.n;
   }
 
-  push(time: number, item: T): void {
+  /** Queues a record; returns its sequence number (its name while it waits). */
+  push(time: number, kind: number, a: number, b: number, slot: unknown): number {
     if (this.n === this.times.length) this.grow();
     let i = this.n++;
     const seq = this.nextSeq++;
     const times = this.times;
     const seqs = this.seqs;
-    const items = this.items;
     // Sift up.
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (times[p] < time || (times[p] === time && seqs[p] < seq)) break;
-      times[i] = times[p];
-      seqs[i] = seqs[p];
-      items[i] = items[p];
+      this.move(p, i);
       i = p;
     }
     times[i] = time;
     seqs[i] = seq;
-    items[i] = item;
+    this.kinds[i] = kind;
+    this.as[i] = a;
+    this.bs[i] = b;
+    this.slots[i] = slot;
+    return seq;
   }
 
-  /** Time of the earliest event, or Infinity when empty. */
+  /** Time of the earliest record, or Infinity when empty. */
   peekTime(): number {
     return this.n > 0 ? this.times[0] : Infinity;
   }
 
-  pop(): T | undefined {
-    if (this.n === 0) return undefined;
+  /** Sequence number of the earliest record, or -1 when empty. */
+  peekSeq(): number {
+    return this.n > 0 ? this.seqs[0] : -1;
+  }
+
+  /** Takes the earliest record into kind, a, b, slot; false when empty. */
+  pop(): boolean {
+    if (this.n === 0) return false;
     const times = this.times;
     const seqs = this.seqs;
-    const items = this.items;
-    const top = items[0];
+    this.kind = this.kinds[0];
+    this.a = this.as[0];
+    this.b = this.bs[0];
+    this.slot = this.slots[0];
     const last = --this.n;
     const t = times[last];
     const s = seqs[last];
-    const it = items[last];
-    items[last] = undefined;
     let i = 0;
     const n = this.n;
-    // Sift down.
+    // Sift the last record down from the root.
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
       const r = c + 1;
       if (r < n && (times[r] < times[c] || (times[r] === times[c] && seqs[r] < seqs[c]))) c = r;
       if (t < times[c] || (t === times[c] && s < seqs[c])) break;
-      times[i] = times[c];
-      seqs[i] = seqs[c];
-      items[i] = items[c];
+      this.move(c, i);
       i = c;
     }
-    if (n > 0) {
-      times[i] = t;
-      seqs[i] = s;
-      items[i] = it;
-    }
-    return top;
+    if (i !== last) this.move(last, i);
+    this.slots[last] = undefined;
+    return true;
+  }
+
+  /**
+   * Every waiting record, earliest first, as the kernel will run them (a sorted copy: for a
+   * user looking at a stopped network, not the hot path).
+   */
+  waiting(): { time: number; seq: number; kind: number; a: number; b: number; slot: unknown }[] {
+    const out = [];
+    for (let i = 0; i < this.n; i++) out.push({ time: this.times[i], seq: this.seqs[i], kind: this.kinds[i], a: this.as[i], b: this.bs[i], slot: this.slots[i] });
+    return out.sort((x, y) => x.time - y.time || x.seq - y.seq);
+  }
+
+  private move(from: number, to: number): void {
+    this.times[to] = this.times[from];
+    this.seqs[to] = this.seqs[from];
+    this.kinds[to] = this.kinds[from];
+    this.as[to] = this.as[from];
+    this.bs[to] = this.bs[from];
+    this.slots[to] = this.slots[from];
   }
 
   private grow(): void {
     const cap = this.times.length * 2;
-    const t = new Float64Array(cap);
-    t.set(this.times);
-    const s = new Float64Array(cap);
-    s.set(this.seqs);
-    this.times = t;
-    this.seqs = s;
-    this.items.length = cap;
+    const grown = <A extends Float64Array | Int32Array | Uint8Array>(old: A, make: new (n: number) => A): A => {
+      const x = new make(cap);
+      x.set(old);
+      return x;
+    };
+    this.times = grown(this.times, Float64Array);
+    this.seqs = grown(this.seqs, Float64Array);
+    this.kinds = grown(this.kinds, Uint8Array);
+    this.as = grown(this.as, Int32Array);
+    this.bs = grown(this.bs, Int32Array);
+    this.slots.length = cap;
   }
 }

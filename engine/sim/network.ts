@@ -4,6 +4,7 @@ import type { Comm, CommNet } from '../fabric/comm.js';
 import type { NetworkSpec, LatencySpec, LinkRule, TamperRule } from '../scenario/types.js';
 import type { SignedMessage } from '../fabric/message.js';
 import { tamperTakes, tamperWith } from './tamper.js';
+import { InFlight } from './in-flight.js';
 import type { Trace } from '../trace/trace.js';
 
 /**
@@ -30,6 +31,7 @@ export class SimNetwork {
   /** What each tamper did, by message id (the newest few hundred), for the inspector. */
   private readonly tamperLog = new Map<number, TamperRecord[]>();
   trace?: Trace;
+  private readonly inFlight: InFlight;
 
   constructor(
     private readonly kernel: Kernel,
@@ -37,6 +39,7 @@ export class SimNetwork {
     seed: number,
     peerIndex: (id: string) => number,
   ) {
+    this.inFlight = new InFlight(kernel);
     this.rng = new Rng(seed, 'network');
     this.dialRng = new Rng(seed, 'network/dial-backoff');
     for (const l of spec.links) {
@@ -206,7 +209,9 @@ export class SimNetwork {
       faulty: () => this.faulty,
       fate: (a, b) => this.fate(a, b),
       tamper: (a, b, sm) => this.tamper(a, b, sm),
-      schedule: (delay, fn) => this.kernel.after(delay, fn),
+      schedule: (delay, fn, what) => this.inFlight.schedule(delay, fn, what),
+      carry: (delay, to, sm, cause) => this.inFlight.carry(delay, to, sm, cause),
+      carryGarbled: (delay, to, bytes, was, cause) => this.inFlight.carryGarbled(delay, to, bytes, was, cause),
       dial: (from, endpoint, cb) => {
         const to = this.endpoints.get(endpoint);
         if (to === undefined || this.partitioned(from, to)) {

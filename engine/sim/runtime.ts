@@ -1,4 +1,4 @@
-import type { Kernel } from '../kernel/kernel.js';
+import type { Kernel, PendingWhat, RecordKind } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/rng.js';
 import type { Runtime, Timer } from '../kernel/runtime.js';
 import type { Trace } from '../trace/trace.js';
@@ -17,15 +17,24 @@ export function unixNanoAt(simMs: number, epochMs = EPOCH_MS): bigint {
  */
 export class SimRuntime implements Runtime {
   private generation = 0;
+  /** The kernel's code for a protocol timer's record. */
+  private readonly timerCode: number;
 
   constructor(
-    private readonly kernel: Kernel,
+    readonly kernel: Kernel,
     private readonly trace: Trace,
     private readonly peer: number,
     readonly rng: Rng,
     /** Wall-clock ms of time 0: the simulator's fixed epoch, or (live mode) the process's start. */
     private readonly epochMs = EPOCH_MS,
-  ) {}
+  ) {
+    this.timerCode = kernel.kindCode(TIMER);
+  }
+
+  /** The trace index of the peer this runtime belongs to. */
+  get peerIndex(): number {
+    return this.peer;
+  }
 
   now(): number {
     return this.kernel.now;
@@ -68,36 +77,34 @@ export class SimRuntime implements Runtime {
   }
 
   after(ms: number, name: string, fn: () => void): Timer {
-    const gen = this.generation;
-    const timer = { cancelled: false, cancel: () => (timer.cancelled = true) };
-    this.kernel.after(ms, () => {
-      if (timer.cancelled || gen !== this.generation) return;
-      this.gate(() => !timer.cancelled && gen === this.generation && this.fire(name, fn));
-    });
+    const timer = new OneShot(this, this.generation, name, fn);
+    this.queue(ms, timer);
     return timer;
   }
 
   every(ms: number, name: string, fn: () => void): Timer {
-    const gen = this.generation;
-    const timer = { cancelled: false, cancel: () => (timer.cancelled = true) };
-    let pending = false;
-    const tick = () => {
-      if (timer.cancelled || gen !== this.generation) return;
-      this.kernel.after(ms, tick);
-      if (!this.paused) return this.fire(name, fn);
-      // Paused: Go's ticker keeps one tick in its channel and drops the rest.
-      if (pending) return;
-      pending = true;
-      this.held.push(() => {
-        pending = false;
-        if (!timer.cancelled && gen === this.generation) this.fire(name, fn);
-      });
-    };
-    this.kernel.after(ms, tick);
-    return timer;
+    const ticker = new Ticker(this, this.generation, ms, name, fn);
+    this.queue(ms, ticker);
+    return ticker;
   }
 
-  private fire(name: string, fn: () => void): void {
+  /** Queues a timer's next firing as a kernel record (no closure per tick). */
+  queue(ms: number, timer: ProtocolTimer): void {
+    this.kernel.recordAfter(ms, this.timerCode, this.peer, 0, timer);
+  }
+
+  /** Whether a timer made in process generation `gen` still belongs to a living process. */
+  alive(gen: number): boolean {
+    return gen === this.generation;
+  }
+
+  /** Holds fn until the process resumes (a paused process runs nothing). */
+  hold(fn: () => void): void {
+    this.held.push(fn);
+  }
+
+  /** A timer fires: traced, and the cause of whatever it does. */
+  fire(name: string, fn: () => void): void {
     const tr = this.trace;
     const prev = tr.cause;
     tr.cause = 0;
@@ -110,3 +117,70 @@ export class SimRuntime implements Runtime {
     }
   }
 }
+
+/** What both kinds of protocol timer share: cancelling, and saying what they are while they wait. */
+abstract class ProtocolTimer implements Timer {
+  cancelled = false;
+
+  constructor(
+    protected readonly rt: SimRuntime,
+    private readonly gen: number,
+    readonly name: string,
+    protected readonly fn: () => void,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /** Not cancelled, and its process has not been stopped or restarted since it was made. */
+  get live(): boolean {
+    return !this.cancelled && this.rt.alive(this.gen);
+  }
+
+  /** Its time came. */
+  abstract due(): void;
+}
+
+/** A one-shot timer (time.AfterFunc). */
+class OneShot extends ProtocolTimer {
+  due(): void {
+    if (!this.live) return;
+    if (!this.rt.isPaused()) return this.rt.fire(this.name, this.fn);
+    this.rt.hold(() => this.live && this.rt.fire(this.name, this.fn));
+  }
+}
+
+/** A Go ticker: queues its next tick each period; while paused, one tick waits and the rest drop. */
+class Ticker extends ProtocolTimer {
+  /** A tick held while the process is paused. */
+  private pending = false;
+
+  constructor(
+    rt: SimRuntime,
+    gen: number,
+    private readonly period: number,
+    name: string,
+    fn: () => void,
+  ) {
+    super(rt, gen, name, fn);
+  }
+
+  due(): void {
+    if (!this.live) return;
+    this.rt.queue(this.period, this);
+    if (!this.rt.isPaused()) return this.rt.fire(this.name, this.fn);
+    if (this.pending) return;
+    this.pending = true;
+    this.rt.hold(() => {
+      this.pending = false;
+      if (this.live) this.rt.fire(this.name, this.fn);
+    });
+  }
+}
+
+/** The kernel record of a protocol timer: `a` is its peer, the slot the timer. */
+const TIMER: RecordKind<ProtocolTimer> = {
+  run: (_peer, _b, timer) => timer.due(),
+  describe: (peer, _b, timer): PendingWhat | null => (timer.live ? { kind: 'timer', peer, name: timer.name } : null),
+};

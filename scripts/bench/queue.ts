@@ -28,17 +28,16 @@ export function holdBenchmark(pending = 100_000, opsPerRep = 2_000_000, reps = 5
     x ^= x << 5;
     return (x >>> 0) / 4294967296;
   };
-  // Items are closures, like the kernel's tasks.
-  type Task = () => void;
-  const q = new EventQueue<Task>();
-  const tasks: Task[] = [];
-  for (let i = 0; i < 1024; i++) tasks.push(() => void i);
-  for (let i = 0; i < pending; i++) q.push(rnd() * 50, tasks[i & 1023]);
+  // Records like the kernel's messages in flight: a kind, a handle, a cause and a slot.
+  const q = new EventQueue();
+  const slots: object[] = [];
+  for (let i = 0; i < 1024; i++) slots.push({ i });
+  for (let i = 0; i < pending; i++) q.push(rnd() * 50, 1, i & 1023, i, slots[i & 1023]);
   const hold = (n: number) => {
     for (let i = 0; i < n; i++) {
       const t = q.peekTime();
-      const item = q.pop()!;
-      q.push(t + 5 + rnd() * 45, item);
+      q.pop();
+      q.push(t + 5 + rnd() * 45, q.kind, q.a, q.b, q.slot);
     }
   };
   hold(opsPerRep >> 1); // warm-up: JIT, and the heap's time distribution reaches steady state

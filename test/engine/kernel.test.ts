@@ -8,10 +8,16 @@ import { Kernel } from '../../engine/kernel/kernel.js';
 test('the event queue pops by time, and by insertion order among equal times', () => {
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), (times) => {
-      const q = new EventQueue<number>();
-      times.forEach((t, i) => q.push(t, i));
+      const q = new EventQueue();
+      times.forEach((t, i) => q.push(t, 1 + (i % 3), i, -i - 1, `slot ${i}`));
       const out: number[] = [];
-      for (let x = q.pop(); x !== undefined; x = q.pop()) out.push(x);
+      while (q.pop()) {
+        // Every field of a record comes back together.
+        assert.equal(q.kind, 1 + (q.a % 3));
+        assert.equal(q.b, -q.a - 1);
+        assert.equal(q.slot, `slot ${q.a}`);
+        out.push(q.a);
+      }
       const expected = times.map((t, i) => [t, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
       assert.deepEqual(out, expected);
     }),

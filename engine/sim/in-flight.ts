@@ -1,0 +1,73 @@
+/**
+ * Messages in flight, as kernel records: a record's `a` is the receiving side of a stream (a
+ * handle into this table), `b` the trace cause of the send, and its slot the message. So a
+ * message waits in the queue in one slot, with no closure made for it, and a stopped network
+ * can say what is on its way to whom.
+ */
+import type { Kernel, PendingWhat, RecordKind, Task } from '../kernel/kernel.js';
+import type { Connection } from '../fabric/comm.js';
+import type { SignedMessage } from '../fabric/message.js';
+
+/** Bytes a tamper rule garbled, and the message they were (for saying what is on its way). */
+interface Garbled {
+  bytes: Uint8Array;
+  was: SignedMessage;
+}
+
+/** A rare event (a handshake on its way) that says what it is: one object is fine there. */
+interface Labelled {
+  fn: Task;
+  what: PendingWhat;
+}
+
+export class InFlight {
+  /** Receiving sides of streams, by handle (a connection's `handle`, given on its first message). */
+  private readonly conns: Connection[] = [];
+  private readonly messageCode: number;
+  private readonly garbledCode: number;
+  private readonly labelledCode: number;
+
+  constructor(private readonly kernel: Kernel) {
+    const conns = this.conns;
+    const message: RecordKind<SignedMessage> = {
+      run: (h, cause, sm) => conns[h].arrive(sm, cause),
+      describe: (h, _cause, sm) => describe(conns[h], sm),
+    };
+    const garbled: RecordKind<Garbled> = {
+      run: (h, cause, g) => conns[h].arriveRaw(g.bytes, cause, g.was),
+      describe: (h, _cause, g) => describe(conns[h], g.was),
+    };
+    const labelled: RecordKind<Labelled> = { run: (_a, _b, l) => l.fn(), describe: (_a, _b, l) => l.what };
+    this.messageCode = kernel.kindCode(message);
+    this.garbledCode = kernel.kindCode(garbled);
+    this.labelledCode = kernel.kindCode(labelled);
+  }
+
+  /** `sm` reaches `to` (the receiving side of a stream) after `delay` ms. */
+  carry(delay: number, to: Connection, sm: SignedMessage, cause: number): void {
+    this.kernel.recordAfter(delay, this.messageCode, this.handleOf(to), cause, sm);
+  }
+
+  /** Bytes that no longer decode reach `to` after `delay` ms. */
+  carryGarbled(delay: number, to: Connection, bytes: Uint8Array, was: SignedMessage, cause: number): void {
+    this.kernel.recordAfter(delay, this.garbledCode, this.handleOf(to), cause, { bytes, was } satisfies Garbled);
+  }
+
+  /** A task after `delay` ms; listed as `what` while it waits, when given. */
+  schedule(delay: number, fn: Task, what?: PendingWhat): void {
+    if (what === undefined) this.kernel.after(delay, fn);
+    else this.kernel.recordAfter(delay, this.labelledCode, 0, 0, { fn, what } satisfies Labelled);
+  }
+
+  private handleOf(conn: Connection): number {
+    if (conn.handle < 0) {
+      conn.handle = this.conns.length;
+      this.conns.push(conn);
+    }
+    return conn.handle;
+  }
+}
+
+function describe(to: Connection, sm: SignedMessage): PendingWhat {
+  return { kind: 'message', from: to.remoteIdx, to: to.owner.env.idx, type: sm.typeName, msg: sm.id };
+}
