@@ -210,6 +210,9 @@ test('The graph marks the crashed peer; a message opens in the inspector with it
 test('Tampering with a message from Inject Fault: the receivers reject it', async (t) => {
   if (unavailable) return t.skip(unavailable);
   if (probe) return t.skip('dist/webview.js is not built: the protocol probe has no message list');
+  // From the start: a run the tests before left finished would send nothing more to tamper with.
+  await wb.runCommand('Gossip Scope: Reset');
+  await wb.waitForStatus(STATUS, (s) => parseStatus(s).seconds === 0);
   await wb.runCommand('Gossip Scope: Inject Fault…');
   await wb.pick('Tamper with the next message from a peer', { filter: false });
   await wb.pick('peer0.org1');
