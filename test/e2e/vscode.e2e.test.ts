@@ -210,9 +210,14 @@ test('The graph marks the crashed peer; a message opens in the inspector with it
 test('Tampering with a message from Inject Fault: the receivers reject it', async (t) => {
   if (unavailable) return t.skip(unavailable);
   if (probe) return t.skip('dist/webview.js is not built: the protocol probe has no message list');
-  // From the start: a run the tests before left finished would send nothing more to tamper with.
+  // From the start, at 1×: a run the tests before left finished would send nothing more to tamper
+  // with. Past 1.5 s every peer has started (peers.startWindow 1s), so the wizard lists them.
   await wb.runCommand('Gossip Scope: Reset');
   await wb.waitForStatus(STATUS, (s) => parseStatus(s).seconds === 0);
+  await wb.runCommand('Gossip Scope: Set Speed…');
+  await wb.pick('1× (real time)', { filter: false });
+  await wb.runCommand('Gossip Scope: Run');
+  await wb.waitForStatus(STATUS, (s) => parseStatus(s).seconds >= 1.5);
   await wb.runCommand('Gossip Scope: Inject Fault…');
   await wb.pick('Tamper with the next message from a peer', { filter: false });
   await wb.pick('peer0.org1');
