@@ -9,13 +9,13 @@ import type { AttachedSource, NetworkController } from './network-controller.js'
 import type { NetworkPanel } from './panel.js';
 import { chooseScenario, pickScenario } from './pickers.js';
 import { looksLikeScenario } from './scenario-diagnostics.js';
-import type { FromWebview, MessageDetail, PeerDetail, UiEvent, UiNetwork, UiPeerState, UiStatus } from './protocol.js';
+import type { FromWebview, MessageDetail, PeerDetail, UiEvent, UiNetwork, UiPeerState, UiStatus, UiStep } from './protocol.js';
 
 export const DEBUG_TYPE = 'gossip';
 
 type PanelEvent =
   | { kind: 'open'; network: UiNetwork; status: UiStatus; states: UiPeerState[] }
-  | { kind: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number; select?: { msg?: number; peer?: number } };
+  | { kind: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number; step?: UiStep; select?: { msg?: number; peer?: number } };
 
 export function launchConfiguration(scenario: string): vscode.DebugConfiguration {
   return { type: DEBUG_TYPE, request: 'launch', name: 'Debug gossip scenario', scenario, stopOnEntry: true };
@@ -71,7 +71,7 @@ export function registerDebugger(context: vscode.ExtensionContext, controller: N
       const body = e.body as PanelEvent;
       const feed = feedOf(e.session);
       if (body.kind === 'open') return feed.receive({ type: 'opened', network: body.network, status: body.status, states: body.states });
-      feed.receive({ type: 'frame', status: body.status, events: body.events, states: body.states, skipped: body.skipped });
+      feed.receive({ type: 'frame', status: body.status, events: body.events, states: body.states, skipped: body.skipped, ...(body.step ? { step: body.step } : {}) });
       if (body.select?.msg !== undefined) feed.receive({ type: 'select', what: 'message', msg: body.select.msg });
       else if (body.select?.peer !== undefined) feed.receive({ type: 'select', what: 'peer', idx: body.select.peer });
     }),
@@ -128,7 +128,7 @@ async function forward(session: vscode.DebugSession, feed: AttachedSource, m: Ex
         await session.customRequest('gossipScope.fault', { fault: m.fault });
         return;
       case 'control': {
-        const command = { run: 'workbench.action.debug.continue', pause: 'workbench.action.debug.pause', step: 'workbench.action.debug.stepOver', reset: 'workbench.action.debug.restart' }[m.action];
+        const command = { run: 'workbench.action.debug.continue', pause: 'workbench.action.debug.pause', step: 'workbench.action.debug.stepOver', stepBack: 'workbench.action.debug.stepBack', reset: 'workbench.action.debug.restart' }[m.action];
         await vscode.commands.executeCommand(command);
         return;
       }

@@ -6,9 +6,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { loadScenario, ScenarioError } from '../engine/scenario/load.js';
-import { faultActionOf } from '../engine/ui/faults.js';
-import { Simulation } from '../engine/sim/simulation.js';
+import { ScenarioError } from '../engine/scenario/load.js';
+import type { Simulation } from '../engine/sim/simulation.js';
 import { summarise } from '../engine/sim/summary.js';
 import { TRACE_VERSION, type TraceEvent } from '../engine/trace/events.js';
 import { bigintToString } from '../engine/trace/trace.js';
@@ -16,14 +15,14 @@ import { isShiVizPath, toShiViz } from '../engine/trace/shiviz.js';
 import { activeFaults } from '../engine/ui/active-faults.js';
 import { toUiEvent } from '../engine/ui/ui-event.js';
 import { describeMessage, describePeer, networkOf, peerStates } from '../engine/ui/inspect.js';
-import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
-import { BUILT_IN_INVARIANTS, InvariantWatch, type Violation } from '../engine/debug/invariants.js';
+import { CHECK_EVERY_MS, type ExpectationWatch } from '../engine/sim/expectations.js';
+import { BUILT_IN_INVARIANTS, type InvariantWatch, type Violation } from '../engine/debug/invariants.js';
 import type { Invariant } from '../engine/scenario/types.js';
-import { watchFigures } from '../engine/figures/watch.js';
-import { watchDeadDeclarations } from '../engine/ui/dead-declarations.js';
 import type { Figures } from '../engine/figures/types.js';
-import type { FaultRequest, RunState, UiEvent, UiStatus, UiViolation } from './protocol.js';
-import { ReplayCheck } from '../engine/trace/replay-check.js';
+import type { FaultRequest, RunState, UiEvent, UiStatus, UiStep, UiViolation } from './protocol.js';
+import type { ReplayCheck } from '../engine/trace/replay-check.js';
+import { Rewind } from './rewind.js';
+import { SessionNetwork, type AppliedFault } from './session-network.js';
 import { linesHash } from '../engine/trace/saved-trace.js';
 import pkg from '../package.json';
 import type { FromWorker, OpenRequest, ToWorker } from './worker-protocol.js';
@@ -39,6 +38,17 @@ const SILENT_STEPS_MAX = 10_000;
 const MAX_VIOLATIONS_SHOWN = 20;
 /** Queries the panel may add: each one is evaluated after every event. */
 export const MAX_PANEL_INVARIANTS = 20;
+/**
+ * Longest wait for the panel to say it has shown a frame before the run goes on anyway (a
+ * webview torn down mid-frame never answers; the run must not hang on it).
+ */
+export const SHOWN_WAIT_MAX_MS = 1000;
+/** Most wall time one slice makes up for at a chosen speed (a frame holds at most this × speed). */
+export const MAX_TICK_WALL_MS = 100;
+/** Wall time over which the speed the run keeps is measured. */
+const KEPT_SPEED_WINDOW_MS = 2000;
+/** Below this share of the speed asked, the status says what the run keeps. */
+const KEPT_SPEED_SHORTFALL = 0.8;
 
 function uiViolation(sim: Simulation, v: Violation): UiViolation {
   const peer = sim.peers[v.event.peer]?.id;
@@ -56,10 +66,27 @@ export class EngineSession {
   private timer?: NodeJS.Timeout | NodeJS.Immediate;
   private lastTickAt = 0;
   private lastFrameAt = -Infinity;
+  /**
+   * Frames are numbered; once the panel acknowledges one (frameShown), the run never gets more
+   * than one frame ahead of what it shows, so Pause stops where the user clicked, not seconds
+   * later behind a backlog of frames on their way.
+   */
+  private frameSeq = 0;
+  private shownSeq = 0;
+  private paced = false;
+  private waitingForShown = false;
+  /** (wall ms, simulated ms) at recent frames while running: the speed the run actually keeps. */
+  private pace: [number, number][] = [];
   /** The lesson's expectations, judged as the run goes. */
   private watch?: ExpectationWatch;
   /** Faults injected from the UI in this run (saved with an exported trace, to replay it). */
-  private applied: { at: number; afterEvents: number; fault: FaultRequest }[] = [];
+  private applied: AppliedFault[] = [];
+  /** A saved trace's faults, replayed as its run reaches them. */
+  private recorded: readonly AppliedFault[] = [];
+  /** The network shown, with its watchers; Step Back replaces it with one re-executed to an earlier moment. */
+  private net?: SessionNetwork;
+  private rewind?: Rewind<SessionNetwork>;
+  private rewinding?: Promise<void>;
   /** When replaying a saved trace: what the run must reproduce, checked line by line as it goes. */
   private replay?: { until: number; check: ReplayCheck };
   /** stepTo: the message type to stop at, and whether it has been sent. */
@@ -82,6 +109,8 @@ export class EngineSession {
 
   async handle(m: ToWorker): Promise<void> {
     if (m.type === 'open') return this.open(m);
+    // A step back under way (a network being rebuilt): what comes next acts on the moment it leads to.
+    if (this.rewinding !== undefined) await this.rewinding;
     const sim = this.sim;
     if (sim === undefined) {
       if ('requestId' in m) this.post({ type: 'requestFailed', requestId: m.requestId, message: 'no network is open' });
@@ -93,6 +122,13 @@ export class EngineSession {
         if (m.action === 'run') return this.run(m.until);
         if (m.action === 'pause') return this.pause();
         if (m.action === 'step') return this.step();
+        if (m.action === 'stepBack') {
+          const job = this.stepBack().finally(() => {
+            if (this.rewinding === job) this.rewinding = undefined;
+          });
+          this.rewinding = job;
+          return job;
+        }
         return this.open({ ...this.source!, speed: this.speed }, { reset: true });
       case 'stepTo':
         this.stopAtSend = m.messageType;
@@ -100,7 +136,10 @@ export class EngineSession {
         return this.run(undefined);
       case 'speed':
         this.speed = Math.max(0, m.speed);
+        this.pace = [];
         return this.flush();
+      case 'frameShown':
+        return this.shown(m.seq);
       case 'fault':
         return this.fault(sim, m.fault);
       case 'inspectMessage':
@@ -144,16 +183,21 @@ export class EngineSession {
 
   dispose(): void {
     this.stopLoop();
-    this.invariants?.dispose();
+    this.rewind?.dispose();
+    this.rewind = undefined;
+    this.net?.dispose();
+    this.net = undefined;
     this.invariants = undefined;
     this.sim = undefined;
   }
 
   private async open(req: OpenRequest, how: { reset?: boolean } = {}): Promise<void> {
-    let sim: Simulation;
+    const panelInvariants = how.reset ? this.panelInvariants : [];
+    // The recorded UI faults happen again at their times: the run is the recorded one.
+    const recorded = req.replay?.faults ?? [];
+    let net: SessionNetwork;
     try {
-      const scenario = loadScenario(req.text, req.file);
-      sim = await Simulation.create(scenario, { traceCapacity: Math.max(1000, req.maxTraceEvents) });
+      net = await SessionNetwork.build(req, recorded, panelInvariants);
     } catch (err) {
       const diagnostics = err instanceof ScenarioError ? err.diagnostics : [];
       this.post({ type: 'openFailed', openId: req.openId, message: (err as Error).message, diagnostics });
@@ -164,41 +208,81 @@ export class EngineSession {
     this.source = { ...req, openId: undefined };
     this.speed = Math.max(0, req.speed);
     this.state = 'paused';
-    this.pending = [];
-    this.skipped = 0;
     this.stopAtSend = undefined;
-    this.sim = sim;
-    this.until = sim.scenario.run.until;
-    this.figures = watchFigures(sim);
-    watchDeadDeclarations(sim);
-    this.replay = req.replay === undefined ? undefined : { until: req.replay.until, check: new ReplayCheck(req.replay, pkg.version) };
-    // Events of the network's creation (if any) are checked too: the replay check sees every event.
-    const check = this.replay?.check;
-    for (let id = 1; check !== undefined && id <= sim.trace.count; id++) {
-      const ev = sim.trace.byId(id);
-      if (ev !== undefined) check.see(ev);
-    }
-    sim.trace.listen((ev) => this.collect(ev));
-    this.watch = sim.scenario.expect.length > 0 ? new ExpectationWatch(sim) : undefined;
-    if (!how.reset) this.panelInvariants = [];
-    this.invariants = new InvariantWatch(sim);
-    // Added as the panel added them: each one watched from when it holds (they parsed before).
-    for (const inv of this.panelInvariants) this.invariants.add(inv);
+    this.panelInvariants = panelInvariants;
+    this.until = net.sim.scenario.run.until;
     this.broken = [];
     this.everBroken = new Set();
     this.applied = [];
-    if (req.replay !== undefined) {
-      this.until = req.replay.until;
-      // The recorded UI faults happen again at their times: the run is the recorded one.
-      for (const { at, afterEvents, fault } of req.replay.faults) sim.kernel.afterEvents(afterEvents, at, () => this.fault(sim, fault));
-    }
-    // Peers start at time 0 as scheduled events, so a first step already shows something.
-    sim.start();
-    this.post({ type: 'opened', openId: req.openId, network: networkOf(sim), status: this.status(), states: peerStates(sim) });
+    this.recorded = recorded;
+    this.replay = req.replay === undefined ? undefined : { until: req.replay.until, check: net.check! };
+    if (req.replay !== undefined) this.until = req.replay.until;
+    // Step Back re-builds this network: from the same scenario, with the faults applied so far.
+    this.rewind = new Rewind(() => SessionNetwork.build(this.source!, this.faultsSoFar(), this.panelInvariants));
+    this.show(net);
+    this.post({ type: 'opened', openId: req.openId, network: networkOf(net.sim), status: this.status(), states: peerStates(net.sim) });
+  }
+
+  /** Makes `net` the network shown: its events are collected for the frames from now on. */
+  private show(net: SessionNetwork): void {
+    this.net?.dispose();
+    this.net = net;
+    this.sim = net.sim;
+    this.figures = net.figures;
+    this.watch = net.watch;
+    this.invariants = net.invariants;
+    if (this.replay !== undefined) this.replay.check = net.check!;
+    this.pending = [];
+    this.skipped = 0;
+    net.onEvent = (ev) => this.collect(ev);
+    net.wanted = (f) => this.applied.includes(f) || this.recorded.includes(f);
+    net.onFault = (f, error) => {
+      // A recorded fault firing again (replay, or after a step back) is recorded once.
+      if (!this.applied.includes(f)) this.applied.push(f);
+      if (error !== undefined) this.post({ type: 'error', message: `cannot ${f.fault.kind}: ${error.message}` });
+      this.takeViolations(net.sim);
+      this.flush();
+    };
+  }
+
+  /** Every fault injected (or replayed) so far, and the recorded ones still to come. */
+  private faultsSoFar(): AppliedFault[] {
+    return [...this.applied, ...this.recorded.filter((f) => !this.applied.includes(f))];
+  }
+
+  /**
+   * Step Back: the network as it was before its last recorded step (a spare brought there, or
+   * the whole run re-executed), shown afresh: the panel starts over from that moment.
+   */
+  private async stepBack(): Promise<void> {
+    this.stopLoop();
+    this.stopAtSend = undefined;
+    const sim = this.sim!;
+    const rewind = this.rewind!;
+    const target = rewind.previous(sim.kernel.executed);
+    rewind.idle = false;
+    const net = await rewind.networkAt(target);
+    if (this.sim !== sim) return net.dispose(); // another network was opened meanwhile
+    // What broke after this moment has not happened (yet).
+    this.broken = this.broken.filter((v) => v.eventId <= net.sim.trace.count);
+    this.everBroken = new Set(this.broken.map((v) => v.invariant));
+    this.show(net);
+    this.state = 'paused';
+    // The panel starts over at this moment (its history ends here), then hears which step led here.
+    this.post({ type: 'opened', network: networkOf(net.sim), status: this.status(), states: peerStates(net.sim) });
+    this.flush({ how: 'back', events: net.stepEvents().map((e) => toUiEvent(net.sim, e)) });
+  }
+
+  /** The run stands still: spares are brought up to a step or two behind it. */
+  private idle(): void {
+    const rewind = this.rewind;
+    if (rewind === undefined || this.state === 'running') return;
+    rewind.idle = true;
+    rewind.prepare(() => this.sim?.kernel.executed ?? 0);
   }
 
   private collect(ev: TraceEvent): void {
-    this.replay?.check.see(ev);
+    this.rewind?.noteVisible(this.sim!.kernel.executed);
     this.pending.push(ev);
     // Drop the oldest in bulk (not one by one) so a flat-out run stays linear.
     if (this.pending.length >= 2 * MAX_FRAME_EVENTS) {
@@ -209,6 +293,17 @@ export class EngineSession {
     if (this.stopAtSend !== undefined && ev.kind === 'send' && ev.type === this.stopAtSend) this.stopHit = true;
   }
 
+  /** The panel has shown frame `seq`: the run may go on (the first one turns pacing on). */
+  private shown(seq: number): void {
+    this.paced = true;
+    this.shownSeq = Math.max(this.shownSeq, seq);
+    if (this.waitingForShown && this.shownSeq >= this.frameSeq) {
+      this.waitingForShown = false;
+      this.stopLoop();
+      if (this.state === 'running') this.timer = setImmediate(this.tick);
+    }
+  }
+
   private run(until: number | undefined): void {
     if (until !== undefined) this.until = until;
     if (this.reachedUntil()) {
@@ -217,6 +312,7 @@ export class EngineSession {
     }
     this.state = 'running';
     this.lastTickAt = this.clock();
+    this.pace = [];
     this.flush();
     this.schedule();
   }
@@ -255,17 +351,14 @@ export class EngineSession {
   }
 
   private fault(sim: Simulation, f: FaultRequest): void {
-    const action = faultActionOf(f, sim.kernel.now);
-    this.applied.push({ at: sim.kernel.now, afterEvents: sim.kernel.executed, fault: f });
-    try {
-      sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, action.kind, action as unknown as Record<string, unknown>);
-      sim.applyFault(action);
-    } catch (err) {
-      this.post({ type: 'error', message: `cannot ${f.kind}: ${(err as Error).message}` });
-    }
-    // A fault can break an invariant by itself (a crash, while paused): say so now.
-    this.takeViolations(sim);
-    this.flush();
+    const at = sim.kernel.executed;
+    // A fault changes what follows: faults injected later (before a step back) no longer happen,
+    // and the spares, re-executed without this one, are of no use.
+    this.applied = this.applied.filter((x) => x.afterEvents <= at);
+    this.recorded = this.recorded.filter((x) => x.afterEvents <= at);
+    this.rewind?.forgetSpares();
+    // Applied, recorded, checked for broken invariants (a crash while paused can break one) and flushed: see show().
+    this.net!.applyFault({ at: sim.kernel.now, afterEvents: at, fault: f });
   }
 
   private schedule(): void {
@@ -274,6 +367,7 @@ export class EngineSession {
   }
 
   private stopLoop(): void {
+    this.waitingForShown = false;
     if (this.timer !== undefined) {
       clearTimeout(this.timer as NodeJS.Timeout);
       clearImmediate(this.timer as NodeJS.Immediate);
@@ -283,11 +377,24 @@ export class EngineSession {
 
   private readonly tick = (): void => {
     this.timer = undefined;
+    this.waitingForShown = false;
     const sim = this.sim;
     if (sim === undefined || this.state !== 'running') return;
     const now = this.clock();
     const flatOut = this.speed === 0 || this.stopAtSend !== undefined;
-    const target = flatOut ? this.until : Math.min(this.until, sim.kernel.now + (now - this.lastTickAt) * this.speed);
+    // At a chosen speed the run waits until the panel has shown its last frame, so it is never
+    // more than a frame ahead of the picture and Pause stops within a frame of the click. (If
+    // the panel never says, it goes on after SHOWN_WAIT_MAX_MS.) Flat out, it computes on.
+    if (!flatOut && this.awaitingShown()) {
+      this.waitingForShown = true;
+      this.timer = setTimeout(this.tick, Math.max(1, SHOWN_WAIT_MAX_MS - (now - this.lastFrameAt)));
+      return;
+    }
+    // A stall (the panel slow to show a frame, the machine busy) is not made up in one leap: a
+    // frame then would hold seconds of simulated time, and a Pause would land seconds late. The
+    // run falls behind the speed instead, and the status says what it keeps.
+    const wall = Math.min(now - this.lastTickAt, MAX_TICK_WALL_MS);
+    const target = flatOut ? this.until : Math.min(this.until, sim.kernel.now + wall * this.speed);
     this.lastTickAt = now;
     // Sliced by time, not by event count: the clock is read after every event (far cheaper than
     // one), so a slice of a few slow events (a 200-peer membership response) ends on time too.
@@ -318,9 +425,15 @@ export class EngineSession {
       this.checkReplay(sim);
       return this.flush();
     }
-    if (this.clock() - this.lastFrameAt >= FRAME_INTERVAL_MS) this.flush();
+    // A frame goes only once the panel has shown the last one: none queue up on the way.
+    if (!this.awaitingShown() && this.clock() - this.lastFrameAt >= FRAME_INTERVAL_MS) this.flush();
     this.schedule();
   };
+
+  /** The panel has not shown the last frame yet (and has had less than SHOWN_WAIT_MAX_MS to). */
+  private awaitingShown(): boolean {
+    return this.paced && this.shownSeq < this.frameSeq && this.clock() - this.lastFrameAt < SHOWN_WAIT_MAX_MS;
+  }
 
   /** Records what broke since the last look and tells the host; whether anything did. */
   private takeViolations(sim: Simulation): boolean {
@@ -367,7 +480,9 @@ export class EngineSession {
 
   private status(): UiStatus {
     const sim = this.sim!;
-    const status: UiStatus = { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until };
+    const status: UiStatus = { simTime: sim.kernel.now, events: sim.trace.count, state: this.state, speed: this.speed, until: this.until, frame: this.frameSeq };
+    const kept = this.keptSpeed();
+    if (kept !== undefined) status.keptSpeed = kept;
     const faults = activeFaults(sim);
     if (faults.length > 0) status.faults = faults;
     if (this.watch !== undefined) status.expectations = this.watch.results.map((r) => ({ ...r }));
@@ -381,16 +496,40 @@ export class EngineSession {
     return status;
   }
 
-  /** Posts one frame with everything since the last one. */
-  private flush(): void {
+  /** Remembers where the run was at this frame, over the last few seconds of a run. */
+  private notePace(simTime: number): void {
+    if (this.state !== 'running') return void (this.pace = []);
+    const now = this.clock();
+    this.pace.push([now, simTime]);
+    while (this.pace.length > 2 && now - this.pace[1][0] >= KEPT_SPEED_WINDOW_MS) this.pace.shift();
+  }
+
+  /** The speed the run has kept lately, when it falls short of the speed asked; else undefined. */
+  private keptSpeed(): number | undefined {
+    if (this.state !== 'running' || this.speed === 0 || this.pace.length < 2) return undefined;
+    const [w0, s0] = this.pace[0];
+    const [w1, s1] = this.pace[this.pace.length - 1];
+    // Too short a stretch says nothing yet (the first frames of a run).
+    if (w1 - w0 < KEPT_SPEED_WINDOW_MS / 2) return undefined;
+    const kept = (s1 - s0) / (w1 - w0);
+    return kept < KEPT_SPEED_SHORTFALL * this.speed ? kept : undefined;
+  }
+
+  /** Posts one frame with everything since the last one (and the step back that led here, after one). */
+  private flush(step?: UiStep): void {
     const sim = this.sim;
     if (sim === undefined) return;
+    if (this.state === 'running') {
+      if (this.rewind !== undefined) this.rewind.idle = false;
+    } else this.idle();
     const events = this.pending.length > MAX_FRAME_EVENTS ? this.pending.slice(-MAX_FRAME_EVENTS) : this.pending;
     const skipped = this.skipped + (this.pending.length - events.length);
     this.pending = [];
     this.skipped = 0;
     this.lastFrameAt = this.clock();
-    this.post({ type: 'frame', status: this.status(), events: events.map((e) => toUiEvent(sim, e)), states: peerStates(sim), skipped });
+    this.frameSeq++;
+    this.notePace(sim.kernel.now);
+    this.post({ type: 'frame', status: this.status(), events: events.map((e) => toUiEvent(sim, e)), states: peerStates(sim), skipped, ...(step !== undefined ? { step } : {}) });
   }
 }
 

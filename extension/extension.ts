@@ -12,10 +12,13 @@ import { NETWORK_VIEW_TYPE, NetworkPanel } from './panel.js';
 import { ScenarioDiagnostics } from './scenario-diagnostics.js';
 import { StatusBar } from './status-bar.js';
 import { PeersTree } from './tree.js';
+import { PendingView } from './pending-view.js';
 
 /** What the extension offers other extensions (and its extension-host tests): the open network. */
 export interface GossipScopeApi {
   snapshot(): NetworkSnapshot | undefined;
+  /** The Pending Events view's lines ("#12 peer0.org1: AliveMessage peer1.org1 → peer0.org1 (message 45)"). */
+  pending(): string[];
 }
 
 export function activate(context: vscode.ExtensionContext): GossipScopeApi {
@@ -23,7 +26,9 @@ export function activate(context: vscode.ExtensionContext): GossipScopeApi {
   const controller = new NetworkController(context, diagnostics);
   const panel = new NetworkPanel(context.extensionUri, controller);
   const tree = new PeersTree(controller);
+  const pending = new PendingView();
   context.subscriptions.push(
+    pending,
     diagnostics,
     controller,
     panel,
@@ -35,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): GossipScopeApi {
     ...registerDebugger(context, controller, panel),
     trackActiveScenario(),
   );
-  return { snapshot: () => controller.snapshot };
+  return { snapshot: () => controller.snapshot, pending: () => pending.lines() };
 }
 
 export function deactivate(): void {

@@ -1,7 +1,8 @@
 /**
  * Import Fabric Network… and Open Fabric Logs…: thin commands over engine/import and
  * engine/logs. An imported network is written as a scenario and opened like any other; a log is
- * shown in the panel as a finished run (a source of its own, as a debug session is).
+ * shown in the panel as a recording to replay from its start (a source of its own, as a debug
+ * session is): Run plays it, Step and Step Back move through it, nothing changes it.
  */
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
@@ -13,8 +14,10 @@ import { logTraceHeader } from '../engine/logs/log-trace.js';
 import { readFabricLogs } from '../engine/logs/read-logs.js';
 import { toShiViz, isShiVizPath } from '../engine/trace/shiviz.js';
 import { LoggedRun } from '../engine/ui/logged-run.js';
+import { LogReplay } from './log-replay.js';
 import type { AttachedSource, NetworkController } from './network-controller.js';
 import type { NetworkPanel } from './panel.js';
+import { readSettings } from './settings.js';
 
 /** Asks for the files or folder (unless given), writes the scenario beside them, opens it. */
 export async function importFabricNetwork(controller: NetworkController, panel: NetworkPanel, given?: vscode.Uri[]): Promise<vscode.Uri | undefined> {
@@ -57,8 +60,9 @@ async function showAt(file: string, line: number, col: number): Promise<void> {
   await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
 }
 
-/** The log source attached to the panel, while it shows one. */
+/** The log source attached to the panel, while it shows one, and its replay. */
 let attached: AttachedSource | undefined;
+let replay: LogReplay | undefined;
 
 /** Asks for the log files (unless given), reads them and shows the result in the panel. */
 export async function openFabricLogs(controller: NetworkController, panel: NetworkPanel, given?: vscode.Uri[]): Promise<boolean> {
@@ -84,13 +88,12 @@ export async function openFabricLogs(controller: NetworkController, panel: Netwo
     return false;
   }
   attached?.dispose();
+  replay?.dispose();
+  const playback = new LogReplay(run, (m) => source.receive(m), readSettings().defaultSpeed, (message) => void vscode.window.showInformationMessage(`Gossip Scope: ${message}`));
+  replay = playback;
   const source: AttachedSource = controller.attachSource(
-    (m) => {
-      if (m.type === 'inspectMessage') source.receive({ type: 'messageDetail', detail: run.messageDetail(m.msg), msg: m.msg });
-      else if (m.type === 'inspectPeer') source.receive({ type: 'peerDetail', detail: run.peerDetail(m.idx), idx: m.idx });
-      else void vscode.window.showInformationMessage('Gossip Scope: this network was read from logs; it is a recording, shown whole: nothing to run or inject.');
-    },
-    async (limit) => run.events.slice(-limit),
+    (m) => playback.handle(m),
+    async (limit) => playback.history(limit),
     async (path) => {
       const r = run.reading;
       const text = isShiVizPath(path) ? toShiViz(r.events, r.peers.map((p) => p.name)) : [logTraceHeader(r, run.files), ...r.events].map((x) => JSON.stringify(x)).join('\n') + '\n';
@@ -100,11 +103,11 @@ export async function openFabricLogs(controller: NetworkController, panel: Netwo
   );
   attached = source;
   panel.show();
-  source.receive({ type: 'opened', network: run.network(), status: run.status(), states: run.states() });
+  source.receive(playback.opened());
   await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
   const s = run.reading.stats;
   void vscode.window.showInformationMessage(
-    `Gossip Scope: ${run.reading.peers.length} peers, ${s.matched} messages matched; ${s.unparsed.length} unparsed lines, ${s.unmatchedSends.length} sends and ${s.unmatchedReceipts.length} receipts unmatched (see the panel's notes).`,
+    `Gossip Scope: ${run.reading.peers.length} peers, ${s.matched} messages matched; ${s.unparsed.length} unparsed lines, ${s.unmatchedSends.length} sends and ${s.unmatchedReceipts.length} receipts unmatched (see the panel's parse notes). A recording: Run plays it, Step and Step Back move through it.`,
   );
   return true;
 }

@@ -105,6 +105,7 @@ export class LiveSession {
         }
         // Reset: every process stops and the scenario starts again from the beginning.
         if (m.action === 'reset') return this.open(this.source!);
+        if (m.action === 'stepBack') return this.post({ type: 'error', message: 'A live network cannot step back: its peers are real processes, and what they did is done. Simulated runs and debug sessions can.' });
         // Step: every peer holds what it receives; each step lets the oldest held message in.
         // (Timers keep running: this is a live network.)
         if (!this.stepping) {
@@ -195,6 +196,8 @@ export class LiveSession {
         return this.post({ type: 'error', message: `cannot ${f.kind === 'tamper' ? 'tamper' : 'turn Byzantine'}: ${(err as Error).message}` });
       }
     }
+    // Live peers run on real clocks: there is no scheduler's place to take.
+    if (f.kind === 'hand') return this.post({ type: 'error', message: 'deliver by hand works in a simulated network only: a live network runs on real clocks' });
     try {
       run.fault(f.kind, f.peer);
     } catch (err) {

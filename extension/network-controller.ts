@@ -181,11 +181,13 @@ export class NetworkController implements vscode.Disposable {
 
   /** Commands and webview requests that the worker handles as they are. */
   send(m: Exclude<FromWebview, { type: 'ready' | 'addInvariant' }>): void {
+    // Frames shown are the engine worker's pacing; other sources do not number their frames.
+    if (m.type === 'frameShown') return this.client?.send(m);
     if (this.source) return this.source.send(m);
     this.client?.send(m);
   }
 
-  control(action: 'run' | 'pause' | 'step' | 'reset'): void {
+  control(action: 'run' | 'pause' | 'step' | 'stepBack' | 'reset'): void {
     if (action === 'pause') this.webviewEmitter.fire({ type: 'pausing' });
     this.send({ type: 'control', action });
   }

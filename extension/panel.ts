@@ -68,7 +68,13 @@ export class NetworkPanel implements vscode.Disposable {
 
   post(m: ToWebview): void {
     if (this.initialising && m.type === 'frame') return void this.held.push(m);
-    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+    // The engine waits for each frame to be shown: one that cannot be is acknowledged here.
+    const seq = m.type === 'frame' ? m.status.frame : undefined;
+    const unseen = () => {
+      if (seq !== undefined) this.controller.send({ type: 'frameShown', seq });
+    };
+    if (this.panel && this.ready && this.panel.visible) void this.panel.webview.postMessage(m).then((delivered) => delivered || unseen(), unseen);
+    else unseen();
   }
 
   dispose(): void {

@@ -58,6 +58,8 @@ export interface UiPeerState {
   started?: boolean;
   /** How many of the other peers (running, not paused) hold it dead now, and when the last of them declared it (absent: none does). */
   declaredDead?: { by: number; of: number; at: number };
+  /** Not running because it stopped cleanly (a Fabric log's "Stopping gossip"): not a crash. */
+  stopped?: boolean;
 }
 
 /** A fault in force now, as the graph marks it and the fault bar lists it. */
@@ -77,6 +79,8 @@ export interface UiActiveFault {
 
 export interface UiNetwork {
   scenario: { name: string; file: string; description?: string; seed: number; profile: string };
+  /** Read from logs: a recording to replay (its files), not a run to change. */
+  recording?: { files: string[] };
   orgs: { mspId: string; name: string }[];
   channels: { name: string; orgs: string[] }[];
   peers: UiPeer[];
@@ -105,6 +109,10 @@ export interface UiStatus {
   faults?: UiActiveFault[];
   /** The invariants checked at every event, and those broken so far. */
   invariants?: UiInvariants;
+  /** The engine's number for the frame carrying this status: the panel says when it has shown it (frameShown). */
+  frame?: number;
+  /** Running slower than `speed`: the simulated ms per real ms it has kept lately. */
+  keptSpeed?: number;
 }
 
 /** Invariants of the run: four built in, the scenario's and the panel's queries, what broke. */
@@ -140,6 +148,20 @@ export const SPEED_CHOICES: readonly { speed: number; label: string }[] = [
   { speed: 100, label: '100×' },
   { speed: 0, label: 'As fast as possible' },
 ];
+
+/**
+ * The move the user just made, when the source knows it (a debug stop): the step note describes
+ * it at its own time, however many events the frame carries (a continue to a breakpoint carries
+ * thousands; a step back carries none).
+ */
+export interface UiStep {
+  /** One step forward; a run that stopped (at a breakpoint, a pause, …); or back in time. */
+  how: 'step' | 'stop' | 'back';
+  /** Why a run stopped ('breakpoint', 'pause', 'exception', …). */
+  reason?: string;
+  /** The events of the step that led to this moment (empty at the start of the run). */
+  events: UiEvent[];
+}
 
 /** Every field of a message, decoded, with its bytes and its signature examined. */
 export interface MessageDetail {
@@ -231,7 +253,9 @@ export type FaultRequest =
   | { kind: 'tamper'; rule: { from: string; to: string | null; type: string | null; mode: 'flip' | 'strip-signature'; count: number } }
   /** For the next `forMs`: lose a share of the messages on a link (both ways), and/or delay them. */
   | { kind: 'link'; between: [string, string]; loss: number; delay: number; forMs: number }
-  | { kind: 'byzantine'; peer: string; behaviour: ByzantineKind; target: string | null; channel: string | null };
+  | { kind: 'byzantine'; peer: string; behaviour: ByzantineKind; target: string | null; channel: string | null }
+  /** Deliver by hand: waiting event `event` (PeerDetail.pending) runs next, is dropped, arrives twice, or waits `ms` more. */
+  | { kind: 'hand'; op: 'next' | 'drop' | 'duplicate' | 'delay'; event: number; ms: number };
 
 /** The user's settings that change how the webview draws (gossipScope.* in VS Code). */
 export interface UiSettings {
@@ -252,7 +276,7 @@ export type ToWebview =
       history?: UiEvent[];
     }
   /** A batch of everything that happened since the last frame (sent at most ~30 times a second). */
-  | { type: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number }
+  | { type: 'frame'; status: UiStatus; events: UiEvent[]; states: UiPeerState[]; skipped: number; step?: UiStep }
   | { type: 'messageDetail'; detail: MessageDetail | null; msg: number }
   | { type: 'peerDetail'; detail: PeerDetail | null; idx: number }
   | { type: 'select'; what: 'peer'; idx: number }
@@ -269,7 +293,7 @@ export type ToWebview =
 /** Webview → host. */
 export type FromWebview =
   | { type: 'ready' }
-  | { type: 'control'; action: 'run' | 'pause' | 'step' | 'reset'; until?: number }
+  | { type: 'control'; action: 'run' | 'pause' | 'step' | 'stepBack' | 'reset'; until?: number }
   | { type: 'speed'; speed: number }
   | { type: 'inspectMessage'; msg: number }
   | { type: 'inspectPeer'; idx: number }
@@ -277,4 +301,6 @@ export type FromWebview =
   | { type: 'figures' }
   | { type: 'fault'; fault: FaultRequest }
   /** Asks the host for Add Invariant… (its input box); the host answers through the status. */
-  | { type: 'addInvariant' };
+  | { type: 'addInvariant' }
+  /** The panel has drawn the frame whose status.frame is `seq`: the run may get a frame further. */
+  | { type: 'frameShown'; seq: number };

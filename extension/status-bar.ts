@@ -1,12 +1,13 @@
 /** The status bar item: simulated time, events so far and the run state; a click runs or pauses. */
 import * as vscode from 'vscode';
 import type { NetworkController } from './network-controller.js';
+import { keptSpeedText } from './kept-speed.js';
 import type { UiStatus } from './protocol.js';
 
 const STATE_ICON = { running: '$(debug-pause)', paused: '$(play)', finished: '$(check)' } as const;
 
 export function statusText(s: UiStatus): string {
-  const speed = s.speed === 0 ? 'max' : `${s.speed}×`;
+  const speed = keptSpeedText(s) ?? (s.speed === 0 ? 'max' : `${s.speed}×`);
   return `${STATE_ICON[s.state]} Gossip ${(s.simTime / 1000).toFixed(1)} s · ${s.events.toLocaleString('en-US')} events · ${s.state} · ${speed}`;
 }
 

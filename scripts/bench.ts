@@ -9,7 +9,8 @@
  *      aim), peak RSS (< 4 GB required, 2 GB the aim)
  *   4. the bare EventQueue ("hold", 100k pending): push+pop per second, and the ratio
  *      engine-delivered-per-second / queue-ops-per-second (>= 0.06 required, 0.25 the aim)
- *   5. the debugger: Step Back from trace event 100,000 (< 100 ms)
+ *   5. the debugger: Step Back from trace event 100,000 (< 100 ms); the panel's Step Back on
+ *      its own network, two-orgs at 30 s (< 100 ms with the user quiet before it)
  *   6. the 200-peer lesson (samples/big-200.yaml) through the extension's engine worker, flat
  *      out: real-time factor (>= 5x required, 15x the aim); Pause, Step and the inspector
  *      while it runs (< 100 ms)
@@ -28,6 +29,7 @@ import { holdBenchmark, type QueueResult } from './bench/queue.js';
 import { runNetwork, type RunResult } from './bench/run.js';
 import { lastCutMs, type BenchNetwork } from './bench/scenario.js';
 import { stepBackBenchmark } from './bench/step-back.js';
+import { panelStepBackBenchmark } from './bench/panel-step-back.js';
 import { lessonBenchmark } from './bench/lesson.js';
 import { join } from 'node:path';
 import { liftCostBoundsForBenchmark } from '../engine/scenario/bounds.js';
@@ -254,6 +256,11 @@ async function main(): Promise<void> {
     row(`   spares prepared in idle time (every ${fmt(sb.spareSpacing)} kernel events)`, `${fmt(sb.prepareSparesMs)} ms`);
     row('   forward to event 100,000 (kernel events)', `${fmt(sb.forwardMs)} ms (${fmt(sb.kernelEvents)})`);
     row('   back and forward again: same events and trace hash', sb.deterministic ? 'yes' : 'NO', 'yes', verdict(sb.deterministic));
+    const panel = await panelStepBackBenchmark();
+    json.panelStepBack = panel;
+    row('5b. panel: Step Back, two-orgs at 30 s (spares ready)', panel.readyMs.map((x) => `${fmt(x, 1)} ms`).join(', '), '< 100 ms', verdict(Math.max(...panel.readyMs) < 100));
+    row('   three in a row (the third finds no spare)', panel.burstMs.map((x) => `${fmt(x, 1)} ms`).join(', '));
+    row('   each back at the moment before its step', panel.exact ? 'yes' : 'NO', 'yes', verdict(panel.exact));
   }
   if (wants('lesson')) {
     out(`[6] the 200-peer lesson through the engine worker, flat out …`);

@@ -1,8 +1,9 @@
 /**
- * The toolbar: Run, Pause, Step, Reset, the speed, the partition tool (split the selected peers
+ * The toolbar: Run, Pause, Step Back, Step, Reset, the speed, the partition tool (split the selected peers
  * from the rest, heal) and the status line. VS Code Elements controls, so they look and behave
  * like VS Code's own.
  */
+import { keptSpeedText } from '../extension/kept-speed.js';
 import { SPEED_CHOICES, type FromWebview, type UiStatus } from '../extension/protocol.js';
 import { custom, el, secs } from './dom.js';
 
@@ -18,7 +19,7 @@ export class Controls {
   private readonly title: HTMLElement;
   private readonly status: HTMLElement;
   private readonly speed: Selectable;
-  private readonly buttons: Record<'run' | 'pause' | 'step' | 'reset' | 'partition' | 'heal', HTMLElement>;
+  private readonly buttons: Record<'run' | 'pause' | 'stepBack' | 'step' | 'reset' | 'partition' | 'heal', HTMLElement>;
   /**
    * When Pause was pressed (performance.now()), until the host confirms: frames already on their
    * way still say "running", and the panel must not look as if the click did nothing.
@@ -38,6 +39,7 @@ export class Controls {
     this.buttons = {
       run: button('Run', 'run', 'Run the simulation (F5)', () => post({ type: 'control', action: 'run' })),
       pause: button('Pause', 'pause', 'Pause (Shift+F5)', () => this.requestPause(() => post({ type: 'control', action: 'pause' })), true),
+      stepBack: button('Step Back', 'step-back', 'Go back one step: the network as it was before the last event', () => post({ type: 'control', action: 'stepBack' }), true),
       step: button('Step', 'step', 'Execute one event (F10)', () => post({ type: 'control', action: 'step' }), true),
       reset: button('Reset', 'reset', 'Start the network again from time 0', () => post({ type: 'control', action: 'reset' }), true),
       partition: button('Partition selected', 'partition', 'Cut the selected peers off from the rest (select with Shift+drag or Ctrl+click)', () => this.onPartition(), true),
@@ -50,7 +52,7 @@ export class Controls {
     this.status = el('span', { class: 'status', 'data-testid': 'status', role: 'status' }, 'waiting for the network…');
     const fit = button('Fit', 'fit', 'Fit the whole network in view', () => this.onFit(), true);
     const b = this.buttons;
-    this.root = el('div', { class: 'toolbar', role: 'toolbar' }, this.title, b.run, b.pause, b.step, b.reset, this.speed, el('span', { class: 'sep' }), b.partition, b.heal, fit, this.status);
+    this.root = el('div', { class: 'toolbar', role: 'toolbar' }, this.title, b.run, b.pause, b.stepBack, b.step, b.reset, this.speed, el('span', { class: 'sep' }), b.partition, b.heal, fit, this.status);
     this.setPartitionable(false);
   }
 
@@ -88,12 +90,16 @@ export class Controls {
     this.enable(this.buttons.run, s.state !== 'running' && s.simTime < s.until);
     this.enable(this.buttons.pause, running);
     this.enable(this.buttons.step, !running && s.state !== 'finished');
+    this.enable(this.buttons.stepBack, !running && s.events > 0);
     const speed = String(s.speed);
     if (this.speed.value !== speed) {
       if (!SPEEDS.some(([v]) => v === speed)) this.speed.append(custom('vscode-option', { value: speed }, `${speed}×`));
       this.speed.value = speed;
     }
     const parts = [`${secs(s.simTime)} of ${secs(s.until)}`, `${s.events.toLocaleString('en-US')} events`, s.state];
+    // Too much to compute or to draw at this speed: say what the run keeps, not what was asked.
+    const kept = keptSpeedText(s);
+    if (kept !== undefined) parts.push(kept);
     if (skipped > 0) parts.push(`${skipped.toLocaleString('en-US')} not animated`);
     const text = parts.join(' · ');
     if (this.status.textContent !== text) this.status.textContent = text;

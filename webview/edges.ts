@@ -5,7 +5,7 @@
  * (any peer changing colour) cost 100–230 ms in a compound graph, a visible hitch each second;
  * drawn here they cost ~3 ms, and only when they, the positions or the viewport change.
  */
-import type { UiPeerState } from '../extension/protocol.js';
+import type { UiEvent, UiPeerState } from '../extension/protocol.js';
 import type { Graph } from './graph.js';
 import { color } from './theme.js';
 
@@ -64,6 +64,11 @@ export class EdgeLayer {
     if (a < 0 || b < 0 || a === b || a >= this.n || b >= this.n) return;
     this.traffic.set(a < b ? a * this.n + b : b * this.n + a, t);
     if (t > this.now) this.now = t;
+  }
+
+  /** The messages among `events` (sends and deliveries), as `note` takes them one by one. */
+  noteAll(events: readonly UiEvent[]): void {
+    for (const e of events) if (e.kind === 'send' || e.kind === 'deliver') this.note(e.peer, e.other ?? -1, e.t);
   }
 
   setStates(states: readonly UiPeerState[]): void {

@@ -17,7 +17,7 @@ import { color } from './theme.js';
  * answers nothing, and that is what the others will see).
  */
 function lookClasses(s: UiPeerState): string {
-  if (!s.running) return s.started === false ? 'unstarted' : 'down';
+  if (!s.running) return s.started === false ? 'unstarted' : s.stopped ? 'stopped' : 'down';
   if (s.paused) return 'paused';
   return `${Object.values(s.leader).some(Boolean) ? 'leader ' : ''}${s.behind ? 'behind' : 'alive'}`;
 }
@@ -172,6 +172,8 @@ export class Graph {
         selector: 'node.peer.paused',
         style: { 'background-color': color('--vscode-charts-orange'), 'background-opacity': 0.35, 'border-width': 2, 'border-style': 'double', 'border-color': color('--vscode-charts-orange') },
       },
+      // Stopped cleanly (a log's "Stopping gossip"): grey, solid, not the red of a crash.
+      { selector: 'node.peer.stopped', style: { 'background-opacity': 0, 'border-width': 2, 'border-color': color('--vscode-disabledForeground') || fg } },
       {
         selector: 'node.peer.unstarted',
         style: { 'background-opacity': 0, 'border-width': 1.5, 'border-style': 'dashed', 'border-color': color('--vscode-disabledForeground') || fg },

@@ -81,7 +81,7 @@ export class Inspector {
   clear(): void {
     this.showing = null;
     this.lastPeerView = undefined;
-    this.root.replaceChildren(el('p', { class: 'hint' }, 'Click a peer or a message to inspect it. Right-click a peer or an edge for faults.'));
+    this.root.replaceChildren(el('p', { class: 'hint' }, 'Click a peer or a message to inspect it.', el('span', { class: 'changes-run' }, ' Right-click a peer or an edge for faults.')));
   }
 
   private name(i: number): string {

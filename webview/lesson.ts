@@ -8,18 +8,22 @@ import { el } from './dom.js';
 export class Lesson {
   private readonly notes: HTMLElement;
   private readonly checks: HTMLElement;
+  private readonly heading: HTMLElement;
   private last = '';
 
   constructor(readonly root: HTMLElement) {
     this.notes = el('div', { class: 'notes' });
     this.checks = el('ul', { class: 'checks', 'aria-label': 'expectations' });
     root.setAttribute('data-testid', 'lesson');
-    root.append(el('h3', {}, 'Lesson'), this.notes, this.checks);
+    this.heading = el('h3', {}, 'Lesson');
+    root.append(this.heading, this.notes, this.checks);
     root.hidden = true;
   }
 
   reset(network: UiNetwork): void {
     const text = network.scenario.description ?? '';
+    // A log's description is what reading it found, not a lesson.
+    this.heading.textContent = network.recording ? 'Parse notes' : 'Lesson';
     this.notes.replaceChildren(...text.split(/\n\s*\n/).filter((p) => p.trim()).map((p) => el('p', {}, p.replace(/\s*\n\s*/g, ' ').trim())));
     this.last = '';
     this.root.hidden = text === '';

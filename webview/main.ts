@@ -23,6 +23,7 @@ import { legend } from './legend.js';
 import { Lesson } from './lesson.js';
 import { InvariantsView } from './invariants-view.js';
 import { StepNote } from './step-note.js';
+import { MomentNote } from './moment-note.js';
 import { FilterBar } from './message-filters.js';
 import { MessageList } from './messages.js';
 import { PeerList } from './peer-list.js';
@@ -52,6 +53,7 @@ const invariants = new InvariantsView();
 const peerList = new PeerList();
 const faultBar = new FaultBar();
 const stepNote = new StepNote();
+const momentNote = new MomentNote();
 const graphBox = el('div', { class: 'graph', 'data-testid': 'graph' });
 const edgesCanvas = el('canvas', { class: 'edges', 'aria-hidden': 'true' });
 const dotsCanvas = el('canvas', { class: 'dots', 'aria-hidden': 'true' });
@@ -61,7 +63,7 @@ document.getElementById('app')!.replaceChildren(
   el(
     'div',
     { class: 'main' },
-    el('div', { class: 'left' }, faultBar.root, stepNote.root, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), charts.root, timeline.root, messages.root),
+    el('div', { class: 'left' }, faultBar.root, stepNote.root, momentNote.root, el('div', { class: 'graph-pane' }, edgesCanvas, graphBox, dotsCanvas), legend(), charts.root, timeline.root, messages.root),
     el('div', { class: 'right' }, lesson.root, invariants.root, peerList.root, inspector.root),
   ),
 );
@@ -77,6 +79,8 @@ let lastFrameAt = 0;
 let lastPeerRequest = 0;
 let lastGraphFlush = 0;
 let lastEdgeRefresh = 0;
+/** The engine's last frame number not yet acknowledged: said once it has been drawn. */
+let unacknowledged: number | null = null;
 
 probe.peerAt = (idx) => graph.clientPosition(idx);
 probe.zoom = () => graph.cy.zoom();
@@ -122,17 +126,21 @@ graph.onSelectionChange = (idxs) => {
 };
 graph.onViewport = (viewport) => store.update({ viewport });
 graph.onContextPeer = (idx, x, y) => {
+  if (network?.recording) return; // a recording offers no faults
   const r = graphBox.getBoundingClientRect();
   menu.openForPeer(idx, r.left + x, r.top + y);
 };
 graph.onContextBackground = (x, y) => {
+  if (network?.recording) return;
   const pair = edges.edgeAt(x, y);
   if (pair === null) return;
   const r = graphBox.getBoundingClientRect();
   menu.openForEdge(pair[0], pair[1], r.left + x, r.top + y);
 };
 peerList.onSelect = (idx, add) => (add ? graph.toggleSelected(idx) : selectPeer(idx));
-peerList.onContext = (idx, x, y) => menu.openForPeer(idx, x, y);
+peerList.onContext = (idx, x, y) => {
+  if (!network?.recording) menu.openForPeer(idx, x, y);
+};
 menu.onInspect = selectPeer;
 messages.onOpen = openMessage;
 messages.onOpenEvent = (e) => {
@@ -143,6 +151,7 @@ messages.onOpenEvent = (e) => {
 };
 timeline.onScrub = (t) => {
   messages.scrollToTime(t);
+  momentNote.setCursor(t);
   charts.setTime(t);
 };
 // A click on a chart moves the time cursor there (the list follows) and selects the receiving peer.
@@ -160,6 +169,7 @@ controls.onFit = () => graph.fit();
 // ---- host messages --------------------------------------------------------------------
 function showStatus(): void {
   if (status !== null) controls.showStatus(status, dots.skipped + hostSkipped);
+  if (status !== null) momentNote.setNow(status.simTime);
   lesson.update(status?.expectations);
   invariants.update(status?.invariants);
   const faults = status?.faults ?? [];
@@ -180,7 +190,9 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   faultBar.reset();
   stepNote.reset(network);
   const s = network.scenario;
-  controls.setTitle(`${s.name} · ${s.profile} · seed ${s.seed}`);
+  // A recording is named by its log files; it has no seed and nothing may change it.
+  controls.setTitle(network.recording ? `Recording: ${network.recording.files.join(', ')}` : `${s.name} · ${s.profile} · seed ${s.seed}`);
+  document.body.classList.toggle('recording', network.recording !== undefined);
   graph.load(network, sameNetwork ? store.value.viewport : null, msg.states);
   edges.reset(network.peers.length);
   dots.reset();
@@ -190,6 +202,7 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   filters.setTypes([]);
   messages.reset(network);
   timeline.reset(network);
+  momentNote.setCursor(null);
   charts.reset();
   inspector.reset(network);
   lesson.reset(network);
@@ -199,6 +212,9 @@ function init(msg: Extract<ToWebview, { type: 'init' }>): void {
   if (msg.history !== undefined && msg.history.length > 0) {
     if (log.add(msg.history)) filters.setTypes(log.types);
     timeline.add(msg.history, msg.status.simTime);
+    // The connections of that moment come from its history too (a panel reset by a step back
+    // would otherwise draw none until new traffic came).
+    edges.noteAll(msg.history);
   }
   graph.flush();
   edges.refresh();
@@ -250,7 +266,9 @@ function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
   // Events that happened while the network stood still came from a step (or a fault injected
   // meanwhile): say what they did and mark their peers, until the network moves on.
   const stepped = status !== null && status.state !== 'running' && msg.status.state !== 'running' && msg.events.length > 0;
-  if (stepped) graph.mark('stepped', stepNote.show(msg.events));
+  // A debug stop says which move it was: the note tells that step, not the whole frame.
+  if (msg.step !== undefined) graph.mark('stepped', stepNote.showStep(msg.step));
+  else if (stepped) graph.mark('stepped', stepNote.show(msg.events));
   else if (msg.status.state === 'running' || msg.events.length > 0) graph.mark('stepped', stepNote.clear());
   probe.eventsHandled += msg.events.length;
   animate(msg.events);
@@ -261,6 +279,7 @@ function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
   hostSkipped += msg.skipped;
   status = msg.status;
   showStatus();
+  if (msg.status.frame !== undefined) unacknowledged = msg.status.frame;
   // Keep a shown peer's views current while the network moves.
   const shown = inspector.shownPeer;
   if (shown !== null && msg.events.length > 0 && performance.now() - lastPeerRequest >= PEER_REFRESH_MS) requestPeer(shown);
@@ -322,6 +341,11 @@ const loop = (now: number) => {
   probe.dotsSkipped = dots.skipped;
   messages.render(now);
   timeline.render(now);
+  // Drawn: the engine may run one frame further (it never gets more than a frame ahead of this picture).
+  if (unacknowledged !== null) {
+    post({ type: 'frameShown', seq: unacknowledged });
+    unacknowledged = null;
+  }
   requestAnimationFrame(loop);
 };
 requestAnimationFrame(loop);

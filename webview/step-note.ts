@@ -3,7 +3,7 @@
  * AliveMessage from peer0.org1, then sent 3 messages"), with its peers marked on the graph, so a
  * step never changes the picture without saying how.
  */
-import type { UiEvent, UiNetwork } from '../extension/protocol.js';
+import type { UiEvent, UiNetwork, UiStep } from '../extension/protocol.js';
 import { el, secs } from './dom.js';
 
 export class StepNote {
@@ -26,9 +26,24 @@ export class StepNote {
     return [];
   }
 
+  /**
+   * Describes the move the user just made (a debug stop says which): the step that led to this
+   * moment, at that step's own time; returns the peers it touched.
+   */
+  showStep(step: UiStep): number[] {
+    if (step.events.length === 0) {
+      this.root.replaceChildren(el('span', { class: 'what' }, step.how === 'back' ? 'Back at the start: ' : 'At the start: '), 'no event has happened yet');
+      this.root.hidden = false;
+      return [];
+    }
+    const at = secs(this.mainOf(step.events).t);
+    const head = step.how === 'back' ? `Stepped back to ${at}, after: ` : step.how === 'stop' ? `Stopped at ${at}${step.reason ? ` (${step.reason})` : ''}: ` : `Step at ${at}: `;
+    return this.show(step.events, head);
+  }
+
   /** Describes a step's events; returns the peers they touched. */
-  show(events: readonly UiEvent[]): number[] {
-    const main = events.find((e) => e.kind === 'deliver' || e.kind === 'reject' || e.kind === 'drop') ?? events.find((e) => e.kind !== 'verify') ?? events[0];
+  show(events: readonly UiEvent[], head?: string): number[] {
+    const main = this.mainOf(events);
     const sends = events.filter((e) => e.kind === 'send' && e !== main).length;
     const peers = new Set<number>();
     for (const e of events) {
@@ -37,9 +52,14 @@ export class StepNote {
     }
     const then = sends > 0 ? `, then sent ${sends} message${sends === 1 ? '' : 's'}` : '';
     const more = events.length > 1 ? ` (${events.length} events)` : '';
-    this.root.replaceChildren(el('span', { class: 'what' }, `Step at ${secs(main.t)}: `), `${this.describe(main)}${then}${more}`);
+    this.root.replaceChildren(el('span', { class: 'what' }, head ?? `Step at ${secs(main.t)}: `), `${this.describe(main)}${then}${more}`);
     this.root.hidden = false;
     return [...peers];
+  }
+
+  /** The event a step is told by: what arrived, else what happened, else the first. */
+  private mainOf(events: readonly UiEvent[]): UiEvent {
+    return events.find((e) => e.kind === 'deliver' || e.kind === 'reject' || e.kind === 'drop') ?? events.find((e) => e.kind !== 'verify') ?? events[0];
   }
 
   private name(i: number | undefined): string {

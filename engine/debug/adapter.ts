@@ -32,7 +32,8 @@ import { BreakpointSet, type Breakpoint as GossipBreakpoint, type Hit } from './
 import { ExprError } from './expr.js';
 import { GuardedDebugSession } from './guarded-session.js';
 import type { Violation } from './invariants.js';
-import { causalChain, eventLabel, lastEventAt, peerName } from './frames.js';
+import { causalChain, eventLabel, formatTime, lastEventAt, peerName } from './frames.js';
+import { handCommand, pendingEntries } from './hand-commands.js';
 import { peerStateTree } from './peer-state.js';
 import { eventValue, evaluate, FUNCTIONS, VARIABLES, type Value } from './queries.js';
 import { DebugRun } from './run.js';
@@ -93,6 +94,8 @@ export class GossipDebugSession extends GuardedDebugSession {
   private panelSeen = 0;
   /** A launch is under way (a second one is refused). */
   private launching = false;
+  /** The stop about to be made came from going back in time (the panel's step note says so). */
+  private travelled = false;
 
   constructor() {
     super();
@@ -478,6 +481,7 @@ export class GossipDebugSession extends GuardedDebugSession {
     const events = run.head.stepEvents;
     this.stepEvents = position === 0 ? [] : events;
     const at = eventId !== undefined ? this.sim.trace.byId(eventId) : events[0];
+    this.travelled = true;
     this.stopAt(position === 0 ? 'entry' : reason, position === 0 ? undefined : at, position === 0 ? 'At the start of the run' : description);
   }
 
@@ -543,7 +547,9 @@ export class GossipDebugSession extends GuardedDebugSession {
     if (event !== undefined && !this.stepEvents.includes(event)) this.stepEvents = this.run!.head.stepEvents;
     this.vars.reset();
     this.pauseRequested = false;
-    this.sendFrame(event);
+    const how = this.travelled ? 'back' : reason === 'step' || reason === 'entry' ? 'step' : 'stop';
+    this.travelled = false;
+    this.sendFrame(event, { how, ...(how === 'stop' ? { reason } : {}), events: this.panelStep() });
     const stopped = new StoppedEvent(reason, this.threadOf(event?.peer)) as DebugProtocol.StoppedEvent;
     stopped.body.allThreadsStopped = true;
     stopped.body.description = description ?? (event ? `${eventLabel(this.sim, event)} at ${formatTime(event.t)}` : undefined);
@@ -557,8 +563,9 @@ export class GossipDebugSession extends GuardedDebugSession {
 
   // --- evaluate and completion --------------------------------------------------------------
 
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
     if (this.run === undefined) return this.sendErrorResponse(response, { id: 1002, format: 'no network', showUser: false });
+    if (args.expression.trimStart().startsWith('/')) return this.consoleCommand(response, args.expression);
     const event = args.frameId !== undefined ? this.sim.trace.byId(args.frameId) : this.current;
     try {
       const value = evaluate(args.expression, { sim: this.sim, event: event ?? this.current });
@@ -567,6 +574,29 @@ export class GossipDebugSession extends GuardedDebugSession {
     } catch (err) {
       const where = err instanceof ExprError && err.offset > 0 ? ` (at column ${err.offset + 1})` : '';
       this.sendErrorResponse(response, { id: 1003, format: `${(err as Error).message}${where}`, showUser: false });
+    }
+  }
+
+  /**
+   * A Debug Console command (/pending, /deliver N, ...): the user in the scheduler's place. A
+   * choice is injected as a fault at the head, so step back and forward replay it exactly.
+   */
+  private async consoleCommand(response: DebugProtocol.EvaluateResponse, line: string): Promise<void> {
+    try {
+      const cmd = handCommand(line, this.sim);
+      if ('text' in cmd) {
+        response.body = { result: cmd.text, variablesReference: 0 };
+        return this.sendResponse(response);
+      }
+      const before = this.sim.trace.count;
+      await this.run!.inject(cmd.action);
+      this.bps.prime(this.sim);
+      const said = this.sim.trace.recent().filter((e) => e.id > before && e.kind === 'fault').at(-1);
+      response.body = { result: said?.reason ?? 'done', variablesReference: 0 };
+      this.sendResponse(response);
+      this.sendFrame(this.current);
+    } catch (err) {
+      this.sendErrorResponse(response, { id: 1008, format: (err as Error).message, showUser: false });
     }
   }
 
@@ -614,6 +644,12 @@ export class GossipDebugSession extends GuardedDebugSession {
       }
       return;
     }
+    if (command === 'gossipScope.pending') {
+      // The Pending Events view: what waits, in run order (at most PENDING_MAX; `total` says how many).
+      const all = pendingEntries(this.sim);
+      response.body = { entries: all.slice(0, PENDING_MAX), total: all.length };
+      return this.sendResponse(response);
+    }
     if (command === 'gossipScope.history') {
       // What the panel has been sent so far, for a panel that starts over.
       const limit = Math.max(0, Math.min((args as { limit?: number } | undefined)?.limit ?? PANEL_MAX_EVENTS, this.sim.trace.capacity));
@@ -650,14 +686,19 @@ export class GossipDebugSession extends GuardedDebugSession {
     this.sendEvent(new Event(PANEL_EVENT, body));
   }
 
-  /** What happened since the panel last heard, with the event stopped at to select. */
-  private sendFrame(at: TraceEvent | undefined): void {
+  /** The events of the step stopped at, for the panel's step note (at most a frame's worth). */
+  private panelStep(): unknown[] {
+    return this.stepEvents.slice(-PANEL_MAX_EVENTS).map((ev) => (ev.data === undefined ? ev : { ...ev, data: jsonSafe(ev.data) }));
+  }
+
+  /** What happened since the panel last heard, with the event stopped at to select (and, at a stop, the step that led there). */
+  private sendFrame(at: TraceEvent | undefined, step?: { how: string; reason?: string; events: unknown[] }): void {
     const sim = this.sim;
     const from = Math.max(this.panelSeen, sim.trace.count - PANEL_MAX_EVENTS);
     const events = this.panelEvents(from, sim.trace.count);
     const skipped = from - this.panelSeen;
     this.panelSeen = sim.trace.count;
-    this.sendPanel({ kind: 'frame', status: this.status(), events, states: peerStates(sim), skipped, select: at?.msg !== undefined ? { msg: at.msg } : at !== undefined && at.peer >= 0 ? { peer: at.peer } : undefined });
+    this.sendPanel({ kind: 'frame', status: this.status(), events, states: peerStates(sim), skipped, step, select: at?.msg !== undefined ? { msg: at.msg } : at !== undefined && at.peer >= 0 ? { peer: at.peer } : undefined });
   }
 
   /** Trace events (after, to] as the panel takes them: JSON-safe, while still in memory. */
@@ -680,10 +721,6 @@ function describeHit(hit: Hit): string {
   return `Breakpoint: ${hit.bp.text}`;
 }
 
-function formatTime(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
-}
-
 /** `until` in ms, or a duration string like "90s", "500ms", "2m". */
 export function parseUntil(v: number | string): number {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
@@ -692,6 +729,9 @@ export function parseUntil(v: number | string): number {
   const n = Number(m[1]);
   return m[2] === 'ms' || m[2] === undefined ? n : m[2] === 's' ? n * 1000 : n * 60_000;
 }
+
+/** Waiting events the Pending Events view is sent at most (a 500-peer network has tens of thousands). */
+const PENDING_MAX = 5_000;
 
 /** The first name in a panel fault that the network does not have, said; null when all are known. */
 function unknownNames(sim: DebugRun['sim'], f: FaultRequest): string | null {
@@ -711,7 +751,7 @@ function unknownNames(sim: DebugRun['sim'], f: FaultRequest): string | null {
     peer(f.peer);
     peer(f.target);
     checks.push([f.channel, channels, 'channel']);
-  } else if (f.kind !== 'heal') peer(f.peer);
+  } else if (f.kind !== 'heal' && f.kind !== 'hand') peer(f.peer);
   for (const [n, known, what] of checks) if (n !== null && !known.has(n)) return `no ${what} ${JSON.stringify(n)} in this network`;
   return null;
 }

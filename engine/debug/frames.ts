@@ -62,3 +62,8 @@ export function lastEventAt(sim: Simulation, peer: number, window = 20_000): Tra
   }
   return undefined;
 }
+
+/** A simulated time as the debugger shows it: 250ms, 6.074s. */
+export function formatTime(ms: number): string {
+  return ms < 1000 ? `${+ms.toFixed(3)}ms` : `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+}

@@ -95,8 +95,7 @@ export async function buildNetwork(src: RunSource, faults: readonly InjectedFaul
 
 /** Applies a fault as the UI does: traced as a fault event, then handed to the engine. */
 export function applyInjected(sim: Simulation, a: FaultAction): void {
-  sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, a.kind, a as unknown as Record<string, unknown>);
-  sim.applyFault(a);
+  sim.inject(a);
 }
 
 export class DebugRun {
@@ -213,6 +212,8 @@ export class DebugRun {
    */
   async inject(action: FaultAction): Promise<void> {
     const at = this.head.position;
+    const kept = this.faults.filter((f) => f.afterEvents <= at).length;
+    if (kept >= LIMITS.injectedFaults.max) throw new Error(`this session already has ${kept} faults and hand-made choices, the most it may have (${LIMITS.injectedFaults.why})`);
     const later = this.faults.some((f) => f.afterEvents > at);
     for (let i = this.faults.length - 1; i >= 0; i--) if (this.faults[i].afterEvents > at) this.faults.splice(i, 1);
     if (later) {

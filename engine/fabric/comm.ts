@@ -9,6 +9,9 @@ import { AckWaiters, Handshake, authenticateHandshake } from './comm-shared.js';
 import type { PeerEnv } from './env.js';
 import { SignedMessage, bytesEqual, fromBytes, hex } from './message.js';
 
+/** A drop's reason when the user dropped the message (deliver by hand). */
+export const HAND_DROP = "dropped by hand (the user took the scheduler's place)";
+
 /** What comm needs from the network under it (the simulator, or later real sockets). */
 export interface CommNet {
   /** Dial + Ping: calls back with the remote's Comm, or an error, after the dial's duration. */
@@ -17,9 +20,10 @@ export interface CommNet {
   route(from: number, to: number): number | string;
   /**
    * Kernel-level scheduling: in-flight messages do not die with their sender's timers.
-   * `what` says what waits (a handshake message), for a user looking at a stopped network.
+   * `labelled` says what waits (a handshake message), for a user looking at a stopped network,
+   * and what dropping it by hand does.
    */
-  schedule(delay: number, fn: () => void, what?: PendingWhat): void;
+  schedule(delay: number, fn: () => void, labelled?: { what: PendingWhat; drop: () => void }): void;
   /** `sm` reaches `to`, the receiving side of a stream, after `delay` ms (its arrive()). */
   carry(delay: number, to: Connection, sm: SignedMessage, cause: number): void;
   /** Bytes that no longer decode (a tampered `was`) reach `to` after `delay` ms (its arriveRaw()). */
@@ -472,7 +476,10 @@ export class Comm implements CommLayer {
             to.env.tr.within(ev, onArrive);
           });
         }),
-      { kind: 'message', from: this.env.idx, to: to.env.idx, type: sm.typeName, msg: sm.id },
+      {
+        what: { kind: 'message', from: this.env.idx, to: to.env.idx, type: sm.typeName, msg: sm.id },
+        drop: () => tr.within(cause, () => tr.emit('drop', to.env.idx, sm.typeName, sm.id, HAND_DROP)),
+      },
     );
   }
 

@@ -29,7 +29,14 @@ export interface RecordKind<S> {
   run(a: number, b: number, slot: S): void;
   /** What the record is; null when it will do nothing when its time comes (a cancelled timer). */
   describe(a: number, b: number, slot: S): PendingWhat | null;
+  /** The user dropped it, due at `due`: a message is lost, a ticker skips this tick. */
+  discard(a: number, b: number, slot: S, due: number): void;
+  /** Whether it may run twice (a message arriving twice); a handshake or a timer may not. */
+  readonly copyable: boolean;
 }
+
+/** What a user may do with a waiting event, in the scheduler's place (as in Oddity or DSLabs). */
+export type HandOp = 'next' | 'drop' | 'duplicate' | 'delay';
 
 /** Kind 0: a plain task, the slot its function. */
 const TASK = 0;
@@ -92,6 +99,48 @@ export class Kernel {
       if (what !== null) out.push({ seq: r.seq, at: r.time, what });
     }
     return out;
+  }
+
+  /**
+   * What waiting event `seq` is, if `op` can be done to it; else a sentence saying why not.
+   * A linear search: for a user's choice, not the hot path.
+   */
+  check(op: HandOp, seq: number, ms = 0): PendingWhat | string {
+    const r = this.queue.waiting().find((x) => x.seq === seq);
+    const what = r === undefined || r.kind === TASK ? null : this.kinds[r.kind - 1].describe(r.a, r.b, r.slot as never);
+    if (r === undefined || what === null) return `no message in flight or timer pending is #${seq} now`;
+    if (op === 'duplicate' && !this.kinds[r.kind - 1].copyable) {
+      return what.kind === 'timer' ? 'a timer cannot be duplicated: only a message can arrive twice' : `a ${what.type} cannot be duplicated: its handshake would run twice on one stream`;
+    }
+    if (op === 'delay' && !(Number.isFinite(ms) && ms > 0)) return `a delay must be a positive number of ms, got ${ms}`;
+    return what;
+  }
+
+  /**
+   * The user's choice for waiting event `seq`, which check() allowed: run it next (before
+   * everything else, at the current time), drop it, queue a second copy right after it, or
+   * delay it by `ms`.
+   */
+  choose(op: HandOp, seq: number, ms = 0): void {
+    const q = this.queue;
+    const due = q.remove(seq);
+    if (due === undefined || q.kind === TASK) throw new Error(`no message in flight or timer pending is #${seq} now`);
+    const { kind, a, b, slot } = q;
+    q.slot = undefined;
+    switch (op) {
+      case 'next':
+        q.pushFront(this.now, kind, a, b, slot);
+        return;
+      case 'drop':
+        return this.kinds[kind - 1].discard(a, b, slot as never, due);
+      case 'duplicate':
+        q.restore(due, seq, kind, a, b, slot);
+        q.push(due, kind, a, b, slot);
+        return;
+      case 'delay':
+        q.push(due + ms, kind, a, b, slot);
+        return;
+    }
   }
 
   /** Runs the record pop() just took. */

@@ -16,6 +16,8 @@ export class EventQueue {
   private slots: unknown[] = new Array(1024);
   private n = 0;
   private nextSeq = 0;
+  /** Sequence numbers below every other: a record the user moved to the front (deliver by hand). */
+  private frontSeq = -1;
 
   /** The record pop() took last: read these right after it (no object per pop). */
   kind = 0;
@@ -29,9 +31,43 @@ export class EventQueue {
 
   /** Queues a record; returns its sequence number (its name while it waits). */
   push(time: number, kind: number, a: number, b: number, slot: unknown): number {
+    return this.insert(time, this.nextSeq++, kind, a, b, slot);
+  }
+
+  /** Queues a record ahead of everything else due at `time` (the latest moved goes first). */
+  pushFront(time: number, kind: number, a: number, b: number, slot: unknown): number {
+    return this.insert(time, this.frontSeq--, kind, a, b, slot);
+  }
+
+  /** Puts back a record taken out with remove(), under its old sequence number (its old place). */
+  restore(time: number, seq: number, kind: number, a: number, b: number, slot: unknown): void {
+    this.insert(time, seq, kind, a, b, slot);
+  }
+
+  /**
+   * Takes record `seq` out of the queue into kind, a, b, slot; its time, or undefined when no
+   * such record waits (a linear search: for a user's choice, not the hot path).
+   */
+  remove(seq: number): number | undefined {
+    let i = 0;
+    while (i < this.n && this.seqs[i] !== seq) i++;
+    if (i === this.n) return undefined;
+    const time = this.times[i];
+    this.kind = this.kinds[i];
+    this.a = this.as[i];
+    this.b = this.bs[i];
+    this.slot = this.slots[i];
+    // Rebuild the heap without it: rare, and simpler than sifting the hole.
+    const rest = this.waiting().filter((r) => r.seq !== seq);
+    this.n = 0;
+    for (const r of rest) this.insert(r.time, r.seq, r.kind, r.a, r.b, r.slot);
+    this.slots[this.n] = undefined; // the one place the rebuilt heap no longer uses
+    return time;
+  }
+
+  private insert(time: number, seq: number, kind: number, a: number, b: number, slot: unknown): number {
     if (this.n === this.times.length) this.grow();
     let i = this.n++;
-    const seq = this.nextSeq++;
     const times = this.times;
     const seqs = this.seqs;
     // Sift up.

@@ -45,6 +45,7 @@ export const LIMITS = {
   events: { max: 30_000_000, why: 'events of the run, estimated before it (≈ 12 × peers² × seconds ÷ aliveTimeInterval, plus ≈ 20 per periodic timer firing, more with a wider push fanout) and enforced as it runs: this machine gets through about 25,000 of them a second (4 peers for 1 h took 43 s, 500 peers for 10 s 4 min), so 30 M is about 20 min' },
   traceBytes: { max: 256 << 20, why: 'a saved trace is read whole to check each line; 100,000 events (the default gossipScope.maxTraceEvents) take about 30 MB' },
   reportBuckets: { max: 100_000, why: 'rate buckets of one report chart (run length ÷ --bucket): a day in 1 s buckets is 86,400' },
+  injectedFaults: { max: 10_000, why: 'faults and hand-made choices made in one debug session: each is replayed on every rebuild a step back makes (about 200 bytes each)' },
   traceEvents: { max: 1_000_000, why: 'gossipScope.maxTraceEvents: events kept in memory, about 300 bytes each' },
 } satisfies Record<string, Bound>;
 

@@ -5,7 +5,7 @@
  * can say what is on its way to whom.
  */
 import type { Kernel, PendingWhat, RecordKind, Task } from '../kernel/kernel.js';
-import type { Connection } from '../fabric/comm.js';
+import { HAND_DROP, type Connection } from '../fabric/comm.js';
 import type { SignedMessage } from '../fabric/message.js';
 
 /** Bytes a tamper rule garbled, and the message they were (for saying what is on its way). */
@@ -18,7 +18,10 @@ interface Garbled {
 interface Labelled {
   fn: Task;
   what: PendingWhat;
+  /** What dropping it by hand means (a message lost, traced at its sender). */
+  drop: Task;
 }
+
 
 export class InFlight {
   /** Receiving sides of streams, by handle (a connection's `handle`, given on its first message). */
@@ -32,12 +35,16 @@ export class InFlight {
     const message: RecordKind<SignedMessage> = {
       run: (h, cause, sm) => conns[h].arrive(sm, cause),
       describe: (h, _cause, sm) => describe(conns[h], sm),
+      discard: (h, cause, sm) => dropByHand(conns[h], sm, cause),
+      copyable: true,
     };
     const garbled: RecordKind<Garbled> = {
       run: (h, cause, g) => conns[h].arriveRaw(g.bytes, cause, g.was),
       describe: (h, _cause, g) => describe(conns[h], g.was),
+      discard: (h, cause, g) => dropByHand(conns[h], g.was, cause),
+      copyable: true,
     };
-    const labelled: RecordKind<Labelled> = { run: (_a, _b, l) => l.fn(), describe: (_a, _b, l) => l.what };
+    const labelled: RecordKind<Labelled> = { run: (_a, _b, l) => l.fn(), describe: (_a, _b, l) => l.what, discard: (_a, _b, l) => l.drop(), copyable: false };
     this.messageCode = kernel.kindCode(message);
     this.garbledCode = kernel.kindCode(garbled);
     this.labelledCode = kernel.kindCode(labelled);
@@ -53,10 +60,10 @@ export class InFlight {
     this.kernel.recordAfter(delay, this.garbledCode, this.handleOf(to), cause, { bytes, was } satisfies Garbled);
   }
 
-  /** A task after `delay` ms; listed as `what` while it waits, when given. */
-  schedule(delay: number, fn: Task, what?: PendingWhat): void {
-    if (what === undefined) this.kernel.after(delay, fn);
-    else this.kernel.recordAfter(delay, this.labelledCode, 0, 0, { fn, what } satisfies Labelled);
+  /** A task after `delay` ms; listed as `what` while it waits, when given (`drop` is what dropping it by hand does). */
+  schedule(delay: number, fn: Task, labelled?: { what: PendingWhat; drop: Task }): void {
+    if (labelled === undefined) this.kernel.after(delay, fn);
+    else this.kernel.recordAfter(delay, this.labelledCode, 0, 0, { fn, ...labelled } satisfies Labelled);
   }
 
   private handleOf(conn: Connection): number {
@@ -66,6 +73,12 @@ export class InFlight {
     }
     return conn.handle;
   }
+}
+
+/** Lost: the sender's event, as every drop is. */
+function dropByHand(to: Connection, sm: SignedMessage, cause: number): void {
+  const tr = to.remote.env.tr;
+  tr.within(cause, () => tr.emit('drop', to.owner.env.idx, sm.typeName, sm.id, HAND_DROP));
 }
 
 function describe(to: Connection, sm: SignedMessage): PendingWhat {

@@ -209,7 +209,7 @@ export class SimNetwork {
       faulty: () => this.faulty,
       fate: (a, b) => this.fate(a, b),
       tamper: (a, b, sm) => this.tamper(a, b, sm),
-      schedule: (delay, fn, what) => this.inFlight.schedule(delay, fn, what),
+      schedule: (delay, fn, labelled) => this.inFlight.schedule(delay, fn, labelled),
       carry: (delay, to, sm, cause) => this.inFlight.carry(delay, to, sm, cause),
       carryGarbled: (delay, to, bytes, was, cause) => this.inFlight.carryGarbled(delay, to, bytes, was, cause),
       dial: (from, endpoint, cb) => {

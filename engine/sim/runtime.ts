@@ -93,6 +93,11 @@ export class SimRuntime implements Runtime {
     this.kernel.recordAfter(ms, this.timerCode, this.peer, 0, timer);
   }
 
+  /** The same, at absolute time `at` (a tick the user skipped: the next one keeps its beat). */
+  queueAt(at: number, timer: ProtocolTimer): void {
+    this.kernel.recordAt(at, this.timerCode, this.peer, 0, timer);
+  }
+
   /** Whether a timer made in process generation `gen` still belongs to a living process. */
   alive(gen: number): boolean {
     return gen === this.generation;
@@ -140,6 +145,8 @@ abstract class ProtocolTimer implements Timer {
 
   /** Its time came. */
   abstract due(): void;
+  /** The user dropped the firing due at `due`. */
+  abstract skip(due: number): void;
 }
 
 /** A one-shot timer (time.AfterFunc). */
@@ -148,6 +155,10 @@ class OneShot extends ProtocolTimer {
     if (!this.live) return;
     if (!this.rt.isPaused()) return this.rt.fire(this.name, this.fn);
     this.rt.hold(() => this.live && this.rt.fire(this.name, this.fn));
+  }
+
+  skip(): void {
+    this.cancelled = true;
   }
 }
 
@@ -177,10 +188,17 @@ class Ticker extends ProtocolTimer {
       if (this.live) this.rt.fire(this.name, this.fn);
     });
   }
+
+  /** This tick is skipped; the ticker goes on from when it was due. */
+  skip(due: number): void {
+    if (this.live) this.rt.queueAt(due + this.period, this);
+  }
 }
 
 /** The kernel record of a protocol timer: `a` is its peer, the slot the timer. */
 const TIMER: RecordKind<ProtocolTimer> = {
   run: (_peer, _b, timer) => timer.due(),
   describe: (peer, _b, timer): PendingWhat | null => (timer.live ? { kind: 'timer', peer, name: timer.name } : null),
+  discard: (_peer, _b, timer, due) => timer.skip(due),
+  copyable: false,
 };

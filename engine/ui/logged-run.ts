@@ -2,6 +2,8 @@
  * What the UI shows of a network read from Fabric logs, in the shapes of extension/protocol.ts:
  * the same network, peer states, message and peer details as a simulated run, filled from the
  * log (a log holds no bytes: a message's detail is its printed fields and the log lines).
+ * A log is a recording: everything here is as of a position in it (`upTo`: the events shown),
+ * so it can be replayed, stepped and stepped back.
  */
 import type { MessageDetail, PeerDetail, UiEvent, UiNetwork, UiPeerState, UiStatus } from '../../extension/protocol.js';
 import { peerViews, publishedHeight } from '../logs/peer-view.js';
@@ -35,6 +37,7 @@ export class LoggedRun {
         seed: 0,
         profile: 'fabric logs',
       },
+      recording: { files: this.files.map((f) => f.split(/[\\/]/).pop()!) },
       orgs: orgs.map((o) => ({ mspId: o, name: o.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'unknown' })),
       channels: channels.map((c) => ({ name: c, orgs: [...new Set(r.peers.filter((p) => p.channels.includes(c)).map((p) => p.org ?? 'unknown org'))] })),
       peers: r.peers.map((p, i) => ({
@@ -49,20 +52,36 @@ export class LoggedRun {
     };
   }
 
-  status(): UiStatus {
-    const last = this.reading.events.at(-1)?.t ?? 0;
-    return { simTime: last, events: this.reading.events.length, state: 'finished', speed: 0, until: last };
+  /** The replay's status with the first `upTo` events shown: its end is the log's last line. */
+  status(upTo = this.reading.events.length, state: 'paused' | 'running' = 'paused', speed = 1): UiStatus {
+    const events = this.reading.events;
+    const last = events.at(-1)?.t ?? 0;
+    const at = upTo > 0 ? events[upTo - 1].t : 0;
+    return { simTime: at, events: upTo, state: upTo >= events.length ? 'finished' : state, speed, until: last };
   }
 
-  states(): UiPeerState[] {
+  /**
+   * Each peer as the log has it after `upTo` events: not started until it (or someone, of it)
+   * logs, up while it logs, stopped once it logs "Stopping gossip" (a clean stop, not a crash).
+   */
+  states(upTo = this.reading.events.length): UiPeerState[] {
     const r = this.reading;
-    const views = peerViews(r.events, r.peers.length);
-    const stopped = new Set(r.events.filter((e) => e.kind === 'state' && e.data?.what === 'stopped').map((e) => e.peer));
+    const views = peerViews(r.events, r.peers.length, upTo);
+    const seen = new Set<number>();
+    const stopped = new Set<number>();
+    for (let i = 0; i < upTo; i++) {
+      const e = r.events[i];
+      seen.add(e.peer);
+      if (e.other !== undefined) seen.add(e.other);
+      if (e.kind === 'state' && e.data?.what === 'stopped') stopped.add(e.peer);
+    }
     const heights = r.peers.map((_, i) => publishedHeight(views, i));
     const top = Math.max(0, ...heights);
     return r.peers.map((p, i) => ({
       idx: i,
-      running: !stopped.has(i),
+      running: seen.has(i) && !stopped.has(i),
+      started: seen.has(i),
+      ...(stopped.has(i) ? { stopped: true } : {}),
       height: Object.fromEntries(p.channels.map((c) => [c, heights[i]])),
       leader: Object.fromEntries(p.channels.map((c) => [c, views[i].leader === true])),
       alive: views[i].alive.size,
@@ -92,22 +111,27 @@ export class LoggedRun {
     };
   }
 
-  peerDetail(idx: number): PeerDetail | null {
+  peerDetail(idx: number, upTo = this.reading.events.length): PeerDetail | null {
     const r = this.reading;
     const p = r.peers[idx];
     if (!p) return null;
-    const views = peerViews(r.events, r.peers.length);
+    const views = peerViews(r.events, r.peers.length, upTo);
     const v = views[idx];
     const name = (m: number | string) => (typeof m === 'number' ? r.peers[m]?.name ?? String(m) : m);
     const lastSeen = (m: number | string) => {
       let t = 0;
-      for (const e of r.events) if (e.peer === idx && e.kind === 'deliver' && e.other === m) t = e.t;
+      for (let i = 0; i < upTo; i++) {
+        const e = r.events[i];
+        if (e.peer === idx && e.kind === 'deliver' && e.other === m) t = e.t;
+      }
       return t;
     };
+    const state = this.states(upTo)[idx];
     return {
       idx,
       id: p.name,
-      running: this.states()[idx].running,
+      running: state.running,
+      started: state.started,
       pkiId: p.pkiId,
       membership: { alive: [...v.alive].map((m) => ({ id: name(m), lastSeen: lastSeen(m) })), dead: [...v.dead].map((m) => ({ id: name(m), lastSeen: lastSeen(m) })) },
       channels: p.channels.map((c) => ({

@@ -161,6 +161,35 @@ describe('gossip debug adapter over DAP', () => {
     assert.deepEqual({ events: await evaluate('events'), now: await evaluate('now'), peer: await evaluate('peer') }, first);
   });
 
+  it('tells the panel which move each stop was: a breakpoint its own step at its own time, a step, a step back', async () => {
+    type Step = { how: string; reason?: string; events: { t: number; kind: string }[] };
+    const frames: { kind: string; events: unknown[]; step?: Step }[] = [];
+    dc.on('gossipScope.panel', (e: DebugProtocol.Event) => {
+      if (e.body.kind === 'frame') frames.push(e.body);
+    });
+    await launch();
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'height(peer3.org1) >= 3' }] });
+    await until(dc.continueRequest({ threadId: 1 }));
+    const now = () => evaluate('now').then(Number);
+    const hitAt = await now();
+    const hit = frames.at(-1)!;
+    // The run to the breakpoint carried thousands of events; the note is the one step it stopped on.
+    assert.ok(hit.events.length > 100, `${hit.events.length} events in the frame`);
+    assert.equal(hit.step?.how, 'stop');
+    assert.equal(hit.step?.reason, 'function breakpoint');
+    assert.ok(hit.step.events.length > 0 && hit.step.events.every((e) => e.t === hitAt), `step events at ${hit.step.events.map((e) => e.t).join(', ')}, stopped at ${hitAt}`);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    await until(dc.nextRequest({ threadId: 1 }));
+    const stepped = frames.at(-1)!.step;
+    assert.equal(stepped?.how, 'step');
+    assert.ok(stepped.events.length > 0 && stepped.events.every((e) => e.t === hitAt || e.t > hitAt));
+    await until(dc.stepBackRequest({ threadId: 1 }));
+    const back = frames.at(-1)!.step;
+    assert.equal(back?.how, 'back');
+    assert.equal(await now(), hitAt);
+    assert.ok(back.events.length > 0 && back.events.every((e) => e.t === hitAt), 'back at the breakpoint: the step that led there');
+  });
+
   it('a breakpoint on a line of faults: stops when that fault fires, with the frame at that line', async () => {
     await launch();
     const lines = readFileSync(SCENARIO, 'utf8').split('\n');

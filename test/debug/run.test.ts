@@ -10,6 +10,7 @@ import { BreakpointSet, matchEvent, parseEventPattern, parseHitCondition } from 
 import { ExprError, parseExpr } from '../../engine/debug/expr.js';
 import { evaluate } from '../../engine/debug/queries.js';
 import { DebugRun } from '../../engine/debug/run.js';
+import { LIMITS } from '../../engine/scenario/bounds.js';
 
 const FILE = join(__dirname, '..', '..', 'samples', 'two-orgs.yaml');
 const SOURCE = { file: FILE, text: readFileSync(FILE, 'utf8') };
@@ -112,5 +113,23 @@ describe('queries and breakpoint predicates', () => {
     assert.equal(hits, 1, 'fires once, when it becomes true');
     assert.equal(firstAt, 2);
     run.dispose();
+  });
+});
+
+describe('faults and hand-made choices in a session', () => {
+  it('are bounded: past the bound the next is refused, saying why, and the run is unchanged', async () => {
+    const run = await runTo(200);
+    const max = LIMITS.injectedFaults.max;
+    LIMITS.injectedFaults.max = 5; // the bound's check, without making 10,000 of them
+    try {
+      for (let i = 0; i < 5; i++) await run.inject({ kind: 'heal' });
+      const hash = run.sim.trace.hash();
+      await assert.rejects(run.inject({ kind: 'heal' }), /already has 5 faults and hand-made choices, the most it may have \(faults and hand-made choices made in one debug session/);
+      assert.equal(run.sim.trace.hash(), hash);
+      assert.equal(run.injected.length, 5);
+    } finally {
+      LIMITS.injectedFaults.max = max;
+      run.dispose();
+    }
   });
 });

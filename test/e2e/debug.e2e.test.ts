@@ -96,12 +96,55 @@ test('a debug session: the toolbar steps the network, the graph and the Call Sta
   assert.ok((await variables.locator('.monaco-list-row', { hasText: /^Peer / }).count()) + (await variables.locator('.monaco-list-row', { hasText: 'Event' }).count()) > 0);
   await wb.screenshot('debug-call-stack');
 
-  // Step Back: the network is as it was one step before.
-  const before = events;
+  // Step Back: the network is as it was one step before, connections and all (the panel
+  // starts over at that moment and used to draw none), whichever way the moment is reached.
+  const edges = () => webview.evaluate(() => (window as unknown as { gossipScopeProbe: { edges: number } }).gossipScopeProbe.edges);
+  const edgesReach = async (want: number, what: string) => {
+    const deadline = Date.now() + UI_WAIT_MS;
+    while ((await edges()) !== want && Date.now() < deadline) await wb.page.waitForTimeout(200);
+    assert.equal(await edges(), want, `connections drawn ${what}`);
+  };
+  const note = () => webview.locator('[data-testid=step-note]').innerText();
+  const moments: { events: number; edges: number }[] = [];
+  for (let i = 0; i < 60 && (moments.length < 2 || moments.at(-2)!.edges === 0); i++) {
+    await toolbar('Step Over');
+    events = eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) > events));
+    await wb.page.waitForTimeout(600); // the edge layer works out live connections twice a second
+    moments.push({ events, edges: await edges() });
+  }
+  const [earlier, later] = moments.slice(-2);
+  assert.ok(earlier.edges > 0, `no connection drawn after ${earlier.events} events`);
   await toolbar('Step Back');
-  const back = eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) < before));
-  assert.ok(back > 0 && back < before, `stepped back from ${before} to ${back} events`);
+  const back = eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) < later.events));
+  assert.equal(back, earlier.events);
+  webview = await wb.webviewFrame('[data-testid=message-row]');
+  // The note comes after the panel has started over at that moment: then its connections count.
+  await webview.locator('[data-testid=step-note]', { hasText: /^Stepped back to \d/ }).waitFor({ timeout: UI_WAIT_MS });
+  await wb.page.waitForTimeout(600);
+  await edgesReach(earlier.edges, 'after Step Back');
   await wb.screenshot('debug-stepped-back');
+  await toolbar('Step Over');
+  assert.equal(eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) > back)), later.events);
+  await edgesReach(later.edges, 'after stepping forward to the same moment again');
+  assert.match(await note(), /^Step at \d/);
+  // The panel's own Step Back goes back too.
+  await webview.locator('[data-testid=step-back]:not([disabled])').click();
+  assert.equal(eventsIn(await wb.waitForStatus(STATUS, (s) => eventsIn(s) < later.events)), earlier.events);
+  webview = await wb.webviewFrame('[data-testid=message-row]');
+  await webview.locator('[data-testid=step-note]', { hasText: /^Stepped back to \d/ }).waitFor({ timeout: UI_WAIT_MS });
+  await wb.page.waitForTimeout(600);
+  await edgesReach(earlier.edges, 'after the panel\'s Step Back');
+
+  // Continue, then Pause (or the end of the run): the note tells the step it stopped on, at its own time.
+  await toolbar('Continue');
+  await wb.page.waitForTimeout(1500);
+  await toolbar('Pause').catch(() => undefined); // already stopped at the end: nothing to pause
+  const stopped = await wb.waitForStatus(STATUS, (s) => eventsIn(s) > later.events + 200);
+  webview = await wb.webviewFrame('[data-testid=step-note]');
+  const at = (await webview.locator('[data-testid=status]').innerText()).split(' of ')[0];
+  await webview.locator('[data-testid=step-note]', { hasText: `Stopped at ${at} (pause)` }).waitFor({ timeout: UI_WAIT_MS });
+  assert.ok(eventsIn(stopped) > 0);
+  await wb.screenshot('debug-continued-paused');
 
   await toolbar('Stop');
   await wb.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: UI_WAIT_MS });

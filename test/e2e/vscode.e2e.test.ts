@@ -106,13 +106,27 @@ test('Open Network draws every peer of samples/membership.yaml', async (t) => {
 test('Step executes one event at a time, and the status bar follows', async (t) => {
   if (unavailable) return t.skip(unavailable);
   let events = 0;
+  const counts: number[] = [];
   for (let i = 0; i < 3; i++) {
     await wb.runCommand('Gossip Scope: Step');
     const text = await wb.waitForStatus(STATUS, (s) => parseStatus(s).events > events);
     events = parseStatus(text).events;
+    counts.push(events);
   }
   assert.equal(parseStatus(await wb.statusItem(STATUS)).state, 'paused');
   await wb.screenshot('stepped');
+  if (probe) return; // the protocol probe has no toolbar
+  // The panel's Step Back: the network as it was before the last step, said in the step note.
+  await (await wb.webviewFrame('[data-testid=step-back]')).locator('[data-testid=step-back]:not([disabled])').click();
+  const back = parseStatus(await wb.waitForStatus(STATUS, (s) => parseStatus(s).events < events));
+  assert.equal(back.events, counts[1], `stepped to ${counts.join(', ')} events, back to ${back.events}`);
+  const webview = await wb.webviewFrame('[data-testid=step-note]');
+  await webview.locator('[data-testid=step-note]', { hasText: /^Stepped back to \d/ }).waitFor({ timeout: UI_WAIT_MS });
+  assert.match(await webview.locator('[data-testid=status]').innerText(), new RegExp(`${back.events.toLocaleString('en-US')} events · paused`));
+  await wb.screenshot('stepped-back');
+  // And forward again: the same step as before.
+  await webview.locator('[data-testid=step]:not([disabled])').click();
+  assert.equal(parseStatus(await wb.waitForStatus(STATUS, (s) => parseStatus(s).events > back.events)).events, counts[2]);
 });
 
 test('Run advances simulated time, Pause stops it', async (t) => {

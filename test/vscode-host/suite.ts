@@ -117,6 +117,29 @@ const tests: [string, () => Promise<void>][] = [
       await until((x) => x.status.events > 0, 'the debugger stepped the network');
       const evaluated = (await session.customRequest('evaluate', { expression: 'height(peer0.org1)', context: 'repl' })) as { result: string };
       assert.match(evaluated.result, /^\d+$/);
+      // The Pending Events view lists what waits once the session stops with messages on their way.
+      const gs = await api();
+      const waitFor = async (ok: (lines: string[]) => boolean, what: string) => {
+        const deadline = Date.now() + 20_000;
+        while (!ok(gs.pending())) {
+          assert.ok(Date.now() < deadline, `${what}; the view lists:\n${gs.pending().join('\n')}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return gs.pending();
+      };
+      let lines: string[] = [];
+      for (let i = 0; i < 400 && !lines.some((l) => l.includes(' → ')); i++) {
+        await session.customRequest('next', { threadId: 1 });
+        lines = await waitFor((l) => l.length > 0, 'the view lists the pending events after a stop');
+      }
+      const message = lines.find((l) => l.includes(' → '));
+      assert.ok(message, `a message on its way is listed:\n${lines.join('\n')}`);
+      assert.ok(lines.some((l) => l.includes("'s timer ")), 'timers are listed');
+      // Deliver it now from the view's menu: it leaves the list, and the trace says so.
+      const [, seq, peer, label] = /^#(-?\d+) (\S+): (.*)$/.exec(message)!;
+      await vscode.commands.executeCommand('gossipScope.pending.deliver', { entry: { seq: Number(seq), at: 0, peer, kind: 'message', label } });
+      await session.customRequest('next', { threadId: 1 });
+      await waitFor((l) => !l.some((x) => x.startsWith(`#${seq} `)), `#${seq} leaves the list once delivered`);
       await vscode.debug.stopDebugging(session);
     },
   ],

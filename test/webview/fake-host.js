@@ -106,6 +106,8 @@
     },
 
     receive(m) {
+      // The panel's acknowledgements of frames drawn pace a real engine; a recording is not paced.
+      if (m.type === 'frameShown') return void (this.shown = m.seq);
       this.posted.push(m);
       switch (m.type) {
         case 'ready':

@@ -533,6 +533,46 @@ test('a rejection is drawn as a diamond at the receiver\'s door, on the sender\'
   await p.close();
 });
 
+test('time travel: a panel started over at a moment draws that moment\'s connections; Step Back; the note tells each stop; the timeline\'s cursor says which moment each part shows', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const p = await open();
+  const probe = (k: string) => p.evaluate((key) => (window as any).gossipScopeProbe[key] as number, k);
+  await p.evaluate(() => (window as any).fakeHost.sendUntil(6000));
+  const drawn = await eventually('connections drawn', async () => ((await probe('edges')) > 0 ? probe('edges') : null));
+  // A step back starts the panel over: an init whose history ends at that moment (as the host sends it).
+  const restart = await p.evaluate(() => {
+    const h = (window as any).fakeHost;
+    const frames = h.recording.frames.slice(0, h.index);
+    const last = frames[frames.length - 1];
+    return { ...h.recording.init, status: { ...last.status, state: 'paused' }, states: last.states, history: frames.flatMap((f: { events: unknown[] }) => f.events) };
+  });
+  await p.evaluate((m) => (window as any).fakeHost.send(m), restart);
+  await p.locator('[data-testid=status]', { hasText: 'paused' }).waitFor();
+  const after = await eventually('connections of that moment drawn', async () => ((await probe('edges')) > 0 ? probe('edges') : null), 3000);
+  assert.ok(after >= drawn * 0.9, `${after} connections after starting over, ${drawn} before`);
+  // Step Back is a button of the toolbar.
+  await p.locator('[data-testid=step-back]:not([disabled])').click();
+  assert.deepEqual((await posted(p)).filter((m) => m.type === 'control').at(-1), { type: 'control', action: 'stepBack' });
+  // The note tells the move the host says it was, at that step's own time.
+  const ev = { id: 9_100_001, t: 5432, kind: 'deliver', peer: 7, other: 8, type: 'AliveMessage', msg: 1 };
+  const frame = (step: unknown) => ({ type: 'frame', status: { ...restart.status, simTime: 5432 }, events: Array.from({ length: 50 }, (_, i) => ({ ...ev, id: 9_000_000 + i, t: 300 + i })), states: restart.states, skipped: 0, step });
+  await p.evaluate((m) => (window as any).fakeHost.send(m), frame({ how: 'stop', reason: 'breakpoint', events: [ev] }));
+  await p.locator('[data-testid=step-note]', { hasText: 'Stopped at 5.432s (breakpoint): peer7.org1 received AliveMessage from peer8.org1' }).waitFor();
+  assert.doesNotMatch(await p.locator('[data-testid=step-note]').innerText(), /50 events|0\.300s/);
+  await p.evaluate((m) => (window as any).fakeHost.send({ ...m, events: [] }), frame({ how: 'back', events: [ev] }));
+  await p.locator('[data-testid=step-note]', { hasText: 'Stepped back to 5.432s, after: peer7.org1 received AliveMessage' }).waitFor();
+  // Dragging the timeline moves the list; the note says the graph and inspector are still at the network's moment.
+  const tl = (await p.locator('[data-testid=timeline]').boundingBox())!;
+  await p.mouse.click(tl.x + tl.width * 0.4, tl.y + tl.height / 2);
+  const note = p.locator('[data-testid=moment-note]');
+  await note.waitFor();
+  assert.match(await note.innerText(), /^The list and the timeline are at \d+\.\d+s; the graph and the inspector show the network at 5\.432s \(later\): Step Back takes the network itself back\.$/);
+  await p.screenshot({ path: join(SHOTS, 'time-travel-cursor.png') });
+  await p.locator('[data-testid=timeline-live]').click();
+  await note.waitFor({ state: 'hidden' });
+  await p.close();
+});
+
 // Last: its own page saves the harness's state (selection, filters) that the shared page's tests rely on.
 test('the inspector marks what changed since it last showed the peer: height, membership, StateInfo, world state', async (t) => {
   if (unavailable) return t.skip(unavailable);
