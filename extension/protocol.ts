@@ -56,6 +56,8 @@ export interface UiPeerState {
   paused?: boolean;
   /** It has started in this run (a peer that is not running is crashed if so, else not started yet). */
   started?: boolean;
+  /** How many of the other peers (running, not paused) hold it dead now, and when the last of them declared it (absent: none does). */
+  declaredDead?: { by: number; of: number; at: number };
   /** Not running because it stopped cleanly (a Fabric log's "Stopping gossip"): not a crash. */
   stopped?: boolean;
 }
@@ -190,6 +192,25 @@ export interface MessageDetail {
   secretEnvelope: boolean;
   /** Read from a Fabric log, which prints sizes and fields but no bytes: what it showed. */
   logged?: { signatureBytes: number | null; sent: boolean; received: boolean };
+  /** Copies of it a tamper fault altered in flight (absent: none). */
+  tampered?: UiTamperedCopy[];
+}
+
+/** One copy of a message a tamper fault altered on its way: the envelope as sent and as received. */
+export interface UiTamperedCopy {
+  from: number;
+  to: number;
+  /** Simulated ms when it left. */
+  t: number;
+  /** "signature stripped", "payload byte 12 flipped". */
+  what: string;
+  /** The whole envelope, hex, as the sender wrote it and as the receiver got it. */
+  sentHex: string;
+  receivedHex: string;
+  /** The one stretch that differs: its envelope offset and its bytes before and after (hex). */
+  changed: { at: number; sentHex: string; receivedHex: string };
+  /** Whether the received bytes still decode as a GossipMessage (if not, the receiver's decoder refused them). */
+  decodes: boolean;
 }
 
 export interface PeerDetail {
@@ -206,6 +227,8 @@ export interface PeerDetail {
   /** Its effective peer.gossip.* values and where each came from (profile, network, org, peer). */
   config?: { key: string; value: string; from: string }[];
   membership: { alive: { id: string; lastSeen: number }[]; dead: { id: string; lastSeen: number }[] };
+  /** The other peers that hold this one dead now, earliest first, and how many others run unpaused (absent: not watched). */
+  declaredDead?: { of: number; by: { id: string; at: number }[] };
   channels: {
     name: string;
     height: number;

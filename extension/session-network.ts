@@ -7,6 +7,7 @@
 import { InvariantWatch } from '../engine/debug/invariants.js';
 import type { Figures } from '../engine/figures/types.js';
 import { watchFigures } from '../engine/figures/watch.js';
+import { watchDeadDeclarations } from '../engine/ui/dead-declarations.js';
 import { loadScenario } from '../engine/scenario/load.js';
 import type { Invariant } from '../engine/scenario/types.js';
 import { CHECK_EVERY_MS, ExpectationWatch } from '../engine/sim/expectations.js';
@@ -60,6 +61,8 @@ export class SessionNetwork implements Rewindable {
     // Added as the panel added them: each one watched from when it holds (they parsed before).
     for (const inv of panelInvariants) invariants.add(inv);
     const net = new SessionNetwork(sim, watchFigures(sim), watch, invariants, check);
+    // Who declares whom dead, from the start (the panel's "dead to 6/6 · 23.1s").
+    watchDeadDeclarations(sim);
     sim.trace.listen((ev) => {
       check?.see(ev);
       if (sim.kernel.executed !== net.lastStepAt) {

@@ -12,12 +12,17 @@ import { color, typeColor } from './theme.js';
 export const MAX_DOTS = 300;
 const FLIGHT_MS = 600;
 const RADIUS = 3.5;
+/** Half the diagonal of a rejection's diamond (px at zoom 1). */
+const REJECT_SIZE = 4.5;
 
 const enum DotKind {
   Send,
   /** Lost on the way: flies half way and ends in a cross. */
   Drop,
-  /** Refused by the receiver: a ring flashes around it. */
+  /**
+   * Refused by the receiver: a diamond where the message reached it, on the sender's side. Not a
+   * ring round the peer: a red ring is how a crashed peer is drawn (the legend's "crashed").
+   */
   Reject,
 }
 
@@ -62,8 +67,9 @@ export class Dots {
     this.push(DotKind.Drop, from, to, color('--vscode-charts-red'), delay);
   }
 
-  reject(at: number, delay: number): void {
-    this.push(DotKind.Reject, at, at, color('--vscode-charts-red'), delay);
+  /** `at` refused a message from `from` (-1 or unknown: drawn above the peer). */
+  reject(at: number, from: number, delay: number): void {
+    this.push(DotKind.Reject, at, from < 0 ? at : from, color('--vscode-charts-red'), delay);
   }
 
   private push(kind: DotKind, from: number, to: number, c: string, delay: number): void {
@@ -97,17 +103,27 @@ export class Dots {
       const ay = pos[2 * d.from + 1] * vp.zoom + vp.y;
       ctx.fillStyle = d.color;
       ctx.strokeStyle = d.color;
+      const bx = pos[2 * d.to] * vp.zoom + vp.x;
+      const by = pos[2 * d.to + 1] * vp.zoom + vp.y;
       if (d.kind === DotKind.Reject) {
-        ctx.globalAlpha = 1 - t;
-        ctx.lineWidth = 2;
+        // Just outside the receiver, towards the sender: the message stopped at its door.
+        const len = Math.hypot(bx - ax, by - ay);
+        const [ux, uy] = len > 1 ? [(bx - ax) / len, (by - ay) / len] : [0, -1];
+        const off = 11 * Math.min(1.5, Math.max(0.6, vp.zoom));
+        const s = REJECT_SIZE * Math.min(1.5, Math.max(0.6, vp.zoom));
+        const cx = ax + ux * off;
+        const cy = ay + uy * off;
+        ctx.globalAlpha = 1 - t * t;
         ctx.beginPath();
-        ctx.arc(ax, ay, 8 + 10 * t * vp.zoom, 0, 2 * Math.PI);
-        ctx.stroke();
+        ctx.moveTo(cx, cy - s);
+        ctx.lineTo(cx + s, cy);
+        ctx.lineTo(cx, cy + s);
+        ctx.lineTo(cx - s, cy);
+        ctx.closePath();
+        ctx.fill();
         ctx.globalAlpha = 1;
         continue;
       }
-      const bx = pos[2 * d.to] * vp.zoom + vp.x;
-      const by = pos[2 * d.to + 1] * vp.zoom + vp.y;
       const f = d.kind === DotKind.Drop ? Math.min(t, 0.5) : t;
       const x = ax + (bx - ax) * f;
       const y = ay + (by - ay) * f;

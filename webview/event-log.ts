@@ -1,5 +1,6 @@
 /**
- * The recent message events (send, deliver, drop, reject) the list and the inspector look at,
+ * The recent message events (send, deliver, drop, reject, and a tamper fault that altered one in
+ * flight) the list and the inspector look at,
  * oldest first. Bounded: old events fall off the front in bulk; each event keeps an absolute
  * position (`base + i`) so views can hold on to one while the front moves.
  */
@@ -8,7 +9,12 @@ import type { UiEvent } from '../extension/protocol.js';
 export const KEEP = 50_000;
 
 export function isMessageEvent(e: UiEvent): boolean {
-  return e.kind === 'send' || e.kind === 'deliver' || e.kind === 'drop' || e.kind === 'reject';
+  return e.kind === 'send' || e.kind === 'deliver' || e.kind === 'drop' || e.kind === 'reject' || isTampering(e);
+}
+
+/** A tamper fault that altered one message in flight (it names the message; a fault injected names none). */
+export function isTampering(e: UiEvent): boolean {
+  return e.kind === 'fault' && e.msg !== undefined;
 }
 
 export class EventLog {

@@ -4,7 +4,8 @@
  * from the status the host sends, so it lists what the network really does, however the fault
  * came (the scenario, the palette, the graph's menus, the debugger).
  */
-import type { UiActiveFault } from '../extension/protocol.js';
+import type { UiActiveFault, UiEvent } from '../extension/protocol.js';
+import { isTampering } from './event-log.js';
 import { el, secs } from './dom.js';
 
 /** How long a notice stays (real ms). */
@@ -18,6 +19,8 @@ export class FaultBar {
   private noticeTimer: number | undefined;
   /** The first status of a network only shows what is in force (no notice for it). */
   private primed = false;
+  /** Messages tamper rules took since the last update, in words. */
+  private took: string[] = [];
 
   constructor() {
     this.chips = el('span', { class: 'chips', 'data-testid': 'faults' });
@@ -27,6 +30,7 @@ export class FaultBar {
 
   reset(): void {
     this.shown.clear();
+    this.took = [];
     this.primed = false;
     this.chips.replaceChildren();
     this.notice.textContent = '';
@@ -45,11 +49,21 @@ export class FaultBar {
       );
     }
     this.root.hidden = faults.length === 0 && this.notice.textContent === '';
-    if (this.primed && (began.length > 0 || ended.length > 0)) {
-      const words = [...began.map((f) => `${f.label}`), ...ended.map((f) => `ended: ${f.label}`)];
-      this.say(words.join(' · '));
-    }
+    const words = this.primed ? [...began.map((f) => `${f.label}`), ...ended.map((f) => `ended: ${f.label}`)] : [];
+    // What a tamper rule took comes with the frame that ends the rule: said together.
+    words.push(...this.took);
+    this.took = [];
+    if (words.length > 0) this.say(words.join(' · '));
     this.primed = true;
+  }
+
+  /** Which messages a tamper rule took (a rule ends when spent): said with the next update. */
+  noteTampered(events: readonly UiEvent[], name: (i: number) => string): void {
+    const took = events.filter(isTampering);
+    if (took.length === 0) return;
+    const e = took[took.length - 1];
+    const more = took.length > 1 ? ` (and ${took.length - 1} more)` : '';
+    this.took.push(`tamper took ${e.type ?? 'a message'} #${e.msg} ${name(e.peer)} → ${name(e.other ?? -1)}: ${(e.reason ?? '').replace(/^tampered: /, '')}${more}`);
   }
 
   private say(text: string): void {

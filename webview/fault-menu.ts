@@ -93,7 +93,7 @@ export class FaultMenu {
     const pb = network?.peers[b];
     if (pa === undefined || pb === undefined) return;
     const tamper = (from: string, to: string, mode: 'flip' | 'strip-signature'): Item => ({
-      label: `${mode === 'flip' ? 'Flip a byte of' : 'Strip the signature of'} the next message ${from} → ${to}`,
+      label: mode === 'flip' ? `Flip a byte of the next message ${from} → ${to}` : `Strip the signature of the next signed message ${from} → ${to}`,
       run: () => this.fault({ kind: 'tamper', rule: { from, to, type: null, mode, count: 1 } }),
     });
     const link = (label: string, loss: number, delay: number, forMs: number): Item => ({

@@ -7,6 +7,7 @@
 import cytoscape from 'cytoscape';
 import type { UiNetwork, UiPeerState } from '../extension/protocol.js';
 import { presetLayout } from './layout.js';
+import { declaredDeadLabel } from './peer-look.js';
 
 import { color } from './theme.js';
 
@@ -19,6 +20,12 @@ function lookClasses(s: UiPeerState): string {
   if (!s.running) return s.started === false ? 'unstarted' : s.stopped ? 'stopped' : 'down';
   if (s.paused) return 'paused';
   return `${Object.values(s.leader).some(Boolean) ? 'leader ' : ''}${s.behind ? 'behind' : 'alive'}`;
+}
+
+/** A peer's label: its name, and under it who holds it dead (so "who was given up on first" reads off the graph). */
+function labelOf(name: string, s: UiPeerState): string {
+  const dead = declaredDeadLabel(s);
+  return dead === '' ? name : `${name}\n${dead}`;
 }
 
 /** Zoom factor of one wheel notch (100 px of wheel delta). */
@@ -39,6 +46,9 @@ export class Graph {
   positionsVersion = 0;
   /** The classes each peer is drawn with now ('down', 'leader behind', ...), to touch only changes. */
   private looks: string[] = [];
+  /** Each peer's name under it, and the label drawn now (the name, and who declared it dead). */
+  private names: string[] = [];
+  private labels: string[] = [];
   private pendingStates: UiPeerState[] | null = null;
   /** The user zoomed or panned: resizing no longer refits the graph. */
   private userViewport = false;
@@ -141,6 +151,7 @@ export class Graph {
           'font-size': 8,
           'min-zoomed-font-size': 7,
           color: fg,
+          'text-wrap': 'wrap',
           'text-valign': 'bottom',
           'text-margin-y': 2,
           width: 16,
@@ -184,7 +195,13 @@ export class Graph {
   /** Draws a network; the peers start with their looks from `states` (one style pass, not two). */
   load(network: UiNetwork, viewport: Viewport | null, states: readonly UiPeerState[]): void {
     this.looks = new Array(network.peers.length).fill('');
-    for (const s of states) if (s.idx < this.looks.length) this.looks[s.idx] = lookClasses(s);
+    this.names = network.peers.map((p) => p.id.split('.')[0]);
+    this.labels = [...this.names];
+    for (const s of states) {
+      if (s.idx >= this.looks.length) continue;
+      this.looks[s.idx] = lookClasses(s);
+      this.labels[s.idx] = labelOf(this.names[s.idx], s);
+    }
     this.pendingStates = null;
     const orgIndex = new Map(network.orgs.map((o, i) => [o.mspId, i]));
     const r = this.container.getBoundingClientRect();
@@ -198,7 +215,7 @@ export class Graph {
     for (const p of network.peers) {
       els.push({
         group: 'nodes',
-        data: { id: `p${p.idx}`, idx: p.idx, label: p.id.split('.')[0], parent: `org:${p.mspId}` },
+        data: { id: `p${p.idx}`, idx: p.idx, label: this.labels[p.idx], parent: `org:${p.mspId}` },
         classes: `peer ${this.looks[p.idx]}`,
         position: { x: layout.peers[2 * p.idx], y: layout.peers[2 * p.idx + 1] },
       });
@@ -247,6 +264,11 @@ export class Graph {
     for (const s of states) {
       const node = this.peers[s.idx];
       if (node === undefined) continue;
+      const label = labelOf(this.names[s.idx], s);
+      if (this.labels[s.idx] !== label) {
+        node.data('label', label);
+        this.labels[s.idx] = label;
+      }
       const look = lookClasses(s);
       if (this.looks[s.idx] === look) continue;
       if (this.looks[s.idx] !== '') node.removeClass(this.looks[s.idx]);
@@ -257,6 +279,12 @@ export class Graph {
 
   /** Peers that carry a mark class ('faulted', 'stepped'), to touch only what changes. */
   private readonly marked = new Map<string, Set<number>>();
+
+  /** A peer's label as drawn now (after the pending states are applied). */
+  labelOf(idx: number): string {
+    this.flush();
+    return this.labels[idx] ?? '';
+  }
 
   /** A peer's classes as drawn now (after the pending states are applied). */
   classesOf(idx: number): string[] {

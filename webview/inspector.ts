@@ -8,6 +8,7 @@ import { noteOnReason } from '../extension/reason-notes.js';
 import { el, secs } from './dom.js';
 import { fieldTree } from './field-tree.js';
 import { key, peerChanges } from './peer-changes.js';
+import { tamperedSection } from './tampered-view.js';
 
 type Row = [string, string | Node];
 
@@ -125,6 +126,7 @@ export class Inspector {
           ]),
         ),
       ),
+      ...this.declaredDeadSection(d, ago),
       section(`Alive members (${d.membership.alive.length})`, 'membership-alive', members(d.membership.alive, true, 'alive')),
       section(`Dead members (${d.membership.dead.length})`, 'membership-dead', members(d.membership.dead, false, 'dead')),
       ...d.channels.map((c) => {
@@ -147,6 +149,28 @@ export class Inspector {
     this.root.scrollTop = scroll;
   }
 
+  /**
+   * Who holds this peer dead now, and since when: the answer to "which peer did the others give
+   * up on first". Shown once someone does, or while the peer is down or paused (then: nobody yet).
+   */
+  private declaredDeadSection(d: PeerDetail, ago: (t: number) => string): HTMLElement[] {
+    const dd = d.declaredDead;
+    if (dd === undefined) return [];
+    const quiet = !d.running || d.paused === true;
+    if (dd.by.length === 0 && !quiet) return [];
+    if (dd.by.length === 0) return [section('Declared dead', 'declared-dead', el('p', { class: 'hint' }, `by none of the ${dd.of} other peers yet: they still hold it alive`))];
+    const last = dd.by[dd.by.length - 1];
+    const first = dd.by[0];
+    const summary = `by ${dd.by.length} of ${dd.of} at ${secs(last.at)}${dd.by.length > 1 ? ` (the first at ${secs(first.at)})` : ''}`;
+    return [
+      section(
+        `Declared dead ${summary}`,
+        'declared-dead',
+        foldedList('ol', dd.by.map((b) => el('li', {}, `${b.id} at ${ago(b.at)}`)), { class: 'journey' }),
+      ),
+    ];
+  }
+
   showMessage(d: MessageDetail, journey: UiEvent[]): void {
     this.showing = { msg: d.msg };
     // The verdict: the signature checks, and the refusals the trace saw (some come before any check).
@@ -155,6 +179,10 @@ export class Inspector {
     const drops = journey.filter((e) => e.kind === 'drop');
     const verdict = el('div', { 'data-testid': 'verdict' });
     const mustSign = SIGNED_TYPES.has(d.type);
+    if (d.tampered !== undefined && d.tampered.length > 0) {
+      const n = d.tampered.length;
+      verdict.append(el('div', { 'data-testid': 'tamper-verdict' }, mark(false, `tampered in flight: ${d.tampered[0].what}${n > 1 ? ` (and ${n - 1} more cop${n === 2 ? 'y' : 'ies'})` : ''}`)));
+    }
     if (d.logged) verdict.append(el('div', { class: 'hint' }, `read from a Fabric log: ${d.logged.sent ? 'send' : 'no send'} and ${d.logged.received ? 'receipt' : 'no receipt'} logged; a log holds no bytes to check`));
     else if (d.signature === null) verdict.append(mustSign ? el('div', {}, mark(false, `no signature, yet Fabric signs every ${d.type}`)) : el('div', { class: 'hint' }, 'not signed (none needed)'));
     else if (d.verdicts.length === 0) verdict.append(el('div', { class: 'hint' }, 'no signature check in the recent trace'));
@@ -195,8 +223,17 @@ export class Inspector {
       ? foldedList('ul', d.verdicts.map((v) => el('li', {}, `${this.name(v.peer)}: `, v.ok ? mark(true, 'valid') : mark(false, v.reason))), { 'data-testid': 'verdicts', class: 'verdicts' })
       : el('p', { 'data-testid': 'verdicts', class: 'hint' }, 'No verification of it in the recent trace.');
     const steps = journey.map((e) => {
-      const what = e.kind === 'send' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} sent` : e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} dropped: ${e.reason ?? ''}` : e.kind === 'reject' ? `${this.name(e.peer)} rejected it: ${e.reason ?? ''}` : `${this.name(e.peer)} received it${handlingNote(e.data)}`;
-      return el('li', { class: e.kind === 'drop' || e.kind === 'reject' ? 'bad' : '' }, `${secs(e.t)} ${what}`);
+      const what =
+        e.kind === 'send'
+          ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} sent`
+          : e.kind === 'drop'
+            ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} dropped: ${e.reason ?? ''}`
+            : e.kind === 'reject'
+              ? `${this.name(e.peer)} rejected it: ${e.reason ?? ''}`
+              : e.kind === 'fault'
+                ? `${this.name(e.peer)} → ${this.name(e.other ?? -1)} tampered in flight: ${(e.reason ?? '').replace(/^tampered: /, '')}`
+                : `${this.name(e.peer)} received it${handlingNote(e.data)}`;
+      return el('li', { class: e.kind === 'drop' || e.kind === 'reject' || e.kind === 'fault' ? 'bad' : '' }, `${secs(e.t)} ${what}`);
     });
     // The fold never hides the first refusal: it is what the user came to see.
     const firstBad = steps.findIndex((li) => li.classList.contains('bad'));
@@ -207,6 +244,7 @@ export class Inspector {
         ['size', `${d.size} bytes`],
         ['envelope', d.secretEnvelope ? 'with a secret envelope (internal endpoint, own org only)' : 'plain'],
       ]),
+      ...(d.tampered !== undefined && d.tampered.length > 0 ? [tamperedSection(d.tampered, journey, (i) => this.name(i))] : []),
       section('Signature', 'signature-section', sig),
       section('Signer', 'signer', signer),
       section('Verification', 'verification', verdicts),
@@ -215,6 +253,29 @@ export class Inspector {
         ? section('Payload', 'payload', el('p', { class: 'hint', 'data-testid': 'payload-hex' }, `${d.size} bytes by the log's count; a log does not hold them`))
         : section(`Payload (${d.payloadHex.length / 2} bytes, hex${d.signature !== null ? ', exactly as signed' : ', as sent: not signed'})`, 'payload', el('pre', { class: 'mono hex', 'data-testid': 'payload-hex' }, hexDump(d.payloadHex))),
       section(`Journey (${journey.length} events in the list)`, 'journey', steps.length ? foldedList('ol', steps, { class: 'journey' }, Math.max(12, firstBad + 1)) : el('p', { class: 'hint' }, 'no longer in the list')),
+    );
+    this.root.scrollTop = 0;
+  }
+
+  /**
+   * A row whose event names no message (bytes a live peer could not decode carry no id): what
+   * the trace knows of it, so every row of the list opens something.
+   */
+  showEvent(e: UiEvent): void {
+    this.showing = null;
+    const words = e.kind === 'reject' ? 'Rejected' : e.kind === 'drop' ? 'Dropped' : e.kind === 'deliver' ? 'Delivered' : e.kind === 'send' ? 'Sent' : e.kind;
+    const note = noteOnReason(e.reason);
+    const [from, to] = e.kind === 'send' || e.kind === 'drop' || e.kind === 'fault' ? [e.peer, e.other ?? -1] : [e.other ?? -1, e.peer];
+    this.root.replaceChildren(
+      el('h2', { 'data-testid': 'inspector-title' }, `${words}: ${e.type ?? 'bytes that name no message'}`),
+      table([
+        ['time', secs(e.t)],
+        ['from → to', `${this.name(from)} → ${this.name(to)}`],
+        ...(e.reason !== undefined ? [['reason', el('span', { class: e.kind === 'reject' || e.kind === 'drop' ? 'bad' : '' }, e.reason)] as Row] : []),
+        ['trace event', `#${e.id}`],
+      ]),
+      ...(note ? [el('p', { class: 'hint', 'data-testid': 'reason-note' }, note)] : []),
+      el('p', { class: 'hint' }, 'The receiver could not tell which message these bytes were, so the trace gives them no message id: this event is all there is to show.'),
     );
     this.root.scrollTop = 0;
   }

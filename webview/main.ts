@@ -85,6 +85,7 @@ let unacknowledged: number | null = null;
 probe.peerAt = (idx) => graph.clientPosition(idx);
 probe.zoom = () => graph.cy.zoom();
 probe.peerClasses = (idx) => graph.classesOf(idx);
+probe.peerLabel = (idx) => graph.labelOf(idx);
 
 const menu = new FaultMenu(
   (fault) => post({ type: 'fault', fault }),
@@ -142,6 +143,12 @@ peerList.onContext = (idx, x, y) => {
 };
 menu.onInspect = selectPeer;
 messages.onOpen = openMessage;
+messages.onOpenEvent = (e) => {
+  store.update({ selectedMessage: null, selectedPeer: null });
+  graph.select(null);
+  edges.highlight(null);
+  inspector.showEvent(e);
+};
 timeline.onScrub = (t) => {
   messages.scrollToTime(t);
   momentNote.setCursor(t);
@@ -248,7 +255,7 @@ function animate(events: readonly UiEvent[]): void {
         dots.drop(e.peer, e.other ?? -1, delay);
         break;
       case 'reject':
-        dots.reject(e.peer, delay);
+        dots.reject(e.peer, e.other ?? -1, delay);
         break;
     }
   }
@@ -265,6 +272,7 @@ function frame(msg: Extract<ToWebview, { type: 'frame' }>): void {
   else if (msg.status.state === 'running' || msg.events.length > 0) graph.mark('stepped', stepNote.clear());
   probe.eventsHandled += msg.events.length;
   animate(msg.events);
+  faultBar.noteTampered(msg.events, (i) => network?.peers[i]?.id ?? `#${i}`);
   if (log.add(msg.events)) filters.setTypes(log.types);
   timeline.add(msg.events, msg.status.simTime);
   applyStates(msg.states);

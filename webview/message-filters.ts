@@ -40,7 +40,7 @@ export function matcher(f: Filter, name: (i: number | undefined) => string): (e:
         if (e.kind !== 'reject') return false;
         break;
       case 'problems':
-        if (e.kind !== 'drop' && e.kind !== 'reject') return false;
+        if (e.kind !== 'drop' && e.kind !== 'reject' && e.kind !== 'fault') return false;
         break;
     }
     if (peer && !name(e.peer).toLowerCase().includes(peer) && !name(e.other).toLowerCase().includes(peer)) return false;
@@ -69,7 +69,7 @@ export class FilterBar {
       el('option', { value: 'ok' }, 'delivered'),
       el('option', { value: 'dropped' }, 'dropped'),
       el('option', { value: 'rejected' }, 'rejected'),
-      el('option', { value: 'problems' }, 'dropped or rejected'),
+      el('option', { value: 'problems' }, 'dropped, rejected or tampered'),
     );
     this.verdictSelect.value = v.filterVerdict;
     this.benignBox = el('input', { type: 'checkbox', 'data-testid': 'filter-benign' }) as HTMLInputElement;

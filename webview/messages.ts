@@ -1,8 +1,9 @@
 /**
  * The message list: recent sends, deliveries, drops and rejections, newest first, filtered by
  * the filter bar. Virtual: only the rows in sight exist in the DOM, so 20,000 events cost no
- * more than 30. Drops and rejections are highlighted with Fabric's reason. A row opens its
- * message in the inspector. When the timeline's cursor is set, the list scrolls to that moment.
+ * more than 30. Drops, rejections and tampering are highlighted with Fabric's reason. Every row
+ * opens: its message in the inspector, or, for an event that names no message, the event itself.
+ * When the timeline's cursor is set, the list scrolls to that moment.
  */
 import type { UiEvent, UiNetwork } from '../extension/protocol.js';
 import { BENIGN_LABEL, noteOnReason } from '../extension/reason-notes.js';
@@ -34,6 +35,8 @@ export class MessageList {
   private selectedMsg: number | null = null;
 
   onOpen: (msg: number) => void = () => {};
+  /** A row whose event names no message (bytes a live peer could not decode): the event itself. */
+  onOpenEvent: (e: UiEvent) => void = () => {};
 
   constructor(
     private readonly log: EventLog,
@@ -47,14 +50,14 @@ export class MessageList {
       this.forceDraw = true;
     });
     this.scroller.addEventListener('click', (e) => {
-      const row = (e.target as HTMLElement).closest<HTMLElement>('[data-msg]');
-      if (row) this.open(Number(row.dataset.msg));
+      const row = (e.target as HTMLElement).closest<HTMLElement>('[data-at]');
+      if (row) this.openRow(row);
     });
     this.scroller.addEventListener('keydown', (e) => {
-      const row = (e.target as HTMLElement).closest<HTMLElement>('[data-msg]');
+      const row = (e.target as HTMLElement).closest<HTMLElement>('[data-at]');
       if (row && (e.key === 'Enter' || e.key === ' ')) {
         e.preventDefault();
-        this.open(Number(row.dataset.msg));
+        this.openRow(row);
       }
     });
     filters.onChange = () => {
@@ -69,6 +72,15 @@ export class MessageList {
     this.anchor = null;
     this.selectedMsg = null;
     this.forceFilter = true;
+  }
+
+  private openRow(row: HTMLElement): void {
+    if (row.dataset.msg !== undefined) return this.open(Number(row.dataset.msg));
+    const e = this.log.at(Number(row.dataset.at));
+    if (e === undefined) return;
+    this.selectedMsg = null;
+    this.forceDraw = true;
+    this.onOpenEvent(e);
   }
 
   private open(msg: number): void {
@@ -155,7 +167,7 @@ export class MessageList {
     this.forceDraw = false;
     const first = Math.floor(this.scroller.scrollTop / ROW_H);
     const count = Math.min(this.rows.length - first, Math.ceil(this.scroller.clientHeight / ROW_H) + 1);
-    for (let k = 0; k < Math.max(count, 0); k++) this.fill(this.rowElement(k), this.log.at(this.rows[first + k])!, first + k);
+    for (let k = 0; k < Math.max(count, 0); k++) this.fill(this.rowElement(k), this.log.at(this.rows[first + k])!, first + k, this.rows[first + k]);
     for (let k = Math.max(count, 0); k < this.pool.length; k++) this.pool[k].remove();
   }
 
@@ -169,21 +181,23 @@ export class MessageList {
     return row;
   }
 
-  private fill(row: HTMLElement, e: UiEvent, index: number): void {
+  private fill(row: HTMLElement, e: UiEvent, index: number, abs: number): void {
     const [time, swatch, type, kind, who, reason] = row.children as unknown as HTMLElement[];
     row.className = `row ${e.kind}${e.benign ? ' benign' : ''}${e.msg !== undefined && e.msg === this.selectedMsg ? ' selected' : ''}`;
     row.style.top = `${index * ROW_H}px`;
     row.dataset.testid = 'message-row';
     row.dataset.type = e.type ?? '';
     row.dataset.kind = e.kind;
+    row.dataset.at = String(abs);
     if (e.msg !== undefined) row.dataset.msg = String(e.msg);
     else delete row.dataset.msg;
     time.textContent = secs(e.t);
     swatch.style.background = typeColor(e.type);
     type.textContent = e.type ?? e.kind;
-    kind.textContent = e.kind === 'deliver' ? 'delivered' : e.kind === 'drop' ? 'dropped' : e.kind === 'reject' ? 'rejected' : 'sent';
-    who.textContent = e.kind === 'send' || e.kind === 'drop' ? `${this.name(e.peer)} → ${this.name(e.other)}` : `${this.name(e.other)} → ${this.name(e.peer)}`;
-    reason.textContent = e.kind === 'drop' || e.kind === 'reject' ? `${e.benign ? `${BENIGN_LABEL}: ` : ''}${e.reason ?? ''}` : '';
+    kind.textContent = e.kind === 'deliver' ? 'delivered' : e.kind === 'drop' ? 'dropped' : e.kind === 'reject' ? 'rejected' : e.kind === 'fault' ? 'tampered' : 'sent';
+    // Sender first: a send, a drop and a tamper happen at the sender, a receipt at the receiver.
+    who.textContent = e.kind === 'send' || e.kind === 'drop' || e.kind === 'fault' ? `${this.name(e.peer)} → ${this.name(e.other)}` : `${this.name(e.other)} → ${this.name(e.peer)}`;
+    reason.textContent = e.kind === 'drop' || e.kind === 'reject' ? `${e.benign ? `${BENIGN_LABEL}: ` : ''}${e.reason ?? ''}` : e.kind === 'fault' ? `in flight: ${(e.reason ?? '').replace(/^tampered: /, '')}` : '';
     reason.title = [reason.textContent, noteOnReason(e.reason)].filter(Boolean).join('\n\n');
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { UiNetwork, UiPeerState } from '../extension/protocol.js';
 import { el } from './dom.js';
-import { LOOK_WORDS, lookOf } from './peer-look.js';
+import { LOOK_WORDS, declaredDeadWords, lookOf } from './peer-look.js';
 
 export class PeerList {
   readonly root: HTMLElement;
@@ -71,15 +71,17 @@ export class PeerList {
       const li = this.items[s.idx];
       if (li === undefined) continue;
       const look = lookOf(s);
-      const key = `${look}${s.running && !s.paused && Object.values(s.leader).some(Boolean) ? 'L' : ''}${s.running && s.behind ? 'B' : ''}`;
+      const dead = declaredDeadWords(s);
+      const key = `${look}${s.running && !s.paused && Object.values(s.leader).some(Boolean) ? 'L' : ''}${s.running && s.behind ? 'B' : ''}|${dead}`;
       if (this.keys[s.idx] === key) continue;
       this.keys[s.idx] = key;
       li.dataset.state = s.running ? 'alive' : 'down';
       li.dataset.look = look;
-      li.dataset.leader = String(key.includes('L'));
-      li.dataset.behind = String(key.includes('B'));
+      li.dataset.leader = String(key.split('|')[0].includes('L'));
+      li.dataset.behind = String(key.split('|')[0].includes('B'));
       const p = this.network?.peers[s.idx];
-      li.setAttribute('aria-label', `${p?.id ?? s.idx}: ${LOOK_WORDS[look]}${key.includes('L') ? ', leader' : ''}${key.includes('B') ? ', behind' : ''}`);
+      const flags = key.split('|')[0];
+      li.setAttribute('aria-label', `${p?.id ?? s.idx}: ${LOOK_WORDS[look]}${flags.includes('L') ? ', leader' : ''}${flags.includes('B') ? ', behind' : ''}${dead ? `, ${dead}` : ''}`);
       li.title = li.getAttribute('aria-label')!;
     }
   }

@@ -17,13 +17,15 @@ export interface Probe {
   zoom: () => number;
   /** A peer's drawn classes ('peer', 'paused', 'faulted', …): what its look says. */
   peerClasses: (idx: number) => string[];
+  /** A peer's label in the graph (its name, and who has declared it dead). */
+  peerLabel: (idx: number) => string;
   /** Links drawn as cut by a partition. */
   cutLinks: number;
 }
 
 performance.mark('gossip-scope:script-start');
 
-export const probe: Probe = { animationFrames: 0, framesHandled: 0, eventsHandled: 0, dotsInFlight: 0, dotsSkipped: 0, edges: 0, firstPaintMs: null, peerAt: () => null, zoom: () => 1, peerClasses: () => [], cutLinks: 0 };
+export const probe: Probe = { animationFrames: 0, framesHandled: 0, eventsHandled: 0, dotsInFlight: 0, dotsSkipped: 0, edges: 0, firstPaintMs: null, peerAt: () => null, zoom: () => 1, peerClasses: () => [], peerLabel: () => '', cutLinks: 0 };
 
 (window as unknown as { gossipScopeProbe: Probe }).gossipScopeProbe = probe;
 

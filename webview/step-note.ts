@@ -81,7 +81,7 @@ export class StepNote {
       case 'timer':
         return `${this.name(e.peer)}'s timer ${e.reason ?? ''} fired`;
       case 'fault':
-        return `fault: ${e.reason ?? ''}`;
+        return e.msg !== undefined ? `${type} #${e.msg} from ${this.name(e.peer)} to ${this.name(e.other)} was tampered with in flight: ${(e.reason ?? '').replace(/^tampered: /, '')}` : `fault: ${e.reason ?? ''}`;
       case 'state':
         return `${this.name(e.peer)}: ${e.reason ?? 'state changed'}`;
       default:

@@ -45,6 +45,8 @@ export function peerStateTree(sim: Simulation, idx: number): { [k: string]: Valu
       alive: Object.fromEntries(detail.membership.alive.map((a) => [a.id, `last seen ${a.lastSeen} ms`])),
       dead: Object.fromEntries(detail.membership.dead.map((a) => [a.id, `last seen ${a.lastSeen} ms`])),
     },
+    // Who holds this peer dead, and since when (the other side of `membership.dead`).
+    ...(detail.declaredDead === undefined ? {} : { declaredDeadBy: Object.fromEntries(detail.declaredDead.by.map((b) => [b.id, `at ${b.at} ms`])) }),
     // Connections are kept by member id; the user sees the peer's name, or its PKI-ID.
     connections: node ? node.comm.connectedPeers().map((id) => node.env.members.hex(id)).map((k) => sim.peers.find((q) => q.identity && hexOf(q.identity.pkiId) === k)?.id ?? k.slice(0, 16)) : [],
     channels,

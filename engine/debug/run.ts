@@ -14,6 +14,7 @@ import { LIMITS, MAX_EXACT_INTEGER } from '../scenario/bounds.js';
 import { runCostProblem } from '../scenario/run-cost.js';
 import type { FaultAction } from '../scenario/types.js';
 import { Simulation } from '../sim/simulation.js';
+import { watchDeadDeclarations } from '../ui/dead-declarations.js';
 import type { TraceEvent } from '../trace/events.js';
 import { InvariantWatch, type Violation } from './invariants.js';
 
@@ -86,6 +87,7 @@ export async function buildNetwork(src: RunSource, faults: readonly InjectedFaul
     scenario.seed = src.seed;
   }
   const sim = await Simulation.create(scenario, { traceCapacity: src.traceCapacity ?? 100_000 });
+  watchDeadDeclarations(sim);
   for (const f of faults) sim.kernel.afterEvents(f.afterEvents, f.at, () => applyInjected(sim, f.action));
   sim.start();
   return sim;

@@ -190,10 +190,10 @@ export class Connection implements Conn {
     }
   }
 
-  /** Bytes that no longer decode (a tampered frame): the receiver's decoder rejects them. */
-  arriveRaw(bytes: Uint8Array, cause: number): void {
+  /** Bytes that no longer decode (a tampered frame of `sent`): the receiver's decoder rejects them. */
+  arriveRaw(bytes: Uint8Array, cause: number, sent: SignedMessage): void {
     if (!this.owner.running || !this.open) return;
-    this.owner.env.tr.within(cause, () => this.owner.receiveBytes(this, bytes));
+    this.owner.env.tr.within(cause, () => this.owner.receiveBytes(this, bytes, sent));
   }
 
   /** A message off the stream, on this side. */
@@ -363,12 +363,16 @@ export class Comm implements CommLayer {
    * A raw frame off an authenticated stream: decode it as Fabric's readFromStream does; a frame
    * that does not decode is rejected and the connection keeps working.
    */
-  receiveBytes(conn: Connection, bytes: Uint8Array): void {
+  /**
+   * Bytes off the wire. `sent`: the message they were on the sender's side, when the simulator
+   * knows it (a tampered frame): a refusal names it, so its send and its refusal are one journey.
+   */
+  receiveBytes(conn: Connection, bytes: Uint8Array, sent?: SignedMessage): void {
     let sm: SignedMessage;
     try {
       sm = fromBytes(bytes);
     } catch (e) {
-      this.env.tr.emit('reject', conn.remoteIdx, undefined, undefined, `Got invalid envelope: ${(e as Error).message}`);
+      this.env.tr.emit('reject', conn.remoteIdx, sent?.typeName, sent?.id || undefined, `Got invalid envelope: ${(e as Error).message}`);
       return;
     }
     sm.id = this.nextMsgId(sm);

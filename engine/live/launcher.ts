@@ -16,6 +16,7 @@ import type { TraceEvent } from '../trace/events.js';
 import { startOrdererService, type OrdererService } from './orderer-service.js';
 import type { BlockSummary, PeerSummary, RunSummary } from '../sim/summary.js';
 import { peerIds } from './peer.js';
+import { tamperNeverTakes } from '../sim/tamper.js';
 
 /**
  * The same summary as `gossip-scope run --json` (RunSummary), from the peers' last reports:
@@ -225,6 +226,8 @@ export class LiveRun {
   /** Tampers with the next `count` messages (of a type, to a peer) that a peer sends, in its transport. */
   tamper(rule: TamperRule): void {
     this.indexOf(rule.from);
+    const never = tamperNeverTakes(rule.mode, rule.type);
+    if (never !== null) throw new Error(never);
     const to = rule.to === null ? -1 : this.indexOf(rule.to);
     this.control.send(rule.from, { type: 'tamper', rule: { to, type: rule.type, mode: rule.mode, count: rule.count } });
   }

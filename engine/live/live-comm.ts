@@ -13,7 +13,7 @@ import { AckWaiters, Handshake, authenticateHandshake } from '../fabric/comm-sha
 import { SignedMessage, bytesEqual, fromBytes, hex } from '../fabric/message.js';
 import { encodeEnvelope } from '../wire/codec.js';
 import type { ConnEstablish } from '../wire/messages.js';
-import { tamperWith } from '../sim/tamper.js';
+import { tamperTakes, tamperWith } from '../sim/tamper.js';
 import type { LiveLinkRule, LiveTamperRule } from './control.js';
 import type { RealTimeKernel } from './realtime.js';
 
@@ -118,7 +118,7 @@ export class LiveComm implements CommLayer {
 
   /** The bytes that leave for peer `to`: the message's, or a tampered copy's (a fault event says how). */
   private wireBytes(sm: SignedMessage, to: number): Uint8Array {
-    const t = this.tampers.length > 0 ? this.tampers.find((x) => x.left > 0 && (x.to < 0 || x.to === to) && (x.type === null || x.type === sm.typeName)) : undefined;
+    const t = this.tampers.length > 0 ? this.tampers.find((x) => x.left > 0 && (x.to < 0 || x.to === to) && (x.type === null || x.type === sm.typeName) && tamperTakes(x.mode, sm)) : undefined;
     if (t === undefined) return encodeEnvelope(sm.envelope);
     if (--t.left === 0) this.tampers = this.tampers.filter((x) => x !== t);
     const { out, what } = tamperWith(sm, t.mode, this.env.rt.rng);

@@ -12,6 +12,7 @@ import { codeDefault } from '../import/code-defaults.js';
 import type { SchemaProblem } from './validate.js';
 import type { ConfigSource, PeerConfig } from './peer-config.js';
 import { DEFAULT_PROCESSING, type ProcessingSpec } from '../sim/processing.js';
+import { tamperNeverTakes } from '../sim/tamper.js';
 import { staticProblems } from '../debug/expr.js';
 import { FUNCTIONS, VARIABLES } from '../debug/queries.js';
 import type { ByzantineBehaviour, Expectation, Invariant, ExpectationCheck, FaultAction, FaultSpec, LatencySpec, OrgSpec, PeerStartSpec, Scenario, LinkSpec } from './types.js';
@@ -270,6 +271,9 @@ export function buildScenario(data: unknown, file: string, loc: Locator): { scen
       if (t.to !== undefined) checkPeer(t.to, [...path, 'tamper', 'to']);
       if (t.type !== undefined && !MESSAGE_TYPES.includes(t.type)) {
         report([...path, 'tamper', 'type'], `unknown message type '${t.type}'${didYouMean(t.type, MESSAGE_TYPES)}`);
+      } else {
+        const never = tamperNeverTakes(t.mode, t.type ?? null);
+        if (never !== null) report([...path, 'tamper', 'type'], never);
       }
       return { kind: 'tamper', rule: { from: t.from, to: t.to ?? null, type: t.type ?? null, mode: t.mode, count: t.count } };
     }

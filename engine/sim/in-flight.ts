@@ -39,7 +39,7 @@ export class InFlight {
       copyable: true,
     };
     const garbled: RecordKind<Garbled> = {
-      run: (h, cause, g) => conns[h].arriveRaw(g.bytes, cause),
+      run: (h, cause, g) => conns[h].arriveRaw(g.bytes, cause, g.was),
       describe: (h, _cause, g) => describe(conns[h], g.was),
       discard: (h, cause, g) => dropByHand(conns[h], g.was, cause),
       copyable: true,

@@ -3,7 +3,7 @@ import { Rng } from '../kernel/rng.js';
 import type { Comm, CommNet } from '../fabric/comm.js';
 import type { NetworkSpec, LatencySpec, LinkRule, TamperRule } from '../scenario/types.js';
 import type { SignedMessage } from '../fabric/message.js';
-import { tamperWith } from './tamper.js';
+import { tamperTakes, tamperWith } from './tamper.js';
 import { InFlight } from './in-flight.js';
 import type { Trace } from '../trace/trace.js';
 
@@ -28,6 +28,8 @@ export class SimNetwork {
   /** Link rules in force (faults with a time window); a and b are peer indexes, -1 for any. */
   private readonly rules: { rule: LinkRule; a: number; b: number; until?: number }[] = [];
   private readonly tampers: { rule: TamperRule; from: number; to: number; left: number }[] = [];
+  /** What each tamper did, by message id (the newest few hundred), for the inspector. */
+  private readonly tamperLog = new Map<number, TamperRecord[]>();
   trace?: Trace;
   private readonly inFlight: InFlight;
 
@@ -171,14 +173,33 @@ export class SimNetwork {
     return { delays, fifo };
   }
 
-  /** A message in flight that a tamper rule catches: its altered form (or raw bytes that no longer decode). */
+  /**
+   * A message in flight that a tamper rule catches: its altered form (or raw bytes that no
+   * longer decode). The altered copy keeps the message's id: its send, the fault and its
+   * receipt are one journey.
+   */
   tamper(a: number, b: number, sm: SignedMessage): SignedMessage | Uint8Array | null {
-    const t = this.tampers.find((x) => x.left > 0 && x.from === a && (x.to < 0 || x.to === b) && (x.rule.type === null || x.rule.type === sm.typeName));
+    const t = this.tampers.find((x) => x.left > 0 && x.from === a && (x.to < 0 || x.to === b) && (x.rule.type === null || x.rule.type === sm.typeName) && tamperTakes(x.rule.mode, sm));
     if (t === undefined) return null;
     t.left--;
-    const { out, what } = tamperWith(sm, t.rule.mode, this.rng);
+    const { out, what, sent, received } = tamperWith(sm, t.rule.mode, this.rng);
+    if (!(out instanceof Uint8Array)) out.id = sm.id;
     this.trace?.emit(this.kernel.now, 'fault', a, b, sm.typeName, sm.id || undefined, `tampered: ${what}`);
+    if (sm.id !== 0) this.remember({ msg: sm.id, from: a, to: b, t: this.kernel.now, what, sent, received, decodes: !(out instanceof Uint8Array) });
     return out;
+  }
+
+  private remember(r: TamperRecord): void {
+    const list = this.tamperLog.get(r.msg);
+    if (list !== undefined) list.push(r);
+    else this.tamperLog.set(r.msg, [r]);
+    // Bounded: the oldest message's records go first (a Map iterates in insertion order).
+    if (this.tamperLog.size > TAMPER_LOG_SIZE) this.tamperLog.delete(this.tamperLog.keys().next().value!);
+  }
+
+  /** What tamper rules did to this message, one record per copy they caught (oldest first). */
+  tamperedCopies(msg: number): readonly TamperRecord[] {
+    return this.tamperLog.get(msg) ?? [];
   }
 
   forPeer(idx: number, dialTimeout: () => number): CommNet {
@@ -218,6 +239,24 @@ export class SimNetwork {
       },
     };
   }
+}
+
+/** Messages whose tampering the inspector can still show. */
+const TAMPER_LOG_SIZE = 500;
+
+/** One copy of a message a tamper rule altered on its way from `from` to `to`. */
+export interface TamperRecord {
+  msg: number;
+  from: number;
+  to: number;
+  /** Simulated ms when it left. */
+  t: number;
+  what: string;
+  /** The envelope as sent and as it arrives. */
+  sent: Uint8Array;
+  received: Uint8Array;
+  /** Whether the altered bytes still decode as a gossip message. */
+  decodes: boolean;
 }
 
 /**

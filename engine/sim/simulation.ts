@@ -26,6 +26,7 @@ import { PushLatency } from './push-latency.js';
 import { ReceiveQueue, chargedCrypto, dropWaiting, handleQueued, processingOf } from './processing.js';
 import { Clients } from './client.js';
 import { startByzantine } from './byzantine.js';
+import { tamperNeverTakes } from './tamper.js';
 import { ORDERER_MSP, scenarioIdentities } from './identities.js';
 import { peerStartTimes } from './start-times.js';
 import { handReason } from './by-hand.js';
@@ -299,8 +300,11 @@ export class Simulation {
         });
         return;
       }
-      case 'tamper':
+      case 'tamper': {
+        const never = tamperNeverTakes(a.rule.mode, a.rule.type);
+        if (never !== null) throw new Error(never);
         return this.network.addTamper(a.rule, this.peer(a.rule.from).idx, a.rule.to === null ? -1 : this.peer(a.rule.to).idx);
+      }
       case 'expire':
         // Nothing to do now: the certificate was issued with this NotAfter; identity mappers
         // everywhere purge it at that moment.

@@ -16,10 +16,9 @@ export function activeFaults(sim: Simulation): UiActiveFault[] {
   const groups = sim.network.partitionGroups();
   if (groups !== null) {
     const describe = (g: number[]) => (g.length <= 3 ? g.map(name).join(', ') : `${g.length} peers`);
-    // The graph marks the peers cut off from the biggest group (the cut links show the rest).
-    const biggest = groups.reduce((best, g) => (g.length > best.length ? g : best), groups[0]);
-    const cutOff = groups.filter((g) => g !== biggest).flat().filter((i) => i >= 0);
-    out.push({ key: 'partition', kind: 'partition', label: `partition: ${groups.map(describe).join(' | ')}`, peers: cutOff, groups });
+    // Every side loses the others: the graph marks each peer in a group (the cut links show where).
+    const touched = groups.flat().filter((i) => i >= 0);
+    out.push({ key: 'partition', kind: 'partition', label: `partition: ${groups.map(describe).join(' | ')}`, peers: touched, groups });
   }
   const { links, tampers } = sim.network.inForce();
   links.forEach((l, i) => {

@@ -4,13 +4,16 @@
  * Engine-side and JSON-safe: the worker posts these objects as they are.
  */
 import { effectiveEntries, type EffectiveEntry } from '../scenario/peer-config.js';
-import type { MessageDetail, PeerDetail, UiNetwork, UiPeer, UiPeerState } from '../../extension/protocol.js';
+import type { MessageDetail, PeerDetail, UiNetwork, UiPeer, UiPeerState, UiTamperedCopy } from '../../extension/protocol.js';
 import type { Ledger } from '../fabric/ledger.js';
 import { hex, type SignedMessage } from '../fabric/message.js';
 import type { GossipNode } from '../fabric/node.js';
 import { decodeSerializedIdentity, type MSPRegistry } from '../msp/index.js';
 import type { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
+import type { TamperRecord } from '../sim/network.js';
+import { changedSpan } from '../sim/tamper.js';
+import { deadDeclarationsOf } from './dead-declarations.js';
 
 export function networkOf(sim: Simulation): UiNetwork {
   const s = sim.scenario;
@@ -24,9 +27,15 @@ export function networkOf(sim: Simulation): UiNetwork {
   };
 }
 
+/** A peer that can declare others dead now: running, and not paused. */
+const judges_ = (p: Simulation['peers'][number]): boolean => p.running && !p.rt.isPaused();
+
 export function peerStates(sim: Simulation): UiPeerState[] {
   const tops = new Map<string, number>();
   for (const [ch, chain] of sim.orderer.chains) tops.set(ch, chain.length);
+  const deaths = deadDeclarationsOf(sim);
+  // The judges: peers running and not paused (a frozen process declares nothing).
+  const judges = sim.peers.reduce((n, p) => n + (judges_(p) ? 1 : 0), 0);
   return sim.peers.map((p) => {
     const height: Record<string, number> = {};
     const leader: Record<string, boolean> = {};
@@ -38,7 +47,10 @@ export function peerStates(sim: Simulation): UiPeerState[] {
       if (h < (tops.get(ch) ?? 0)) behind = true;
     }
     const disc = p.running ? p.node?.disc : undefined;
-    return { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined };
+    const state: UiPeerState = { idx: p.idx, running: p.running, height, leader, alive: disc?.getMembership().length ?? 0, dead: disc?.deadLastTS.size ?? 0, behind, paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined };
+    const by = deaths?.declarers(p.idx);
+    if (by !== undefined && by.length > 0) state.declaredDead = { by: by.length, of: judges - (judges_(p) ? 1 : 0), at: by[by.length - 1].at };
+    return state;
   });
 }
 
@@ -144,7 +156,17 @@ export function describeMessage(sim: Simulation, msgId: number, recent: readonly
   const sm = sim.messages.get(msgId);
   if (sm === undefined) return null;
   const identityOf = (k: string) => sim.peers.find((p) => hex(p.identity.pkiId) === k)?.identity.serialized;
-  return messageDetailOf(msgId, sm, sim.registry, identityOf, verdictsOf(recent, msgId));
+  const detail = messageDetailOf(msgId, sm, sim.registry, identityOf, verdictsOf(recent, msgId));
+  const copies = sim.network.tamperedCopies(msgId);
+  return copies.length === 0 ? detail : { ...detail, tampered: copies.map(tamperedCopyOf) };
+}
+
+const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** A tampered copy as the inspector shows it: both envelopes and the stretch that differs. */
+export function tamperedCopyOf(r: TamperRecord): UiTamperedCopy {
+  const c = changedSpan(r.sent, r.received);
+  return { from: r.from, to: r.to, t: r.t, what: r.what, sentHex: toHex(r.sent), receivedHex: toHex(r.received), changed: { at: c.at, sentHex: toHex(c.sent), receivedHex: toHex(c.received) }, decodes: r.decodes };
 }
 
 /** What a peer knows, as the inspector shows it: from its node (when it runs) and its ledgers. */
@@ -196,7 +218,8 @@ export function peerDetailOf(p: PeerView, more: { paused?: boolean; started?: bo
 export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
   const p = sim.peers[idx];
   if (p === undefined) return null;
-  return peerDetailOf({
+  const deaths = deadDeclarationsOf(sim);
+  const detail = peerDetailOf({
     idx,
     id: p.id,
     running: p.running,
@@ -209,4 +232,7 @@ export function describePeer(sim: Simulation, idx: number): PeerDetail | null {
     ...(p.startedAt === undefined ? {} : { startedAt: p.startedAt }),
     config: effectiveEntries(sim.scenario, p.id),
   }, { paused: p.running && p.rt.isPaused(), started: p.startedAt !== undefined });
+  if (deaths === undefined) return detail;
+  const of = sim.peers.filter((q) => judges_(q) && q.idx !== idx).length;
+  return { ...detail, declaredDead: { of, by: deaths.declarers(idx).map((d) => ({ id: sim.peers[d.peer]?.id ?? `#${d.peer}`, at: d.at })) } };
 }

@@ -224,6 +224,14 @@ test('The graph marks the crashed peer; a message opens in the inspector with it
 test('Tampering with a message from Inject Fault: the receivers reject it', async (t) => {
   if (unavailable) return t.skip(unavailable);
   if (probe) return t.skip('dist/webview.js is not built: the protocol probe has no message list');
+  // From the start, at 1×: a run the tests before left finished would send nothing more to tamper
+  // with. Past 1.5 s every peer has started (peers.startWindow 1s), so the wizard lists them.
+  await wb.runCommand('Gossip Scope: Reset');
+  await wb.waitForStatus(STATUS, (s) => parseStatus(s).seconds === 0);
+  await wb.runCommand('Gossip Scope: Set Speed…');
+  await wb.pick('1× (real time)', { filter: false });
+  await wb.runCommand('Gossip Scope: Run');
+  await wb.waitForStatus(STATUS, (s) => parseStatus(s).seconds >= 1.5);
   await wb.runCommand('Gossip Scope: Inject Fault…');
   await wb.pick('Tamper with the next message from a peer', { filter: false });
   await wb.pick('peer0.org1');
@@ -239,6 +247,36 @@ test('Tampering with a message from Inject Fault: the receivers reject it', asyn
   await webview.locator('[data-testid=message-row][data-kind=reject]', { hasText: 'Invalid alive message' }).first().waitFor({ timeout: 30_000 });
   await wb.runCommand('Gossip Scope: Pause');
   await wb.screenshot('tampered-rejected');
+  // A rejected row opens its message: one journey, the copy that lost its signature in flight, why it was refused.
+  const rejectedRow = webview.locator('[data-testid=message-row][data-kind=reject]', { hasText: 'Invalid alive message' }).first();
+  const rejectedMsg = await rejectedRow.getAttribute('data-msg');
+  assert.ok(rejectedMsg, 'the rejected row names its message');
+  await rejectedRow.click();
+  const inspector = webview.locator('[data-testid=inspector]');
+  await inspector.locator('[data-testid=inspector-title]', { hasText: `Message #${rejectedMsg}: AliveMessage` }).waitFor({ timeout: UI_WAIT_MS });
+  assert.match(await inspector.locator('[data-testid=tampered]').innerText(), /signature stripped[\s\S]*bytes removed at envelope byte \d+[\s\S]*refused it: Invalid alive message/);
+  assert.match(await inspector.locator('[data-testid=journey]').innerText(), /sent[\s\S]*tampered in flight: signature stripped[\s\S]*rejected it: Invalid alive message/);
+  await wb.screenshot('tampered-rejected-opened');
+  // The peer menu's "Tamper with its next alive message": the tampered copy is a row of its own,
+  // and opens with the byte that changed, marked as sent and as received.
+  await webview.locator('[data-testid=filter-verdict]').selectOption('problems');
+  await webview.locator('[data-testid=filter-type]').selectOption('AliveMessage');
+  await webview.locator('[data-peer-id="peer0.org2"]').click({ button: 'right' });
+  await webview.locator('[data-testid=fault-menu] vscode-context-menu-item', { hasText: 'Tamper with its next alive message' }).click();
+  await wb.runCommand('Gossip Scope: Run');
+  const flipped = webview.locator('[data-testid=message-row][data-kind=fault]', { hasText: 'flipped' }).first();
+  await flipped.waitFor({ timeout: 30_000 });
+  await wb.runCommand('Gossip Scope: Pause');
+  const flippedMsg = await flipped.getAttribute('data-msg');
+  await flipped.click();
+  await inspector.locator('[data-testid=inspector-title]', { hasText: `Message #${flippedMsg}: AliveMessage` }).waitFor({ timeout: UI_WAIT_MS });
+  assert.match(await inspector.locator('[data-testid=tamper-what]').first().innerText(), /peer0\.org2 → peer\d\.org\d: payload byte \d+ flipped/);
+  assert.match(await inspector.locator('[data-testid=tamper-changed]').first().innerText(), /envelope byte \d+ \(0x[0-9a-f]+\): [0-9a-f]{2} → [0-9a-f]{2}/);
+  assert.equal(await inspector.locator('[data-testid=tamper-sent] mark.changed-byte').first().count(), 1);
+  assert.equal(await inspector.locator('[data-testid=tamper-received] mark.changed-byte').first().count(), 1);
+  await inspector.locator('[data-testid=tampered]').scrollIntoViewIfNeeded();
+  await wb.screenshot('tampered-flip-opened');
+  await webview.locator('[data-testid=filter-type]').selectOption('');
   await webview.locator('[data-testid=filter-verdict]').selectOption('all');
   // Hidden behind another editor and shown again, the panel keeps its message list and timeline.
   const rowsBefore = await webview.locator('[data-testid=message-row]').count();

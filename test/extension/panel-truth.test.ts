@@ -66,6 +66,10 @@ test('every fault in force is in the status for as long as it lasts, and no long
   f = await fault({ type: 'fault', fault: { kind: 'partition', groups: [['Org1MSP'], ['Org2MSP']] } });
   const partition = f.status.faults!.find((x) => x.kind === 'partition')!;
   assert.deepEqual(partition.groups!.map((g) => g.filter((i) => i >= 0).sort((a, b) => a - b)), [[0, 1, 2, 3], [4, 5, 6, 7]]);
+  // Both sides lose each other: the graph marks every peer the partition touches, not one side.
+  assert.deepEqual([...partition.peers].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
+  f = await fault({ type: 'fault', fault: { kind: 'partition', groups: [['peer2.org1'], ['peer0.org1', 'peer1.org1', 'peer3.org1', 'Org2MSP']] } });
+  assert.deepEqual([...f.status.faults!.find((x) => x.kind === 'partition')!.peers].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7], 'an isolated peer and everyone it is cut from');
   f = await fault({ type: 'fault', fault: { kind: 'link', between: ['peer0.org1', 'peer3.org1'], loss: 1, delay: 0, forMs: 5000 } });
   const link = f.status.faults!.find((x) => x.kind === 'link')!;
   assert.equal(link.until, 7000);

@@ -17,13 +17,14 @@ import { Simulation } from '../../engine/sim/simulation.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
 import { describeMessage, describePeer, jsonSafe, networkOf, peerStates } from '../../engine/ui/inspect.js';
 import { toUiEvent } from '../../engine/ui/ui-event.js';
+import { watchDeadDeclarations } from '../../engine/ui/dead-declarations.js';
 import { watchFigures } from '../../engine/figures/watch.js';
 import type { Figures } from '../../engine/figures/types.js';
 
 const REPO = join(__dirname, '..', '..');
 export const DATA_DIR = join(REPO, 'test-results', 'webview-data');
 /** Bump when the recording's shape or scenarios change, so stale files are rebuilt. */
-export const RECORDING_VERSION = 9;
+export const RECORDING_VERSION = 11;
 
 const FRAME_MS = 33;
 
@@ -53,7 +54,7 @@ export interface Recording {
   figures: Figures;
 }
 
-/** A classic-gossip network with a crash, a tampered peer and a partition, so every colour and verdict shows up. */
+/** A classic-gossip network with a crash, tampered messages and a partition, so every colour and verdict shows up. */
 function scenarioText(spec: RecordingSpec): string {
   const per = spec.peers / spec.orgs;
   const orgs = Array.from({ length: spec.orgs }, (_, i) => `Org${i + 1}MSP`);
@@ -74,6 +75,8 @@ function scenarioText(spec: RecordingSpec): string {
     '  - { at: 2s, crash: peer1.org2 }',
     '  - { at: 3s, tamper: { from: peer0.org1, type: AliveMessage, mode: strip-signature, count: 3 } }',
     `  - { at: 4s, partition: [[Org1MSP], [${orgs.slice(1).join(', ')}]] }`,
+    // Thirty StateInfo copies with a bit flipped: one (to peer15.org2, at 4.71 s in the 100-peer run) no longer decodes.
+    '  - { at: 4500ms, tamper: { from: peer0.org3, type: StateInfo, count: 30 } }',
     `run: { until: ${spec.until}ms }`,
   ].join('\n');
 }
@@ -98,6 +101,7 @@ export async function record(spec: RecordingSpec): Promise<Recording> {
     }
   });
   const figures = watchFigures(sim);
+  watchDeadDeclarations(sim);
   sim.start();
   const status = (state: UiStatus['state']): UiStatus => ({ simTime: sim.kernel.now, events: sim.trace.count, state, speed: 1, until: spec.until });
   const init = { type: 'init' as const, protocolVersion: PROTOCOL_VERSION, network: networkOf(sim), status: status('paused'), states: peerStates(sim), settings: { animation: true } };
@@ -119,14 +123,14 @@ export async function record(spec: RecordingSpec): Promise<Recording> {
     if (d !== null) messageDetails[msg] = d;
     return d !== null;
   };
-  const listed = frames.flatMap((f) => f.events).filter((e) => e.msg !== undefined && e.type !== undefined && ['send', 'deliver', 'drop', 'reject'].includes(e.kind));
+  const listed = frames.flatMap((f) => f.events).filter((e) => e.msg !== undefined && e.type !== undefined && ['send', 'deliver', 'drop', 'reject', 'fault'].includes(e.kind));
   for (let i = listed.length - 1; i >= 0; i--) {
     const e = listed[i];
     const key = `${e.type}/${e.kind}`;
     if ((perKey.get(key) ?? 0) < 30 && describe(e.msg!)) perKey.set(key, (perKey.get(key) ?? 0) + 1);
   }
   let rejected = 0;
-  for (const e of listed) if (e.kind === 'reject' && rejected < 500 && describe(e.msg!)) rejected++;
+  for (const e of listed) if ((e.kind === 'reject' || e.kind === 'fault') && rejected < 500 && describe(e.msg!)) rejected++;
   const peerDetails: Record<number, PeerDetail> = {};
   for (let i = 0; i < Math.min(spec.detailPeers, sim.peers.length); i++) {
     const d = describePeer(sim, i);
