@@ -20,7 +20,7 @@ import { launchBrowser, Workbench, UI_WAIT_MS } from './workbench.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e-fabric-logs');
-const REAL = '/work/shared/reference/real-fabric';
+const REAL = join(__dirname, '..', '..', 'docs', 'reference', 'real-fabric');
 
 let unavailable: string | undefined;
 let server: CodeServer | undefined;

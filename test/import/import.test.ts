@@ -17,7 +17,7 @@ import { importNetwork, type NetworkFile } from '../../engine/import/network.js'
 import { ImportError } from '../../engine/import/yaml-source.js';
 import { Simulation } from '../../engine/sim/simulation.js';
 
-const DIR = '/work/shared/reference/real-fabric';
+const DIR = join(__dirname, '..', '..', 'docs', 'reference', 'real-fabric');
 const CORE = join(DIR, 'core.yaml');
 const CONFIGTX = join(DIR, 'configtx.yaml');
 const CRYPTO = join(DIR, 'crypto-config.yaml');

@@ -4,6 +4,7 @@
  * after "Stopping gossip"), Step and Step Back move one event, Reset goes to the start, and a
  * fault is refused in words. The title names the file, not a seed.
  */
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -12,7 +13,7 @@ import { readFabricLogs } from '../../engine/logs/read-logs.js';
 import { LoggedRun } from '../../engine/ui/logged-run.js';
 import { LogReplay } from '../../extension/log-replay.js';
 
-const LOG = '/work/shared/reference/real-fabric/gossip-debug-6peers.log.gz';
+const LOG = join(__dirname, '..', '..', 'docs', 'reference', 'real-fabric', 'gossip-debug-6peers.log.gz');
 const run = new LoggedRun(readFabricLogs([{ path: LOG, text: gunzipSync(readFileSync(LOG)).toString('utf8') }]), ['logs/gossip-debug-6peers.log.gz']);
 type Out = Parameters<ConstructorParameters<typeof LogReplay>[1]>[0];
 

@@ -12,7 +12,7 @@ import { main } from '../../engine/cli/main.js';
 import { summariseLogs } from '../../engine/logs/log-trace.js';
 import { readFabricLogs } from '../../engine/logs/read-logs.js';
 
-const LOG = '/work/shared/reference/real-fabric/gossip-debug-6peers.log.gz';
+const LOG = join(__dirname, '..', '..', 'docs', 'reference', 'real-fabric', 'gossip-debug-6peers.log.gz');
 const text = gunzipSync(readFileSync(LOG)).toString('utf8');
 const lines = text.split('\n').filter((l) => l !== '');
 const reading = readFabricLogs([{ path: LOG, text }]);

@@ -5,6 +5,7 @@
  * clock must be JSON holding its own host, counting 1, 2, 3 ... per host, and a receipt's clock
  * must include its send's (otherwise ShiViz draws no message between them).
  */
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -53,7 +54,7 @@ test('a simulated run exports to ShiViz format', async () => {
 });
 
 test('the six-peer Fabric log exports to ShiViz format', () => {
-  const r = readFabricLogs([{ path: 'six.log', text: gunzipSync(readFileSync('/work/shared/reference/real-fabric/gossip-debug-6peers.log.gz')).toString('utf8') }]);
+  const r = readFabricLogs([{ path: 'six.log', text: gunzipSync(readFileSync(join(__dirname, '..', '..', 'docs', 'reference', 'real-fabric', 'gossip-debug-6peers.log.gz'))).toString('utf8') }]);
   const text = toShiViz(r.events, r.peers.map((p) => p.name));
   checkShiViz(text, r.events);
   assert.match(text, /\nreceive|\ndeliver AliveMessage from p\d/);
