@@ -124,9 +124,13 @@ export class Kernel {
   choose(op: HandOp, seq: number, ms = 0): void {
     const q = this.queue;
     const due = q.remove(seq);
-    if (due === undefined || q.kind === TASK) throw new Error(`no message in flight or timer pending is #${seq} now`);
+    if (due === undefined) throw new Error(`no message in flight or timer pending is #${seq} now`);
     const { kind, a, b, slot } = q;
     q.slot = undefined;
+    if (kind === TASK) {
+      q.restore(due, seq, kind, a, b, slot); // the simulator's own task: put back untouched
+      throw new Error(`no message in flight or timer pending is #${seq} now`);
+    }
     switch (op) {
       case 'next':
         q.pushFront(this.now, kind, a, b, slot);

@@ -22,9 +22,11 @@ interface Labelled {
   drop: Task;
 }
 
-
 export class InFlight {
-  /** Receiving sides of streams, by handle (a connection's `handle`, given on its first message). */
+  /**
+   * Receiving sides of streams, by handle (a connection's `handle`, given on its first
+   * message). Kept for the run: a stream is opened once per handshake, so they are few.
+   */
   private readonly conns: Connection[] = [];
   private readonly messageCode: number;
   private readonly garbledCode: number;
