@@ -36,7 +36,7 @@ export function handCommand(line: string, sim: Simulation): HandCommand {
   if (word === 'help' || word === '') return { text: HAND_HELP };
   if (word === 'pending') return { text: pendingText(sim, args[0]) };
   if (word === 'hash') return { text: `${sim.trace.hash()} after ${sim.trace.count} events` };
-  const op = OPS[word];
+  const op = Object.hasOwn(OPS, word) ? OPS[word] : undefined;
   if (op === undefined) throw new Error(`unknown command /${word}: the commands are\n${HAND_HELP}`);
   const wanted = op === 'delay' ? 2 : 1;
   if (args.length !== wanted) throw new Error(`/${word} takes ${wanted === 2 ? 'an event number and a time (/delay 12 250ms)' : `an event number (/${word} 12)`}; see /pending for the numbers`);

@@ -78,6 +78,7 @@ describe('deliver by hand in the Debug Console', () => {
     assert.match(await refused(`/duplicate ${timer}`), /a timer cannot be duplicated/);
     assert.match(await refused('/delay 3'), /takes an event number and a time/);
     assert.match(await refused('/frobnicate'), /unknown command \/frobnicate/);
+    assert.match(await refused('/constructor 1'), /unknown command \/constructor/);
     // A dropped message is the sender's drop, with the reason.
     const msg = /^#(-?\d+)\s+\S+\s+(\S+) (\S+) → (\S+)/.exec((await say('/pending')).split('\n').find((l) => / → /.test(l))!)!;
     assert.equal(await say(`/drop ${msg[1]}`), `by hand: ${msg[2]} ${msg[3]} → ${msg[4]} dropped`);
