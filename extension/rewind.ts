@@ -6,6 +6,7 @@
  * while the user looks (never while the run runs): a step back takes a spare as it is.
  * (The debugger's run.ts does the same for a debug session, whose networks carry no panel state.)
  */
+import { lastBelow } from '../engine/debug/run.js';
 import type { Simulation } from '../engine/sim/simulation.js';
 
 /** A network with what watches it from its first event (figures, expectations, invariants). */
@@ -50,17 +51,7 @@ export class Rewind<N extends Rewindable> {
 
   /** The visible position before `pos` (0, the start, when there is none). */
   previous(pos: number): number {
-    let lo = 0;
-    let hi = this.visible.length - 1;
-    let best = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.visible[mid] < pos) {
-        best = this.visible[mid];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return best;
+    return lastBelow(this.visible, pos);
   }
 
   /**

@@ -157,17 +157,7 @@ export class DebugRun {
 
   /** The visible position before `pos` (0, the start, when there is none). */
   previousVisible(pos: number): number {
-    let lo = 0;
-    let hi = this.visible.length - 1;
-    let best = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.visible[mid] < pos) {
-        best = this.visible[mid];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return best;
+    return lastBelow(this.visible, pos);
   }
 
   /** Moves the head to exactly `position` (backwards through a spare or a rebuild). */
@@ -281,4 +271,19 @@ export class DebugRun {
     this.disposed = true;
     this.spares = [];
   }
+}
+
+/** The largest value in ascending `sorted` below `pos`, or 0 when there is none (a binary search). */
+export function lastBelow(sorted: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let best = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < pos) {
+      best = sorted[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
 }
