@@ -256,8 +256,7 @@ export class EngineSession {
     const action = faultActionOf(f, sim.kernel.now);
     this.applied.push({ at: sim.kernel.now, afterEvents: sim.kernel.executed, fault: f });
     try {
-      sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, action.kind, action as unknown as Record<string, unknown>);
-      sim.applyFault(action);
+      sim.inject(action);
     } catch (err) {
       this.post({ type: 'error', message: `cannot ${f.kind}: ${(err as Error).message}` });
     }

@@ -195,6 +195,8 @@ export class LiveSession {
         return this.post({ type: 'error', message: `cannot ${f.kind === 'tamper' ? 'tamper' : 'turn Byzantine'}: ${(err as Error).message}` });
       }
     }
+    // Live peers run on real clocks: there is no scheduler's place to take.
+    if (f.kind === 'hand') return this.post({ type: 'error', message: 'deliver by hand works in a simulated network only: a live network runs on real clocks' });
     try {
       run.fault(f.kind, f.peer);
     } catch (err) {

@@ -208,7 +208,9 @@ export type FaultRequest =
   | { kind: 'tamper'; rule: { from: string; to: string | null; type: string | null; mode: 'flip' | 'strip-signature'; count: number } }
   /** For the next `forMs`: lose a share of the messages on a link (both ways), and/or delay them. */
   | { kind: 'link'; between: [string, string]; loss: number; delay: number; forMs: number }
-  | { kind: 'byzantine'; peer: string; behaviour: ByzantineKind; target: string | null; channel: string | null };
+  | { kind: 'byzantine'; peer: string; behaviour: ByzantineKind; target: string | null; channel: string | null }
+  /** Deliver by hand: waiting event `event` (PeerDetail.pending) runs next, is dropped, arrives twice, or waits `ms` more. */
+  | { kind: 'hand'; op: 'next' | 'drop' | 'duplicate' | 'delay'; event: number; ms: number };
 
 /** The user's settings that change how the webview draws (gossipScope.* in VS Code). */
 export interface UiSettings {

@@ -711,7 +711,7 @@ function unknownNames(sim: DebugRun['sim'], f: FaultRequest): string | null {
     peer(f.peer);
     peer(f.target);
     checks.push([f.channel, channels, 'channel']);
-  } else if (f.kind !== 'heal') peer(f.peer);
+  } else if (f.kind !== 'heal' && f.kind !== 'hand') peer(f.peer);
   for (const [n, known, what] of checks) if (n !== null && !known.has(n)) return `no ${what} ${JSON.stringify(n)} in this network`;
   return null;
 }

@@ -35,6 +35,7 @@ const fault: Schema = {
     obj({ kind: { const: 'heal' } }),
     obj({ kind: { const: 'tamper' }, rule: obj({ from: name, to: nameOrNull, type: nameOrNull, mode: { enum: ['flip', 'strip-signature'] }, count: { type: 'integer', minimum: 1, maximum: 1_000_000 } }, ['from', 'to', 'type', 'mode', 'count']) }, ['rule']),
     obj({ kind: { const: 'link' }, between: { type: 'array', items: name, minItems: 2, maxItems: 2 }, loss: share, delay: { type: 'number', minimum: 0, maximum: 3_600_000 }, forMs: { type: 'number', exclusiveMinimum: 0, maximum: 86_400_000 } }, ['between', 'loss', 'delay', 'forMs']),
+    obj({ kind: { const: 'hand' }, op: { enum: ['next', 'drop', 'duplicate', 'delay'] }, event: { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }, ms: { type: 'number', minimum: 0, maximum: 86_400_000 } }, ['op', 'event', 'ms']),
     obj({ kind: { const: 'byzantine' }, peer: name, behaviour: { enum: ['forge-alive', 'replay-alive', 'high-s', 'wrong-channel', 'withhold', 'flood'] }, target: nameOrNull, channel: nameOrNull }, ['peer', 'behaviour', 'target', 'channel']),
   ],
 };

@@ -93,8 +93,7 @@ export async function buildNetwork(src: RunSource, faults: readonly InjectedFaul
 
 /** Applies a fault as the UI does: traced as a fault event, then handed to the engine. */
 export function applyInjected(sim: Simulation, a: FaultAction): void {
-  sim.trace.emit(sim.kernel.now, 'fault', -1, undefined, undefined, undefined, a.kind, a as unknown as Record<string, unknown>);
-  sim.applyFault(a);
+  sim.inject(a);
 }
 
 export class DebugRun {

@@ -3,6 +3,7 @@
  * handshake; a bounded send buffer per connection whose overflow drops messages; a
  * "presumed dead" signal when a connection cannot be obtained or breaks.
  */
+import { Labelled, type Described, type PendingWhat, type Task } from '../kernel/kernel.js';
 import type { ConnEstablish } from '../wire/messages.js';
 import { AckWaiters, Handshake, authenticateHandshake } from './comm-shared.js';
 import type { PeerEnv } from './env.js';
@@ -15,7 +16,7 @@ export interface CommNet {
   /** The fate of one message from → to: its transit delay in ms, or why it is lost. */
   route(from: number, to: number): number | string;
   /** Kernel-level scheduling: in-flight messages do not die with their sender's timers. */
-  schedule(delay: number, fn: () => void): void;
+  schedule(delay: number, task: Task): void;
   /** Per-message cost of writing to a stream; sets how fast a send buffer drains. */
   readonly sendCost: number;
   /** Whether injected faults (link rules, tampering) are in force: only then are the next two asked. */
@@ -144,7 +145,7 @@ export class Connection implements Conn {
     // A stream is FIFO: nothing overtakes what was sent before it on the same connection.
     const arrival = Math.max(departure + fate, this.lastArrival);
     this.lastArrival = arrival;
-    net.schedule(arrival - now, () => this.other.arrive(sm, cause));
+    net.schedule(arrival - now, new Arrival(this.other, sm, cause));
   }
 
   /** The same, with link rules and tampering in force (kept off the common path). */
@@ -163,22 +164,22 @@ export class Connection implements Conn {
       if (fate.fifo) arrival = Math.max(arrival, this.lastArrival);
       this.lastArrival = Math.max(this.lastArrival, arrival);
       if (tampered instanceof Uint8Array) {
-        net.schedule(arrival - now, () => this.other.arriveRaw(tampered, cause));
+        net.schedule(arrival - now, new Arrival(this.other, tampered, cause, sm));
       } else {
         const what = tampered ?? sm;
         if (what.id === 0) what.id = this.owner.nextMsgId(what);
-        net.schedule(arrival - now, () => this.other.arrive(what, cause));
+        net.schedule(arrival - now, new Arrival(this.other, what, cause));
       }
     }
   }
 
   /** Bytes that no longer decode (a tampered frame): the receiver's decoder rejects them. */
-  private arriveRaw(bytes: Uint8Array, cause: number): void {
+  arriveRaw(bytes: Uint8Array, cause: number): void {
     if (!this.owner.running || !this.open) return;
     this.owner.env.tr.within(cause, () => this.owner.receiveBytes(this, bytes));
   }
 
-  private arrive(sm: SignedMessage, cause: number): void {
+  arrive(sm: SignedMessage, cause: number): void {
     // A paused process reads nothing: the message waits in the socket until it resumes.
     const rt = this.owner.env.rt;
     if (rt.isPaused()) rt.gate(() => this.handleArrival(sm, cause));
@@ -210,6 +211,48 @@ export class Connection implements Conn {
     if (!this.open) return;
     this.open = false;
     this.owner.forget(this);
+  }
+}
+
+/** A drop's reason when the user dropped the message. */
+export const HAND_DROP = "dropped by hand (the user took the scheduler's place)";
+
+/**
+ * A message in flight to `conn`'s side of a stream (its own object rather than a closure, so a
+ * user can see it waiting and deliver, drop, duplicate or delay it by hand).
+ */
+class Arrival implements Described {
+  constructor(
+    readonly conn: Connection,
+    readonly payload: SignedMessage | Uint8Array,
+    readonly cause: number,
+    /** For bytes that no longer decode: the message they were. */
+    readonly was?: SignedMessage,
+  ) {}
+
+  run(): void {
+    if (this.payload instanceof Uint8Array) this.conn.arriveRaw(this.payload, this.cause);
+    else this.conn.arrive(this.payload, this.cause);
+  }
+
+  private get message(): SignedMessage {
+    return (this.payload instanceof Uint8Array ? this.was : this.payload)!;
+  }
+
+  describe(): PendingWhat {
+    const m = this.message;
+    return { kind: 'message', from: this.conn.remote.env.idx, to: this.conn.owner.env.idx, type: m.typeName, msg: m.id };
+  }
+
+  /** Lost: the sender's event, as every drop is. */
+  discard(): void {
+    const m = this.message;
+    const tr = this.conn.remote.env.tr;
+    tr.within(this.cause, () => tr.emit('drop', this.conn.owner.env.idx, m.typeName, m.id, HAND_DROP));
+  }
+
+  copy(): Arrival {
+    return new Arrival(this.conn, this.payload, this.cause, this.was);
   }
 }
 
@@ -447,15 +490,17 @@ export class Comm implements CommLayer {
       return;
     }
     const cause = tr.cause;
-    this.net.schedule(fate, () =>
+    const drop = (why: string) => tr.within(cause, () => tr.emit('drop', to.env.idx, sm.typeName, sm.id, why));
+    const arrive = () =>
       to.env.rt.gate(() => {
-        if (!to.running) return tr.within(cause, () => tr.emit('drop', to.env.idx, sm.typeName, sm.id, 'peer down'));
+        if (!to.running) return drop('peer down');
         to.env.tr.within(cause, () => {
           const ev = to.env.tr.emit('deliver', this.env.idx, sm.typeName, sm.id);
           to.env.tr.within(ev, onArrive);
         });
-      }),
-    );
+      });
+    const what: PendingWhat = { kind: 'message', from: this.env.idx, to: to.env.idx, type: sm.typeName, msg: sm.id };
+    this.net.schedule(fate, new Labelled(arrive, what, () => drop(HAND_DROP)));
   }
 
   /** authenticateRemotePeer's checks on the remote's first message; the reason on failure. */

@@ -2,6 +2,7 @@
  * A loaded, validated scenario: what the user wrote, with every default made explicit.
  * The YAML contract is in DESIGN.md ("The scenario file"); durations here are milliseconds.
  */
+import type { HandOp } from '../kernel/kernel.js';
 import type { EffectiveConfig, ProfileName } from '../fabric/config.js';
 import type { ConfigSource, PeerConfig } from './peer-config.js';
 import type { ProcessingSpec } from '../sim/processing.js';
@@ -105,7 +106,12 @@ export type FaultAction =
   | { kind: 'tamper'; rule: TamperRule }
   /** The peer's certificate expires now (set as its NotAfter when the network is created). */
   | { kind: 'expire'; peer: string }
-  | { kind: 'byzantine'; peer: string; behaviour: ByzantineBehaviour; target: string | null; channel: string | null };
+  | { kind: 'byzantine'; peer: string; behaviour: ByzantineBehaviour; target: string | null; channel: string | null }
+  /**
+   * The user's choice in the scheduler's place: waiting event `event` (a message in flight or
+   * a timer, by its queue number) runs next, is dropped, arrives twice, or is delayed by `ms`.
+   */
+  | { kind: 'hand'; op: HandOp; event: number; ms: number };
 
 export const BYZANTINE_BEHAVIOURS = ['forge-alive', 'replay-alive', 'high-s', 'untrusted-ca', 'wrong-channel', 'withhold', 'flood'] as const;
 export type ByzantineBehaviour = (typeof BYZANTINE_BEHAVIOURS)[number];

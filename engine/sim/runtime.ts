@@ -1,5 +1,6 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/rng.js';
+import type { Described, PendingWhat } from '../kernel/kernel.js';
 import type { Runtime, Timer } from '../kernel/runtime.js';
 import type { Trace } from '../trace/trace.js';
 
@@ -17,6 +18,10 @@ export function unixNanoAt(simMs: number, epochMs = EPOCH_MS): bigint {
  */
 export class SimRuntime implements Runtime {
   private generation = 0;
+
+  get peerIndex(): number {
+    return this.peer;
+  }
 
   constructor(
     private readonly kernel: Kernel,
@@ -68,36 +73,29 @@ export class SimRuntime implements Runtime {
   }
 
   after(ms: number, name: string, fn: () => void): Timer {
-    const gen = this.generation;
-    const timer = { cancelled: false, cancel: () => (timer.cancelled = true) };
-    this.kernel.after(ms, () => {
-      if (timer.cancelled || gen !== this.generation) return;
-      this.gate(() => !timer.cancelled && gen === this.generation && this.fire(name, fn));
-    });
+    const timer = new OneShot(this, this.generation, name, fn);
+    this.kernel.after(ms, timer);
     return timer;
   }
 
   every(ms: number, name: string, fn: () => void): Timer {
-    const gen = this.generation;
-    const timer = { cancelled: false, cancel: () => (timer.cancelled = true) };
-    let pending = false;
-    const tick = () => {
-      if (timer.cancelled || gen !== this.generation) return;
-      this.kernel.after(ms, tick);
-      if (!this.paused) return this.fire(name, fn);
-      // Paused: Go's ticker keeps one tick in its channel and drops the rest.
-      if (pending) return;
-      pending = true;
-      this.held.push(() => {
-        pending = false;
-        if (!timer.cancelled && gen === this.generation) this.fire(name, fn);
-      });
-    };
-    this.kernel.after(ms, tick);
-    return timer;
+    const ticker = new Ticker(this, this.kernel, this.generation, ms, name, fn);
+    this.kernel.after(ms, ticker);
+    return ticker;
   }
 
-  private fire(name: string, fn: () => void): void {
+  /** Whether a timer made in process generation `gen` still belongs to a living process. */
+  alive(gen: number): boolean {
+    return gen === this.generation;
+  }
+
+  /** Holds fn until the process resumes (a paused process runs nothing). */
+  hold(fn: () => void): void {
+    this.held.push(fn);
+  }
+
+  /** A timer fires: traced, and the cause of whatever it does. */
+  fire(name: string, fn: () => void): void {
     const tr = this.trace;
     const prev = tr.cause;
     tr.cause = 0;
@@ -108,5 +106,82 @@ export class SimRuntime implements Runtime {
     } finally {
       tr.cause = prev;
     }
+  }
+}
+
+/** What both kinds of protocol timer share: cancelling, and saying what they are while they wait. */
+abstract class ProtocolTimer implements Timer, Described {
+  cancelled = false;
+
+  constructor(
+    protected readonly rt: SimRuntime,
+    private readonly gen: number,
+    protected readonly name: string,
+    protected readonly fn: () => void,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /** Not cancelled, and its process has not been stopped or restarted since it was made. */
+  protected get live(): boolean {
+    return !this.cancelled && this.rt.alive(this.gen);
+  }
+
+  describe(): PendingWhat | null {
+    return this.live ? { kind: 'timer', peer: this.rt.peerIndex, name: this.name } : null;
+  }
+
+  abstract run(): void;
+  abstract discard(due: number): void;
+}
+
+/**
+ * A one-shot timer (time.AfterFunc), queued as itself so the user can see it waiting and fire
+ * it early, drop it or delay it by hand.
+ */
+class OneShot extends ProtocolTimer {
+  run(): void {
+    if (!this.live) return;
+    this.rt.gate(() => this.live && this.rt.fire(this.name, this.fn));
+  }
+
+  discard(): void {
+    this.cancelled = true;
+  }
+}
+
+/** A Go ticker: re-queues itself each period; while paused, one tick waits and the rest drop. */
+class Ticker extends ProtocolTimer {
+  /** A tick held while the process is paused. */
+  private pending = false;
+
+  constructor(
+    rt: SimRuntime,
+    private readonly kernel: Kernel,
+    gen: number,
+    private readonly period: number,
+    name: string,
+    fn: () => void,
+  ) {
+    super(rt, gen, name, fn);
+  }
+
+  run(): void {
+    if (!this.live) return;
+    this.kernel.after(this.period, this);
+    if (!this.rt.isPaused()) return this.rt.fire(this.name, this.fn);
+    if (this.pending) return;
+    this.pending = true;
+    this.rt.hold(() => {
+      this.pending = false;
+      if (this.live) this.rt.fire(this.name, this.fn);
+    });
+  }
+
+  /** This tick is skipped; the ticker goes on from when it was due. */
+  discard(due: number): void {
+    if (this.live) this.kernel.at(due + this.period, this);
   }
 }

@@ -27,6 +27,7 @@ import { Clients } from './client.js';
 import { startByzantine } from './byzantine.js';
 import { ORDERER_MSP, scenarioIdentities } from './identities.js';
 import { peerStartTimes } from './start-times.js';
+import { handReason } from './by-hand.js';
 import { peerConfig } from '../scenario/peer-config.js';
 import { LIMITS, showMs } from '../scenario/bounds.js';
 
@@ -167,9 +168,7 @@ export class Simulation {
     new Clients(this.kernel, this.scenario, this.peers, this.orderer).start();
     for (const f of this.scenario.faults) {
       this.kernel.at(f.at, () => {
-        const a = f.action;
-        this.trace.emit(this.kernel.now, 'fault', -1, undefined, undefined, undefined, a.kind, a as unknown as Record<string, unknown>);
-        this.applyFault(a);
+        this.inject(f.action);
       });
     }
   }
@@ -263,9 +262,17 @@ export class Simulation {
 
   // ---- faults ----------------------------------------------------------------------------
 
+  /** A fault as the scenario, the UI or the debugger makes it: traced as a fault event, then done. */
+  inject(a: FaultAction): void {
+    if (a.kind !== 'hand') this.trace.emit(this.kernel.now, 'fault', -1, undefined, undefined, undefined, a.kind, a as unknown as Record<string, unknown>);
+    this.applyFault(a);
+  }
+
   /** The fault API: what scenario faults do, and what the UI and the debugger call. */
   applyFault(a: FaultAction): void {
     switch (a.kind) {
+      case 'hand':
+        return this.byHand(a);
       case 'crash':
         return this.crash(a.peer);
       case 'restart':
@@ -301,6 +308,20 @@ export class Simulation {
         return startByzantine(a.behaviour, { node: p.running ? p.node : undefined, target, channel: a.channel });
       }
     }
+  }
+
+  /**
+   * The user in the scheduler's place: a message in flight or a timer runs next, is dropped,
+   * arrives twice or waits longer. Traced as a fault event at the receiver (or the timer's
+   * peer) before it takes effect; throws, changing nothing, when it cannot be done.
+   */
+  private byHand(a: Extract<FaultAction, { kind: 'hand' }>): void {
+    const what = this.kernel.check(a.op, a.event, a.ms);
+    if (typeof what === 'string') throw new Error(what);
+    const name = (i: number) => (i < 0 ? 'orderer' : (this.peers[i]?.id ?? `#${i}`));
+    const [peer, other, type, msg] = what.kind === 'message' ? [what.to, what.from, what.type, what.msg || undefined] : [what.peer, undefined, undefined, undefined];
+    this.trace.emit(this.kernel.now, 'fault', peer, other, type, msg, handReason(a.op, what, a.ms, name), a as unknown as Record<string, unknown>);
+    this.kernel.choose(a.op, a.event, a.ms);
   }
 
   pause(id: string): void {

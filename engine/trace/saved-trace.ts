@@ -209,6 +209,10 @@ export function faultProblem(f: unknown, peers: Set<string>): string | undefined
       if (t.type !== null && !MESSAGE_TYPES.includes(t.type as string)) return `rule.type ${clipped(t.type)} is not a Fabric message type`;
       return peer(t.from, 'rule.from') ?? peerOrNull(t.to, 'rule.to');
     }
+    case 'hand':
+      if (!['next', 'drop', 'duplicate', 'delay'].includes(r.op as string)) return `op ${clipped(r.op)} is not one of next, drop, duplicate, delay`;
+      if (!Number.isSafeInteger(r.event)) return `event must be an integer (a waiting event's number), got ${clipped(r.event)}`;
+      return time(r.ms, 'ms');
     case 'byzantine':
       if (!BEHAVIOURS.includes(r.behaviour as string)) return `behaviour ${clipped(r.behaviour)} is not one of ${BEHAVIOURS.join(', ')}`;
       if (r.channel !== null && typeof r.channel !== 'string') return `channel must be a channel name or null, got ${clipped(r.channel)}`;
