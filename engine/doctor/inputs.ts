@@ -29,6 +29,8 @@ export interface DoctorFiles {
   sources: ReadSource[];
   /** What was read but not used, in words. */
   notes: string[];
+  /** Every file read, used or not. */
+  read: string[];
 }
 
 /** Reads files and folders as the import does. */
@@ -48,7 +50,7 @@ export function readDoctorPaths(paths: string[]): NetworkFile[] {
 
 /** Classifies and parses the files; a file given by name that is not Fabric configuration is bad input. */
 export function parseDoctorFiles(files: NetworkFile[], explicit: Set<string> = new Set()): DoctorFiles {
-  const out: DoctorFiles = { texts: new Map(), sources: [], notes: [] };
+  const out: DoctorFiles = { texts: new Map(), sources: [], notes: [], read: files.map((f) => f.path) };
   const problems: Diagnostic[] = [];
   for (const f of files) {
     if (f.text.includes('\u0000')) {

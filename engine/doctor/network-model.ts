@@ -147,8 +147,14 @@ export function buildNetwork(files: DoctorFiles): DoctorNetwork {
   }
 
   if (peers.length === 0) {
-    const given = files.sources.map((s) => `${s.src.file} (${s.kind})`).join(', ') || 'no Fabric configuration file';
-    problems.push({ file: files.sources[0]?.src.file ?? [...files.texts.keys()][0] ?? '<no files>', line: 1, col: 1, message: `no peer to check: give the compose file whose services set CORE_PEER_ID, or one core.yaml per peer with peer.id (given: ${given})` });
+    const given = files.sources.map((s) => `${s.src.file} (${s.kind})`);
+    const skipped = files.notes.length > 0 ? `; ${files.notes.join('; ')}` : '';
+    problems.push({
+      file: files.read[0] ?? '<no files>',
+      line: 1,
+      col: 1,
+      message: `no peer to check in ${files.read.join(', ')}: give the compose file whose services set CORE_PEER_ID, or one core.yaml per peer with peer.id (read: ${given.join(', ') || 'no Fabric configuration'}${skipped})`,
+    });
   }
   if (problems.length > 0) throw new DoctorInputError(problems);
   return { peers, orgs, channels, texts: files.texts, notes };
