@@ -7,7 +7,7 @@
 import type { Finding } from './finding.js';
 import { reach, isOwnEndpoint } from './endpoints.js';
 import { replaceEdit } from './edits.js';
-import type { BootstrapEntry, DoctorNetwork, DoctorPeer } from './network-model.js';
+import { isKnown, type BootstrapEntry, type DoctorNetwork, type DoctorPeer } from './network-model.js';
 import { keyAssignment, keyName, portPlace } from './places.js';
 import { orgOf } from './visibility.js';
 
@@ -75,7 +75,8 @@ function peerFindings(net: DoctorNetwork, p: DoctorPeer): Finding[] {
   // Naming itself is harmless (Fabric skips it) unless the org has peers it then never meets:
   // none it dials, and none that dials it.
   const dialedBy = orgPeers.some((q) => q.bootstrap.some((b) => b.endpoint && !isOwnEndpoint(q, b.text) && reach(net, b.endpoint)?.peer === p));
-  if (selfEntries.length > 0 && !reachesOrg && !dialedBy && orgPeers.length > 0) {
+  const othersKnown = orgPeers.every((q) => isKnown(q, KEY));
+  if (selfEntries.length > 0 && !reachesOrg && !dialedBy && othersKnown && orgPeers.length > 0) {
     const other = orgPeers[0];
     const target = other.internal?.text ?? other.id;
     const b = selfEntries[0];

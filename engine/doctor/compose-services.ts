@@ -14,6 +14,11 @@ export interface PortMapping {
   origin: Origin;
 }
 
+export interface Volume {
+  host: string;
+  container: string;
+}
+
 export interface ComposeService {
   service: string;
   /** Where the service's key is written. */
@@ -22,6 +27,8 @@ export interface ComposeService {
   /** Names other containers on the compose network reach this one by. */
   names: string[];
   ports: PortMapping[];
+  /** Bind mounts (HOST:CONTAINER) as written; HOST is relative to the compose project's folder. */
+  volumes: Volume[];
   /** The `environment:` key, and how its entries are written (for inserting one more). */
   environment: { at: Origin; style: 'list' | 'map'; lastLine: number };
 }
@@ -41,6 +48,7 @@ export function readComposeServices(src: YamlSource): ComposeService[] {
       env,
       names: [...new Set(names)],
       ports: ports(s.get('ports')),
+      volumes: volumesOf(src, service),
       environment: { at: envNode.keyOrigin, style: envNode.isMap() ? 'map' : 'list', lastLine },
     });
   }
@@ -63,6 +71,23 @@ function ports(node: ReturnType<YamlSource['root']['get']>): PortMapping[] {
     const host = parts.length >= 2 ? Number(parts[parts.length - 2]) : undefined;
     // A range (7051-7053:7051-7053) is left out: peers publish single ports.
     if (Number.isInteger(container)) out.push({ container, host: host !== undefined && Number.isInteger(host) ? host : undefined, origin: item.origin });
+  }
+  return out;
+}
+
+/** A service's bind mounts in a compose file (short syntax `./docker/peercfg:/etc/hyperledger/peercfg[:ro]`, or long syntax). */
+export function volumesOf(src: YamlSource, service: string): Volume[] {
+  const out: Volume[] = [];
+  for (const v of src.root.get('services')?.get(service)?.get('volumes')?.items() ?? []) {
+    if (v.isMap()) {
+      const host = v.get('source')?.text();
+      const container = v.get('target')?.text();
+      if (host && container) out.push({ host, container });
+      continue;
+    }
+    const [host, container] = (v.text() ?? '').split(':');
+    // A named volume (peer0.org1.example.com:/var/hyperledger/production) is no folder of these files.
+    if (host && container && /^(\.|\/|~|\$)/.test(host)) out.push({ host, container });
   }
   return out;
 }

@@ -9,7 +9,7 @@
  */
 import type { Finding } from './finding.js';
 import { replaceEdit, setKeyEdit } from './edits.js';
-import { boolSetting, type DoctorNetwork, type DoctorPeer } from './network-model.js';
+import { boolSetting, isKnown, type DoctorNetwork, type DoctorPeer } from './network-model.js';
 import { keyAssignment, settingPlace } from './places.js';
 import { orgOf } from './visibility.js';
 
@@ -63,6 +63,9 @@ function noBlockSource(net: DoctorNetwork, p: DoctorPeer): Finding | undefined {
   const channels = net.channels.filter((c) => c.orgs.includes(org));
   if (channels.length === 0) return undefined;
   const orgPeers = net.peers.filter((q) => q !== p && orgOf(q) === org);
+  // Only what is known is said: a value no file here gives could make any peer a source.
+  if (![ELECTION, ORG_LEADER, STATE].every((k) => isKnown(p, k))) return undefined;
+  if (!orgPeers.every((q) => [ELECTION, ORG_LEADER, BLOCK_GOSSIP].every((k) => isKnown(q, k)))) return undefined;
   const sources = orgPeers.filter((q) => election(q).value !== orgLeader(q).value);
   const starved = channels.filter((c) => c.bft || !sources.some((q) => blockGossip(q).value));
   if (starved.length === 0) return undefined;

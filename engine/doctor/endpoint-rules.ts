@@ -7,7 +7,7 @@
 import type { Finding } from './finding.js';
 import { isWildcard } from './endpoints.js';
 import { setKeyEdit, replaceEdit } from './edits.js';
-import type { DoctorNetwork, DoctorPeer, Endpoint } from './network-model.js';
+import { isKnown, type DoctorNetwork, type DoctorPeer, type Endpoint } from './network-model.js';
 import { keyAssignment, portPlace, settingPlace } from './places.js';
 import { orgOf, type Visibility } from './visibility.js';
 
@@ -23,7 +23,7 @@ export function suggestedExternal(p: DoctorPeer): string {
 export function endpointFindings(net: DoctorNetwork, vis: Visibility | undefined): Finding[] {
   const out: Finding[] = [];
   net.peers.forEach((p, i) => {
-    if (!p.external) out.push(externalMissing(net, vis, p, i));
+    if (!p.external && isKnown(p, EXTERNAL)) out.push(externalMissing(net, vis, p, i));
     out.push(...ownPortMismatches(net, p));
   });
   return out;

@@ -31,6 +31,8 @@ export interface DoctorFiles {
   notes: string[];
   /** Every file read, used or not. */
   read: string[];
+  /** Compose files without peers of their own (docker-compose-test-net.yaml): read for the volumes they add to peers' services. */
+  overlays: YamlSource[];
 }
 
 /** Reads files and folders as the import does. */
@@ -50,7 +52,7 @@ export function readDoctorPaths(paths: string[]): NetworkFile[] {
 
 /** Classifies and parses the files; a file given by name that is not Fabric configuration is bad input. */
 export function parseDoctorFiles(files: NetworkFile[], explicit: Set<string> = new Set()): DoctorFiles {
-  const out: DoctorFiles = { texts: new Map(), sources: [], notes: [], read: files.map((f) => f.path) };
+  const out: DoctorFiles = { texts: new Map(), sources: [], notes: [], read: files.map((f) => f.path), overlays: [] };
   const problems: Diagnostic[] = [];
   for (const f of files) {
     if (f.text.includes('\u0000')) {
@@ -62,10 +64,17 @@ export function parseDoctorFiles(files: NetworkFile[], explicit: Set<string> = n
       src = YamlSource.parse(f.path, f.text);
     } catch (e) {
       if (!(e instanceof ImportError)) throw e;
-      problems.push(...e.diagnostics);
+      // Found in a folder (an empty override file, a template): skipped and said; named: bad input.
+      if (explicit.has(f.path)) problems.push(...e.diagnostics);
+      else out.notes.push(`${f.path}: skipped: ${e.diagnostics.map((d) => `${d.line}:${d.col}: ${d.message}`).join('; ')}`);
       continue;
     }
     const kind = kindOf(src);
+    if (kind === undefined && src.root.get('services')?.isMap()) {
+      out.overlays.push(src);
+      out.texts.set(f.path, f.text);
+      continue;
+    }
     if (kind === undefined) {
       const message = 'not a core.yaml (peer.gossip), configtx.yaml (Organizations, Profiles), crypto-config.yaml (PeerOrgs) or compose file with peers (services with CORE_PEER_ variables)';
       if (explicit.has(f.path)) problems.push({ file: f.path, line: 1, col: 1, message });

@@ -5,9 +5,10 @@
  * configtx.yaml with their anchor peers. Rules read this, never the files.
  */
 import { readConfigtx, type AnchorPeer } from '../import/configtx.js';
+import { dirname, resolve } from 'node:path';
 import type { Origin, YamlSource } from '../import/yaml-source.js';
 import type { Diagnostic } from '../scenario/diagnostics.js';
-import { readComposeServices, type ComposeService, type PortMapping } from './compose-services.js';
+import { readComposeServices, volumesOf, type ComposeService, type PortMapping } from './compose-services.js';
 import { DoctorInputError, type DoctorFiles } from './inputs.js';
 
 /** A setting's value as one place writes it. */
@@ -41,8 +42,10 @@ export interface DoctorPeer {
   /** Where the peer is defined: its compose service's key, or its core.yaml's peer.id. */
   at: Origin;
   compose?: ComposeService;
-  /** The core.yaml its settings fall back to. */
+  /** The core.yaml its settings fall back to; undefined when that is not known (see coreKnown). */
   core?: YamlSource;
+  /** false: which core.yaml the peer reads is unknown, so a key its environment leaves out is unknown too. */
+  coreKnown: boolean;
   /** CORE_PEER_LOCALMSPID / peer.localMspId. */
   mspId?: string;
   /** Host names that reach this peer's container directly (compose service, container_name, hostname). */
@@ -115,19 +118,25 @@ export function buildNetwork(files: DoctorFiles): DoctorNetwork {
   const problems: Diagnostic[] = [];
   const cores = files.sources.filter((s) => s.kind === 'core').map((s) => s.src);
   const services = files.sources.filter((s) => s.kind === 'compose').flatMap((s) => readComposeServices(s.src));
+  // Not every service of a compose file is checked: one without CORE_PEER_ID is no peer.
 
   const peers: DoctorPeer[] = [];
+  const add = (p: DoctorPeer) => {
+    const seen = peers.find((q) => q.id === p.id);
+    if (!seen) return void peers.push(p);
+    notes.push(`${p.id} is configured twice (${seen.at.file}:${seen.at.line} and ${p.at.file}:${p.at.line}): the first is checked; give the files of the network you run`);
+  };
   if (services.length > 0) {
     for (const c of services) {
       const id = c.env.find((e) => e.name === 'CORE_PEER_ID')!;
-      const core = cores.length === 1 ? cores[0] : cores.find((s) => s.root.path('peer.id')?.text() === id.value);
-      if (!core && cores.length > 1) notes.push(`${c.service}: none of the ${cores.length} core.yaml files has peer.id ${id.value}, so only its compose environment is read`);
-      peers.push(makePeer(id.value, c.at, files.texts, core, c));
+      const { core, why } = coreFor(c, id.value, cores, files.overlays);
+      if (why) notes.push(why);
+      add(makePeer(id.value, c.at, files.texts, core, c));
     }
   } else {
     for (const core of cores) {
       const idNode = core.root.path('peer.id');
-      peers.push(makePeer(idNode?.text() || core.file, idNode?.origin ?? { file: core.file, line: 1, col: 1 }, files.texts, core, undefined));
+      add(makePeer(idNode?.text() || core.file, idNode?.origin ?? { file: core.file, line: 1, col: 1 }, files.texts, core, undefined));
     }
   }
   if (files.sources.some((s) => s.kind === 'crypto')) notes.push("crypto-config.yaml names the peers cryptogen makes certificates for; the doctor checks the peers that compose services (CORE_PEER_ID) or core.yaml files (peer.id) configure");
@@ -147,7 +156,7 @@ export function buildNetwork(files: DoctorFiles): DoctorNetwork {
   }
 
   if (peers.length === 0) {
-    const given = files.sources.map((s) => `${s.src.file} (${s.kind})`);
+    const given = [...files.sources.map((s) => `${s.src.file} (${s.kind})`), ...files.overlays.map((o) => `${o.file} (a compose file without CORE_PEER_ID services)`)];
     const skipped = files.notes.length > 0 ? `; ${files.notes.join('; ')}` : '';
     problems.push({
       file: files.read[0] ?? '<no files>',
@@ -187,6 +196,7 @@ function makePeer(id: string, at: Origin, texts: Map<string, string>, core: Yaml
     at,
     compose,
     core,
+    coreKnown: core !== undefined,
     mspId: settings.get('peer.localMspId')?.text || undefined,
     names,
     ports: compose?.ports ?? [],
@@ -227,4 +237,35 @@ export function boolSetting(p: DoctorPeer, key: string, codeDefault: boolean): {
   const s = p.settings.get(key);
   if (!s || s.text === '') return { value: codeDefault, setting: s };
   return { value: /^(1|t|true)$/i.test(s.text), setting: s };
+}
+
+/** Whether a peer's value of `key` is known: written in its environment, or its core.yaml is known. */
+export function isKnown(p: DoctorPeer, key: string): boolean {
+  return p.settings.has(key) || p.coreKnown;
+}
+
+/**
+ * The core.yaml a compose peer reads: the one mounted at its FABRIC_CFG_PATH (default
+ * /etc/hyperledger/fabric, the image's) by this compose file or an overlay of the same service
+ * (fabric-samples mount ./docker/peercfg there from docker-compose-test-net.yaml; compose resolves
+ * it from the project folder, the first file's); else the only core.yaml given, or the one whose
+ * peer.id is the peer's, or any of several that agree on every key the rules read.
+ */
+function coreFor(c: ComposeService, id: string, cores: YamlSource[], overlays: YamlSource[]): { core?: YamlSource; why?: string } {
+  const cfg = c.env.find((e) => e.name === 'FABRIC_CFG_PATH')?.value ?? '/etc/hyperledger/fabric';
+  const project = dirname(c.at.file);
+  for (const v of [...c.volumes, ...overlays.flatMap((o) => volumesOf(o, c.service))]) {
+    const target = v.container.replace(/\/$/, '');
+    if (cfg !== target && !cfg.startsWith(`${target}/`)) continue;
+    const path = resolve(project, v.host, `.${cfg.slice(target.length)}`, 'core.yaml');
+    const core = cores.find((s) => resolve(s.file) === path);
+    if (core) return { core };
+  }
+  if (cores.length === 1) return { core: cores[0] };
+  const byId = cores.find((s) => s.root.path('peer.id')?.text() === id);
+  if (byId) return { core: byId };
+  if (cores.length === 0) return { why: `${id}: no core.yaml is given, so only its compose environment is read and what it leaves out is not checked` };
+  const values = (s: YamlSource) => KEYS.map((k) => s.root.path(k)?.text() ?? '').join('|');
+  if (cores.every((s) => values(s) === values(cores[0]))) return { core: cores[0] };
+  return { why: `${id}: which of the ${cores.length} core.yaml files it reads is unknown (none is mounted at its FABRIC_CFG_PATH ${cfg}, none has its peer.id, and they differ), so what its environment leaves out is not checked` };
 }

@@ -66,7 +66,11 @@ test('bad input: a folder of unrelated YAML, a binary file, a missing path or lo
   writeFileSync(join(dir, 'charts', 'values.yaml'), 'replicaCount: 1\n');
   const unrelated = await cli('doctor', dir);
   assert.equal(unrelated.code, 2);
-  assert.match(unrelated.err, new RegExp(`^${join(dir, 'compose.yaml')}:1:1: no peer to check in .*skipped: not a core\\.yaml`));
+  assert.match(unrelated.err, new RegExp(`^${join(dir, 'compose.yaml')}:1:1: no peer to check in .*compose\\.yaml \\(a compose file without CORE_PEER_ID services\\)`));
+  // A YAML file of another kind, named on the command line, is refused as such.
+  const values = await cli('doctor', join(dir, 'charts', 'values.yaml'));
+  assert.equal(values.code, 2);
+  assert.match(values.err, /values\.yaml:1:1: not a core\.yaml \(peer\.gossip\), configtx\.yaml/);
 
   const empty = mkdtempSync(join(tmpdir(), 'doctor-empty-'));
   writeFileSync(join(empty, 'values.yaml'), 'a: 1\n');

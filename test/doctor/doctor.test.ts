@@ -5,10 +5,11 @@
  * the missing key belongs, and applying its edit (the Quick Fix) removes it.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { diagnose } from '../../engine/doctor/index.js';
 import type { Finding, RuleId } from '../../engine/doctor/finding.js';
-import { COMPOSE, CONFIGTX, CORE, applyEdit, clean, edit, files, place, where, withPeer1Org1, type Texts } from './network.js';
+import { COMPOSE, CONFIGTX, CORE, DIR, applyEdit, clean, edit, files, place, where, withPeer1Org1, type Texts } from './network.js';
 
 const run = (t: Texts) => diagnose({ files: files(t) });
 const only = (t: Texts, rule: RuleId): Finding => {
@@ -155,4 +156,24 @@ test('rule 4: no leader in the org gets no block; a leader that gossips blocks, 
   assert.deepEqual(g.affected, ['peer1.org1.example.com']);
   assert.match(g.fabric.effect, /This peer will retrieve blocks from ordering service \(will not disseminate them to other peers in the organization\)/);
   assert.equal(run(v3).findings.length, 1);
+});
+
+test("a peer reads the core.yaml mounted at its FABRIC_CFG_PATH (fabric-samples' docker overlay); of several unmounted ones, none is guessed", () => {
+  const docker = join(DIR, 'compose', 'docker', 'docker-compose-test-net.yaml');
+  const podmanCore = join(DIR, 'compose', 'podman', 'peercfg', 'core.yaml');
+  // As fabric-samples' compose/docker/docker-compose-test-net.yaml mounts it (relative to compose/, the project folder).
+  const overlay = (folder: string) =>
+    `services:\n  peer0.org1.example.com:\n    volumes:\n      - ./${folder}/peercfg:/etc/hyperledger/peercfg\n  peer0.org2.example.com:\n    volumes:\n      - ./${folder}/peercfg:/etc/hyperledger/peercfg\n`;
+  const base = clean();
+  const notLeader = base[CORE].replace('orgLeader: true', 'orgLeader: false');
+  const both = { ...base, [podmanCore]: notLeader };
+  // Mounted: the docker core.yaml (orgLeader true) is the one read; the podman one (false) is not.
+  assert.deepEqual(run({ ...both, [docker]: overlay('docker') }).findings, []);
+  // Mounted the other way round: both peers read orgLeader false and get no block.
+  const podman = run({ ...both, [docker]: overlay('podman') });
+  assert.deepEqual(podman.findings.map((f) => f.rule), ['no-block-source', 'no-block-source']);
+  // Nothing says which: no finding from a guess, and a note says why.
+  const unknown = run(both);
+  assert.deepEqual(unknown.findings, []);
+  assert.ok(unknown.notes.some((n) => /peer0\.org1\.example\.com: which of the 2 core\.yaml files it reads is unknown/.test(n)), unknown.notes.join('\n'));
 });
