@@ -75,12 +75,17 @@ export function diagnosePaths(paths: string[], logs: string[] = []): Diagnosis {
 
 /** A key written once (a shared core.yaml) gives one finding there, naming every peer it affects. */
 function mergeSamePlace(fs: Finding[]): Finding[] {
-  const byPlace = new Map<string, Finding>();
+  const byPlace = new Map<string, { f: Finding; also: string[] }>();
   for (const f of fs) {
     const k = `${f.rule}|${f.at.file}|${f.at.line}|${f.at.col}`;
     const seen = byPlace.get(k);
-    if (!seen) byPlace.set(k, { ...f, affected: [...f.affected] });
-    else for (const a of f.affected) if (!seen.affected.includes(a)) seen.affected.push(a);
+    if (!seen) {
+      byPlace.set(k, { f: { ...f, affected: [...f.affected] }, also: [] });
+      continue;
+    }
+    const fresh = f.affected.filter((a) => !seen.f.affected.includes(a));
+    seen.f.affected.push(...fresh);
+    if (f.what !== seen.f.what) seen.also.push(...fresh);
   }
-  return [...byPlace.values()];
+  return [...byPlace.values()].map(({ f, also }) => (also.length > 0 ? { ...f, what: `${f.what} (the same for ${also.join(', ')})` } : f));
 }

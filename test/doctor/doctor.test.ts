@@ -177,3 +177,23 @@ test("a peer reads the core.yaml mounted at its FABRIC_CFG_PATH (fabric-samples'
   assert.deepEqual(unknown.findings, []);
   assert.ok(unknown.notes.some((n) => /peer0\.org1\.example\.com: which of the 2 core\.yaml files it reads is unknown/.test(n)), unknown.notes.join('\n'));
 });
+
+test('a mistake in the core.yaml every peer shares is one finding there, naming every peer', () => {
+  const broken = edit(clean(), CORE, 'useLeaderElection: false', 'useLeaderElection: true');
+  const f = only(broken, 'leader-election-and-org-leader');
+  assert.equal(place(f), where(broken, CORE, 'true', { after: 'useLeaderElection: ' }));
+  assert.deepEqual(f.affected, ['peer0.org1.example.com', 'peer0.org2.example.com']);
+  assert.match(f.what, /^peer0\.org1\.example\.com sets both .* \(the same for peer0\.org2\.example\.com\)$/);
+  assert.deepEqual(run(applyEdit(broken, f.edit!)).findings, []);
+});
+
+test("an environment written as a mapping gets the Quick Fix's variable as a mapping entry", () => {
+  const text = clean()[COMPOSE];
+  const start = text.indexOf('  peer0.org2.example.com:\n    container_name');
+  const block = text.slice(start).replace(/^ {6}- ([A-Z_]+)=(.*)$/gm, (_, k: string, v: string) => `      ${k}: "${v.replace(/"/g, '\\"')}"`);
+  const mapped = edit({ ...clean(), [COMPOSE]: text.slice(0, start) + block }, COMPOSE, '      CORE_PEER_GOSSIP_EXTERNALENDPOINT: "peer0.org2.example.com:9051"\n', '');
+  const f = only(mapped, 'external-endpoint-missing');
+  const fixed = applyEdit(mapped, f.edit!);
+  assert.match(fixed[COMPOSE], /CORE_CHAINCODE_EXECUTETIMEOUT: "300s"\n {6}CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer0\.org2\.example\.com:9051\n {4}volumes:/);
+  assert.deepEqual(run(fixed).findings, []);
+});
