@@ -126,12 +126,14 @@ function checkAnchor(net: DoctorNetwork, org: DoctorOrg, a: AnchorPeer, channels
     };
   }
   if (!r.peer.external) {
+    const rest = net.peers.filter((p) => p.mspId === org.mspId && p !== r.peer);
     return {
       ...base,
       rule: 'anchor-not-a-peer',
-      severity: 'error',
+      // Alone in its org, there is no one else it could tell of (the peer's own finding is the error).
+      severity: rest.length > 0 ? 'error' : 'warning',
       at: a.origin,
-      what: `anchor peer ${ep.text} of ${org.mspId} is ${r.peer.id}, which has no external endpoint: it tells other orgs nothing`,
+      what: `anchor peer ${ep.text} of ${org.mspId} is ${r.peer.id}, which has no external endpoint: it tells other orgs of no peer of ${org.mspId}${rest.length > 0 ? ` (${rest.map((p) => p.id).join(', ')})` : ''}`,
       fabric: {
         log: `Got a membership request from a peer that shouldn't have sent one: ..., closing connection to the peer as a result.`,
         effect: `peers of other orgs reach ${r.peer.id}, but its disclosure policy discloses no peer of ${org.mspId} to them, itself included`,

@@ -45,10 +45,10 @@ function externalMissing(net: DoctorNetwork, vis: Visibility | undefined, p: Doc
     rule: 'external-endpoint-missing',
     severity: partners.length > 0 ? 'error' : 'warning',
     at: settingPlace(p, EXTERNAL, true),
-    what: `${p.id} has no external endpoint (${written}): ${partners.length > 0 ? `${partners.join(', ')} never see${partners.length === 1 ? 's' : ''} it` : 'no other org shares a channel with it now, but none would see it'}`,
+    what: `${p.id} has no external endpoint (${written}): ${partners.length > 0 ? `no peer tells ${partners.join(', ')} of it` : 'no other org shares a channel with it now, but none would be told of it'}${blind.length > 0 ? ` (${blind.join(', ')} never learn${blind.length === 1 ? 's' : ''} it)` : ''}`,
     fabric: {
       log: 'External endpoint is empty, peer will not be accessible outside of its organization',
-      effect: `Fabric's disclosure policy passes a peer's alive messages to another org only when the peer has an external endpoint, so other orgs' membership views and service discovery's answers to them never hold ${p.id}; it also skips other orgs' anchor peers ("isn't in our org(...) and we have no external endpoint, skipping")`,
+      effect: `Fabric's disclosure policy passes a peer's alive messages to another org only when the peer has an external endpoint, so peers of other orgs learn ${p.id} only from its own membership requests, with no endpoint to give their clients; it also skips other orgs' anchor peers ("isn't in our org(...) and we have no external endpoint, skipping")`,
       source: 'gossip/gossip/gossip_impl.go',
     },
     affected: [p.id, ...(blind.length > 0 ? blind : partners)],

@@ -2,10 +2,14 @@
  * Who can see whom: which peers' membership views will hold which peers, from the files alone.
  * Peers first meet through bootstrap entries (same org only: gossip_impl.go connect2BootstrapPeers
  * refuses others) and the channels' anchor peers (learnAnchorPeers; a peer without an external
- * endpoint skips other orgs' anchors). Then what a peer tells another about a third follows
- * Fabric's disclosure policy (gossip_impl.go disclosurePolicy): only about peers of its own org or
- * of the asker's org, and across orgs only when both the peer told about and the asker have an
- * external endpoint. Anyone a peer learns of it can talk to in turn; this runs to a fixpoint.
+ * endpoint skips other orgs' anchors). Two peers in contact learn each other whatever their
+ * endpoints: a membership request carries the sender's own alive message, which the receiver
+ * takes before it applies the disclosure policy (discovery_impl.go handleMsgFromComm), and a peer
+ * that lost one it knew sends it membership requests again (periodicalReconnectToDead). What a
+ * peer tells another about a third follows Fabric's disclosure policy (gossip_impl.go
+ * disclosurePolicy): only about peers of its own org or of the asker's org, and across orgs only
+ * when both the peer told about and the asker have an external endpoint. Anyone a peer learns of
+ * it can contact in turn; this runs to a fixpoint.
  */
 import { reach, isOwnEndpoint } from './endpoints.js';
 import { parseEndpoint, type DoctorNetwork, type DoctorPeer } from './network-model.js';
@@ -64,19 +68,20 @@ export function whoSeesWhom(net: DoctorNetwork): Visibility | undefined {
     (org[about] === org[teller] || org[about] === org[asker]) && (org[about] === org[asker] || (ext[about] && ext[asker]));
   const sees = net.peers.map((_, i) => net.peers.map((__, j) => i === j));
   const talk = net.peers.map(() => new Set<number>());
-  for (const [a, b] of firstContacts(net)) {
+  const contact = (a: number, b: number) => {
     talk[a].add(b);
     talk[b].add(a);
-  }
+    sees[a][b] = true;
+    sees[b][a] = true;
+  };
+  for (const [a, b] of firstContacts(net)) contact(a, b);
   for (let changed = true; changed; ) {
     changed = false;
     for (let r = 0; r < n; r++) {
-      for (const s of talk[r]) {
+      for (const s of [...talk[r]]) {
         for (let x = 0; x < n; x++) {
           if (sees[r][x] || !sees[s][x] || !disclosed(s, r, x)) continue;
-          sees[r][x] = true;
-          talk[r].add(x);
-          talk[x].add(r);
+          contact(r, x);
           changed = true;
         }
       }
@@ -88,7 +93,7 @@ export function whoSeesWhom(net: DoctorNetwork): Visibility | undefined {
 /** The matrix as text: a row per peer, a column per peer (numbered), `x` where the row's peer sees the column's. */
 export function formatVisibility(v: Visibility): string {
   const width = Math.max(...v.peers.map((p) => p.length));
-  const lines = [`who sees whom (row sees column; by bootstrap, anchor peers and Fabric's disclosure policy):`];
+  const lines = [`who sees whom (row's membership view comes to hold column: bootstrap, anchor peers, direct contact and Fabric's disclosure policy):`];
   lines.push(`${''.padEnd(width + 3)}${v.peers.map((_, j) => String(j + 1).padStart(3)).join('')}`);
   v.peers.forEach((p, i) => lines.push(`${String(i + 1).padStart(2)} ${p.padEnd(width)}${v.sees[i].map((s, j) => (i === j ? '  -' : s ? '  x' : '  .')).join('')}  ${v.orgs[i]}`));
   return lines.join('\n');

@@ -71,7 +71,7 @@ test("rule 1: an anchor peer of another org, at its Host: an error", () => {
   assert.match(f.fabric.log!, /Anchor peer peer0\.org1\.example\.com:7051 for channel <channel> isn't in our org, but is claimed to be/);
 });
 
-test("rule 2: a peer without CORE_PEER_GOSSIP_EXTERNALENDPOINT, at its service's environment:, the Quick Fix adds the line, and the matrix loses it", () => {
+test("rule 2: a peer without CORE_PEER_GOSSIP_EXTERNALENDPOINT, at its service's environment:; the Quick Fix adds the line", () => {
   const broken = edit(clean(), COMPOSE, '      - CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0.org2.example.com:9051\n', '');
   const d = run(broken);
   const f = only(broken, 'external-endpoint-missing');
@@ -79,13 +79,31 @@ test("rule 2: a peer without CORE_PEER_GOSSIP_EXTERNALENDPOINT, at its service's
   assert.equal(f.severity, 'error');
   assert.equal(f.fabric.log, 'External endpoint is empty, peer will not be accessible outside of its organization');
   assert.equal(f.fabric.source, 'gossip/gossip/gossip_impl.go');
-  assert.deepEqual(f.affected, ['peer0.org2.example.com', 'peer0.org1.example.com']);
+  assert.match(f.what, /^peer0\.org2\.example\.com has no external endpoint \(peer\.gossip\.externalEndpoint is empty in .*core\.yaml and service peer0\.org2\.example\.com does not set CORE_PEER_GOSSIP_EXTERNALENDPOINT\): no peer tells Org1MSP of it$/);
+  assert.deepEqual(f.affected, ['peer0.org2.example.com', 'Org1MSP']);
   assert.equal(f.edit!.title, 'Add CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0.org2.example.com:9051');
-  // Org1 never sees peer0.org2 (and peer0.org2, without an external endpoint, is told of no other org).
-  assert.deepEqual(d.visibility!.sees, [[true, false], [false, true]]);
+  // peer0.org1 still dials it as Org2's anchor, and each learns the other from the other's membership requests.
+  assert.deepEqual(d.visibility!.sees, [[true, true], [true, true]]);
   const fixed = applyEdit(broken, f.edit!);
   assert.deepEqual(run(fixed).findings, []);
   assert.match(fixed[COMPOSE], /CORE_CHAINCODE_EXECUTETIMEOUT=300s\n {6}- CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0\.org2\.example\.com:9051\n {4}volumes:/);
+});
+
+test('rule 2: a second peer without an external endpoint is never told to the other org, nor told of it: the matrix', () => {
+  const hidden = (b: string) => b.replace('      - CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer1.org1.example.com:8051\n', '').replace('CORE_PEER_GOSSIP_BOOTSTRAP=peer1.org1.example.com:8051', 'CORE_PEER_GOSSIP_BOOTSTRAP=peer0.org1.example.com:7051');
+  const t = withPeer1Org1(clean(), hidden);
+  const d = run(t);
+  const f = only(t, 'external-endpoint-missing');
+  assert.equal(place(f), where(t, COMPOSE, 'environment:', { after: '  peer1.org1.example.com:\n    container_name' }));
+  assert.match(f.what, /no peer tells Org2MSP of it \(peer0\.org2\.example\.com never learns it\)$/);
+  assert.deepEqual(f.affected, ['peer1.org1.example.com', 'peer0.org2.example.com']);
+  assert.deepEqual(d.visibility!.peers, ['peer0.org1.example.com', 'peer1.org1.example.com', 'peer0.org2.example.com']);
+  assert.deepEqual(d.visibility!.sees, [
+    [true, true, true],
+    [true, true, false],
+    [true, false, true],
+  ]);
+  assert.equal(d.findings.length, 1, d.findings.map((x) => x.what).join('\n'));
 });
 
 test('rule 2: an external endpoint at a port the peer does not listen on, at the port', () => {
@@ -196,4 +214,15 @@ test("an environment written as a mapping gets the Quick Fix's variable as a map
   const fixed = applyEdit(mapped, f.edit!);
   assert.match(fixed[COMPOSE], /CORE_CHAINCODE_EXECUTETIMEOUT: "300s"\n {6}CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer0\.org2\.example\.com:9051\n {4}volumes:/);
   assert.deepEqual(run(fixed).findings, []);
+});
+
+test('rule 1: an anchor peer without an external endpoint hides the rest of its org: an error when there is a rest', () => {
+  const t = edit(withPeer1Org1(clean()), COMPOSE, '      - CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0.org1.example.com:7051\n', '');
+  const f = only(t, 'anchor-not-a-peer');
+  assert.equal(place(f), where(t, CONFIGTX, 'peer0.org1.example.com'));
+  assert.equal(f.severity, 'error');
+  assert.match(f.what, /is peer0\.org1\.example\.com, which has no external endpoint: it tells other orgs of no peer of Org1MSP \(peer1\.org1\.example\.com\)$/);
+  assert.match(f.fabric.log!, /^Got a membership request from a peer that shouldn't have sent one/);
+  const alone = only(edit(clean(), COMPOSE, '      - CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0.org1.example.com:7051\n', ''), 'anchor-not-a-peer');
+  assert.equal(alone.severity, 'warning');
 });
