@@ -17,6 +17,9 @@ import { parseLogLine, type LogLine } from '../logs/log-line.js';
 import { fileName, PeerDirectory } from '../logs/peers.js';
 import type { Origin } from '../import/yaml-source.js';
 import type { LogFile } from '../logs/read-logs.js';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 
 export interface LogRuleOptions {
   /** peer.gossip.aliveExpirationTimeout, ms. Default 25 s (Fabric's). */
@@ -52,6 +55,9 @@ const CLOSING = /^Closing connection to Endpoint: ([^,]*), InternalEndpoint: ([^
 const LEARNED = /^Learned about a new alive member: .*Endpoint:(\S+) PKI-id:([0-9a-f]+)/;
 const SELF = /^Creating gossip service with self membership of Endpoint: ([^,]*), InternalEndpoint: ([^,]*), PKI-ID: ([0-9a-f]*)/;
 const HOST_PORT = /([A-Za-z0-9][A-Za-z0-9.-]*:\d+)/;
+
+/** Bound on what is kept per rule (observer × endpoint pairs): memory stays small on any log. */
+const MAX_KEYS = 10_000;
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const clock = (t: number) => new Date(t).toISOString().replace('T', ' ').replace('Z', ' UTC');
@@ -92,7 +98,7 @@ export class LogDoctor {
     }
     this.dir.announce(l, fileName(place.file));
     const observer = this.observerOf(l, place.file);
-    if (!this.firstSeen.has(observer)) this.firstSeen.set(observer, l.time);
+    if (!this.firstSeen.has(observer) && this.firstSeen.size < MAX_KEYS) this.firstSeen.set(observer, l.time);
     const at = (needle: string): Origin => ({ file: place.file, line: place.line, col: Math.max(1, text.indexOf(needle) + 1) });
     const m = l.message;
 
@@ -110,9 +116,10 @@ export class LogDoctor {
       return;
     }
     if (NOT_FOUND.test(m)) {
-      const early = l.time - this.firstSeen.get(observer)! <= this.opts.startupMs;
+      const early = l.time - (this.firstSeen.get(observer) ?? l.time) <= this.opts.startupMs;
       const key = observer;
       const needle = NOT_FOUND.exec(m)![0];
+      if (!this.notFound.has(key) && this.notFound.size >= MAX_KEYS) return;
       if (early) {
         const s = this.notFound.get(key);
         if (s) s.early++;
@@ -270,7 +277,7 @@ export class LogDoctor {
     if (s) {
       s.count++;
       s.last = time;
-    } else map.set(key, { ...init, at, first: time, last: time, count: 1 } as T);
+    } else if (map.size < MAX_KEYS) map.set(key, { ...init, at, first: time, last: time, count: 1 } as T);
   }
 
   private recovered(observer: string, endpoint: string): void {
@@ -280,6 +287,7 @@ export class LogDoctor {
 
   private seenPki(endpoint: string, pki: string, time: number, at: Origin): void {
     if (!endpoint || !pki) return;
+    if (!this.pkiOf.has(endpoint) && this.pkiOf.size >= MAX_KEYS) return;
     const before = this.pkiOf.get(endpoint);
     if (before !== undefined && before !== pki) this.pkiChange(endpoint, before, pki, time, at, false);
     this.pkiOf.set(endpoint, pki);
@@ -290,6 +298,7 @@ export class LogDoctor {
     this.pkiOf.set(endpoint, to);
     const key = `${endpoint}|${from}|${to}`;
     const c = this.changes.get(key);
+    if (!c && this.changes.size >= MAX_KEYS) return;
     if (!c) this.changes.set(key, { at, endpoint, from, to, time, logged });
     else if (logged && !c.logged) Object.assign(c, { at, time, logged });
   }
@@ -297,6 +306,7 @@ export class LogDoctor {
   private death(observer: string, member: string, time: number, at: Origin): void {
     const key = `${observer}|${member}`;
     let d = this.deaths.get(key);
+    if (!d && this.deaths.size >= MAX_KEYS) return;
     if (!d) this.deaths.set(key, (d = { observer, member, count: 0, first: time, last: time, at, worst: Infinity }));
     // A run of declarations each within the window of the one before; a long quiet gap, before
     // the run made it flapping, starts a new run.
@@ -309,7 +319,38 @@ export class LogDoctor {
   }
 }
 
-/** The rules over whole files (the CLI's `--logs`). */
+/**
+ * Feeds a log file (plain or gzip) to `doctor` line by line, never holding the file: a 100 MB
+ * log costs the doctor's counters, not its size.
+ */
+export async function scanLogFile(path: string, doctor: LogDoctor): Promise<void> {
+  let n = 0;
+  try {
+    const head = await new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      createReadStream(path, { start: 0, end: 1 })
+        .on('data', (b) => parts.push(b as Buffer))
+        .on('end', () => resolve(Buffer.concat(parts)))
+        .on('error', reject);
+    });
+    const raw = createReadStream(path);
+    const input = head[0] === 0x1f && head[1] === 0x8b ? raw.pipe(createGunzip()) : raw;
+    const failed = new Promise<never>((_, reject) => {
+      raw.on('error', reject);
+      input.on('error', reject);
+    });
+    failed.catch(() => undefined); // an error after the last line has nobody left to tell
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    const done = (async () => {
+      for await (const text of lines) doctor.line(text, { file: path, line: ++n });
+    })();
+    await Promise.race([done, failed]);
+  } catch (e) {
+    throw new Error(`${path}:${n + 1}:1: cannot read the log: ${(e as Error).message}`);
+  }
+}
+
+/** The rules over files already in memory (the CLI's `--logs`, read by engine/logs/files.ts). */
 export function logFindings(files: LogFile[], opts: LogRuleOptions = {}): Finding[] {
   const doctor = new LogDoctor(opts);
   for (const f of files) doctor.file(f);

@@ -4,9 +4,12 @@
  * way `docker logs peer0.org1.example.com` prints it. Each finding once, at its line:col.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { LogDoctor, logFindings } from '../../engine/doctor/log-rules.js';
+import { gzipSync } from 'node:zlib';
+import { LogDoctor, logFindings, scanLogFile } from '../../engine/doctor/log-rules.js';
 import { readLogFiles } from '../../engine/logs/files.js';
 import type { LogFile } from '../../engine/logs/read-logs.js';
 
@@ -137,4 +140,29 @@ test('binary or foreign lines are counted as skipped, never a crash; bad options
   assert.deepEqual(d.findings(), []);
   assert.throws(() => new LogDoctor({ minFlaps: 1 }), /minFlaps must be at least 2/);
   assert.throws(() => new LogDoctor({ aliveExpirationTimeoutMs: 0 }), /aliveExpirationTimeoutMs must be positive/);
+});
+
+test('a production peer under `docker compose logs`: the service names the peer; a gzip file streamed from disk finds the same', async () => {
+  const fail = (t: string) =>
+    `peer0.org1.example.com  | 2026-12-03 ${t} UTC [gossip.discovery] func1 -> WARN 0${t.slice(3, 5)} Could not connect to Endpoint: peer0.org2.example.com:9051, InternalEndpoint: peer0.org2.example.com:9051, PKI-ID: <nil>, Metadata:  : context deadline exceeded`;
+  const text = [fail('12:00:00.000'), fail('12:00:25.000'), fail('12:00:50.000')].join('\n') + '\n';
+  const fs = logFindings([{ path: 'compose.log', text }]);
+  assert.deepEqual(fs.map((f) => [f.rule, f.at.line, f.affected]), [['log-connect-failures', 1, ['peer0.org1.example.com', 'peer0.org2.example.com:9051']]]);
+
+  const dir = mkdtempSync(join(tmpdir(), 'gossip-scope-logs-'));
+  try {
+    const gz = join(dir, 'peers.log.gz');
+    const broken = withLines([fail('11:56:00.000'), fail('11:56:25.000'), fail('11:56:50.000')]).file;
+    writeFileSync(gz, gzipSync(broken.text));
+    const d = new LogDoctor();
+    await scanLogFile(gz, d);
+    assert.deepEqual(d.findings(), logFindings([{ ...broken, path: gz }]));
+    assert.equal(d.findings().length, 1);
+    await assert.rejects(scanLogFile(join(dir, 'missing.log'), new LogDoctor()), /missing\.log:1:1: cannot read the log: .*ENOENT/);
+    const damaged = join(dir, 'damaged.log.gz');
+    writeFileSync(damaged, Buffer.concat([gzipSync(broken.text).subarray(0, 2000), Buffer.alloc(64, 0x55)]));
+    await assert.rejects(scanLogFile(damaged, new LogDoctor()), /damaged\.log\.gz:\d+:1: cannot read the log: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
