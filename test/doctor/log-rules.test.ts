@@ -106,6 +106,9 @@ test('a PKI-ID that changes for the same endpoint: once, whether Fabric logs it,
   const fb = logFindings([b.file]);
   assert.deepEqual(fb.map((f) => [f.rule, f.at.line, f.at.col]), [['log-pkiid-changed', b.first, logged.indexOf('changed its PKI-ID') + 1]]);
   assert.equal(fb[0].fabric.source, 'gossip/comm/comm_impl.go');
+  // Seen in an alive message first, then logged by comm: still once, at Fabric's own line.
+  const c = withLines([learned('11:56:09.000', '77aa'), logged]);
+  assert.deepEqual(logFindings([c.file]).map((f) => [f.at.line, f.at.col]), [[c.first + 1, logged.indexOf('changed its PKI-ID') + 1]]);
 });
 
 test('membership flapping: declared dead 3 times within 4 × aliveExpirationTimeout of each other; spread out it is not', () => {
