@@ -2,6 +2,7 @@
  * The certificates cryptogen or a Fabric CA writes for a network's peers, found in their folder
  * layout and read with the line of every PEM block:
  *   organizations/peerOrganizations/<org>/msp/cacerts/*.pem                  the org's MSP (configtx MSPDir)
+ *   organizations/peerOrganizations/<org>/msp/tlscacerts/*.pem               the TLS CAs the channel trusts for it
  *   organizations/peerOrganizations/<org>/peers/<peer>/msp/signcerts/*.pem   the peer's enrollment certificate
  *   organizations/peerOrganizations/<org>/peers/<peer>/msp/cacerts/*.pem     its local MSP's CAs
  *   organizations/peerOrganizations/<org>/peers/<peer>/tls/server.crt, ca.crt
@@ -36,6 +37,8 @@ export interface CertTree {
   peers: PeerCertFiles[];
   /** Per org folder, its MSP's cacerts (what the channel configuration, and so every other peer, trusts). */
   orgCacerts: Record<string, CertBlock[]>;
+  /** Per org folder, its MSP's tlscacerts (the TLS roots other peers check its peers' TLS certificates against). */
+  orgTlsCacerts: Record<string, CertBlock[]>;
   /** Files that could not be read as certificates, at file:line:col. */
   problems: Diagnostic[];
 }
@@ -48,7 +51,7 @@ const SKIP = new Set(['node_modules', '.git', 'ordererOrganizations', 'fabric-ca
 
 /** Finds every `peerOrganizations` folder at or below the given folders and reads its certificates. */
 export function collectCertificates(paths: string[]): CertTree {
-  const tree: CertTree = { peers: [], orgCacerts: {}, problems: [] };
+  const tree: CertTree = { peers: [], orgCacerts: {}, orgTlsCacerts: {}, problems: [] };
   const orgs: string[] = [];
   const find = (dir: string, depth: number) => {
     if (basename(dir) === 'peerOrganizations') {
@@ -75,6 +78,7 @@ export function collectCertificates(paths: string[]): CertTree {
   for (const orgDir of orgs) {
     const org = basename(orgDir);
     tree.orgCacerts[org] = readDir(join(orgDir, 'msp', 'cacerts'), tree);
+    tree.orgTlsCacerts[org] = readDir(join(orgDir, 'msp', 'tlscacerts'), tree);
     const peersDir = join(orgDir, 'peers');
     for (const peer of isDir(peersDir) ? list(peersDir, tree) : []) {
       const pd = join(peersDir, peer);

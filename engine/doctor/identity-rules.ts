@@ -3,6 +3,7 @@
  * CA wrote (cert-files.ts) and the endpoints the peers are dialled at:
  *   - the enrollment certificate (msp/signcerts) does not chain to a CA of its MSP: checked by the
  *     project's MSP code (engine/msp/msp.ts, Fabric's words for the chain error);
+ *   - the TLS server certificate not issued by a TLS CA of its org (msp/tlscacerts, else tls/ca.crt);
  *   - the TLS server certificate's SANs do not cover a host others dial (Go's VerifyHostname);
  *   - certificates expired, or expiring within a window, with a timeline per peer.
  * No wall clock: `now` is a parameter (the CLI passes Date.now()). Findings sit on the PEM block.
@@ -47,7 +48,7 @@ export interface IdentityInput {
   mspOrgs?: Record<string, string>;
 }
 
-export type CertRole = 'enrollment' | 'msp-ca' | 'tls-server' | 'tls-ca' | 'org-msp-ca';
+export type CertRole = 'enrollment' | 'msp-ca' | 'tls-server' | 'tls-ca' | 'org-msp-ca' | 'org-tls-ca';
 
 export interface TimelineEntry {
   role: CertRole;
@@ -76,7 +77,7 @@ export function certificateTimeline(tree: CertTree): PeerTimeline[] {
       .filter((e): e is TimelineEntry => e !== undefined)
       .sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime() || a.file.localeCompare(b.file));
   const out: PeerTimeline[] = tree.peers.map((p) => ({ peer: p.peer, org: p.org, certs: entries(roles(p)) }));
-  for (const [org, blocks] of Object.entries(tree.orgCacerts)) out.push({ peer: `${org} (MSP)`, org, certs: entries([['org-msp-ca', blocks]]) });
+  for (const [org, blocks] of Object.entries(tree.orgCacerts)) out.push({ peer: `${org} (MSP)`, org, certs: entries([['org-msp-ca', blocks], ['org-tls-ca', tree.orgTlsCacerts[org] ?? []]]) });
   return out;
 }
 
@@ -88,6 +89,8 @@ export function identityFindings(input: IdentityInput): Finding[] {
     const ep = byPeer.get(p.peer);
     const wrong = wrongCa(p, ep, input, certs);
     if (wrong) out.push(wrong);
+    const wrongTls = wrongTlsCa(p, certs);
+    if (wrongTls) out.push(wrongTls);
     if (ep && ep.tls !== false) {
       const san = sanMismatch(p, ep);
       if (san) out.push(san);
@@ -103,6 +106,7 @@ export function identityFindings(input: IdentityInput): Finding[] {
     if (f) out.push(f);
   };
   for (const [org, blocks] of Object.entries(certs.orgCacerts)) for (const b of blocks) expiry('org-msp-ca', b, org);
+  for (const [org, blocks] of Object.entries(certs.orgTlsCacerts)) for (const b of blocks) expiry('org-tls-ca', b, org);
   for (const p of certs.peers) for (const [role, blocks] of roles(p)) for (const b of blocks) expiry(role, b, p.peer);
   return out;
 }
@@ -126,7 +130,7 @@ export function peerEndpointsFromCompose(peers: ComposePeer[]): PeerEndpoints[] 
 export function certificateProblems(tree: CertTree): Diagnostic[] {
   const out = [...tree.problems];
   const seen = new Set<string>();
-  const all = [...Object.values(tree.orgCacerts).flat(), ...tree.peers.flatMap((p) => roles(p).flatMap(([, b]) => b))];
+  const all = [...Object.values(tree.orgCacerts).flat(), ...Object.values(tree.orgTlsCacerts).flat(), ...tree.peers.flatMap((p) => roles(p).flatMap(([, b]) => b))];
   for (const b of all) {
     const key = `${b.file}:${b.line}`;
     if (seen.has(key)) continue;
@@ -188,6 +192,36 @@ function wrongCa(p: PeerCertFiles, ep: PeerEndpoints | undefined, input: Identit
   };
 }
 
+function wrongTlsCa(p: PeerCertFiles, tree: CertTree): Finding | undefined {
+  const tls = p.tlsServer[0];
+  if (!tls || parseError(tls)) return undefined;
+  const orgRoots = tree.orgTlsCacerts[p.org] ?? [];
+  const roots = (orgRoots.length > 0 ? orgRoots : p.tlsCa).filter((b) => !parseError(b));
+  if (roots.length === 0) return undefined; // nothing to check against: not a finding of this rule
+  const where = orgRoots.length > 0 ? `peerOrganizations/${p.org}/msp/tlscacerts` : 'its tls/ca.crt';
+  const cert = new X509Certificate(tls.der);
+  const issued = (b: CertBlock) => {
+    const ca = new X509Certificate(b.der);
+    return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+  };
+  if (roots.some(issued)) return undefined;
+  const others = [...Object.values(tree.orgTlsCacerts).flat(), ...tree.peers.flatMap((q) => q.tlsCa), ...Object.values(tree.orgCacerts).flat()];
+  const signer = others.find((b) => !parseError(b) && issued(b));
+  return {
+    rule: 'cert-wrong-ca',
+    severity: 'error',
+    at: { file: tls.file, line: tls.line, col: 1 },
+    what: `The TLS certificate of ${p.peer} (issuer ${cn(cert.issuer)}) is not issued by a TLS CA of its org (${where})${signer ? `: ${signer.file} signed it` : ''}`,
+    fabric: {
+      log: 'Could not connect to Endpoint: …, PKI-ID: <nil>, Metadata:  : … tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      effect: `every peer that dials ${p.peer} fails the TLS handshake (it checks the certificate against ${p.org}'s TLS roots from the channel configuration): ${p.peer} is unreachable`,
+      source: 'gossip/discovery/discovery_impl.go',
+    },
+    affected: [p.peer],
+    fix: `Issue ${p.peer}'s tls/server.crt from ${p.org}'s TLS CA (cryptogen generate, or fabric-ca-client enroll --enrollment.profile tls against ${p.org}'s TLS CA)`,
+  };
+}
+
 function sanMismatch(p: PeerCertFiles, ep: PeerEndpoints): Finding | undefined {
   const tls = p.tlsServer[0];
   if (!tls || parseError(tls)) return undefined;
@@ -219,6 +253,7 @@ const ROLE_TEXT: Record<CertRole, string> = {
   'org-msp-ca': 'MSP CA certificate (the channel trusts it)',
   'tls-server': 'TLS server certificate',
   'tls-ca': 'TLS CA certificate',
+  'org-tls-ca': 'TLS CA certificate (msp/tlscacerts: the channel trusts it)',
 };
 
 function expiryFinding(role: CertRole, b: CertBlock, who: string, now: number, windowMs: number): Finding | undefined {
@@ -234,6 +269,7 @@ function expiryFinding(role: CertRole, b: CertBlock, who: string, now: number, w
     enrollment: { severity: 'error', log: `signing identity expired ${span} ago`, effect: `${who} does not start (its local MSP refuses it); a running one is dropped by every other peer ("gossipping peer identity expired", gossip/identity/identity.go)`, source: 'msp/mspimplsetup.go' },
     'tls-server': { severity: 'error', log: 'x509: certificate has expired or is not yet valid', effect: `every TLS handshake with ${who} fails: no peer or client can connect to it`, source: 'gossip/discovery/discovery_impl.go' },
     'tls-ca': { severity: 'error', log: 'x509: certificate has expired or is not yet valid', effect: `TLS chains through this CA fail at the current time: ${who} cannot verify the peers it dials, nor they it`, source: 'gossip/discovery/discovery_impl.go' },
+    'org-tls-ca': { severity: 'error', log: 'x509: certificate has expired or is not yet valid', effect: `TLS chains through this CA fail at the current time: peers cannot connect to ${who}'s peers`, source: 'gossip/discovery/discovery_impl.go' },
     'msp-ca': { severity: 'warning', effect: 'Fabric\'s MSP validates identities as of their own notBefore, so gossip goes on; but a Fabric CA with this root cannot enroll anyone, and tools that check the chain at the current time refuse it', source: 'msp/mspimplsetup.go' },
     'org-msp-ca': { severity: 'warning', effect: 'Fabric\'s MSP validates identities as of their own notBefore, so gossip goes on; but a Fabric CA with this root cannot enroll anyone, and tools that check the chain at the current time refuse it', source: 'msp/mspimplsetup.go' },
   };

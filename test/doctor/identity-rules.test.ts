@@ -32,6 +32,8 @@ interface Breaks {
   expired?: boolean;
   /** peer0.org1's TLS CA ends in ten days. */
   expiring?: boolean;
+  /** peer0.org2's TLS certificate is issued by org1's TLS CA. */
+  otherOrgsTlsCa?: boolean;
 }
 
 const orgs = [
@@ -43,11 +45,15 @@ const orgs = [
 async function network(name: string, breaks: Breaks = {}): Promise<string> {
   const root = join(temp, name);
   const cas = new Map<number, OrgCA>();
-  for (const o of orgs) cas.set(o.n, await OrgCA.create('doctor-test', o.msp, o.domain, valid));
+  const tlscas = new Map<number, OrgCA>();
+  for (const o of orgs) {
+    cas.set(o.n, await OrgCA.create('doctor-test', o.msp, o.domain, valid));
+    const tlsValidity = breaks.expiring && o.n === 1 ? { ...valid, notAfter: new Date(NOW + 10 * DAY) } : valid;
+    tlscas.set(o.n, await OrgCA.create('doctor-test-tls', o.msp, o.domain, tlsValidity));
+  }
   for (const o of orgs) {
     const ca = cas.get(o.n)!;
-    const tlsValidity = breaks.expiring && o.n === 1 ? { ...valid, notAfter: new Date(NOW + 10 * DAY) } : valid;
-    const tlsca = await OrgCA.create('doctor-test-tls', o.msp, o.domain, tlsValidity);
+    const tlsca = tlscas.get(o.n)!;
     const orgDir = join(root, 'organizations', 'peerOrganizations', o.domain);
     const write = (rel: string, text: string | Uint8Array) => {
       const p = join(orgDir, rel);
@@ -55,11 +61,12 @@ async function network(name: string, breaks: Breaks = {}): Promise<string> {
       writeFileSync(p, text);
     };
     write(`msp/cacerts/ca.${o.domain}-cert.pem`, ca.certPem);
+    write(`msp/tlscacerts/tlsca.${o.domain}-cert.pem`, tlsca.certPem);
     const signValidity = breaks.expired && o.n === 2 ? { notBefore: new Date(NOW - 400 * DAY), notAfter: new Date(NOW - 2 * DAY) } : valid;
     const signer = breaks.otherOrgsCert && o.n === 1 ? cas.get(2)! : ca;
     const enrollment = await signer.issue('peer0', 'peer', signValidity);
     const sans = breaks.wrongSan && o.n === 2 ? ['peer0.org2.example.org', 'peer0'] : [`peer0.${o.domain}`, 'peer0'];
-    const tls = await tlsca.issue('peer0', 'peer', valid, { sans });
+    const tls = await (breaks.otherOrgsTlsCa && o.n === 2 ? tlscas.get(1)! : tlsca).issue('peer0', 'peer', valid, { sans });
     write(`peers/peer0.${o.domain}/msp/signcerts/peer0.${o.domain}-cert.pem`, enrollment.certPem);
     write(`peers/peer0.${o.domain}/msp/cacerts/ca.${o.domain}-cert.pem`, ca.certPem);
     write(`peers/peer0.${o.domain}/tls/server.crt`, tls.certPem);
@@ -93,6 +100,15 @@ test('an enrollment certificate issued by the other org\'s CA: one error at its 
   assert.equal(f.fabric.source, 'msp/mspimplvalidate.go');
 });
 
+test('a TLS certificate issued by the other org\'s TLS CA: one error at server.crt', async () => {
+  const root = await network('other-tls-ca', { otherOrgsTlsCa: true });
+  const certs = collectCertificates([root]);
+  const fs = identityFindings({ certs, peers: endpoints(), now: NOW, windowMs: WINDOW });
+  assert.deepEqual(fs.map((f) => [f.rule, f.at.file, f.at.line]), [['cert-wrong-ca', peerFile(root, 'org2.example.com', 'tls/server.crt'), 1]]);
+  assert.match(fs[0].what, /^The TLS certificate of peer0\.org2\.example\.com \(issuer ca\.org1\.example\.com\) is not issued by a TLS CA of its org \(peerOrganizations\/org2\.example\.com\/msp\/tlscacerts\): .*org1\.example\.com\/msp\/tlscacerts\/tlsca\.org1\.example\.com-cert\.pem signed it$/);
+  assert.match(fs[0].fabric.log!, /x509: certificate signed by unknown authority$/);
+});
+
 test('a TLS certificate whose SANs miss the host the compose file dials: one error at server.crt, with the compose position', async () => {
   const root = await network('wrong-san', { wrongSan: true });
   const certs = collectCertificates([root]);
@@ -117,6 +133,7 @@ test('an expired enrollment certificate is an error, a TLS CA expiring inside th
   assert.deepEqual(
     sortFindings(fs).map((f) => [f.rule, f.severity, f.at.file, f.at.line]),
     [
+      ['cert-expiring', 'warning', join(root, 'organizations/peerOrganizations/org1.example.com/msp/tlscacerts/tlsca.org1.example.com-cert.pem'), 1],
       ['cert-expiring', 'warning', peerFile(root, 'org1.example.com', 'tls/ca.crt'), 1],
       ['cert-expired', 'error', peerFile(root, 'org2.example.com', 'msp/signcerts/peer0.org2.example.com-cert.pem'), 1],
     ],
@@ -124,7 +141,7 @@ test('an expired enrollment certificate is an error, a TLS CA expiring inside th
   const expired = fs.find((f) => f.rule === 'cert-expired')!;
   assert.match(expired.what, /^The enrollment certificate \(msp\/signcerts\) of peer0\.org2\.example\.com \(peer0\.org2\.example\.com\) expired 2 days ago, at 2026-12-06T12:00:00Z$/);
   assert.equal(expired.fabric.log, 'signing identity expired 2 days ago');
-  const expiring = fs.find((f) => f.rule === 'cert-expiring')!;
+  const expiring = fs.find((f) => f.rule === 'cert-expiring' && f.at.file.endsWith('ca.crt'))!;
   assert.match(expiring.what, /TLS CA certificate of peer0\.org1\.example\.com \(ca\.org1\.example\.com\) expires in 10 days/);
   // A shorter window: the TLS CA is no longer "expiring".
   assert.deepEqual(identityFindings({ certs, peers: endpoints(), now: NOW, windowMs: 5 * DAY }).map((f) => f.rule), ['cert-expired']);
@@ -135,7 +152,7 @@ test('an expired enrollment certificate is an error, a TLS CA expiring inside th
   assert.equal(org2.certs[0].notAfter.getTime(), NOW - 2 * DAY);
   const org1 = tl.find((t) => t.peer === 'peer0.org1.example.com')!;
   assert.deepEqual(org1.certs.map((c) => c.role), ['tls-ca', 'msp-ca', 'enrollment', 'tls-server']); // same notAfter: by file
-  assert.ok(tl.some((t) => t.peer === 'org1.example.com (MSP)' && t.certs.length === 1));
+  assert.deepEqual(tl.find((t) => t.peer === 'org1.example.com (MSP)')!.certs.map((c) => c.role), ['org-tls-ca', 'org-msp-ca']);
 });
 
 test('a binary, a DER and a non-PEM file are problems at the file with Fabric\'s words; the rest is still checked', async () => {
