@@ -158,6 +158,13 @@ export class LogDoctor {
       return;
     }
     // A member came back: a later successful contact clears "could not connect" as the final word.
+    // At INFO level only the channel's membership report says so (gossip/gossip/channel/channel.go).
+    const view = l.func === 'reportMembershipChanges' ? m.indexOf('peers went online:') : -1;
+    if (view >= 0 || (l.func === 'reportMembershipChanges' && m.includes('current view:'))) {
+      const from = view >= 0 ? view : m.indexOf('current view:');
+      for (const ep of m.slice(from).match(/[A-Za-z0-9][A-Za-z0-9.-]*:\d+/g) ?? []) this.recovered(observer, ep);
+      return;
+    }
     if (l.func === 'resurrectMember') {
       const ep = /Endpoint:(\S+)/.exec(m)?.[1];
       if (ep) this.recovered(observer, ep);

@@ -54,6 +54,10 @@ test('connect failures that end with the member learned are a warning, not an er
   const fs = logFindings([withLines([fail('11:55:00.000'), fail('11:55:25.000'), fail('11:55:50.000'), learned]).file]);
   assert.deepEqual(fs.map((f) => [f.rule, f.severity]), [['log-connect-failures', 'warning']]);
   assert.match(fs[0].what, /then reached it/);
+  // At INFO level the channel's membership report is the only sign it was reached.
+  const report = p0('11:56:15.000', 'INFO', 'gossip.channel', 'reportMembershipChanges', '[[A] Membership view has changed. peers went online:  [[127.0.0.1:7051]] , current view:  [[127.0.0.1:7051] [127.0.0.1:40317]]]').replace('#127.0.0.1:43465]', '#p0]');
+  const info = logFindings([withLines([fail('11:55:00.000'), fail('11:55:25.000'), fail('11:55:50.000'), report]).file]);
+  assert.deepEqual(info.map((f) => [f.rule, f.severity]), [['log-connect-failures', 'warning']]);
 });
 
 test('"Identity store rejected" in a production peer\'s log: one error per host and reason, at the first', () => {
