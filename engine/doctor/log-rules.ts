@@ -315,6 +315,8 @@ export class LogDoctor {
     let d = this.deaths.get(key);
     if (!d && this.deaths.size >= MAX_KEYS) return;
     if (!d) this.deaths.set(key, (d = { observer, member, count: 0, first: time, last: time, at, worst: Infinity }));
+    // Not later than the last declaration: the same line again (a log concatenated twice), not a new death.
+    if (d.count > 0 && time <= d.last) return;
     // A run of declarations each within the window of the one before; a long quiet gap, before
     // the run made it flapping, starts a new run.
     if (d.count > 0 && time - d.last > this.opts.flapWindowMs && !d.flapAt) d.count = 0;
