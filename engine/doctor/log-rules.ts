@@ -17,9 +17,10 @@ import { parseLogLine, type LogLine } from '../logs/log-line.js';
 import { fileName, PeerDirectory } from '../logs/peers.js';
 import type { Origin } from '../import/yaml-source.js';
 import type { LogFile } from '../logs/read-logs.js';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { MAX_LOG_BYTES } from '../logs/files.js';
 
 export interface LogRuleOptions {
   /** peer.gossip.aliveExpirationTimeout, ms. Default 25 s (Fabric's). */
@@ -356,6 +357,49 @@ export async function scanLogFile(path: string, doctor: LogDoctor): Promise<void
     await Promise.race([done, failed]);
   } catch (e) {
     throw new Error(`${path}:${n + 1}:1: cannot read the log: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The rules over log files on disk, synchronously (the doctor's rules are plain functions): a
+ * plain-text log is read 1 MB at a time, so a 100 MB log never sits in memory; a gzip log is
+ * unpacked whole (at most MAX_LOG_BYTES). A file that cannot be read throws `path:line:1: why`.
+ */
+export function logFindingsFromPaths(paths: string[], opts: LogRuleOptions = {}): Finding[] {
+  const doctor = new LogDoctor(opts);
+  for (const path of paths) scanLogFileSync(path, doctor);
+  return doctor.findings();
+}
+
+/** `chunkBytes`: how much is read at a time (tests make it small to cross lines and characters). */
+export function scanLogFileSync(path: string, doctor: LogDoctor, chunkBytes = 1 << 20): void {
+  let n = 0;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const chunk = Buffer.alloc(Math.max(2, chunkBytes));
+    let got = readSync(fd, chunk, 0, chunk.length, null);
+    if (got >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
+      const parts = [Buffer.from(chunk.subarray(0, got))];
+      while ((got = readSync(fd, chunk, 0, chunk.length, null)) > 0) parts.push(Buffer.from(chunk.subarray(0, got)));
+      doctor.file({ path, text: gunzipSync(Buffer.concat(parts), { maxOutputLength: MAX_LOG_BYTES }).toString('utf8') });
+      return;
+    }
+    let carry = '';
+    const decoder = new TextDecoder('utf-8');
+    while (got > 0) {
+      const text = carry + decoder.decode(chunk.subarray(0, got), { stream: true });
+      const lines = text.split('\n');
+      carry = lines.pop()!;
+      for (const line of lines) doctor.line(line, { file: path, line: ++n });
+      got = readSync(fd, chunk, 0, chunk.length, null);
+    }
+    carry += decoder.decode();
+    if (carry !== '') doctor.line(carry, { file: path, line: ++n });
+  } catch (e) {
+    throw new Error(`${path}:${n + 1}:1: cannot read the log: ${(e as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { LogDoctor, logFindings, scanLogFile } from '../../engine/doctor/log-rules.js';
+import { LogDoctor, logFindings, logFindingsFromPaths, scanLogFile, scanLogFileSync } from '../../engine/doctor/log-rules.js';
 import { readLogFiles } from '../../engine/logs/files.js';
 import type { LogFile } from '../../engine/logs/read-logs.js';
 
@@ -168,6 +168,19 @@ test('a production peer under `docker compose logs`: the service names the peer;
     assert.deepEqual(d.findings(), logFindings([{ ...broken, path: gz }]));
     assert.equal(d.findings().length, 1);
     await assert.rejects(scanLogFile(join(dir, 'missing.log'), new LogDoctor()), /missing\.log:1:1: cannot read the log: .*ENOENT/);
+    // The synchronous reader, plain (in 1 MB pieces, and in 4 kB pieces with a character across
+    // a boundary) and gzip, finds the same.
+    const plain = join(dir, 'peers.log');
+    const withUtf8 = broken.text + 'ünïcödé ✓\n'.repeat(2000);
+    writeFileSync(plain, withUtf8);
+    const expected = logFindings([{ path: plain, text: withUtf8 }]);
+    assert.deepEqual(logFindingsFromPaths([plain]), expected);
+    const small = new LogDoctor();
+    scanLogFileSync(plain, small, 4096);
+    assert.deepEqual(small.findings(), expected);
+    assert.equal(small.skipped, 2000 + 2); // the unicode lines and the real log's two test-runner lines
+    assert.deepEqual(logFindingsFromPaths([gz]), d.findings());
+    assert.throws(() => logFindingsFromPaths([join(dir, 'missing.log')]), /missing\.log:1:1: cannot read the log: .*ENOENT/);
     const damaged = join(dir, 'damaged.log.gz');
     writeFileSync(damaged, Buffer.concat([gzipSync(broken.text).subarray(0, 2000), Buffer.alloc(64, 0x55)]));
     await assert.rejects(scanLogFile(damaged, new LogDoctor()), /damaged\.log\.gz:\d+:1: cannot read the log: /);
