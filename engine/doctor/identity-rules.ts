@@ -126,6 +126,35 @@ export function peerEndpointsFromCompose(peers: ComposePeer[]): PeerEndpoints[] 
   });
 }
 
+/** The fields of a peer as written that these rules read (the doctor's DoctorPeer has them). */
+export interface PeerAsWritten {
+  id: string;
+  mspId?: string;
+  /** peer.gossip.externalEndpoint, peer.gossip.endpoint (else peer.address), peer.address. */
+  external?: DialledEndpoint;
+  internal?: DialledEndpoint;
+  address?: DialledEndpoint;
+  settings?: Map<string, { text: string }>;
+}
+
+/**
+ * The endpoints each peer is dialled at: its own external, internal and address, plus the
+ * channel's anchor peers whose host is one of its names (configtx.yaml AnchorPeers, from `anchors`).
+ */
+export function identityPeersOf(peers: PeerAsWritten[], anchors: { host: string; port: string | number; origin: Origin }[] = []): PeerEndpoints[] {
+  return peers.map((p) => {
+    const endpoints: DialledEndpoint[] = [];
+    const add = (e: DialledEndpoint | undefined) => {
+      if (e && !endpoints.some((x) => x.host === e.host && x.port === e.port)) endpoints.push({ host: e.host, port: e.port, origin: e.origin });
+    };
+    [p.external, p.internal, p.address].forEach(add);
+    const own = new Set([p.id, ...endpoints.map((e) => e.host)]);
+    for (const a of anchors) if (own.has(a.host)) add({ host: a.host, port: Number(a.port), origin: a.origin });
+    const tls = p.settings?.get('peer.tls.enabled')?.text;
+    return { peerId: p.id, mspId: p.mspId ?? '', endpoints, tls: tls === undefined ? undefined : /^true$/i.test(tls.trim()) };
+  });
+}
+
 /** Problems a tree's certificates have beyond the collector's (a PEM block that is not a P-256 certificate). */
 export function certificateProblems(tree: CertTree): Diagnostic[] {
   const out = [...tree.problems];

@@ -8,6 +8,8 @@
  * The JSON is checked strictly (as Go's json.Unmarshal would) and read with positions through
  * the project's YAML reader (JSON is YAML), so findings sit on the value itself.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Finding } from './finding.js';
 import { ImportError, YamlSource, type Origin } from '../import/yaml-source.js';
 import type { Diagnostic } from '../scenario/diagnostics.js';
@@ -45,6 +47,34 @@ export interface PrivateDataInput {
    * (gossip/gossip/gossip_impl.go disclosurePolicy): same org, or both have an external endpoint.
    */
   canSee?: (from: PdcPeer, to: PdcPeer) => boolean;
+}
+
+/** A peer as written (the doctor's DoctorPeer has these fields) as the dissemination sees it. */
+export function pdcPeersOf(peers: { id: string; mspId?: string; external?: { host: string; port: number } }[]): PdcPeer[] {
+  return peers.filter((p) => p.mspId).map((p) => ({ peerId: p.id, mspId: p.mspId!, externalEndpoint: p.external ? `${p.external.host}:${p.external.port}` : undefined }));
+}
+
+/**
+ * The collections configs below the given paths: files named like fabric-samples' (collections_config.json,
+ * collection-config.json, …), at most 6 folders deep, node_modules and .git skipped.
+ */
+export function findCollectionsConfigs(paths: string[]): CollectionsFile[] {
+  const out: CollectionsFile[] = [];
+  const wanted = /^collections?[-_]?config.*\.json$/i;
+  const walk = (p: string, depth: number) => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isFile()) {
+      if (!wanted.test(basename(p))) return;
+      if (st.size > 1 << 24) throw new ImportError([{ file: p, line: 1, col: 1, message: `${st.size} bytes: too big for a collections config` }]);
+      out.push({ path: p, text: readFileSync(p, 'utf8') });
+      return;
+    }
+    if (!st.isDirectory() || depth > 6) return;
+    for (const name of readdirSync(p).sort()) if (name !== 'node_modules' && !name.startsWith('.')) walk(join(p, name), depth + 1);
+  };
+  for (const p of paths) walk(p, 0);
+  return out;
 }
 
 /** Fabric's own view rule: a peer of another org is seen only when both have an external endpoint. */

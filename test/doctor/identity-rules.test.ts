@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { collectCertificates, readCertBytes } from '../../engine/doctor/cert-files.js';
 import { sortFindings } from '../../engine/doctor/finding.js';
-import { certificateProblems, certificateTimeline, identityFindings, peerEndpointsFromCompose, verifyHostname } from '../../engine/doctor/identity-rules.js';
+import { certificateProblems, certificateTimeline, identityFindings, identityPeersOf, peerEndpointsFromCompose, verifyHostname } from '../../engine/doctor/identity-rules.js';
 import { OrgCA, type Validity } from '../../engine/msp/ca.js';
 import { COMPOSE_TEST_NET, composePeers } from './test-network-compose.js';
 
@@ -188,4 +188,20 @@ test('hostname matching as Go\'s VerifyHostname: SANs only, one-label wildcards,
   assert.match(verifyHostname(sans, '127.0.0.1')!, /doesn't contain any IP SANs/);
   assert.equal(verifyHostname({ dns: [], ip: ['127.0.0.1'] }, '127.0.0.1'), null);
   assert.match(verifyHostname({ dns: [], ip: [] }, 'peer0')!, /legacy Common Name/);
+});
+
+test('peers as written: own endpoints and the anchor peers that name them are what is dialled; TLS off when peer.tls.enabled says so', () => {
+  const at = (line: number) => ({ file: 'compose.yaml', line, col: 5 });
+  const ep = (host: string, port: number, line: number) => ({ host, port, text: `${host}:${port}`, origin: at(line) });
+  const peers = identityPeersOf(
+    [
+      { id: 'peer0.org1.example.com', mspId: 'Org1MSP', external: ep('peer0.org1.example.com', 7051, 3), internal: ep('peer0.org1.example.com', 7051, 4), address: ep('peer0.org1.example.com', 7051, 4) },
+      { id: 'peer0.org2.example.com', mspId: 'Org2MSP', address: ep('peer0.org2.example.com', 9051, 9), settings: new Map([['peer.tls.enabled', { text: 'false' }]]) },
+    ],
+    [{ host: 'peer0.org2.example.com', port: '9052', origin: { file: 'configtx.yaml', line: 20, col: 17 } }],
+  );
+  assert.deepEqual(peers, [
+    { peerId: 'peer0.org1.example.com', mspId: 'Org1MSP', endpoints: [{ host: 'peer0.org1.example.com', port: 7051, origin: at(3) }], tls: undefined },
+    { peerId: 'peer0.org2.example.com', mspId: 'Org2MSP', endpoints: [{ host: 'peer0.org2.example.com', port: 9051, origin: at(9) }, { host: 'peer0.org2.example.com', port: 9052, origin: { file: 'configtx.yaml', line: 20, col: 17 } }], tls: false },
+  ]);
 });

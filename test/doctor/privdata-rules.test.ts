@@ -3,8 +3,11 @@
  * collections_config.json in fabric-samples' format: clean, and broken copies.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { eligibleOrgs, privateDataFindings, readCollectionsConfig, type PdcPeer } from '../../engine/doctor/privdata-rules.js';
+import { eligibleOrgs, findCollectionsConfigs, pdcPeersOf, privateDataFindings, readCollectionsConfig, type PdcPeer } from '../../engine/doctor/privdata-rules.js';
 import { ImportError } from '../../engine/import/yaml-source.js';
 import { COMPOSE_TEST_NET, composePeers, env } from './test-network-compose.js';
 
@@ -117,4 +120,27 @@ test('bad input is an error at its place: JSON that Go would refuse, a bad polic
   assert.deepEqual(bad(CONFIG.replace('"requiredPeerCount": 1', '"requiredPeerCount": "1"')), ['5:25: "requiredPeerCount" must be a whole number, not "1"']);
   assert.match(bad('{"name": "x"}')[0], /^1:1: a collections config is a JSON array/);
   assert.match(bad('\u0000\u0001\u0002')[0], /not valid JSON/);
+});
+
+test('collections configs are found below a folder as fabric-samples lays them out; peers as written become dissemination peers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gossip-scope-pdc-'));
+  try {
+    mkdirSync(join(dir, 'asset-transfer-private-data', 'chaincode-go'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', 'x'), { recursive: true });
+    writeFileSync(join(dir, 'asset-transfer-private-data', 'chaincode-go', 'collections_config.json'), CONFIG);
+    writeFileSync(join(dir, 'node_modules', 'x', 'collections_config.json'), '[]');
+    writeFileSync(join(dir, 'package.json'), '{}');
+    const found = findCollectionsConfigs([dir]);
+    assert.deepEqual(found.map((f) => f.path), [join(dir, 'asset-transfer-private-data', 'chaincode-go', 'collections_config.json')]);
+    assert.equal(found[0].text, CONFIG);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(
+    pdcPeersOf([{ id: 'peer0.org1.example.com', mspId: 'Org1MSP', external: { host: 'peer0.org1.example.com', port: 7051 } }, { id: 'peer0.org2.example.com', mspId: 'Org2MSP' }, { id: 'no-msp' }]),
+    [
+      { peerId: 'peer0.org1.example.com', mspId: 'Org1MSP', externalEndpoint: 'peer0.org1.example.com:7051' },
+      { peerId: 'peer0.org2.example.com', mspId: 'Org2MSP', externalEndpoint: undefined },
+    ],
+  );
 });
