@@ -49,7 +49,10 @@ const MAX_DEPTH = 8;
 const MAX_PEERS = 2000;
 const SKIP = new Set(['node_modules', '.git', 'ordererOrganizations', 'fabric-ca', 'channel-artifacts']);
 
-/** Finds every `peerOrganizations` folder at or below the given folders and reads its certificates. */
+/**
+ * Finds every `peerOrganizations` folder at or below the given folders (files among the paths are
+ * skipped) and reads its certificates. No org found: `orgCacerts` is empty (say so as a note).
+ */
 export function collectCertificates(paths: string[]): CertTree {
   const tree: CertTree = { peers: [], orgCacerts: {}, orgTlsCacerts: {}, problems: [] };
   const orgs: string[] = [];
@@ -65,16 +68,8 @@ export function collectCertificates(paths: string[]): CertTree {
       if (!SKIP.has(name) && !name.startsWith('.') && isDir(p)) find(p, depth + 1);
     }
   };
-  for (const p of paths) {
-    if (!isDir(p)) {
-      tree.problems.push({ file: p, line: 1, col: 1, message: 'not a folder: give the folder that holds organizations/peerOrganizations (cryptogen\'s or a Fabric CA\'s output)' });
-      continue;
-    }
-    find(p, 0);
-  }
-  if (orgs.length === 0 && tree.problems.length === 0) {
-    tree.problems.push({ file: paths[0] ?? '.', line: 1, col: 1, message: 'no peerOrganizations folder below this folder: no certificates to check' });
-  }
+  // Files among the paths are the network's other inputs (core.yaml, compose): not certificates.
+  for (const p of paths) if (isDir(p)) find(p, 0);
   for (const orgDir of orgs) {
     const org = basename(orgDir);
     tree.orgCacerts[org] = readDir(join(orgDir, 'msp', 'cacerts'), tree);

@@ -170,8 +170,9 @@ test('a binary, a DER and a non-PEM file are problems at the file with Fabric\'s
   assert.match(probs.find((p) => p.includes('notes.txt'))!, /no -----BEGIN CERTIFICATE----- block/);
   assert.match(probs.find((p) => p.includes('broken.pem'))!, /:1: not a readable X\.509 certificate/);
   assert.deepEqual(identityFindings({ certs, peers: endpoints(), now: NOW, windowMs: WINDOW }), []);
-  // A folder with no peerOrganizations says so.
-  assert.match(collectCertificates([join(root, 'organizations', 'peerOrganizations', 'org1.example.com', 'msp')]).problems[0].message, /no peerOrganizations folder/);
+  // A folder with no peerOrganizations has no org; a file among the paths is another input, skipped.
+  const none = collectCertificates([join(root, 'organizations', 'peerOrganizations', 'org1.example.com', 'msp'), org1('tls/server.crt')]);
+  assert.deepEqual([Object.keys(none.orgCacerts), none.peers, none.problems], [[], [], []]);
   assert.match(readCertBytes('x.pem', new Uint8Array()).problem!.message, /^empty file/);
 });
 
