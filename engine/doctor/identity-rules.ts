@@ -311,7 +311,7 @@ function expiryFinding(role: CertRole, b: CertBlock, who: string, now: number, w
     what: expired
       ? `The ${ROLE_TEXT[role]} of ${who} (${subject}) expired ${span} ago, at ${when}`
       : `The ${ROLE_TEXT[role]} of ${who} (${subject}) expires in ${span}, at ${when}`,
-    fabric: expired ? { ...(c.log ? { log: c.log } : {}), effect: c.effect, source: c.source } : { effect: `at ${when}: ${c.effect}`, source: c.source },
+    fabric: expired ? { ...(c.log ? { log: c.log } : {}), effect: c.effect, source: c.source } : { effect: `from ${when}: ${c.effect}`, source: c.source },
     affected: [who],
     fix: `Renew it before ${when} (cryptogen extend, or fabric-ca-client reenroll) and restart ${who}`,
   };
