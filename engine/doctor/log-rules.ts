@@ -20,7 +20,6 @@ import type { LogFile } from '../logs/read-logs.js';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { MAX_LOG_BYTES } from '../logs/files.js';
 
 export interface LogRuleOptions {
   /** peer.gossip.aliveExpirationTimeout, ms. Default 25 s (Fabric's). */
@@ -56,6 +55,9 @@ const CLOSING = /^Closing connection to Endpoint: ([^,]*), InternalEndpoint: ([^
 const LEARNED = /^Learned about a new alive member: .*Endpoint:(\S+) PKI-id:([0-9a-f]+)/;
 const SELF = /^Creating gossip service with self membership of Endpoint: ([^,]*), InternalEndpoint: ([^,]*), PKI-ID: ([0-9a-f]*)/;
 const HOST_PORT = /([A-Za-z0-9][A-Za-z0-9.-]*:\d+)/;
+
+/** Bound on a gzip log unpacked whole by the synchronous reader (a day of one peer's debug log is well below it). */
+const MAX_UNPACKED_BYTES = 1 << 30;
 
 /** Bound on what is kept per rule (observer × endpoint pairs): memory stays small on any log. */
 const MAX_KEYS = 10_000;
@@ -93,7 +95,8 @@ export class LogDoctor {
   /** Feeds one raw line (as read from a file or a `docker logs -f`). */
   line(text: string, place: LogPlace): void {
     const l = parseLogLine(text);
-    if (typeof l === 'string') {
+    // Not a line: parseLogLine says why (as a string, or an object with a reason).
+    if (typeof l !== 'object' || !('func' in l)) {
       if (text.trim() !== '') this.unparsed++;
       return;
     }
@@ -363,7 +366,7 @@ export async function scanLogFile(path: string, doctor: LogDoctor): Promise<void
 /**
  * The rules over log files on disk, synchronously (the doctor's rules are plain functions): a
  * plain-text log is read 1 MB at a time, so a 100 MB log never sits in memory; a gzip log is
- * unpacked whole (at most MAX_LOG_BYTES). A file that cannot be read throws `path:line:1: why`.
+ * unpacked whole (at most 1 GiB). A file that cannot be read throws `path:line:1: why`.
  */
 export function logFindingsFromPaths(paths: string[], opts: LogRuleOptions = {}): Finding[] {
   const doctor = new LogDoctor(opts);
@@ -382,7 +385,7 @@ export function scanLogFileSync(path: string, doctor: LogDoctor, chunkBytes = 1 
     if (got >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
       const parts = [Buffer.from(chunk.subarray(0, got))];
       while ((got = readSync(fd, chunk, 0, chunk.length, null)) > 0) parts.push(Buffer.from(chunk.subarray(0, got)));
-      doctor.file({ path, text: gunzipSync(Buffer.concat(parts), { maxOutputLength: MAX_LOG_BYTES }).toString('utf8') });
+      doctor.file({ path, text: gunzipSync(Buffer.concat(parts), { maxOutputLength: MAX_UNPACKED_BYTES }).toString('utf8') });
       return;
     }
     let carry = '';
