@@ -71,7 +71,8 @@ export class LogDoctor {
   /** Per observer: its first line's time (start-up is measured from it). */
   private readonly firstSeen = new Map<string, number>();
   private readonly connect = new Map<string, Seen & { observer: string; endpoint: string; error: string; recovered: boolean }>();
-  private readonly rejected = new Map<string, Seen & { observer: string; remote: string; error: string }>();
+  /** `late`: occurrences past start-up, the first of them at `lateAt`. */
+  private readonly rejected = new Map<string, Seen & { observer: string; remote: string; error: string; late: number; lateAt?: Origin }>();
   private readonly notFound = new Map<string, Seen & { observer: string; early: number }>();
   /** The PKI-ID each endpoint was last seen with, and the changes found. */
   private readonly pkiOf = new Map<string, string>();
@@ -116,7 +117,14 @@ export class LogDoctor {
     if (rejected) {
       // The remote address is the dialler's ephemeral port: group by host and reason.
       const host = rejected[1].replace(/:\d+$/, '');
-      this.count(this.rejected, `${observer}|${host}|${rejected[2]}`, l.time, at('Identity store rejected'), { observer, remote: rejected[1], error: rejected[2] });
+      const key = `${observer}|${host}|${rejected[2]}`;
+      const place = at('Identity store rejected');
+      this.count(this.rejected, key, l.time, place, { observer, remote: rejected[1], error: rejected[2], late: 0 });
+      const s = this.rejected.get(key);
+      if (s && l.time - (this.firstSeen.get(observer) ?? l.time) > this.opts.startupMs) {
+        s.late++;
+        s.lateAt ??= place;
+      }
       return;
     }
     if (NOT_FOUND.test(m)) {
@@ -209,11 +217,13 @@ export class LogDoctor {
       });
     }
     for (const s of this.rejected.values()) {
+      // Only during start-up it can be a peer that has not joined the channel whose MSPs it needs yet.
+      const early = s.late === 0 ? ` (only during start-up, the first ${seconds(this.opts.startupMs)}: possibly a peer that had not yet joined the channel that defines the other's MSP)` : '';
       out.push({
         rule: 'log-identity-rejected',
-        severity: 'error',
-        at: s.at,
-        what: `${s.observer} refused the identity of the peer at ${s.remote} ${s.count === 1 ? 'once' : `${s.count} times${s.count > 1 ? ` between ${clock(s.first)} and ${clock(s.last)}` : ''}`}: ${s.error}`,
+        severity: s.late > 0 ? 'error' : 'info',
+        at: s.lateAt ?? s.at,
+        what: `${s.observer} refused the identity of the peer at ${s.remote} ${s.count === 1 ? 'once' : `${s.count} times between ${clock(s.first)} and ${clock(s.last)}`}: ${s.error}${early}`,
         fabric: {
           log: `Identity store rejected ${s.remote} : ${s.error}`,
           effect: 'the handshake fails and the connection is closed: the two peers cannot gossip',

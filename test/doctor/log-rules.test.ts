@@ -59,22 +59,27 @@ test('connect failures that end with the member learned are a warning, not an er
   assert.deepEqual(info.map((f) => [f.rule, f.severity]), [['log-connect-failures', 'warning']]);
 });
 
-test('"Identity store rejected" in a production peer\'s log: one error per host and reason, at the first', () => {
+test('"Identity store rejected" in a production peer\'s log: one error per host and reason, at the first past start-up; only at start-up it is a note', () => {
   const rej = (t: string, port: number) => prod(t, 'WARN', 'gossip.comm', 'authenticateRemotePeer', `Identity store rejected 172.18.0.5:${port} : gossipping peer identity expired`);
   const text = [
     prod('11:00:00.000', 'INFO', 'gossip.gossip', 'New', 'Creating gossip service with self membership of Endpoint: peer0.org1.example.com:7051, InternalEndpoint: peer0.org1.example.com:7051, PKI-ID: 0a0b0c, Metadata: '),
-    rej('11:01:00.000', 40112),
-    rej('11:01:25.000', 40118),
+    rej('11:00:30.000', 40110),
+    rej('11:01:10.000', 40112),
+    rej('11:01:35.000', 40118),
   ].join('\n');
   const file = { path: 'logs/peer0.org1.example.com.log', text };
   const fs = logFindings([file]);
   assert.equal(fs.length, 1);
   assert.equal(fs[0].rule, 'log-identity-rejected');
   assert.equal(fs[0].severity, 'error');
-  assert.deepEqual(fs[0].at, { file: file.path, line: 2, col: text.split('\n')[1].indexOf('Identity store') + 1 });
-  assert.match(fs[0].what, /^peer0\.org1\.example\.com refused the identity of the peer at 172\.18\.0\.5:40112 2 times .*gossipping peer identity expired$/);
+  assert.deepEqual(fs[0].at, { file: file.path, line: 3, col: text.split('\n')[2].indexOf('Identity store') + 1 });
+  assert.match(fs[0].what, /^peer0\.org1\.example\.com refused the identity of the peer at 172\.18\.0\.5:40110 3 times between .*: gossipping peer identity expired$/);
   assert.match(fs[0].fix, /Renew/);
   assert.equal(fs[0].fabric.source, 'gossip/comm/comm_impl.go');
+  // The first one alone, 30 s after start: a note at its line, not an error.
+  const early = logFindings([{ path: file.path, text: text.split('\n').slice(0, 2).join('\n') }]);
+  assert.deepEqual(early.map((f) => [f.severity, f.at.line]), [['info', 2]]);
+  assert.match(early[0].what, /once: gossipping peer identity expired \(only during start-up/);
 });
 
 test('"PKI-ID not found in identity mapper" during start-up is normal; past it, one warning at the first late one', () => {
