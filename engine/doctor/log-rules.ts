@@ -77,6 +77,8 @@ export class LogDoctor {
   /** The PKI-ID each endpoint was last seen with, and the changes found. */
   private readonly pkiOf = new Map<string, string>();
   private readonly changes = new Map<string, { at: Origin; endpoint: string; from: string; to: string; time: number; logged: boolean }>();
+  /** Endpoints whose PKI-ID goes back and forth: more than one peer announces them. */
+  private readonly sharedEndpoints = new Set<string>();
   private readonly deaths = new Map<string, { observer: string; member: string; count: number; first: number; last: number; at: Origin; flapAt?: Origin; worst: number }>();
   private unparsed = 0;
 
@@ -250,6 +252,7 @@ export class LogDoctor {
       });
     }
     for (const c of this.changes.values()) {
+      if (!c.logged && this.sharedEndpoints.has(c.endpoint)) continue;
       out.push({
         rule: 'log-pkiid-changed',
         severity: 'warning',
@@ -310,7 +313,12 @@ export class LogDoctor {
     if (!endpoint || !pki) return;
     if (!this.pkiOf.has(endpoint) && this.pkiOf.size >= MAX_KEYS) return;
     const before = this.pkiOf.get(endpoint);
-    if (before !== undefined && before !== pki) this.pkiChange(endpoint, before, pki, time, at, false);
+    if (before !== undefined && before !== pki) {
+      // Back to a PKI-ID it had before: two peers announce the same endpoint (a copied
+      // CORE_PEER_GOSSIP_EXTERNALENDPOINT), not a renewal. What the logs infer is then unsure.
+      if (this.changes.has(`${endpoint}|${pki}|${before}`)) this.sharedEndpoints.add(endpoint);
+      this.pkiChange(endpoint, before, pki, time, at, false);
+    }
     this.pkiOf.set(endpoint, pki);
   }
 

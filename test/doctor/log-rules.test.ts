@@ -114,6 +114,9 @@ test('a PKI-ID that changes for the same endpoint: once, whether Fabric logs it,
   const fb = logFindings([b.file]);
   assert.deepEqual(fb.map((f) => [f.rule, f.at.line, f.at.col]), [['log-pkiid-changed', b.first, logged.indexOf('changed its PKI-ID') + 1]]);
   assert.equal(fb[0].fabric.source, 'gossip/comm/comm_impl.go');
+  // Back and forth between two PKI-IDs: two peers announce one endpoint, not a renewal: no finding.
+  const flip = withLines([learned('11:56:10.500', '77aa'), learned('11:56:11.000', '3132372e302e302e313a3430333137'), learned('11:56:15.000', '77aa')]);
+  assert.deepEqual(logFindings([flip.file]), []);
   // Seen in an alive message first, then logged by comm: still once, at Fabric's own line.
   const c = withLines([learned('11:56:09.000', '77aa'), logged]);
   assert.deepEqual(logFindings([c.file]).map((f) => [f.at.line, f.at.col]), [[c.first + 1, logged.indexOf('changed its PKI-ID') + 1]]);
