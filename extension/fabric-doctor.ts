@@ -56,7 +56,7 @@ export class FabricDoctor implements vscode.CodeActionProvider, vscode.Disposabl
   private async run(paths: string[], tell: boolean): Promise<CheckResult | undefined> {
     let result;
     try {
-      result = diagnosePaths(paths);
+      result = diagnosePaths(paths, [], { now: Date.now() });
     } catch (e) {
       if (!(e instanceof DoctorInputError)) throw e;
       const first = e.diagnostics[0];
@@ -70,7 +70,9 @@ export class FabricDoctor implements vscode.CodeActionProvider, vscode.Disposabl
       const errors = result.findings.filter((f) => f.severity === 'error').length;
       const summary = `Gossip Scope: ${result.findings.length === 0 ? 'no finding' : `${errors} error(s), ${result.findings.length - errors} other finding(s)`} in ${result.network.peers.length} peers' configuration.`;
       if (result.findings.length > 0) await vscode.commands.executeCommand('workbench.actions.view.problems');
-      void vscode.window.showInformationMessage(result.notes.length > 0 ? `${summary} ${result.notes.join('; ')}` : summary);
+      const u = result.unreadable;
+      const notes = [...result.notes, ...(u.length > 0 ? [`${u.length} certificate file(s) could not be read (${vscode.workspace.asRelativePath(u[0].file)}:${u[0].line}:${u[0].col}: ${u[0].message})`] : [])];
+      void vscode.window.showInformationMessage(notes.length > 0 ? `${summary} ${notes.join('; ')}` : summary);
     }
     return { findings: result.findings, notes: result.notes };
   }

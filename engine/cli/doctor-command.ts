@@ -37,13 +37,15 @@ export function doctorCommand(argv: string[], out: (s: string) => void, err: (s:
     if (!statSync(l, { throwIfNoEntry: false })?.isFile()) throw new DoctorInputError([{ file: l, line: 1, col: 1, message: '--logs: no such file' }]);
   }
 
-  const d = diagnosePaths(positional, logs);
+  // The one clock read: certificates expire against the wall clock, rules take it as a value.
+  const d = diagnosePaths(positional, logs, { now: Date.now() });
   const errors = d.findings.filter((f) => f.severity === 'error').length;
   if (flags.has('json')) {
-    out(JSON.stringify({ findings: d.findings, matrix: d.visibility ?? null, notes: d.notes, errors }, null, 2));
+    out(JSON.stringify({ findings: d.findings, unreadable: d.unreadable, matrix: d.visibility ?? null, notes: d.notes, errors }, null, 2));
     return errors > 0 ? 1 : 0;
   }
   for (const f of d.findings) out(formatFinding(f));
+  for (const u of d.unreadable) out(`${u.file}:${u.line}:${u.col}: warning: ${u.message}`);
   for (const n of d.notes) err(`note: ${n}`);
   if (flags.has('matrix')) out(d.visibility ? formatVisibility(d.visibility) : `who sees whom: not computed for more than ${MAX_MATRIX_PEERS} peers`);
   const count = (s: Finding['severity']) => d.findings.filter((f) => f.severity === s).length;

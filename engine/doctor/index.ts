@@ -9,6 +9,11 @@ import { anchorFindings } from './anchor-rules.js';
 import { bootstrapFindings } from './bootstrap-rules.js';
 import { deliveryFindings } from './delivery-rules.js';
 import { endpointFindings } from './endpoint-rules.js';
+import { collectCertificates } from './cert-files.js';
+import { certificateProblems, identityFindings, identityPeersOf } from './identity-rules.js';
+import { findCollectionsConfigs, pdcPeersOf, privateDataFindings } from './privdata-rules.js';
+import { logFindingsFromPaths } from './log-rules.js';
+import type { Diagnostic } from '../scenario/diagnostics.js';
 import { sortFindings, type Finding } from './finding.js';
 import { parseDoctorFiles, readDoctorPaths } from './inputs.js';
 import { buildNetwork, type DoctorNetwork } from './network-model.js';
@@ -25,7 +30,13 @@ export interface DoctorInputs {
   explicit?: string[];
   /** Peer log files (--logs). */
   logs?: string[];
+  /** Now, in ms since the epoch, for certificate expiry (the caller's clock: rules read none). Default: no expiry check against a clock is skipped; the CLI and VS Code pass Date.now(). */
+  now?: number;
+  /** A certificate expiring within this many ms of `now` is a warning. Default 30 days. */
+  expiringWithinMs?: number;
 }
+
+export const DEFAULT_EXPIRING_WITHIN_MS = 30 * 86_400_000;
 
 /** What every rule gets. */
 export interface DoctorContext {
@@ -33,6 +44,8 @@ export interface DoctorContext {
   network: DoctorNetwork;
   /** Undefined past MAX_MATRIX_PEERS peers. */
   visibility?: Visibility;
+  /** The peers' certificates found under the paths (cryptogen or Fabric CA layout). */
+  certificates: ReturnType<typeof collectCertificates>;
 }
 
 export type Rule = (ctx: DoctorContext) => Finding[];
@@ -42,13 +55,26 @@ export const RULES: Rule[] = [
   (c) => endpointFindings(c.network, c.visibility),
   (c) => bootstrapFindings(c.network),
   (c) => deliveryFindings(c.network),
-  // ── doctor-more: rule groups 5–7 go here ────────────────────────────────────────────────
-  // import { identityFindings } from './identity-rules.js';     (certificates: cert-wrong-ca, tls-san-mismatch, cert-expired, cert-expiring)
-  // import { privateDataFindings } from './privdata-rules.js';  (pdc-required-unreachable, pdc-max-below-required)
-  // import { logFindings } from './log-rules.js';               (log-*: reads ctx.inputs.logs)
-  // then add `identityFindings, privateDataFindings, logFindings,` (each a Rule: (ctx) => Finding[]).
-  // ─────────────────────────────────────────────────────────────────────────────────────────
+  (c) =>
+    identityFindings({
+      certs: c.certificates,
+      peers: identityPeersOf(c.network.peers, c.network.orgs.flatMap((o) => o.anchors)),
+      now: c.inputs.now ?? 0,
+      windowMs: c.inputs.now === undefined ? 0 : (c.inputs.expiringWithinMs ?? DEFAULT_EXPIRING_WITHIN_MS),
+    }),
+  (c) => findCollectionsConfigs(c.inputs.paths ?? []).flatMap((collections) => privateDataFindings({ collections, peers: pdcPeersOf(c.network.peers), canSee: c.visibility && seesBy(c.visibility) })),
+  (c) => logFindingsFromPaths(c.inputs.logs ?? []),
 ];
+
+/** The who-sees-whom matrix as the private-data rules ask it. */
+function seesBy(v: Visibility): (a: { peerId: string }, b: { peerId: string }) => boolean {
+  const at = new Map(v.peers.map((p, i) => [p, i]));
+  return (a, b) => {
+    const i = at.get(a.peerId);
+    const j = at.get(b.peerId);
+    return i !== undefined && j !== undefined && v.sees[i][j];
+  };
+}
 
 export interface Diagnosis {
   findings: Finding[];
@@ -56,21 +82,26 @@ export interface Diagnosis {
   visibility?: Visibility;
   /** What was read but not checked, in words. */
   notes: string[];
+  /** Files that could not be read as certificates (binary, DER, damaged), at file:line:col. */
+  unreadable: Diagnostic[];
 }
 
 export function diagnose(inputs: DoctorInputs): Diagnosis {
   const network = buildNetwork(parseDoctorFiles(inputs.files, new Set(inputs.explicit ?? [])));
   const visibility = whoSeesWhom(network);
-  const ctx: DoctorContext = { inputs, network, visibility };
+  const certificates = collectCertificates(inputs.paths ?? []);
+  const ctx: DoctorContext = { inputs, network, visibility, certificates };
   const findings = mergeSamePlace(RULES.flatMap((rule) => rule(ctx)));
-  return { findings: sortFindings(findings), network, visibility, notes: [...new Set(network.notes)] };
+  const notes = [...new Set(network.notes)];
+  if (inputs.now === undefined && certificates.peers.length > 0) notes.push('certificates were not checked for expiry: no clock was given');
+  return { findings: sortFindings(findings), network, visibility, notes, unreadable: certificateProblems(certificates) };
 }
 
 /** Reads files and folders (as `gossip-scope import` does) and diagnoses them. */
-export function diagnosePaths(paths: string[], logs: string[] = []): Diagnosis {
+export function diagnosePaths(paths: string[], logs: string[] = [], clock: { now?: number; expiringWithinMs?: number } = {}): Diagnosis {
   const files = readDoctorPaths(paths);
   const explicit = files.map((f) => f.path).filter((p) => paths.includes(p));
-  return diagnose({ files, paths, explicit, logs });
+  return diagnose({ files, paths, explicit, logs, ...clock });
 }
 
 /** A key written once (a shared core.yaml) gives one finding there, naming every peer it affects. */

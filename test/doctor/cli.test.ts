@@ -92,3 +92,34 @@ test('bad input: a folder of unrelated YAML, a binary file, a missing path or lo
   assert.equal(usage.code, 2);
   assert.match(usage.err, /doctor needs the network's files or their folder/);
 });
+
+test('every rule group runs from the CLI: an expired certificate, a collection that cannot meet its required count, a binary certificate file; the real six-peer log adds nothing', async () => {
+  const { OrgCA } = await import('../../engine/msp/ca.js');
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-all-'));
+  cpSync(DIR, dir, { recursive: true });
+  const DAY = 86_400_000;
+  const now = Date.now();
+  const ca = await OrgCA.create('doctor-cli', 'Org2MSP', 'org2.example.com', { notBefore: new Date(now - 400 * DAY), notAfter: new Date(now + 3650 * DAY) });
+  const org = join(dir, 'organizations', 'peerOrganizations', 'org2.example.com');
+  mkdirSync(join(org, 'msp', 'cacerts'), { recursive: true });
+  writeFileSync(join(org, 'msp', 'cacerts', 'ca-cert.pem'), ca.certPem);
+  const signcerts = join(org, 'peers', 'peer0.org2.example.com', 'msp', 'signcerts');
+  mkdirSync(signcerts, { recursive: true });
+  const expired = await ca.issue('peer0', 'peer', { notBefore: new Date(now - 400 * DAY), notAfter: new Date(now - 2 * DAY) });
+  writeFileSync(join(signcerts, 'cert.pem'), expired.certPem);
+  writeFileSync(join(org, 'msp', 'cacerts', 'broken.pem'), Buffer.from([0, 1, 2, 3, 255, 254]));
+  mkdirSync(join(dir, 'chaincode'));
+  const collections = join(dir, 'chaincode', 'collections_config.json');
+  writeFileSync(collections, `[\n {\n   "name": "assetCollection",\n   "policy": "OR('Org1MSP.member', 'Org2MSP.member')",\n   "requiredPeerCount": 2,\n   "maxPeerCount": 1,\n   "blockToLive": 0\n }\n]\n`);
+  const log = join(__dirname, '..', '..', 'docs', 'reference', 'real-fabric', 'gossip-debug-6peers.log.gz');
+  const r = await cli('doctor', dir, '--logs', log, '--json');
+  assert.equal(r.code, 1, r.err);
+  const j = JSON.parse(r.out) as { findings: { rule: string; at: { file: string; line: number } }[]; unreadable: { file: string }[] };
+  const rules = j.findings.map((f) => f.rule).sort();
+  assert.ok(rules.includes('cert-expired'), rules.join(', '));
+  assert.ok(rules.includes('pdc-max-below-required'), rules.join(', '));
+  assert.ok(!rules.some((x) => x.startsWith('log-')), `the real log is healthy: ${rules.join(', ')}`);
+  assert.equal(j.findings.find((f) => f.rule === 'cert-expired')!.at.file, join(signcerts, 'cert.pem'));
+  assert.equal(j.findings.find((f) => f.rule === 'pdc-max-below-required')!.at.file, collections);
+  assert.ok(j.unreadable.some((u) => u.file.endsWith('broken.pem')), JSON.stringify(j.unreadable));
+});
