@@ -61,3 +61,11 @@ test('without cryptogen files the import is refused, and the error says what is 
   const [f] = findings(withoutAnchors(t, 'Org2MSP'), 'anchor-missing');
   await assert.rejects(consequenceOf(f, files(withoutAnchors(t, 'Org2MSP'))), /the network as written cannot run in the simulator: .*compose-test-net\.yaml:1:1: an import needs a crypto-config\.yaml/);
 });
+
+test('the Fabric Doctor lesson\'s network (samples/fabric-doctor): one finding, peer1.org1\'s missing external endpoint, which Show me shows at 2 s', async () => {
+  const { diagnosePaths } = await import('../../engine/doctor/index.js');
+  const d = diagnosePaths(['samples/fabric-doctor']);
+  assert.deepEqual(d.findings.map((f) => `${f.rule} ${f.at.file}:${f.at.line}:${f.at.col}`), ['external-endpoint-missing samples/fabric-doctor/compose/compose-test-net.yaml:189:5']);
+  const c = await consequenceOf(d.findings[0], [...d.network.texts].map(([path, text]) => ({ path, text })));
+  assert.equal(c.sentence, "at 2 s peer0.org2's membership lacks peer1.org1, which it holds by then with the fix, and at 60 s it still lacks it");
+});
