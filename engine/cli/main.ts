@@ -63,7 +63,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'run') return await run(rest, out, err);
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'import') return importCommand(rest, out, err);
-    if (cmd === 'logs') return logsCommand(rest, out, err);
+    if (cmd === 'logs') return await logsCommand(rest, out, err);
     if (cmd === 'report') return await report(rest, out);
     if (cmd === 'sweep') return await sweep(rest, out, err, wallMs);
     if (cmd === 'dap') return await serveDapOverStdio();
