@@ -216,7 +216,8 @@ export class FabricLogReader {
       return dir.byPkiId(pki) ?? (dir.placed(pki) ? dir.remote(pki) : pki);
     };
     const refOf = (at: Where, text: string) => ({ file: this.files[at.file].path, line: at.line, text, time: at.time });
-    const rawOf = (at: Where, peer: number) => ({ time: at.time, order: at.order, file: this.files[at.file].path, line: at.line, peer });
+    // Literals of one shape, not spreads: a long log makes millions of these.
+    const rawOf = (at: Where, peer: number, kind: TraceKind): Raw => ({ peer, kind, time: at.time, order: at.order, file: this.files[at.file].path, line: at.line });
 
     const raws: Raw[] = [];
     const sends = new Map<string, SendQueue>();
@@ -233,7 +234,11 @@ export class FabricLogReader {
         const ref = refOf(r.at, r.text);
         const key = `${identity(r.printed)}|${to}`;
         const pending: PendingSend = { raw: undefined, from: peer, to, file: ref.file, order: r.at.order, ref, printed: r.printed, matched: false };
-        if (peer !== undefined) pending.raw = { ...rawOf(r.at, peer), kind: 'send', other: to, type: r.printed.type };
+        if (peer !== undefined) {
+          pending.raw = rawOf(r.at, peer, 'send');
+          pending.raw.other = to;
+          pending.raw.type = r.printed.type;
+        }
         let queue = sends.get(key);
         if (!queue) sends.set(key, (queue = { list: [], head: 0 }));
         queue.list.push(pending);
@@ -245,13 +250,18 @@ export class FabricLogReader {
         const from = dir.remote(r.pki);
         stats.receipts++;
         typeStats(r.printed.type).received++;
-        const raw: Raw = { ...rawOf(r.at, peer), kind: 'deliver', other: from, type: r.printed.type };
+        const raw = rawOf(r.at, peer, 'deliver');
+        raw.other = from;
+        raw.type = r.printed.type;
         raws.push(raw);
         const ref = refOf(r.at, r.text);
         receipts.push({ raw, key: `${identity(r.printed)}|${peer}`, from, file: ref.file, order: r.at.order, ref, printed: r.printed });
         const f = r.printed.fields;
         if (r.printed.type === 'StateInfo' && f.ledgerHeight && f.pkiId) {
-          raws.push({ ...rawOf(r.at, peer), kind: 'state', reason: 'StateInfo', data: { what: 'stateInfo', member: memberOf(f.pkiId), height: Number(f.ledgerHeight) } });
+          const state = rawOf(r.at, peer, 'state');
+          state.reason = 'StateInfo';
+          state.data = { what: 'stateInfo', member: memberOf(f.pkiId), height: Number(f.ledgerHeight) };
+          raws.push(state);
         }
       } else if (r.k === 'join') {
         const ch = dir.peers[peer].channels;
@@ -262,7 +272,10 @@ export class FabricLogReader {
       } else {
         const data = { ...r.data };
         if (r.members) data.member = r.many ? r.members.map(memberOf) : memberOf(r.members[0]);
-        raws.push({ ...rawOf(r.at, peer), kind: r.kind, reason: r.reason, data });
+        const raw = rawOf(r.at, peer, r.kind);
+        raw.reason = r.reason;
+        raw.data = data;
+        raws.push(raw);
       }
     }
 
@@ -327,7 +340,9 @@ export class FabricLogReader {
       if (raw.message) ev.msg = raw.message.msg;
       if (raw.cause && idOf.has(raw.cause)) ev.parent = idOf.get(raw.cause);
       if (raw.reason !== undefined) ev.reason = raw.reason;
-      ev.data = { ...(raw.data ?? {}), log: `${raw.file}:${raw.line}` };
+      // Each raw's data is this reading's own: it becomes the event's.
+      ev.data = raw.data ?? {};
+      ev.data.log = `${raw.file}:${raw.line}`;
       if (time !== raw.time) ev.data.loggedAt = raw.time - start;
       idOf.set(raw, ev.id);
       events.push(ev);
