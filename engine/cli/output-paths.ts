@@ -3,7 +3,7 @@
  * file that cannot be written, or a file that is one of the inputs is refused in words, so a long
  * reading is never lost at its end, and no input is overwritten.
  */
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './args.js';
 
@@ -20,6 +20,15 @@ function realTarget(path: string): string {
   }
 }
 
+/** What is at a path, or undefined when nothing is (or a part of it is not a folder). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `outputs`: each option with its path (undefined when not given); `inputs`: files the command reads. */
 export function checkOutputPaths(outputs: [option: string, path: string | undefined][], inputs: string[]): void {
   const inputReal = new Map(inputs.map((p) => [realTarget(p), p]));
@@ -30,11 +39,11 @@ export function checkOutputPaths(outputs: [option: string, path: string | undefi
       throw new UsageError(`${option} ${path}: ${why}`);
     };
     if (path === '') refuse('an empty path: give a file name');
-    const st = statSync(path, { throwIfNoEntry: false });
+    const st = statOf(path);
     if (st?.isDirectory()) refuse('a folder: give a file name in it, such as logs.jsonl');
     if (st && !st.isFile()) refuse('not a regular file (a device, FIFO or socket): give a file name');
     const folder = dirname(path);
-    const dir = statSync(folder, { throwIfNoEntry: false });
+    const dir = statOf(folder);
     if (!dir) refuse(`the folder ${folder} does not exist`);
     if (!dir!.isDirectory()) refuse(`${folder} is not a folder`);
     try {
