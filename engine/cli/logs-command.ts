@@ -7,6 +7,7 @@ import { toShiViz } from '../trace/shiviz.js';
 import { UsageError, parseArgs } from './args.js';
 import { checkOutputPaths } from './output-paths.js';
 import { printable } from './printable.js';
+import { followLogs } from './logs-follow-command.js';
 
 /** Lines of each list (unparsed, unmatched) printed. */
 const SHOWN = 10;
@@ -14,7 +15,7 @@ const SHOWN = 10;
 const JSON_SAMPLE = 100;
 
 export async function logsCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { positional, flags } = parseArgs(argv, new Set(['trace', 'shiviz']), new Set(['json']));
+  const { positional, flags } = parseArgs(argv, new Set(['trace', 'shiviz']), new Set(['json', 'follow']));
   if (positional.length === 0) throw new UsageError('logs needs one or more log files (docker logs of each peer, or one file of several peers)');
   const tracePath = flags.get('trace') as string | undefined;
   const shiviz = flags.get('shiviz') as string | undefined;
@@ -26,7 +27,25 @@ export async function logsCommand(argv: string[], out: (s: string) => void, err:
     ],
     positional,
   );
-  const r = await readFabricLogFiles(positional);
+  if (flags.has('follow')) {
+    // Until Ctrl-C or SIGTERM; then the summary of everything followed.
+    let code = 0;
+    const run = followLogs(positional, out, err, (r) => (code = report(r, positional, flags, out, err)));
+    const stop = () => run.stop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await run.done;
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    return code;
+  }
+  return report(await readFabricLogFiles(positional), positional, flags, out, err);
+}
+
+/** What a reading gives the user: the summary (or its JSON), and the trace and ShiViz files asked for. */
+function report(r: LogReading, positional: string[], flags: Map<string, string | true>, out: (s: string) => void, err: (s: string) => void): number {
+  const tracePath = flags.get('trace') as string | undefined;
+  const shiviz = flags.get('shiviz') as string | undefined;
   if (r.peers.length === 0) {
     err(`gossip-scope: no Fabric gossip peer in ${positional.map(printable).join(', ')} (${r.stats.parsed} of ${r.stats.lines} lines are Fabric log lines); run the peers with FABRIC_LOGGING_SPEC=gossip=debug`);
     return 1;

@@ -47,7 +47,7 @@ const USAGE = `usage:
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
   gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
   gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
-  gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]   (Fabric gossip debug logs)
+  gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json] [--follow]   (Fabric gossip debug logs; --follow: as written, tail -F, until Ctrl-C)
   gossip-scope report <scenario.yaml|trace.jsonl> [--seed N] [--until DURATION] [--bucket DURATION] [--out FILE.html] [--json]
   gossip-scope sweep <scenario.yaml> --set NAME=VALUES [--set ...] [--seeds N] [--jobs N] [--out DIR] [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)

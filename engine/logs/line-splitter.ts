@@ -28,7 +28,8 @@ export class LineSplitter {
     while (from < chunk.length) {
       const nl = chunk.indexOf(10, from);
       const end = nl < 0 ? chunk.length : nl;
-      this.take(chunk, from, end);
+      // A line's start that waits for its end is copied: the caller may reuse the chunk's memory.
+      this.take(chunk, from, end, nl < 0);
       if (nl < 0) return;
       this.emit();
       from = nl + 1;
@@ -40,12 +41,13 @@ export class LineSplitter {
     if (this.partBytes > 0 || this.cut) this.emit();
   }
 
-  private take(chunk: Buffer, from: number, end: number): void {
+  private take(chunk: Buffer, from: number, end: number, copy: boolean): void {
     if (this.cut || end === from) return;
     const room = this.maxLineBytes - this.partBytes;
     const n = Math.min(room, end - from);
     if (n > 0) {
-      this.parts.push(chunk.subarray(from, from + n));
+      const piece = chunk.subarray(from, from + n);
+      this.parts.push(copy ? Buffer.from(piece) : piece);
       this.partBytes += n;
     }
     if (end - from > room) this.cut = true;
