@@ -33,6 +33,7 @@ import { importCommand } from './import-command.js';
 import { logsCommand } from './logs-command.js';
 import { LogFileError } from '../logs/files.js';
 import { UsageError, parseArgs } from './args.js';
+import { checkNotInput } from './out-path.js';
 import { ImportError } from '../import/yaml-source.js';
 import { report } from './report-command.js';
 import { sweep } from './sweep-command.js';
@@ -209,6 +210,7 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
   }
   // Everything that can be refused is refused before the run: the trace file too.
   const tracePath = flags.get('trace');
+  if (typeof tracePath === 'string') checkNotInput('--trace', tracePath, [positional[0]]);
   const traceFd = typeof tracePath === 'string' ? openTraceFile(tracePath) : undefined;
   for (const w of scenario.warnings ?? []) err(`${w.file}:${w.line}:${w.col}: warning: ${w.message}`);
   const sim = await Simulation.create(scenario);
