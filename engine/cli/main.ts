@@ -12,7 +12,9 @@
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
  */
-import { createWriteStream, openSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createWriteStream, openSync, statSync, writeSync } from 'node:fs';
+import pkg from '../../package.json';
 import { dirname } from 'node:path';
 import { runCostProblem } from '../scenario/run-cost.js';
 import { seedOption, untilOption } from './bounded-options.js';
@@ -254,15 +256,27 @@ function openTraceFile(path: string): number {
   }
 }
 
-/** JSON Lines: a header line, then one event per line, as they happen. */
+/**
+ * JSON Lines: a header line, then one event per line, as they happen. The header carries what a
+ * reader needs to check the file (the count, the run's hash, a hash of the event lines), known
+ * only at the end: it is written first with room to spare and written over in place at the end.
+ */
 function writeTrace(sim: Simulation, fd: number): () => Promise<void> {
-  const stream = createWriteStream('', { fd });
+  const stream = createWriteStream('', { fd, autoClose: false });
   let failure: Error | undefined;
   stream.on('error', (e) => (failure = e));
-  stream.write(JSON.stringify({ traceVersion: TRACE_VERSION, scenario: sim.scenario.name, seed: sim.scenario.seed, peers: sim.peers.map((p) => p.id) }) + '\n');
+  const header = (linesHash: string, events: number, simTime: number, traceHash: string) =>
+    JSON.stringify({ gossipScope: pkg.version, linesHash, traceVersion: TRACE_VERSION, scenario: sim.scenario.name, seed: sim.scenario.seed, peers: sim.peers.map((p) => p.id), simTime, events, traceHash });
+  const zeros = '0'.repeat(64);
+  // Room for the count and the end time to grow to their longest (30,000,000 events, a day in ms with decimals).
+  const reserved = Buffer.byteLength(header(zeros, 0, 0, zeros)) + 48;
+  stream.write(' '.repeat(reserved) + '\n');
+  const hash = createHash('sha256');
   let chunk: string[] = [];
   const unlisten = sim.trace.listen((ev) => {
-    chunk.push(JSON.stringify(ev, bigintToString));
+    const line = JSON.stringify(ev, bigintToString);
+    hash.update(line).update('\n');
+    chunk.push(line);
     if (chunk.length >= 4096) {
       stream.write(chunk.join('\n') + '\n');
       chunk = [];
@@ -272,7 +286,19 @@ function writeTrace(sim: Simulation, fd: number): () => Promise<void> {
     new Promise((resolve, reject) => {
       unlisten();
       if (chunk.length > 0) stream.write(chunk.join('\n') + '\n');
-      stream.end(() => (failure ? reject(failure) : resolve()));
+      stream.end(() => {
+        try {
+          if (failure) throw failure;
+          const text = header(hash.digest('hex'), sim.trace.count, sim.kernel.now, sim.trace.hash());
+          const bytes = Buffer.from(text.padEnd(reserved, ' '));
+          if (bytes.length > reserved) throw new Error(`the trace header (${bytes.length} bytes) outgrew its room (${reserved})`);
+          writeSync(fd, bytes, 0, bytes.length, 0);
+          closeSync(fd);
+          resolve();
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
     });
 }
 

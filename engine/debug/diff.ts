@@ -4,10 +4,9 @@
  * moment (membership, heights, leader, world state, private data) where the two differ.
  * `gossip-scope diff A B` prints it; VS Code's "Compare Two Runs" shows the same text.
  */
-import { LIMITS } from '../scenario/bounds.js';
-import { readBoundedText } from '../scenario/read-text.js';
+import { readCheckedTrace } from '../trace/read-trace.js';
 import { hex } from '../fabric/message.js';
-import { loadScenarioFile, ScenarioError } from '../scenario/load.js';
+import { loadScenarioFile } from '../scenario/load.js';
 import { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
 import { bigintToString } from '../trace/trace.js';
@@ -130,26 +129,15 @@ export function simSnapshot(sim: Simulation, idx: number): PeerSnapshot {
   return { running: p.running, membership, height, leader, worldState, privateData };
 }
 
-/** A saved trace read back: events in order, and peers' state as the events tell it. */
+/**
+ * A saved trace read back: events in order, and peers' state as the events tell it. Checked as
+ * every reader checks a trace (read-trace.ts): each event's fields, its peers among the header's,
+ * the lines numbered, counted and hashed, so nothing below meets a value it cannot use.
+ */
 function traceRunner(path: string): Runner {
-  const text = readBoundedText(path, LIMITS.traceBytes.max, 'a saved trace');
-  if (typeof text !== 'string') throw new ScenarioError([{ file: path, ...text }]);
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  let header: { peers?: unknown; traceVersion?: unknown };
-  try {
-    header = JSON.parse(lines[0] ?? '') as typeof header;
-  } catch {
-    throw new ScenarioError([{ file: path, line: 1, col: 1, message: 'the first line is not a trace header (JSON)' }]);
-  }
-  if (typeof header.traceVersion !== 'number' || !Array.isArray(header.peers)) throw new ScenarioError([{ file: path, line: 1, col: 1, message: 'not a Gossip Scope trace (no traceVersion and peers)' }]);
-  const peers = header.peers.map(String);
-  const all: TraceEvent[] = lines.slice(1).map((l, i) => {
-    try {
-      return JSON.parse(l) as TraceEvent;
-    } catch {
-      throw new ScenarioError([{ file: path, line: i + 2, col: 1, message: 'not a trace event (JSON)' }]);
-    }
-  });
+  const all: TraceEvent[] = [];
+  const trace = readCheckedTrace(path, { verifyHash: true, each: (ev) => all.push(ev) });
+  const peers = trace.peers;
   let next = 0;
   const r: Runner = {
     peers,
