@@ -96,13 +96,27 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 async function diff(argv: string[], out: (s: string) => void): Promise<number> {
   const { positional, flags } = parseArgs(argv, new Set(['at']), new Set(['json']));
   if (positional.length !== 2) throw new UsageError('diff needs two runs: scenario.yaml, scenario.yaml@SEED or trace.jsonl');
-  let at: number | undefined;
-  if (typeof flags.get('at') === 'string') {
-    const ms = parseDuration(flags.get('at') as string);
-    if (ms === null) throw new UsageError(`--at must be a duration like 30s, got '${flags.get('at')}'`);
-    at = ms;
+  // --at is bounded as run's --until is, and a side's @SEED as run's --seed is.
+  const atFlag = flags.get('at');
+  const at = typeof atFlag === 'string' ? untilOption(atFlag, '--at') : undefined;
+  const side = (text: string) => {
+    const s = parseSide(text);
+    if ('scenario' in s && s.seedText !== undefined) s.seed = seedOption(s.seedText, `${s.scenario}@SEED`);
+    return s;
+  };
+  const a = side(positional[0]);
+  const b = side(positional[1]);
+  // A run to --at is a run as long: its cost is refused before it starts, as run --until's is.
+  if (at !== undefined) {
+    for (const s of [a, b]) {
+      if (!('scenario' in s)) continue;
+      const scenario = loadScenarioFile(s.scenario);
+      scenario.run.until = at;
+      const cost = runCostProblem(scenario);
+      if (cost !== undefined) throw new UsageError(`--at ${atFlag as string}: ${s.scenario}: ${cost}`);
+    }
   }
-  const d = await diffRuns(parseSide(positional[0]), parseSide(positional[1]), { at });
+  const d = await diffRuns(a, b, { at });
   out(flags.has('json') ? JSON.stringify(d, null, 2) : formatDiff(d));
   return 0;
 }

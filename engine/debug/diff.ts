@@ -5,6 +5,7 @@
  * `gossip-scope diff A B` prints it; VS Code's "Compare Two Runs" shows the same text.
  */
 import { readCheckedTrace } from '../trace/read-trace.js';
+import { LIMITS } from '../scenario/bounds.js';
 import { hex } from '../fabric/message.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { Simulation } from '../sim/simulation.js';
@@ -12,7 +13,7 @@ import type { TraceEvent } from '../trace/events.js';
 import { bigintToString } from '../trace/trace.js';
 
 /** One side: a scenario file (with an optional seed), or a saved trace (JSON Lines). */
-export type RunSide = { scenario: string; seed?: number } | { trace: string };
+export type RunSide = { scenario: string; seed?: number; seedText?: string } | { trace: string };
 
 /** What a peer's state is compared on. World state is absent for a saved trace (not in it). */
 export interface PeerSnapshot {
@@ -49,7 +50,7 @@ export interface RunDiff {
 export function parseSide(text: string): RunSide {
   if (/\.jsonl$/i.test(text)) return { trace: text };
   const m = /^(.*)@(\d+)$/.exec(text);
-  return m ? { scenario: m[1], seed: Number(m[2]) } : { scenario: text };
+  return m ? { scenario: m[1], seed: Number(m[2]), seedText: m[2] } : { scenario: text };
 }
 
 function sideName(s: RunSide): string {
@@ -79,8 +80,10 @@ interface Runner {
   until: number;
 }
 
-async function simRunner(side: { scenario: string; seed?: number }): Promise<Runner> {
+async function simRunner(side: { scenario: string; seed?: number; seedText?: string }): Promise<Runner> {
   const scenario = loadScenarioFile(side.scenario);
+  // The CLI and the Compare command check this first; a seed a double cannot hold would run as another.
+  if (side.seed !== undefined && !(Number.isSafeInteger(side.seed) && side.seed >= 0)) throw new Error(`${side.scenario}@${side.seedText ?? side.seed}: a seed is an integer between 0 and ${Number.MAX_SAFE_INTEGER}`);
   if (side.seed !== undefined) scenario.seed = side.seed;
   const sim = await Simulation.create(scenario, { traceCapacity: 1000 });
   sim.start();
@@ -198,6 +201,7 @@ export function traceSnapshots(events: readonly TraceEvent[], peers: string[]): 
 export async function diffRuns(a: RunSide, b: RunSide, opts: { at?: number } = {}): Promise<RunDiff> {
   const ra = 'trace' in a ? traceRunner(a.trace) : await simRunner(a);
   const rb = 'trace' in b ? traceRunner(b.trace) : await simRunner(b);
+  if (opts.at !== undefined && !(opts.at > 0 && opts.at <= LIMITS.duration.max)) throw new Error(`the moment to compare at must be between 0 and ${LIMITS.duration.max} ms, got ${opts.at}`);
   const at = opts.at ?? Math.min(ra.until, rb.until);
   let index = 0;
   let first: RunDiff['firstDivergence'] = null;

@@ -8,13 +8,17 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node }
 
 type Path = (string | number)[];
 
-/** The user's line and column for a line:col of `generated`, by key path into `original`. */
-export function placeInOriginal(generated: string, line: number, col: number, original: string): { line: number; col: number } {
+/**
+ * The user's line and column for a line:col of `generated`, by key path into `original`; `added`
+ * names the part of the path the user's file does not have (the sweep wrote it in).
+ */
+export function placeInOriginal(generated: string, line: number, col: number, original: string): { line: number; col: number; added?: string } {
   const path = pathAt(parseDocument(generated).contents as Node | null, offsetOf(generated, line, col));
   const counter = new LineCounter();
   const doc = parseDocument(original, { lineCounter: counter });
-  const at = deepestStart(doc.contents as Node | null, path);
-  return at === undefined ? { line: 1, col: 1 } : counter.linePos(at);
+  const { start, depth } = deepestStart(doc.contents as Node | null, path);
+  const pos = start === undefined ? { line: 1, col: 1 } : counter.linePos(start);
+  return depth < path.length ? { ...pos, added: path.join('.') } : pos;
 }
 
 function offsetOf(text: string, line: number, col: number): number {
@@ -52,21 +56,23 @@ function pathAt(node: Node | null, offset: number): Path {
   }
 }
 
-/** Where the deepest node along `path` that exists in the document starts (a key's value, or the key). */
-function deepestStart(node: Node | null, path: Path): number | undefined {
+/** Where the deepest node along `path` that exists in the document starts (a key's value, or the key), and how deep it is. */
+function deepestStart(node: Node | null, path: Path): { start: number | undefined; depth: number } {
   let n: unknown = node;
   let start = (node as { range?: [number] } | null)?.range?.[0];
+  let depth = 0;
   for (const step of path) {
     if (isMap(n)) {
       const pair = n.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
-      if (pair === undefined) return start;
+      if (pair === undefined) break;
       const value = pair.value as { range?: [number] } | null;
       start = value?.range?.[0] ?? (pair.key as { range?: [number] }).range?.[0] ?? start;
       n = pair.value;
     } else if (isSeq(n) && typeof step === 'number' && n.items[step] !== undefined) {
       start = (n.items[step] as { range?: [number] }).range?.[0] ?? start;
       n = n.items[step];
-    } else return start;
+    } else break;
+    depth++;
   }
-  return start;
+  return { start, depth };
 }

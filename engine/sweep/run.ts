@@ -64,7 +64,10 @@ export function sweepJobs(o: Pick<SweepOptions, 'file' | 'text' | 'params' | 'se
     } catch (e) {
       // Said at the user's file and line, not the reprinted combination's.
       if (!(e instanceof ScenarioError)) throw new SweepArgError(`${label}: ${(e as Error).message}`);
-      const placed = e.diagnostics.map((d) => ({ ...d, ...placeInOriginal(text, d.line, d.col, o.text) }));
+      const placed = e.diagnostics.map((d) => {
+        const { line, col, added } = placeInOriginal(text, d.line, d.col, o.text);
+        return { ...d, line, col, message: added === undefined ? d.message : `${d.message} (${added}: not in the file, the sweep sets it)` };
+      });
       throw new SweepArgError(`${label}: ${new ScenarioError(placed).message}`);
     }
     for (const seed of seeds) jobs.push({ index: jobs.length, file: o.file, text, values, seed });
