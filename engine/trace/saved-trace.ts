@@ -53,13 +53,16 @@ export function readSavedTrace(path: string): SavedTrace {
   };
   // The checks every reader makes (read-trace.ts); the event lines' hash is left to the replay,
   // which names the first line that differs.
-  const checked = readCheckedTrace(path, { verifyHash: false });
-  const h = checked.header;
+  // What cannot be replayed at all is said from the header, before the event lines are read.
+  const replayable = (h: Record<string, unknown>) => {
+    if (h.live === true) return fail(1, 'this trace was recorded from a live network (real processes on the wall clock): it can be read, not replayed');
+    if (typeof h.scenarioText !== 'string' || typeof h.traceHash !== 'string' || typeof h.simTime !== 'number' || typeof h.events !== 'number') {
+      return fail(1, 'this trace was saved without its scenario (exported by the CLI or an older version): it can be read, not replayed');
+    }
+  };
+  const checked = readCheckedTrace(path, { verifyHash: false, onHeader: replayable });
+  const h = checked.header as Record<string, unknown> & { scenarioText: string; traceHash: string; simTime: number; events: number };
   const lines = checked.lines;
-  if (h.live === true) return fail(1, 'this trace was recorded from a live network (real processes on the wall clock): it can be read, not replayed');
-  if (typeof h.scenarioText !== 'string' || typeof h.traceHash !== 'string' || typeof h.simTime !== 'number' || typeof h.events !== 'number') {
-    return fail(1, 'this trace was saved without its scenario (exported by the CLI or an older version): it can be read, not replayed');
-  }
   const peers = new Set(checked.peers);
   // The header is bounded like a scenario: its end, its count, its hash, and its scenario itself.
   const simTime = h.simTime;
