@@ -3,7 +3,7 @@
  * goes, a folder that does not exist), and one that resolves to an input (through `./`, `..`, a
  * symbolic link or a hard link) is refused, so a command never overwrites what it was given.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './args.js';
 
@@ -41,6 +41,24 @@ export function checkOutFile(flag: string, target: string, inputs: readonly stri
   if (parent === undefined) throw new UsageError(`${flag} ${target}: the folder ${folder} does not exist`);
   if (!parent.isDirectory()) throw new UsageError(`${flag} ${target}: ${folder} is not a folder`);
   checkNotInput(flag, target, inputs);
+  // Tried now, not after minutes of runs: a file that exists is opened to append (left as it is),
+  // one that does not is made and removed. A pipe or device is left alone (--out /dev/stdout).
+  if (st !== undefined && !st.isFile()) return;
+  try {
+    closeSync(openSync(target, 'a'));
+    if (st === undefined) unlinkSync(target);
+  } catch (e) {
+    throw new UsageError(`${flag} ${target}: cannot write there: ${whyNot(e as NodeJS.ErrnoException)}`);
+  }
+}
+
+/** Why a path cannot be written, in words. */
+export function whyNot(e: NodeJS.ErrnoException): string {
+  if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') return 'permission denied';
+  if (e.code === 'ENOSPC') return 'no space left on the device';
+  if (e.code === 'ENOTDIR') return 'a folder on the way is a file';
+  if (e.code === 'ENOENT') return 'a file cannot be made there';
+  return e.code ?? e.message;
 }
 
 /** Refuses a target that resolves to one of the inputs. */

@@ -9,7 +9,7 @@ import { parseSet, SweepArgError } from '../sweep/params.js';
 import { MAX_JOBS, runSweep } from '../sweep/run.js';
 import { sweepFiles, sweepTable } from '../sweep/output.js';
 import { parseArgs, UsageError } from './args.js';
-import { checkNotInput } from './out-path.js';
+import { checkOutFile } from './out-path.js';
 import { LIMITS } from '../scenario/bounds.js';
 import { readBoundedText } from '../scenario/read-text.js';
 import { ScenarioError } from '../scenario/diagnostics.js';
@@ -78,9 +78,10 @@ function prepareOutDir(dir: string, scenario: string): void {
     if (statSync(dir, { throwIfNoEntry: false })?.isFile()) throw Object.assign(new Error('a file'), { code: 'ENOTDIR' });
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
+    // Each of the three files is tried now (as shrink's and report's --out are), not after the runs.
     for (const f of ['sweep.csv', 'sweep.json', 'sweep.html']) {
       if (statSync(join(dir, f), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${dir}: ${join(dir, f)} is a folder, where the sweep writes a file`);
-      checkNotInput('--out', join(dir, f), [scenario]);
+      checkOutFile('--out', join(dir, f), [scenario], f);
     }
   } catch (e) {
     if (e instanceof UsageError) throw e;

@@ -120,6 +120,18 @@ describe('--out naming a folder is said before any work', () => {
   }
 });
 
+describe('an --out where no file can be made is said before any work', () => {
+  // /proc takes no new files, even from root (a read-only folder would not stop root).
+  for (const args of [['shrink', victim, '--out', '/proc/x.yaml'], ['report', victim, '--out', '/proc/x.html'], ['import', victim, '--out', '/proc/x.yaml']]) {
+    it(args[0], async () => {
+      const r = await cli(...args);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /^gossip-scope: --out \/proc\/x\.\w+: cannot write there: a file cannot be made there/);
+      assert.doesNotMatch(r.err, /shrink: \d+ runs/, 'runs were made first');
+    });
+  }
+});
+
 describe('import: links and names that would break the scenario', () => {
   const net = (name: string) => {
     const p = join(dir, name);
