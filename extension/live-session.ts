@@ -77,7 +77,12 @@ export class LiveSession {
     const file = join(this.dir, 'scenario.yaml');
     writeFileSync(file, req.text);
     this.scenario = scenario;
-    this.run = await LiveRun.start(file, { cli: this.cli, log: (line) => this.post({ type: 'log', line }), onEvents: (_peer, events) => this.take(events) });
+    this.run = await LiveRun.start(file, { cli: this.cli, log: (line) => this.post({ type: 'log', line }), onEvents: (_peer, events) => this.take(events),
+      onExit: (e) => {
+        this.post({ type: 'peerExited', message: `${e.id} ${e.how} at ${(e.atMs / 1000).toFixed(1)} s: its process ended outside the scenario, so it is down from now on (a scripted restart brings it back)` });
+        this.flush();
+      },
+    });
     this.network = networkOf(scenario, this.run);
     const run = this.run;
     this.clock = new LiveClock(() => Date.now() - run.started);
@@ -307,6 +312,7 @@ export class LiveSession {
         alive: r?.membership.length ?? 0,
         dead: r?.dead.length ?? 0,
         behind: Object.entries(height).some(([ch, h]) => h < (tops.get(ch) ?? 0)),
+        exited: run.exited.get(p.id)?.how,
       };
     });
   }

@@ -283,6 +283,10 @@ export class NetworkController implements vscode.Disposable {
       case 'log':
         this.output.appendLine(m.line);
         return;
+      case 'peerExited':
+        this.output.appendLine(m.message);
+        void vscode.window.showWarningMessage(`Gossip Scope: ${m.message}`);
+        return;
       case 'invariantBroken': {
         const v = m.violation;
         void vscode.window.showWarningMessage(`Gossip Scope: invariant broken at ${(v.t / 1000).toFixed(3)}s (event ${v.eventId}): ${v.invariant}: ${v.detail}. The run stopped there.`);

@@ -60,6 +60,8 @@ export interface UiPeerState {
   declaredDead?: { by: number; of: number; at: number };
   /** Not running because it stopped cleanly (a Fabric log's "Stopping gossip"): not a crash. */
   stopped?: boolean;
+  /** A live peer whose process ended outside the scenario: "exited (SIGTERM)". */
+  exited?: string;
 }
 
 /** A fault in force now, as the graph marks it and the fault bar lists it. */

@@ -63,7 +63,9 @@ export type FromWorker =
   /** A replay reached the recorded end: the same events and trace hash, or where it went apart. */
   | { type: 'replayChecked'; ok: boolean; message: string }
   /** A line for the "Gossip Scope" output channel: what a live run refused or dropped, and why. */
-  | { type: 'log'; line: string };
+  | { type: 'log'; line: string }
+  /** A live peer's process ended when the scenario did not end it: "peer1.org1 exited (SIGTERM) at 3.2 s". */
+  | { type: 'peerExited'; message: string };
 
 export type WorkerRequest = Extract<ToWorker, { requestId: number }>;
 export type WorkerReply = Extract<FromWorker, { requestId: number }>;

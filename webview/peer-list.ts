@@ -72,7 +72,7 @@ export class PeerList {
       if (li === undefined) continue;
       const look = lookOf(s);
       const dead = declaredDeadWords(s);
-      const key = `${look}${s.running && !s.paused && Object.values(s.leader).some(Boolean) ? 'L' : ''}${s.running && s.behind ? 'B' : ''}|${dead}`;
+      const key = `${look}${s.running && !s.paused && Object.values(s.leader).some(Boolean) ? 'L' : ''}${s.running && s.behind ? 'B' : ''}|${dead}|${s.exited ?? ''}`;
       if (this.keys[s.idx] === key) continue;
       this.keys[s.idx] = key;
       li.dataset.state = s.running ? 'alive' : 'down';
@@ -81,7 +81,7 @@ export class PeerList {
       li.dataset.behind = String(key.split('|')[0].includes('B'));
       const p = this.network?.peers[s.idx];
       const flags = key.split('|')[0];
-      li.setAttribute('aria-label', `${p?.id ?? s.idx}: ${LOOK_WORDS[look]}${flags.includes('L') ? ', leader' : ''}${flags.includes('B') ? ', behind' : ''}${dead ? `, ${dead}` : ''}`);
+      li.setAttribute('aria-label', `${p?.id ?? s.idx}: ${s.exited ?? LOOK_WORDS[look]}${flags.includes('L') ? ', leader' : ''}${flags.includes('B') ? ', behind' : ''}${dead ? `, ${dead}` : ''}`);
       li.title = li.getAttribute('aria-label')!;
     }
   }

@@ -29,7 +29,7 @@ import { bigintToString } from '../trace/trace.js';
 import { TRACE_VERSION } from '../trace/events.js';
 import { serveDapOverStdio } from '../debug/stdio.js';
 import { diffRuns, formatDiff, parseSide } from '../debug/diff.js';
-import { runLive } from '../live/launcher.js';
+import { LiveRunError, runLive } from '../live/launcher.js';
 import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
 import { importCommand } from './import-command.js';
 import { logsCommand } from './logs-command.js';
@@ -84,6 +84,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       err(e.message);
       return 2;
     }
+    if (e instanceof LiveRunError) {
+      err(`gossip-scope: ${e.message}`);
+      return 1;
+    }
     if (e instanceof UsageError) {
       err(`gossip-scope: ${e.message}\n${USAGE}`);
       return 2;
@@ -130,10 +134,12 @@ async function live(argv: string[], out: (s: string) => void, err: (s: string) =
   else {
     out(`${s.scenario} (live, seed ${s.seed}): ${s.peers.filter((p) => p.alive).length} of ${s.peers.length} peers up after ${(s.simTimeMs / 1000).toFixed(1)} s`);
     out(`  (the ${s.peers.length} processes took ${(s.startupMs / 1000).toFixed(1)} s to start listening; the run's clock starts once every one does)`);
-    for (const p of s.peers) out(`  ${p.id.padEnd(14)} ${p.alive ? 'up  ' : 'down'} ${Object.entries(p.height).map(([ch, h]) => `${ch} ${h}`).join(', ')}  sees ${p.membership}`);
+    for (const p of s.peers) out(`  ${p.id.padEnd(14)} ${p.exited ?? (p.alive ? 'up  ' : 'down')} ${Object.entries(p.height).map(([ch, h]) => `${ch} ${h}`).join(', ')}  sees ${p.membership}`);
     out(s.converged ? 'converged' : `not converged:\n  ${s.notConverged.join('\n  ')}`);
   }
-  return 0;
+  if (s.unscripted.length === 0) return 0;
+  err(`gossip-scope: the live run did not go as scripted: ${s.unscripted.join('; ')}`);
+  return 1;
 }
 
 async function peer(argv: string[], err: (s: string) => void): Promise<number> {

@@ -7,6 +7,7 @@
  * and the run's key secret on its stdin (credentials.ts): nothing secret is in its argv or env.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { freePort } from './ports.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { ByzantineBehaviour, Scenario, TamperRule } from '../scenario/types.js';
@@ -27,8 +28,10 @@ import { tamperNeverTakes } from '../sim/tamper.js';
 export interface LiveSummary extends Omit<RunSummary, 'traceHash' | 'peers'> {
   live: true;
   traceHash: null;
-  peers: (PeerSummary & { pid: number | null; sees: string[] })[];
+  peers: (PeerSummary & { pid: number | null; sees: string[]; exited: string | null })[];
   pids: number[];
+  /** Peers whose process ended when the scenario did not say so: "peer0.org1 exited (SIGTERM) at 3.2 s". The run did not go as scripted. */
+  unscripted: string[];
   /** How long the processes took to start listening; the run's clock (simTimeMs) starts after. */
   startupMs: number;
 }
@@ -47,6 +50,28 @@ export interface LiveRunOptions {
   log: (s: string) => void;
   /** Every peer's new trace events, with times on the run's clock (ms since it started). */
   onEvents?: (peer: number, events: TraceEvent[]) => void;
+  /** A peer's process ended when the scenario did not end it (killed from outside, or it failed): said at once. */
+  onExit?: (exit: PeerExit) => void;
+}
+
+/** A peer process that ended on its own or was killed from outside, not by the scenario or the run's stop. */
+export interface PeerExit {
+  id: string;
+  /** "exited (SIGTERM)", "exited (code 1)". */
+  how: string;
+  /** On the run's clock (ms since every process listened); negative while starting up. */
+  atMs: number;
+}
+
+/** A live run that cannot start or go on, said in words (the CLI prints it without a stack). */
+export class LiveRunError extends Error {
+  override name = 'LiveRunError';
+}
+
+/** A peer process stops cleanly on SIGINT/SIGTERM and exits 128 + the signal's number: say the signal. */
+function exitWords(code: number | null, signal: NodeJS.Signals | null): string {
+  const caught = code !== null && code > 128 ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0] : undefined;
+  return signal !== null ? `exited (${signal})` : caught !== undefined ? `exited (${caught})` : `exited (code ${code ?? '?'})`;
 }
 
 /** A live network being run: its processes, its orderer, its control channel. */
@@ -69,7 +94,13 @@ export class LiveRun {
   private readonly pidOf = new Map<string, number>();
   private readonly children = new Map<string, ChildProcess>();
   private readonly everyPid = new Set<number>();
+  /** Processes the scenario's crash or the run's stop ended: their exit is no news. */
+  private readonly killedOnPurpose = new WeakSet<ChildProcess>();
   readonly up = new Set<string>();
+  /** Peers whose process ended outside the script, and how: their state from then on (until a scripted restart). */
+  readonly exited = new Map<string, PeerExit>();
+  /** Every unscripted exit of the run, in order: the run did not go as the scenario said. */
+  readonly unscripted: PeerExit[] = [];
   private stopping?: Promise<void>;
   /** Link rules in force; a peer that (re)starts is told. */
   private links: LiveLinkRule[] = [];
@@ -172,7 +203,9 @@ export class LiveRun {
       this.up.delete(id);
       this.reports.delete(id);
       this.credentials.revoke(id);
-      this.children.get(id)?.kill('SIGKILL');
+      const child = this.children.get(id);
+      if (child !== undefined) this.killedOnPurpose.add(child);
+      child?.kill('SIGKILL');
     } else if (kind === 'restart') {
       if (!this.up.has(id)) this.startPeer(id);
     } else this.control.send(id, { type: kind });
@@ -270,8 +303,11 @@ export class LiveRun {
     const deadline = Date.now() + limitMs;
     while (!ids.every((id) => this.ready.has(id))) {
       const gone = ids.find((id) => !this.ready.has(id) && !this.children.has(id));
-      if (gone !== undefined) throw new Error(`peer process ${gone} exited before it listened`);
-      if (Date.now() > deadline) throw new Error(`peer processes did not all listen within ${limitMs / 1000}s: still waiting for ${ids.filter((id) => !this.ready.has(id)).join(', ')}`);
+      if (gone !== undefined) {
+        const how = this.exited.get(gone)?.how ?? 'exited';
+        throw new LiveRunError(`peer process ${gone} ${how} before it listened: the live run cannot start (its log lines, if any, are above)`);
+      }
+      if (Date.now() > deadline) throw new LiveRunError(`peer processes did not all listen within ${limitMs / 1000}s: still waiting for ${ids.filter((id) => !this.ready.has(id)).join(', ')}`);
       await wait(20);
     }
   }
@@ -296,13 +332,32 @@ export class LiveRun {
     if (child.pid !== undefined) this.everyPid.add(child.pid);
     this.children.set(id, child);
     this.up.add(id);
-    child.on('exit', () => {
-      if (this.children.get(id) === child) this.children.delete(id);
+    this.exited.delete(id);
+    child.on('exit', (code, signal) => {
+      if (this.children.get(id) !== child) return;
+      this.children.delete(id);
+      if (this.killedOnPurpose.has(child) || this.stopping !== undefined) return;
+      // Killed from outside or failed: said at once, and the peer is down from now on.
+      const exit: PeerExit = { id, how: exitWords(code, signal), atMs: Date.now() - this.started };
+      this.up.delete(id);
+      this.reports.delete(id);
+      this.credentials.revoke(id);
+      this.exited.set(id, exit);
+      this.unscripted.push(exit);
+      const when = this.running ? `at ${(exit.atMs / 1000).toFixed(1)} s of the run` : 'while starting';
+      this.opts.log(`${id} ${exit.how} ${when}: not in the scenario; it is down from now on`);
+      this.opts.onExit?.(exit);
     });
   }
 
   summary(): LiveSummary {
-    return { ...summarise(this.scenario, this.orderer, this.ids, this.up, this.reports, this.pidOf, this.started, [...this.everyPid]), startupMs: this.startupMs };
+    const s = summarise(this.scenario, this.orderer, this.ids, this.up, this.reports, this.pidOf, this.started, [...this.everyPid]);
+    return {
+      ...s,
+      peers: s.peers.map((p) => ({ ...p, exited: this.exited.get(p.id)?.how ?? null })),
+      unscripted: this.unscripted.map((e) => `${e.id} ${e.how} at ${(e.atMs / 1000).toFixed(1)} s`),
+      startupMs: this.startupMs,
+    };
   }
 
   /** Stops every process (asked first, then killed), the orderer and the control channel. */
@@ -312,7 +367,10 @@ export class LiveRun {
       for (const id of this.children.keys()) this.control.send(id, { type: 'stop' });
       const deadline = Date.now() + 3000;
       while (this.children.size > 0 && Date.now() < deadline) await wait(50);
-      for (const c of this.children.values()) c.kill('SIGKILL');
+      for (const c of this.children.values()) {
+        this.killedOnPurpose.add(c);
+        c.kill('SIGKILL');
+      }
       while (this.children.size > 0) await wait(20);
       await this.control.close();
       await this.orderer.close();
@@ -347,7 +405,7 @@ function summarise(
   pidOf: Map<string, number>,
   started: number,
   pids: number[],
-): Omit<LiveSummary, 'startupMs'> {
+): Omit<LiveSummary, 'startupMs' | 'unscripted' | 'peers'> & { peers: Omit<LiveSummary['peers'][number], 'exited'>[] } {
   const peers = ids.map((p) => {
     const r = up.has(p.id) ? reports.get(p.id) : undefined;
     return {

@@ -5,6 +5,7 @@
  * codec produces, a bounded send buffer that drops on overflow, "presumed dead" when a dial
  * fails. Socket events enter the protocol through the real-time kernel, in order.
  */
+import { FABRIC_MAX_RECV_BYTES, HANDSHAKE_FRAME_BYTES, raiseFrameLimit } from './frame-limit.js';
 import { WebSocket, type RawData } from 'ws';
 import type { PeerEnv } from '../fabric/env.js';
 import type { MemberId } from '../fabric/members.js';
@@ -291,7 +292,7 @@ export class LiveComm implements CommLayer {
         clearTimeout(timer);
         done(c, err);
       });
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: this.env.config.dialTimeout });
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: this.env.config.dialTimeout, maxPayload: HANDSHAKE_FRAME_BYTES });
     ws.binaryType = 'nodebuffer';
     const timer = setTimeout(() => {
       ws.terminate();
@@ -329,6 +330,8 @@ export class LiveComm implements CommLayer {
   private register(ws: WebSocket, ok: ConnEstablish & { org: string }, endpoint: string): LiveConn {
     const key = hex(ok.pkiId);
     const c = new LiveConn(this, ws, this.opts.peerIndex(key), endpoint, ok.pkiId, ok.identity, ok.org);
+    // Authenticated: from now on frames may be as large as Fabric's gRPC takes.
+    raiseFrameLimit(ws, FABRIC_MAX_RECV_BYTES);
     const old = this.conns.get(c.remoteId);
     this.conns.set(c.remoteId, c);
     // A newer stream replaces an older one for sending. The older socket is not closed from

@@ -5,6 +5,7 @@
  * the launcher), as the simulator does from the seed, so processes agree on CAs, certificates
  * and PKI-IDs without exchanging files, and a process without the secret cannot join.
  */
+import { HANDSHAKE_FRAME_BYTES } from './frame-limit.js';
 import { peerConfig } from '../scenario/peer-config.js';
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
@@ -274,7 +275,7 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   }, ledgers);
 
   // Any peer may dial (the signed handshake says who it is), but no browser page.
-  const server = new WebSocketServer({ host: o.host ?? '127.0.0.1', port: o.port, perMessageDeflate: false, verifyClient: guardUpgrade({}) });
+  const server = new WebSocketServer({ host: o.host ?? '127.0.0.1', port: o.port, perMessageDeflate: false, maxPayload: HANDSHAKE_FRAME_BYTES, verifyClient: guardUpgrade({}) });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);
@@ -282,6 +283,8 @@ export async function startLivePeer(o: LivePeerOptions): Promise<LivePeer> {
   // A dial that comes while it waits to start is held (paused) until its protocol runs.
   let early: WebSocket[] | null = [];
   server.on('connection', (ws) => {
+    // A frame ws refuses (over the limit, bad framing) closes the socket after this event.
+    ws.on('error', () => {});
     if (early === null) return comm.accept(ws);
     ws.pause();
     early.push(ws);

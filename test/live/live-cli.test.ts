@@ -123,3 +123,65 @@ test('gossip-scope peer refuses bad arguments with exit 2 and says which', () =>
   assert.equal(stranger.status, 2);
   assert.match(stranger.stderr, /--control needs --secrets stdin/);
 });
+
+/** The live run's peer processes by scenario id, from ps (the launcher's children). */
+function peerChildren(parent: number): Map<string, number> {
+  const rows = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(parent)], { encoding: 'utf8' }).stdout.split('\n');
+  const out = new Map<string, number>();
+  for (const row of rows) {
+    const m = /^\s*(\d+)\s.*--id (\S+)/.exec(row);
+    if (m) out.set(m[2], Number(m[1]));
+  }
+  return out;
+}
+
+test('a peer killed from outside mid-run is said at once, is "exited (SIGTERM)" in the summary, and the run exits 1', async () => {
+  const live = spawn(process.execPath, [CLI, 'live', SCENARIO, '--until', '12s', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  let out = '';
+  live.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  live.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => live.once('exit', (code) => r(code)));
+  const deadline = Date.now() + 120_000;
+  while ((err.match(/listening on/g) ?? []).length < 8) {
+    assert.ok(Date.now() < deadline, `peers did not come up: ${err}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const victim = peerChildren(live.pid!).get('peer1.org1');
+  assert.ok(victim !== undefined, 'peer1.org1 has a process');
+  process.kill(victim, 'SIGTERM');
+  // Said at once, not at the end of the run.
+  const said = Date.now() + 8000;
+  while (!/peer1\.org1 exited \(SIGTERM\) at [\d.]+ s of the run/.test(err)) {
+    assert.ok(Date.now() < said, `the exit was not said within 8 s: ${err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(await exited, 1, err);
+  assert.match(err, /the live run did not go as scripted: peer1\.org1 exited \(SIGTERM\)/);
+  const s = JSON.parse(out) as LiveSummary;
+  const p = s.peers.find((x) => x.id === 'peer1.org1')!;
+  assert.equal(p.alive, false);
+  assert.equal(p.exited, 'exited (SIGTERM)');
+  assert.equal(s.unscripted.length, 1);
+  // The scripted crash of peer3.org2 is not news.
+  assert.equal(s.peers.find((x) => x.id === 'peer3.org2')!.exited ?? null, null);
+});
+
+test('a peer killed while the run starts is said in words, without a stack trace', async () => {
+  const live = spawn(process.execPath, [CLI, 'live', SCENARIO, '--until', '4s'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  live.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => live.once('exit', (code) => r(code)));
+  let victim: number | undefined;
+  const deadline = Date.now() + 60_000;
+  while (victim === undefined) {
+    assert.ok(Date.now() < deadline, 'no peer process appeared');
+    victim = peerChildren(live.pid!).get('peer2.org1');
+    if (victim === undefined) await new Promise((r) => setTimeout(r, 10));
+  }
+  process.kill(victim, 'SIGKILL');
+  assert.equal(await exited, 1, err);
+  assert.match(err, /peer2\.org1 exited \(SIGKILL\)/);
+  assert.doesNotMatch(err, /^\s+at .*\(.*:\d+:\d+\)$/m, 'no JavaScript stack trace');
+});

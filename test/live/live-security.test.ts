@@ -10,13 +10,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { startControlServer, type PeerReport } from '../../engine/live/control.js';
 import { Credentials, newSecret } from '../../engine/live/credentials.js';
 import { LiveRun } from '../../engine/live/launcher.js';
 import { startOrdererService } from '../../engine/live/orderer-service.js';
 import { startLivePeer } from '../../engine/live/peer.js';
 import { freePort } from '../../engine/live/ports.js';
+import { HANDSHAKE_FRAME_BYTES, raiseFrameLimit } from '../../engine/live/frame-limit.js';
 import { loadScenario } from '../../engine/scenario/load.js';
 import { until, LIMIT_MS } from './helpers.js';
 
@@ -119,6 +120,13 @@ test('the orderer\u2019s Deliver stream opens only with a peer\u2019s credential
     ws.close();
     // Gossip: any process may dial (the signed handshake says who it is), but no browser page.
     assert.equal((await attempt(`ws://127.0.0.1:${port}/`, BROWSER)).outcome, 'refused 403');
+    // Before the handshake a frame holds a ConnEstablish at most: a 64 MiB one is refused from
+    // its header (close 1009), not read into memory.
+    const stranger = await attempt(`ws://127.0.0.1:${port}/`);
+    assert.equal(stranger.outcome, 'open');
+    const closed = new Promise<number>((r) => stranger.ws.once('close', (code) => r(code)));
+    stranger.ws.send(Buffer.alloc(HANDSHAKE_FRAME_BYTES + 1));
+    assert.equal(await closed, 1009);
     await until(() => (peer.ledgers.get('mychannel')?.height ?? 0) > 1, 'the peer itself, with its credential, takes blocks', LIMIT_MS);
   } finally {
     await peer.stop();
@@ -156,5 +164,34 @@ test('gossip-scope live: no secret in any process\u2019s command line or environ
   } finally {
     rogue?.kill('SIGKILL');
     await run.stop();
+  }
+});
+
+test('an authenticated gossip socket takes frames up to Fabric\u2019s 100 MiB: the limit is raised on that socket only', async () => {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: HANDSHAKE_FRAME_BYTES });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  const sizes: number[] = [];
+  let n = 0;
+  server.on('connection', (ws) => {
+    // The first socket is authenticated (its limit raised); the second is not.
+    if (n++ === 0) raiseFrameLimit(ws, 100 * 1024 * 1024);
+    ws.on('error', () => {});
+    ws.on('message', (d: Buffer) => sizes.push(d.length));
+  });
+  try {
+    const big = Buffer.alloc(1024 * 1024);
+    const raised = await attempt(url);
+    raised.ws.send(big);
+    await until(() => sizes.length === 1, 'the 1 MiB frame on the raised socket', LIMIT_MS);
+    assert.deepEqual(sizes, [big.length]);
+    const plain = await attempt(url);
+    const refused = new Promise<number>((r) => plain.ws.once('close', (code) => r(code)));
+    plain.ws.send(big);
+    assert.equal(await refused, 1009, 'the unauthenticated socket is closed: message too big');
+    assert.deepEqual(sizes, [big.length], 'and its frame was not taken');
+    raised.ws.close();
+  } finally {
+    server.close();
   }
 });

@@ -148,6 +148,14 @@ test('a live network in the panel protocol: frames from every process, pause, fa
   await next((m): m is Frame => m.type === 'frame' && m.states[3].running === false);
   assert.equal(children().length, 3, 'the crashed process is gone');
 
+  // A process killed from outside is said at once, and its state says how it ended.
+  const victim = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).stdout.split('\n').find((l) => / --id peer0\.org2 /.test(l));
+  assert.ok(victim, 'peer0.org2 has a process');
+  const exitSaid = next((m): m is Extract<FromWorker, { type: 'peerExited' }> => m.type === 'peerExited');
+  process.kill(Number(victim.trim().split(/\s+/)[0]), 'SIGTERM');
+  assert.match((await exitSaid).message, /^peer0\.org2 exited \(SIGTERM\) at [\d.]+ s: its process ended outside the scenario/);
+  await next((m): m is Frame => m.type === 'frame' && m.states[2].running === false && m.states[2].exited === 'exited (SIGTERM)');
+
   // Export Trace writes the merged events under a header marked live; it reads, it does not replay.
   const dir = mkdtempSync(join(tmpdir(), 'gs-live-export-'));
   const path = join(dir, 'live.jsonl');
@@ -167,7 +175,7 @@ test('a live network in the panel protocol: frames from every process, pause, fa
   client.send({ type: 'control', action: 'reset' });
   const reopened = await next((m): m is Extract<FromWorker, { type: 'opened' }> => m.type === 'opened');
   assert.equal(reopened.network.peers.length, 4);
-  await next((m): m is Frame => m.type === 'frame' && m.states.every((s) => s.running && s.alive === 3), 30_000);
+  await next((m): m is Frame => m.type === 'frame' && m.states.every((s) => s.running && s.alive === 3 && s.exited === undefined), 30_000);
   assert.equal(children().length, 4, 'four processes again');
 
   // Opening a simulated network ends the live one and its processes.
