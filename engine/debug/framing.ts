@@ -8,12 +8,12 @@
  * and reading starts again at the next `Content-Length:` header.
  */
 
-import { jsonDepth, MAX_JSON_DEPTH } from '../scenario/json-depth.js';
+import { jsonDepth, MAX_JSON_DEPTH, topLevelRequest } from '../scenario/json-depth.js';
 
 export { jsonDepth } from '../scenario/json-depth.js';
 
-/** What one frame held: a parsed JSON value, or why it could not be read. */
-export type Frame = { value: unknown } | { problem: string };
+/** What one frame held: a parsed JSON value, or why it could not be read (and, if it says, the request it was). */
+export type Frame = { value: unknown } | { problem: string; request?: { seq: number; command: string } };
 
 /** The largest frame taken in (bytes). A launch request or a breakpoint list is a few KB. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -76,7 +76,7 @@ export class DapFramer {
       if (this.buf.length < this.length) break;
       const body = this.buf.subarray(0, this.length);
       const frame = parseBody(body);
-      if ('problem' in frame) {
+      if ('problem' in frame && !('request' in frame)) {
         // A length one too many took the next header's first byte; one too few left a tail.
         // Either way the next header is found by its name, from this body's start.
         out.push({ problem: `${frame.problem} (is its Content-Length right?); skipped to the next Content-Length header` });
@@ -137,7 +137,8 @@ function parseBody(body: Buffer): Frame {
     return { problem: 'a frame that is not valid UTF-8' };
   }
   const depth = jsonDepth(text);
-  if (depth > MAX_JSON_DEPTH) return { problem: `a frame whose JSON nests more than ${MAX_JSON_DEPTH} deep; a request nests a few levels` };
+  // Too deep, not broken: its length is taken as right, it is read past, and answered if it says its seq.
+  if (depth > MAX_JSON_DEPTH) return { problem: `a frame whose JSON nests more than ${MAX_JSON_DEPTH} deep; a request nests a few levels`, request: topLevelRequest(text) };
   try {
     return { value: JSON.parse(text) };
   } catch (err) {

@@ -45,7 +45,9 @@ export abstract class GuardedDebugSession extends DebugSession {
       for (const frame of framer.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
         // One frame's failure must not lose the frames after it in the same chunk.
         try {
-          if ('problem' in frame) this.notice(`ignored ${frame.problem}`);
+          // A request too deep to parse is still answered, to its seq, when its top level names one.
+          if ('problem' in frame && frame.request !== undefined) this.refuse(new Response({ ...frame.request, type: 'request' }), `"${cut(frame.request.command, 80)}" refused: ${frame.problem}`);
+          else if ('problem' in frame) this.notice(`ignored ${frame.problem}`);
           else this.handleMessage(frame.value as DebugProtocol.ProtocolMessage);
         } catch (err) {
           this.notice(`internal error on a frame: ${err instanceof Error ? err.message : String(err)}`);

@@ -405,6 +405,18 @@ describe('frames that lie about their length: the broken frame is said, and the 
     assert.doesNotMatch(dap.stderr, /Maximum call stack/);
   });
 
+  it('a request whose arguments nest 100,000 deep is answered, to its seq, with the reason', async () => {
+    const deepSeq = ++seq;
+    const deep = `{"seq": ${deepSeq}, "type": "request", "command": "evaluate", "arguments": {"expression": "1", "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const good = body('threads');
+    dap.child.stdin.write(frame(deep) + frame(good));
+    const r = await dap.answer(deepSeq);
+    assert.equal(r.success, false);
+    assert.match(r.message ?? '', /"evaluate" refused: a frame whose JSON nests more than 64 deep/);
+    assert.equal((await dap.answer(seq)).success, true);
+    assert.doesNotMatch(dap.stderr, /Maximum call stack/);
+  });
+
   it('a response without request_seq, or to no request, is said in the Debug Console', async () => {
     const before = said().length;
     dap.raw(JSON.stringify({ seq: 77, type: 'response', command: 'runInTerminal', success: true }));

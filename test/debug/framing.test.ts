@@ -98,6 +98,9 @@ test('a body nested 100,000 deep is refused by its depth before JSON.parse; the 
   const frames = feed(frame(deep) + frame(request(7, 'ok')), [1 << 22]);
   assert.match((frames[0] as { problem: string }).problem, /nests more than 64 deep/);
   assert.deepEqual((frames[1] as { value: { seq: number } }).value.seq, 7);
+  // Its seq and command, if its top level has them, so it can be answered.
+  const args = `{"seq": 9, "type": "request", "command": "evaluate", "arguments": {"x": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "seq": 4}}`;
+  assert.deepEqual((feed(frame(args), [1 << 22])[0] as { request?: unknown }).request, { seq: 9, command: 'evaluate' });
   // Brackets inside strings do not count, escaped quotes do not end a string.
   assert.equal(jsonDepth('{"a": "[[[[\\"[[[", "b": [[1]]}'), 3);
 });
