@@ -7,12 +7,13 @@ import type { NetworkPanel } from './panel.js';
 import { MetricsDocuments } from './metrics-document.js';
 import { metricsMarkdown } from './metrics-view.js';
 import { importFabricNetwork, openFabricLogs } from './fabric-files.js';
+import type { FabricDoctor } from './fabric-doctor.js';
 import { chooseScenario, pickFault, pickMessageType, pickScenario, pickSpeed } from './pickers.js';
 import { runSweepCommand, type SweepRequest } from './sweep-command.js';
 import { shrinkCommand, type ShrinkRequest } from './shrink-command.js';
 import { compareCommand, type CompareRequest } from './compare-command.js';
 
-export function registerCommands(context: vscode.ExtensionContext, controller: NetworkController, panel: NetworkPanel): vscode.Disposable[] {
+export function registerCommands(context: vscode.ExtensionContext, controller: NetworkController, panel: NetworkPanel, doctor: FabricDoctor): vscode.Disposable[] {
   /** Commands that need an open network say so instead of doing nothing. */
   const withNetwork =
     <A extends unknown[]>(f: (...args: A) => unknown) =>
@@ -48,6 +49,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
       await controller.openTrace(target);
     },
     'gossipScope.importNetwork': (arg?: vscode.Uri | vscode.Uri[]) => importFabricNetwork(controller, panel, uriList(arg)),
+    'gossipScope.checkNetwork': (arg?: vscode.Uri | vscode.Uri[]) => doctor.check(uriList(arg)),
     'gossipScope.openLogs': (arg?: vscode.Uri | vscode.Uri[]) => openFabricLogs(controller, panel, uriList(arg)),
     'gossipScope.showPanel': withNetwork(() => panel.show()),
     'gossipScope.run': withNetwork(() => controller.control('run')),

@@ -10,6 +10,7 @@ import type { NetworkSnapshot } from './engine-client.js';
 import { NetworkController } from './network-controller.js';
 import { NETWORK_VIEW_TYPE, NetworkPanel } from './panel.js';
 import { ScenarioDiagnostics } from './scenario-diagnostics.js';
+import { FabricDoctor } from './fabric-doctor.js';
 import { StatusBar } from './status-bar.js';
 import { PeersTree } from './tree.js';
 import { PendingView } from './pending-view.js';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): GossipScopeApi {
   const panel = new NetworkPanel(context.extensionUri, controller);
   const tree = new PeersTree(controller);
   const pending = new PendingView();
+  const doctor = new FabricDoctor();
   context.subscriptions.push(
     pending,
     diagnostics,
@@ -36,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): GossipScopeApi {
     new StatusBar(controller),
     vscode.window.registerTreeDataProvider('gossipScope.peers', tree),
     vscode.window.registerWebviewPanelSerializer(NETWORK_VIEW_TYPE, panel.serializer),
-    ...registerCommands(context, controller, panel),
+    doctor,
+    ...registerCommands(context, controller, panel, doctor),
     ...registerDebugger(context, controller, panel),
     trackActiveScenario(),
   );

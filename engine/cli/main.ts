@@ -4,7 +4,10 @@
  *   gossip-scope defaults [--profile P] --json
  *   gossip-scope defaults --scenario S --peer ID [--json]   (one peer's values and where each came from)
  *   gossip-scope import <core.yaml|configtx.yaml|crypto-config.yaml|folder>... [--out FILE] [--name N] [--channel PROFILE=ID] [--blocks N]
- *   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
+ *   gossip-scope doctor <files or folder>... [--logs FILE...] [--json] [--matrix]   (what is wrong with a real network's gossip)
+ *   gossip-scope doctor <files or folder>... [--logs FILE...] [--json] [--matrix]
+                  (what is wrong with a real network's gossip: file:line:col findings; exit 1 on an error)
+  gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
  *   gossip-scope dap   (the debug adapter over stdio)
  *   gossip-scope diff <A> <B> [--at T] [--json]   (two runs compared: first divergent event, peer states)
  *   gossip-scope shrink <scenario> [--out FILE] [--max-runs N] [--json]   (smallest failing schedule)
@@ -32,6 +35,8 @@ import { diffRuns, formatDiff, parseSide } from '../debug/diff.js';
 import { LiveRunError, runLive } from '../live/launcher.js';
 import { peerArgsProblem, runPeerProcess } from '../live/peer-process.js';
 import { importCommand } from './import-command.js';
+import { doctorCommand } from './doctor-command.js';
+import { DoctorInputError } from '../doctor/inputs.js';
 import { logsCommand } from './logs-command.js';
 import { LogFileError } from '../logs/files.js';
 import { UsageError, parseArgs } from './args.js';
@@ -66,6 +71,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'run') return await run(rest, out, err);
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'import') return importCommand(rest, out, err);
+    if (cmd === 'doctor') return doctorCommand(rest, out, err);
     if (cmd === 'logs') return logsCommand(rest, out, err);
     if (cmd === 'report') return await report(rest, out);
     if (cmd === 'sweep') return await sweep(rest, out, err, wallMs);
@@ -80,7 +86,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     throw new UsageError(`unknown command '${cmd}'`);
   } catch (e) {
-    if (e instanceof ScenarioError || e instanceof ImportError || e instanceof LogFileError) {
+    if (e instanceof ScenarioError || e instanceof ImportError || e instanceof LogFileError || e instanceof DoctorInputError) {
       err(e.message);
       return 2;
     }

@@ -43,7 +43,7 @@ export function readCompose(src: YamlSource, problems: Diagnostic[]): ComposePee
 }
 
 /** `environment:` as a list of `NAME=value` or a mapping of NAME: value. */
-function environment(service: YamlNode): ComposeSetting[] {
+export function environment(service: YamlNode): ComposeSetting[] {
   const env = service.get('environment');
   if (!env) return [];
   if (env.isMap()) return env.entries().map(([name, v]) => ({ name, value: v.text() ?? '', origin: v.origin }));

@@ -10,6 +10,8 @@ export interface AnchorPeer {
   host: string;
   port: string;
   origin: Origin;
+  /** Where Port is written (the Host's origin when there is no Port). */
+  portOrigin?: Origin;
 }
 
 export interface ConfigtxOrg {
@@ -97,7 +99,7 @@ function readOrg(o: YamlNode, problems: Diagnostic[]): ConfigtxOrg | undefined {
       problems.push(ap.problem('configtx: an anchor peer needs a Host'));
       continue;
     }
-    anchors.push({ host: host.text()!, port: port?.text() ?? '', origin: host.origin });
+    anchors.push({ host: host.text()!, port: port?.text() ?? '', origin: host.origin, portOrigin: port?.origin });
   }
   return {
     name: o.get('Name')?.text() ?? id.text()!,

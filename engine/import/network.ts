@@ -38,10 +38,10 @@ export interface ImportResult {
   notes: string[];
 }
 
-type Kind = 'core' | 'configtx' | 'crypto' | 'compose';
+export type Kind = 'core' | 'configtx' | 'crypto' | 'compose';
 
 /** Which of the three files this is, by what it holds (names vary: crypto-config-org1.yaml). */
-function kindOf(src: YamlSource): Kind | undefined {
+export function kindOf(src: YamlSource): Kind | undefined {
   const r = src.root;
   if (isCompose(src)) return 'compose';
   if (r.get('peer')?.get('gossip')) return 'core';

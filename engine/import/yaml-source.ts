@@ -38,6 +38,12 @@ export class YamlNode {
     return this.src.at(start);
   }
 
+  /** Where the key this node is the value of was written (`environment:`), else the node's own origin. */
+  get keyOrigin(): Origin {
+    const start = rangeStart(this.keyNode);
+    return start === undefined ? this.origin : this.src.at(start);
+  }
+
   /** The value at `key` of a mapping (merge keys followed), or undefined. */
   get(key: string): YamlNode | undefined {
     const map = this.src.deref(this.node);

@@ -132,11 +132,14 @@ export class OrgCA {
    * keyUsage (critical) digitalSignature, basicConstraints (critical) CA:FALSE,
    * authorityKeyIdentifier = the CA's SKI. `keyLabel` picks a different key for the same name
    * (a re-keyed renewal); by default a renewal keeps the key and changes only dates and serial.
+   * `sans` adds subjectAltName DNS names, as cryptogen writes on a TLS server certificate
+   * (tls/server.crt: the peer's FQDN and hostname).
    */
-  async issue(name: string, role: Role, validity: Validity, opts: { keyLabel?: string } = {}): Promise<SigningIdentity> {
+  async issue(name: string, role: Role, validity: Validity, opts: { keyLabel?: string; sans?: string[] } = {}): Promise<SigningIdentity> {
     const cn = `${name}.${this.domain}`;
     const keys = deriveKeyPair(this.seed, opts.keyLabel ?? `${this.mspId}/${cn}`);
-    const what = `${this.mspId}/${cn}/${role}/${opts.keyLabel ?? ''}/${+validity.notBefore}/${+validity.notAfter}`;
+    const sans = opts.sans ? `/san:${opts.sans.join(',')}` : ''; // absent: the serial of every certificate issued before SANs stays the same
+    const what = `${this.mspId}/${cn}/${role}/${opts.keyLabel ?? ''}/${+validity.notBefore}/${+validity.notAfter}${sans}`;
     const cert = await x509.X509CertificateGenerator.create(
       {
         serialNumber: serialOf(this.seed, what),
@@ -150,6 +153,7 @@ export class OrgCA {
           new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
           new x509.BasicConstraintsExtension(false, undefined, true),
           new x509.AuthorityKeyIdentifierExtension(this.ski, false),
+          ...(opts.sans ? [new x509.SubjectAlternativeNameExtension(opts.sans.map((value) => ({ type: 'dns' as const, value })), false)] : []),
         ],
       },
       signingCrypto(this.keys.privateKey),

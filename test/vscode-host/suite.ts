@@ -6,13 +6,16 @@
  * downloaded, and in code-server (test/e2e/host.e2e.test.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { GossipScopeApi } from '../../extension/extension.js';
 
 type Snapshot = NonNullable<ReturnType<GossipScopeApi['snapshot']>>;
+
+/** fabric-samples' test network (compose, configtx.yaml, core.yaml), from the bundled suite in dist/test. */
+const TEST_NETWORK = join(__dirname, '..', '..', 'test', 'doctor', 'fixtures', 'test-network');
 
 async function api(): Promise<GossipScopeApi> {
   const ext = vscode.extensions.getExtension<GossipScopeApi>('gossip-scope.gossip-scope');
@@ -158,6 +161,41 @@ const tests: [string, () => Promise<void>][] = [
       const seen = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? t.input.viewType : '-'})`);
       while (!seen().some((t) => t.startsWith('Sweep: tiny') && t.includes('gossipScope.sweepReport'))) {
         assert.ok(Date.now() < deadline, `no sweep report among the tabs: ${seen().join(', ')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  ],
+  [
+    'Check Fabric Network puts each finding on its file at its line and column, and its Quick Fix edits the file',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gossip-doctor-'));
+      cpSync(TEST_NETWORK, dir, { recursive: true });
+      const compose = vscode.Uri.file(join(dir, 'compose', 'compose-test-net.yaml'));
+      const configtx = vscode.Uri.file(join(dir, 'configtx', 'configtx.yaml'));
+      const line = '      - CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0.org2.example.com:9051\n';
+      writeFileSync(compose.fsPath, readFileSync(compose.fsPath, 'utf8').replace(line, ''));
+      const result = (await vscode.commands.executeCommand('gossipScope.checkNetwork', vscode.Uri.file(dir))) as { findings: { rule: string }[] };
+      assert.deepEqual(result.findings.map((f) => f.rule), ['external-endpoint-missing', 'anchor-not-a-peer']);
+      // On peer0.org2's `environment:` key (line 189, column 5), an error, with Fabric's log line.
+      const d = vscode.languages.getDiagnostics(compose).find((x) => x.code === 'external-endpoint-missing');
+      assert.ok(d, 'the diagnostic is on the compose file');
+      assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.character], [188, 4, 16]);
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(d.source, 'Fabric Doctor');
+      assert.equal(d.relatedInformation?.[0].message, 'Fabric logs "External endpoint is empty, peer will not be accessible outside of its organization" (gossip/gossip/gossip_impl.go)');
+      const anchor = vscode.languages.getDiagnostics(configtx).find((x) => x.code === 'anchor-not-a-peer');
+      assert.deepEqual([anchor?.range.start.line, anchor?.range.start.character], [108, 20]);
+      // The Quick Fix adds the variable back; saving checks again, and nothing is left.
+      const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', compose, d.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+      const fix = actions.find((a) => a.title === 'Add CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer0.org2.example.com:9051');
+      assert.ok(fix?.edit, `a quick fix among: ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      const doc = await vscode.workspace.openTextDocument(compose);
+      assert.ok(await doc.save());
+      assert.ok(readFileSync(compose.fsPath, 'utf8').includes(`      - CORE_CHAINCODE_EXECUTETIMEOUT=300s\n${line}    volumes:`));
+      const deadline = Date.now() + 10_000;
+      while (vscode.languages.getDiagnostics(compose).length + vscode.languages.getDiagnostics(configtx).length > 0) {
+        assert.ok(Date.now() < deadline, 'the findings go once the fixed file is saved');
         await new Promise((r) => setTimeout(r, 50));
       }
     },
