@@ -8,7 +8,7 @@
  */
 import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { readBoundedText } from '../scenario/read-text.js';
+import { readRegularFile } from '../scenario/read-text.js';
 import type { NetworkFile } from './network.js';
 import { ImportError } from './yaml-source.js';
 
@@ -30,9 +30,10 @@ export function readNetworkFiles(paths: string[], notes: string[] = []): Network
     throw new ImportError([{ file, line: 1, col: 1, message }]);
   };
   const read = (path: string) => {
-    const text = readBoundedText(path, MAX_FILE_BYTES, 'a network configuration file');
-    if (typeof text !== 'string') throw new ImportError([{ file: path, ...text }]);
-    out.push({ path, text });
+    const bytes = readRegularFile(path, MAX_FILE_BYTES, 'a network configuration file');
+    if (!(bytes instanceof Uint8Array)) throw new ImportError([{ file: path, ...bytes }]);
+    // Decoded as before (a binary file is told apart by its readers, the doctor's included).
+    out.push({ path, text: bytes.toString('utf8') });
   };
   const walk = (dir: string, depth: number) => {
     let names: string[];
