@@ -1,4 +1,5 @@
 /** `gossip-scope logs FILE…`: Fabric gossip debug logs in, a summary (and a trace, a ShiViz log) out. */
+import { linesHash } from '../trace/read-trace.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { logTraceHeader, summariseLogs } from '../logs/log-trace.js';
 import { readFabricLogFiles, type LineRef, type LogReading } from '../logs/read-logs.js';
@@ -50,7 +51,11 @@ function report(r: LogReading, positional: string[], flags: Map<string, string |
     err(`gossip-scope: no Fabric gossip peer in ${positional.map(printable).join(', ')} (${r.stats.parsed} of ${r.stats.lines} lines are Fabric log lines); run the peers with FABRIC_LOGGING_SPEC=gossip=debug`);
     return 1;
   }
-  if (tracePath) writeLines(tracePath, '--trace', [logTraceHeader(r, positional), ...r.events].map((x) => JSON.stringify(x)));
+  if (tracePath) {
+    // The lines' hash in the header: report, diff and replay refuse a line edited after this.
+    const lines = r.events.map((x) => JSON.stringify(x));
+    writeLines(tracePath, '--trace', [JSON.stringify({ ...logTraceHeader(r, positional), linesHash: linesHash(lines) }), ...lines]);
+  }
   if (shiviz) writeLines(shiviz, '--shiviz', [toShiViz(r.events, r.peers.map((p) => p.name))], '');
   const peers = summariseLogs(r);
   if (flags.has('json')) out(JSON.stringify({ peers, stats: jsonStats(r), events: r.events.length }, null, 2));
