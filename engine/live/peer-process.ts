@@ -16,6 +16,9 @@ import type { ControlCommand, PeerReport } from './control.js';
 import { bearerHeaders, type PeerSecrets } from './credentials.js';
 import { peerIds, startLivePeer, type LivePeer } from './peer.js';
 
+/** How long a peer process takes at most to stop on SIGINT/SIGTERM. */
+const STOP_LIMIT_MS = 2000;
+
 export interface PeerArgs {
   scenario: string;
   id: string;
@@ -133,6 +136,9 @@ export async function runPeerProcess(a: PeerArgs, log: (s: string) => void): Pro
   const done = new Promise<number>((resolve) => {
     const stop = async (code: number) => {
       clearInterval(timer);
+      // A socket half-way through its upgrade can keep the server open: the process ends within
+      // STOP_LIMIT_MS however its sockets close (the timer keeps nothing alive by itself).
+      setTimeout(() => process.exit(code), STOP_LIMIT_MS).unref();
       await peer.stop().catch(() => {});
       control?.close();
       resolve(code);

@@ -38,9 +38,9 @@ function children(): number[] {
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
-function next<T extends FromWorker>(pick: (m: FromWorker) => m is T, timeoutMs = 20_000): Promise<T> {
+function next<T extends FromWorker>(pick: (m: FromWorker) => m is T, timeoutMs = 20_000, what = 'the worker'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for the worker')), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
     const sub = client.onMessage((m) => {
       if (!pick(m)) return;
       clearTimeout(timer);
@@ -145,16 +145,16 @@ test('a live network in the panel protocol: frames from every process, pause, fa
   client.send({ type: 'control', action: 'run' });
 
   client.send({ type: 'fault', fault: { kind: 'crash', peer: 'peer1.org2' } });
-  await next((m): m is Frame => m.type === 'frame' && m.states[3].running === false);
+  await next((m): m is Frame => m.type === 'frame' && m.states[3].running === false, 20_000, 'a frame with peer1.org2 crashed');
   assert.equal(children().length, 3, 'the crashed process is gone');
 
   // A process killed from outside is said at once, and its state says how it ended.
   const victim = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).stdout.split('\n').find((l) => / --id peer0\.org2 /.test(l));
   assert.ok(victim, 'peer0.org2 has a process');
-  const exitSaid = next((m): m is Extract<FromWorker, { type: 'peerExited' }> => m.type === 'peerExited');
+  const exitSaid = next((m): m is Extract<FromWorker, { type: 'peerExited' }> => m.type === 'peerExited', 30_000, 'peer0.org2\'s exit to be said');
   process.kill(Number(victim.trim().split(/\s+/)[0]), 'SIGTERM');
   assert.match((await exitSaid).message, /^peer0\.org2 exited \(SIGTERM\) at [\d.]+ s: its process ended outside the scenario/);
-  await next((m): m is Frame => m.type === 'frame' && m.states[2].running === false && m.states[2].exited === 'exited (SIGTERM)');
+  await next((m): m is Frame => m.type === 'frame' && m.states[2].running === false && m.states[2].exited === 'exited (SIGTERM)', 20_000, 'a frame with peer0.org2 exited');
 
   // Export Trace writes the merged events under a header marked live; it reads, it does not replay.
   const dir = mkdtempSync(join(tmpdir(), 'gs-live-export-'));
