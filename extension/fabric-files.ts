@@ -9,9 +9,8 @@ import * as vscode from 'vscode';
 import { readNetworkFiles } from '../engine/import/files.js';
 import { importNetwork } from '../engine/import/network.js';
 import { ImportError } from '../engine/import/yaml-source.js';
-import { readLogFiles } from '../engine/logs/files.js';
 import { logTraceHeader } from '../engine/logs/log-trace.js';
-import { readFabricLogs } from '../engine/logs/read-logs.js';
+import { readFabricLogFiles } from '../engine/logs/read-logs.js';
 import { toShiViz, isShiVizPath } from '../engine/trace/shiviz.js';
 import { LoggedRun } from '../engine/ui/logged-run.js';
 import { LogReplay } from './log-replay.js';
@@ -77,7 +76,7 @@ export async function openFabricLogs(controller: NetworkController, panel: Netwo
   const paths = picked.map((u) => u.fsPath);
   let run: LoggedRun;
   try {
-    const reading = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Gossip Scope: reading Fabric logs' }, async () => readFabricLogs(readLogFiles(paths)));
+    const reading = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Gossip Scope: reading Fabric logs' }, () => readFabricLogFiles(paths));
     if (reading.peers.length === 0) {
       void vscode.window.showErrorMessage(`Gossip Scope: no Fabric gossip peer in ${paths.map((p) => vscode.workspace.asRelativePath(p)).join(', ')} (${reading.stats.parsed} of ${reading.stats.lines} lines are Fabric log lines). Run the peers with FABRIC_LOGGING_SPEC=gossip=debug.`);
       return false;
@@ -107,7 +106,7 @@ export async function openFabricLogs(controller: NetworkController, panel: Netwo
   await vscode.commands.executeCommand('setContext', 'gossipScope.networkOpen', true);
   const s = run.reading.stats;
   void vscode.window.showInformationMessage(
-    `Gossip Scope: ${run.reading.peers.length} peers, ${s.matched} messages matched; ${s.unparsed.length} unparsed lines, ${s.unmatchedSends.length} sends and ${s.unmatchedReceipts.length} receipts unmatched (see the panel's parse notes). A recording: Run plays it, Step and Step Back move through it.`,
+    `Gossip Scope: ${run.reading.peers.length} peers, ${s.matched} messages matched; ${s.unparsed} unparsed lines, ${s.unmatchedSends.length} sends and ${s.unmatchedReceipts.length} receipts unmatched (see the panel's parse notes). A recording: Run plays it, Step and Step Back move through it.`,
   );
   return true;
 }

@@ -5,6 +5,7 @@
  * resume faults act on single processes. The inspector asks the processes themselves. An
  * exported live trace can be read but not replayed: real processes do not run the same way twice.
  */
+import { linesHash } from '../engine/trace/read-trace.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -221,6 +222,7 @@ export class LiveSession {
       await writeFile(path, toShiViz(this.kept, run.ids.map((p) => p.id)));
       return this.kept.length;
     }
+    const events = this.kept.map((e) => JSON.stringify(e));
     const header = {
       traceVersion: TRACE_VERSION,
       scenario: this.scenario!.name,
@@ -232,8 +234,10 @@ export class LiveSession {
       simTime: this.clock.now(),
       events: this.count,
       traceHash: null,
+      // Not reproducible, but checkable: a line edited after the export is refused by every reader.
+      linesHash: linesHash(events),
     };
-    const lines = [JSON.stringify(header), ...this.kept.map((e) => JSON.stringify(e))];
+    const lines = [JSON.stringify(header), ...events];
     await writeFile(path, lines.join('\n') + '\n');
     return this.kept.length;
   }

@@ -5,6 +5,7 @@ import { readNetworkFiles } from '../import/files.js';
 import { importNetwork } from '../import/network.js';
 import { schemaFilePath, schemaReference } from '../scenario/schema-file.js';
 import { UsageError, parseArgs } from './args.js';
+import { checkNotInput, checkOutFile } from './out-path.js';
 
 /** Bound on --blocks: the simulator's orderer cuts at most this many per channel in an import. */
 const MAX_BLOCKS = 100_000;
@@ -32,7 +33,13 @@ export function importCommand(argv: string[], out: (s: string) => void, err: (s:
   // The modeline points at the schema this CLI carries, from where the scenario is written.
   const schemaFile = schemaFilePath();
   const schema = schemaFile === undefined ? undefined : schemaReference(schemaFile, target);
-  const result = importNetwork(readNetworkFiles(positional), { name, channelNames, blocks: blocksFlag === undefined ? undefined : Number(blocksFlag), schema });
+  // The output is checked before anything is read, and again against every file read.
+  if (target !== undefined) checkOutFile('--out', target, positional, 'scenario.yaml');
+  const notes: string[] = [];
+  const files = readNetworkFiles(positional, notes);
+  for (const n of notes) err(`note: ${n}`);
+  if (target !== undefined) checkNotInput('--out', target, files.map((f) => f.path));
+  const result = importNetwork(files, { name, channelNames, blocks: blocksFlag === undefined ? undefined : Number(blocksFlag), schema });
   for (const n of result.notes) err(`note: ${n}`);
   if (target === undefined) out(result.text.trimEnd());
   else {

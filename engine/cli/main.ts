@@ -15,7 +15,9 @@
  *   gossip-scope peer --scenario S --id ID [--listen host:port] [--bootstrap host:port] ...
  * Exit status: 0 success, 1 run failure, 2 bad scenario or arguments (message on stderr).
  */
-import { createWriteStream, openSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createWriteStream, openSync, statSync, writeSync } from 'node:fs';
+import pkg from '../../package.json';
 import { dirname } from 'node:path';
 import { runCostProblem } from '../scenario/run-cost.js';
 import { seedOption, untilOption } from './bounded-options.js';
@@ -38,6 +40,7 @@ import { DoctorInputError } from '../doctor/inputs.js';
 import { logsCommand } from './logs-command.js';
 import { LogFileError } from '../logs/files.js';
 import { UsageError, parseArgs } from './args.js';
+import { checkNotInput } from './out-path.js';
 import { ImportError } from '../import/yaml-source.js';
 import { report } from './report-command.js';
 import { sweep } from './sweep-command.js';
@@ -52,7 +55,7 @@ const USAGE = `usage:
   gossip-scope defaults [--profile fabric-v3|classic-gossip] [--json]
   gossip-scope defaults --scenario <scenario.yaml> --peer peer0.org1 [--json]
   gossip-scope import <files or folder>... [--out scenario.yaml] [--name NAME] [--channel PROFILE=ID] [--blocks N]
-  gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]   (Fabric gossip debug logs)
+  gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json] [--follow]   (Fabric gossip debug logs; --follow: as written, tail -F, until Ctrl-C)
   gossip-scope report <scenario.yaml|trace.jsonl> [--seed N] [--until DURATION] [--bucket DURATION] [--out FILE.html] [--json]
   gossip-scope sweep <scenario.yaml> --set NAME=VALUES [--set ...] [--seeds N] [--jobs N] [--out DIR] [--json]
   gossip-scope dap                (Debug Adapter Protocol over stdin/stdout)
@@ -69,7 +72,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'import') return importCommand(rest, out, err);
     if (cmd === 'doctor') return doctorCommand(rest, out, err);
-    if (cmd === 'logs') return logsCommand(rest, out, err);
+    if (cmd === 'logs') return await logsCommand(rest, out, err);
     if (cmd === 'report') return await report(rest, out);
     if (cmd === 'sweep') return await sweep(rest, out, err, wallMs);
     if (cmd === 'dap') return await serveDapOverStdio();
@@ -103,13 +106,27 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 async function diff(argv: string[], out: (s: string) => void): Promise<number> {
   const { positional, flags } = parseArgs(argv, new Set(['at']), new Set(['json']));
   if (positional.length !== 2) throw new UsageError('diff needs two runs: scenario.yaml, scenario.yaml@SEED or trace.jsonl');
-  let at: number | undefined;
-  if (typeof flags.get('at') === 'string') {
-    const ms = parseDuration(flags.get('at') as string);
-    if (ms === null) throw new UsageError(`--at must be a duration like 30s, got '${flags.get('at')}'`);
-    at = ms;
+  // --at is bounded as run's --until is, and a side's @SEED as run's --seed is.
+  const atFlag = flags.get('at');
+  const at = typeof atFlag === 'string' ? untilOption(atFlag, '--at') : undefined;
+  const side = (text: string) => {
+    const s = parseSide(text);
+    if ('scenario' in s && s.seedText !== undefined) s.seed = seedOption(s.seedText, `${s.scenario}@SEED`);
+    return s;
+  };
+  const a = side(positional[0]);
+  const b = side(positional[1]);
+  // A run to --at is a run as long: its cost is refused before it starts, as run --until's is.
+  if (at !== undefined) {
+    for (const s of [a, b]) {
+      if (!('scenario' in s)) continue;
+      const scenario = loadScenarioFile(s.scenario);
+      scenario.run.until = at;
+      const cost = runCostProblem(scenario);
+      if (cost !== undefined) throw new UsageError(`--at ${atFlag as string}: ${s.scenario}: ${cost}`);
+    }
   }
-  const d = await diffRuns(parseSide(positional[0]), parseSide(positional[1]), { at });
+  const d = await diffRuns(a, b, { at });
   out(flags.has('json') ? JSON.stringify(d, null, 2) : formatDiff(d));
   return 0;
 }
@@ -221,6 +238,7 @@ async function run(argv: string[], out: (s: string) => void, err: (s: string) =>
   }
   // Everything that can be refused is refused before the run: the trace file too.
   const tracePath = flags.get('trace');
+  if (typeof tracePath === 'string') checkNotInput('--trace', tracePath, [positional[0]]);
   const traceFd = typeof tracePath === 'string' ? openTraceFile(tracePath) : undefined;
   for (const w of scenario.warnings ?? []) err(`${w.file}:${w.line}:${w.col}: warning: ${w.message}`);
   const sim = await Simulation.create(scenario);
@@ -264,15 +282,27 @@ function openTraceFile(path: string): number {
   }
 }
 
-/** JSON Lines: a header line, then one event per line, as they happen. */
+/**
+ * JSON Lines: a header line, then one event per line, as they happen. The header carries what a
+ * reader needs to check the file (the count, the run's hash, a hash of the event lines), known
+ * only at the end: it is written first with room to spare and written over in place at the end.
+ */
 function writeTrace(sim: Simulation, fd: number): () => Promise<void> {
-  const stream = createWriteStream('', { fd });
+  const stream = createWriteStream('', { fd, autoClose: false });
   let failure: Error | undefined;
   stream.on('error', (e) => (failure = e));
-  stream.write(JSON.stringify({ traceVersion: TRACE_VERSION, scenario: sim.scenario.name, seed: sim.scenario.seed, peers: sim.peers.map((p) => p.id) }) + '\n');
+  const header = (linesHash: string, events: number, simTime: number, traceHash: string) =>
+    JSON.stringify({ gossipScope: pkg.version, linesHash, traceVersion: TRACE_VERSION, scenario: sim.scenario.name, seed: sim.scenario.seed, peers: sim.peers.map((p) => p.id), simTime, events, traceHash });
+  const zeros = '0'.repeat(64);
+  // Room for the count and the end time to grow to their longest (30,000,000 events, a day in ms with decimals).
+  const reserved = Buffer.byteLength(header(zeros, 0, 0, zeros)) + 48;
+  stream.write(' '.repeat(reserved) + '\n');
+  const hash = createHash('sha256');
   let chunk: string[] = [];
   const unlisten = sim.trace.listen((ev) => {
-    chunk.push(JSON.stringify(ev, bigintToString));
+    const line = JSON.stringify(ev, bigintToString);
+    hash.update(line).update('\n');
+    chunk.push(line);
     if (chunk.length >= 4096) {
       stream.write(chunk.join('\n') + '\n');
       chunk = [];
@@ -282,7 +312,19 @@ function writeTrace(sim: Simulation, fd: number): () => Promise<void> {
     new Promise((resolve, reject) => {
       unlisten();
       if (chunk.length > 0) stream.write(chunk.join('\n') + '\n');
-      stream.end(() => (failure ? reject(failure) : resolve()));
+      stream.end(() => {
+        try {
+          if (failure) throw failure;
+          const text = header(hash.digest('hex'), sim.trace.count, sim.kernel.now, sim.trace.hash());
+          const bytes = Buffer.from(text.padEnd(reserved, ' '));
+          if (bytes.length > reserved) throw new Error(`the trace header (${bytes.length} bytes) outgrew its room (${reserved})`);
+          writeSync(fd, bytes, 0, bytes.length, 0);
+          closeSync(fd);
+          resolve();
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
     });
 }
 

@@ -12,6 +12,7 @@ import { loadScenarioFile } from '../scenario/load.js';
 import { figuresOfScenario, figuresOfTrace, runReportData, type RunReportData } from '../report/run-report.js';
 import { reportHtml } from '../report/html.js';
 import { parseArgs, UsageError } from './args.js';
+import { checkOutFile } from './out-path.js';
 
 /** Rate buckets: from 10 ms to a minute, at most LIMITS.reportBuckets in a run. */
 const BUCKET_MIN_MS = 10;
@@ -31,6 +32,9 @@ export async function report(argv: string[], out: (s: string) => void): Promise<
   const run = positional[0];
   const bucketMs = bucketFlag(flags.get('bucket'));
   const isTrace = /\.jsonl?$/i.test(run);
+  const file = (flags.get('out') as string | undefined) ?? `${basename(run).replace(/\.(ya?ml|jsonl?)$/i, '')}-report.html`;
+  // Before the run: a folder, a missing folder or the input itself is refused now.
+  checkOutFile('--out', file, [run], 'report.html');
   let data: RunReportData;
   if (isTrace) {
     if (flags.has('seed') || flags.has('until')) throw new UsageError('--seed and --until are for a scenario; a saved trace has its own');
@@ -51,7 +55,6 @@ export async function report(argv: string[], out: (s: string) => void): Promise<
     const { figures, summary } = await figuresOfScenario(scenario, bucketMs);
     data = runReportData(figures, summary, basename(run));
   }
-  const file = (flags.get('out') as string | undefined) ?? `${basename(run).replace(/\.(ya?ml|jsonl?)$/i, '')}-report.html`;
   writeFileSync(file, reportHtml(data));
   if (flags.has('json')) out(JSON.stringify(data.figures));
   else {

@@ -3,8 +3,9 @@
  * schedule (engine/debug/shrink.ts) beside the scenario, as SCENARIO-shrunk.yaml unless --out
  * says otherwise. Progress on stderr; what was removed and narrowed on stdout.
  */
-import { statSync, writeFileSync } from 'node:fs';
-import { dirname, join, parse } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, parse } from 'node:path';
+import { checkOutFile } from './out-path.js';
 import { readScenarioText } from '../scenario/load.js';
 import { MAX_RUNS_BOUND, shrink } from '../debug/shrink.js';
 import { parseArgs, UsageError } from './args.js';
@@ -23,14 +24,10 @@ export async function shrinkCommand(argv: string[], out: (s: string) => void, er
   }
   const { dir, name } = parse(file);
   const target = typeof flags.get('out') === 'string' ? (flags.get('out') as string) : join(dir, `${name}-shrunk.yaml`);
-  // Refuse a destination that cannot be written before spending minutes on the runs.
-  try {
-    if (statSync(dirname(target) || '.').isDirectory() === false) throw new Error('not a directory');
-  } catch (e) {
-    throw new UsageError(`--out ${target}: its folder cannot be used (${(e as Error).message})`);
-  }
-  if (target === file) throw new UsageError('--out must not be the scenario itself: shrink never overwrites what you wrote');
   const text = readScenarioText(file);
+  // Refuse a destination that cannot be written, or is the scenario by another name (./, a
+  // link), before spending minutes on the runs.
+  checkOutFile('--out', target, [file], `${name}-shrunk.yaml`);
   // Each run is a whole run of the scenario: say how it goes every ten.
   const r = await shrink(text, file, {
     maxRuns,

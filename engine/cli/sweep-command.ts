@@ -9,6 +9,7 @@ import { parseSet, SweepArgError } from '../sweep/params.js';
 import { MAX_JOBS, runSweep } from '../sweep/run.js';
 import { sweepFiles, sweepTable } from '../sweep/output.js';
 import { parseArgs, UsageError } from './args.js';
+import { checkOutFile } from './out-path.js';
 import { LIMITS } from '../scenario/bounds.js';
 import { readBoundedText } from '../scenario/read-text.js';
 import { ScenarioError } from '../scenario/diagnostics.js';
@@ -42,7 +43,7 @@ export async function sweep(argv: string[], out: (s: string) => void, err: (s: s
   try {
     const params = sets.map(parseSet);
     // Everything that can be refused is refused before the runs: the output folder too.
-    prepareOutDir(outDir);
+    prepareOutDir(outDir, file);
     const started = wallMs?.();
     const took = () => (wallMs === undefined || started === undefined ? '' : ` (${((wallMs() - started) / 1000).toFixed(1)} s)`);
     const s = await runSweep({
@@ -72,13 +73,15 @@ export async function sweep(argv: string[], out: (s: string) => void, err: (s: s
 }
 
 /** The output folder, made now and checked writable (with its three files' names free of folders). */
-function prepareOutDir(dir: string): void {
+function prepareOutDir(dir: string, scenario: string): void {
   try {
     if (statSync(dir, { throwIfNoEntry: false })?.isFile()) throw Object.assign(new Error('a file'), { code: 'ENOTDIR' });
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
+    // Each of the three files is tried now (as shrink's and report's --out are), not after the runs.
     for (const f of ['sweep.csv', 'sweep.json', 'sweep.html']) {
       if (statSync(join(dir, f), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${dir}: ${join(dir, f)} is a folder, where the sweep writes a file`);
+      checkOutFile('--out', join(dir, f), [scenario], f);
     }
   } catch (e) {
     if (e instanceof UsageError) throw e;

@@ -4,16 +4,16 @@
  * moment (membership, heights, leader, world state, private data) where the two differ.
  * `gossip-scope diff A B` prints it; VS Code's "Compare Two Runs" shows the same text.
  */
+import { readCheckedTrace } from '../trace/read-trace.js';
 import { LIMITS } from '../scenario/bounds.js';
-import { readBoundedText } from '../scenario/read-text.js';
 import { hex } from '../fabric/message.js';
-import { loadScenarioFile, ScenarioError } from '../scenario/load.js';
+import { loadScenarioFile } from '../scenario/load.js';
 import { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
 import { bigintToString } from '../trace/trace.js';
 
 /** One side: a scenario file (with an optional seed), or a saved trace (JSON Lines). */
-export type RunSide = { scenario: string; seed?: number } | { trace: string };
+export type RunSide = { scenario: string; seed?: number; seedText?: string } | { trace: string };
 
 /** What a peer's state is compared on. World state is absent for a saved trace (not in it). */
 export interface PeerSnapshot {
@@ -50,7 +50,7 @@ export interface RunDiff {
 export function parseSide(text: string): RunSide {
   if (/\.jsonl$/i.test(text)) return { trace: text };
   const m = /^(.*)@(\d+)$/.exec(text);
-  return m ? { scenario: m[1], seed: Number(m[2]) } : { scenario: text };
+  return m ? { scenario: m[1], seed: Number(m[2]), seedText: m[2] } : { scenario: text };
 }
 
 function sideName(s: RunSide): string {
@@ -80,8 +80,10 @@ interface Runner {
   until: number;
 }
 
-async function simRunner(side: { scenario: string; seed?: number }): Promise<Runner> {
+async function simRunner(side: { scenario: string; seed?: number; seedText?: string }): Promise<Runner> {
   const scenario = loadScenarioFile(side.scenario);
+  // The CLI and the Compare command check this first; a seed a double cannot hold would run as another.
+  if (side.seed !== undefined && !(Number.isSafeInteger(side.seed) && side.seed >= 0)) throw new Error(`${side.scenario}@${side.seedText ?? side.seed}: a seed is an integer between 0 and ${Number.MAX_SAFE_INTEGER}`);
   if (side.seed !== undefined) scenario.seed = side.seed;
   const sim = await Simulation.create(scenario, { traceCapacity: 1000 });
   sim.start();
@@ -130,26 +132,15 @@ export function simSnapshot(sim: Simulation, idx: number): PeerSnapshot {
   return { running: p.running, membership, height, leader, worldState, privateData };
 }
 
-/** A saved trace read back: events in order, and peers' state as the events tell it. */
+/**
+ * A saved trace read back: events in order, and peers' state as the events tell it. Checked as
+ * every reader checks a trace (read-trace.ts): each event's fields, its peers among the header's,
+ * the lines numbered, counted and hashed, so nothing below meets a value it cannot use.
+ */
 function traceRunner(path: string): Runner {
-  const text = readBoundedText(path, LIMITS.traceBytes.max, 'a saved trace');
-  if (typeof text !== 'string') throw new ScenarioError([{ file: path, ...text }]);
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  let header: { peers?: unknown; traceVersion?: unknown };
-  try {
-    header = JSON.parse(lines[0] ?? '') as typeof header;
-  } catch {
-    throw new ScenarioError([{ file: path, line: 1, col: 1, message: 'the first line is not a trace header (JSON)' }]);
-  }
-  if (typeof header.traceVersion !== 'number' || !Array.isArray(header.peers)) throw new ScenarioError([{ file: path, line: 1, col: 1, message: 'not a Gossip Scope trace (no traceVersion and peers)' }]);
-  const peers = header.peers.map(String);
-  const all: TraceEvent[] = lines.slice(1).map((l, i) => {
-    try {
-      return JSON.parse(l) as TraceEvent;
-    } catch {
-      throw new ScenarioError([{ file: path, line: i + 2, col: 1, message: 'not a trace event (JSON)' }]);
-    }
-  });
+  const all: TraceEvent[] = [];
+  const trace = readCheckedTrace(path, { verifyHash: true, each: (ev) => all.push(ev) });
+  const peers = trace.peers;
   let next = 0;
   const r: Runner = {
     peers,
@@ -210,6 +201,7 @@ export function traceSnapshots(events: readonly TraceEvent[], peers: string[]): 
 export async function diffRuns(a: RunSide, b: RunSide, opts: { at?: number } = {}): Promise<RunDiff> {
   const ra = 'trace' in a ? traceRunner(a.trace) : await simRunner(a);
   const rb = 'trace' in b ? traceRunner(b.trace) : await simRunner(b);
+  if (opts.at !== undefined && !(opts.at > 0 && opts.at <= LIMITS.duration.max)) throw new Error(`the moment to compare at must be between 0 and ${LIMITS.duration.max} ms, got ${opts.at}`);
   const at = opts.at ?? Math.min(ra.until, rb.until);
   let index = 0;
   let first: RunDiff['firstDivergence'] = null;

@@ -43,8 +43,15 @@ export abstract class GuardedDebugSession extends DebugSession {
     const framer = new DapFramer();
     inStream.on('data', (chunk: Buffer | string) => {
       for (const frame of framer.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
-        if ('problem' in frame) this.notice(`ignored ${frame.problem}`);
-        else this.handleMessage(frame.value as DebugProtocol.ProtocolMessage);
+        // One frame's failure must not lose the frames after it in the same chunk.
+        try {
+          // A request too deep to parse is still answered, to its seq, when its top level names one.
+          if ('problem' in frame && frame.request !== undefined) this.refuse(new Response({ ...frame.request, type: 'request' }), `"${cut(frame.request.command, 80)}" refused: ${frame.problem}`);
+          else if ('problem' in frame) this.notice(`ignored ${frame.problem}`);
+          else this.handleMessage(frame.value as DebugProtocol.ProtocolMessage);
+        } catch (err) {
+          this.notice(`internal error on a frame: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
     });
     inStream.on('close', () => this.emit('close', new Event('close')));
@@ -57,8 +64,12 @@ export abstract class GuardedDebugSession extends DebugSession {
     if (m === null || typeof m !== 'object' || Array.isArray(m)) return this.notice(`ignored a message that is not a JSON object: ${preview(m)}`);
     const { type, seq, command } = m as Record<string, unknown>;
     if (type === 'response') {
-      if (Number.isSafeInteger((m as { request_seq?: unknown }).request_seq)) super.handleMessage(msg);
-      return;
+      const requestSeq = (m as { request_seq?: unknown }).request_seq;
+      // The adapter sends no requests of its own: a response to none is said, never dropped unheard.
+      const pending = (this as unknown as { _pendingRequests?: Map<number, unknown> })._pendingRequests;
+      if (Number.isSafeInteger(requestSeq) && pending?.has(requestSeq as number) === true) return super.handleMessage(msg);
+      if (Number.isSafeInteger(requestSeq)) return this.notice(`ignored a response to request ${requestSeq as number}: the adapter sent no request with that seq`);
+      return this.notice(`ignored a response without "request_seq" (an integer naming the request it answers): request_seq ${preview(requestSeq)}, command ${preview(command)}`);
     }
     if (type !== 'request') return this.notice(`ignored a message of type ${preview(type)}: the adapter takes requests`);
     if (typeof command !== 'string' || !Number.isSafeInteger(seq)) {

@@ -12,7 +12,7 @@ import { readConfigtx, type Configtx, type ConfigtxOrg } from './configtx.js';
 import { isCompose, readCompose, type ComposePeer } from './compose.js';
 import { parseSetting, readCoreYaml, type CoreYaml } from './core-yaml.js';
 import { readCryptoConfig, type CryptoOrg } from './crypto-config.js';
-import { ScenarioText, yamlString } from './scenario-text.js';
+import { oneLine, ScenarioText, yamlString } from './scenario-text.js';
 import { ImportError, YamlSource, originText, type Origin } from './yaml-source.js';
 
 export interface NetworkFile {
@@ -98,7 +98,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
   if (problems.length > 0) throw new ImportError(problems);
 
   if (opts.schema !== undefined) out.raw(`# yaml-language-server: $schema=${opts.schema}`);
-  out.comment(`Imported by gossip-scope import from:\n  ${files.map((f) => f.path).join('\n  ')}\nEvery value names the file:line:col it came from; "Fabric default" marks what the files leave out.`);
+  out.comment(`Imported by gossip-scope import from:\n  ${files.map((f) => oneLine(f.path)).join('\n  ')}\nEvery value names the file:line:col it came from; "Fabric default" marks what the files leave out.`);
   out.value('', 'name', yamlString(opts.name ?? 'imported-network'), 'the import');
   out.value('', 'seed', '1', 'not in the files: the simulator\'s seed');
   out.value('', 'profile', 'fabric-v3', 'the base configuration; every peer.gossip key below overrides it');
@@ -116,7 +116,7 @@ export function importNetwork(files: NetworkFile[], opts: ImportOptions = {}): I
     const name = opts.channelNames?.[ch.profile] ?? channelIdOf(ch.profile);
     out.raw(`  - name: ${yamlString(name)}   # ${originText(ch.origin)}: configtx profile ${ch.profile} (the channel ID itself is configtxgen -channelID's, not in the file)`, ch.origin);
     const listed = ch.orgs.filter((o) => member.has(o.mspId));
-    out.raw(`    orgs: [${listed.map((o) => o.mspId).join(', ')}]   # ${listed.map((o) => originText(o.origin)).join(', ')}`, listed[0]?.origin);
+    out.raw(`    orgs: [${listed.map((o) => yamlString(o.mspId)).join(', ')}]   # ${listed.map((o) => originText(o.origin)).join(', ')}`, listed[0]?.origin);
   }
 
   const ord = configtx!.orderer;

@@ -3,7 +3,7 @@
  * column it came from, through anchors (`*Org1`) and merge keys (`<<: *ChannelDefaults`), as
  * configtx.yaml uses them. Problems are `file:line:col` diagnostics, never exceptions.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../scenario/diagnostics.js';
 
 /** Where a value was written: `core.yaml:174:27`. */
@@ -134,6 +134,11 @@ export class YamlSource {
     if (list.length === 0 || list[index].contents === null) {
       throw new ImportError([{ file, line: 1, col: 1, message: 'the file holds no YAML mapping' }]);
     }
+    const undefinedAliases = danglingAliases(list[index]).map((a) => {
+      const p = lines.linePos(a.offset);
+      return { file, line: p.line, col: p.col, message: `YAML: alias *${a.name} names no anchor (no &${a.name} before it)` };
+    });
+    if (undefinedAliases.length > 0) throw new ImportError(undefinedAliases);
     return new YamlSource(file, list[index], lines);
   }
 
@@ -152,6 +157,21 @@ export class YamlSource {
     for (let i = 0; i < 100 && isAlias(n); i++) n = n.resolve(this.doc);
     return n;
   }
+}
+
+/**
+ * Aliases whose anchor is not defined before them. The yaml library parses them without an
+ * error and resolves them to nothing, which would read as an empty value far from the mistake;
+ * Fabric's configtxgen refuses them ("unknown anchor").
+ */
+function danglingAliases(doc: Document): { name: string; offset: number }[] {
+  const out: { name: string; offset: number }[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) out.push({ name: alias.source, offset: alias.range?.[0] ?? 0 });
+    },
+  });
+  return out;
 }
 
 type Pair = { key: unknown; value: unknown };

@@ -39,8 +39,36 @@ function zoneOffsetMs(zone: string): number | undefined {
   return undefined;
 }
 
-/** A parsed line, or a reason it is not one of Fabric's log lines. */
-export function parseLogLine(raw: string): LogLine | string {
+/** Why a line is not one of Fabric's log lines, and the column (1-based, in the line as read) where it goes wrong. */
+export class NotALogLine {
+  constructor(
+    readonly reason: string,
+    readonly col = 1,
+  ) {}
+  toString(): string {
+    return this.reason;
+  }
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The first field of a stamp that no clock shows (`2026-13-45 99:99:99`), with its offset in the
+ * stamp; Date.UTC would roll it over into another day silently.
+ */
+function impossibleField(y: number, mo: number, d: number, h: number, mi: number, s: number): [string, number] | undefined {
+  if (mo < 1 || mo > 12) return [`month ${mo}`, 5];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = mo === 2 && !leap ? 28 : DAYS_IN_MONTH[mo - 1];
+  if (d < 1 || d > days) return [`day ${d} (month ${mo} of ${y} has ${days})`, 8];
+  if (h > 23) return [`hour ${h}`, 11];
+  if (mi > 59) return [`minute ${mi}`, 14];
+  if (s > 59) return [`second ${s}`, 17];
+  return undefined;
+}
+
+/** A parsed line, or why it is not one of Fabric's log lines. */
+export function parseLogLine(raw: string): LogLine | NotALogLine {
   let s = raw.replace(ANSI, '').replace(/\r$/, '');
   let service: string | undefined;
   const svc = SERVICE.exec(s);
@@ -54,11 +82,14 @@ export function parseLogLine(raw: string): LogLine | string {
   if (m) [level, loggerName, func, message] = [m[11], m[9], m[10], m[12]];
   else {
     m = TEST_LAYOUT.exec(s);
-    if (!m) return 'not a Fabric log line (timestamp, level, [logger], function ->)';
+    if (!m) return new NotALogLine('not a Fabric log line (timestamp, level, [logger], function ->)');
     [level, loggerName, func, message] = [m[9], m[10], m[11], m[12]];
   }
+  const stampAt = Math.max(0, raw.indexOf(m[0].slice(0, 23)));
+  const bad = impossibleField(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]);
+  if (bad) return new NotALogLine(`impossible timestamp '${m[0].slice(0, 23)}': ${bad[0]}`, stampAt + bad[1] + 1);
   const offset = zoneOffsetMs(m[8]);
-  if (offset === undefined) return `time zone '${m[8]}' is not UTC or a numeric offset: run the peer with TZ=UTC`;
+  if (offset === undefined) return new NotALogLine(`time zone '${m[8]}' is not UTC or a numeric offset: run the peer with TZ=UTC`, stampAt + 25);
   const time = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], +m[7]) - offset;
   const hash = loggerName.indexOf('#');
   const line: LogLine = { time, level: level as Level, logger: hash < 0 ? loggerName : loggerName.slice(0, hash), func, message };

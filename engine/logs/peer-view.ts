@@ -40,9 +40,16 @@ export function peerViews(events: TraceEvent[], peers: number, upTo = events.len
   return views;
 }
 
+/** Every peer's published height, worked out once per set of views: asked peer by peer, it would cost peers². */
+const published = new WeakMap<LoggedPeerView[], Map<number | string, number>>();
+
 /** A peer's own ledger height as the others heard it in StateInfo (the highest any reports). */
 export function publishedHeight(views: LoggedPeerView[], peer: number): number {
-  let h = 0;
-  for (const v of views) h = Math.max(h, v.heights.get(peer) ?? 0);
-  return h;
+  let heights = published.get(views);
+  if (!heights) {
+    heights = new Map();
+    for (const v of views) for (const [member, h] of v.heights) heights.set(member, Math.max(heights.get(member) ?? 0, h));
+    published.set(views, heights);
+  }
+  return heights.get(peer) ?? 0;
 }

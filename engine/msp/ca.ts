@@ -96,6 +96,15 @@ export class OrgCA {
    * for the same MSP ID: that is how a rogue CA for an existing org is made.
    */
   static async create(seed: string | number, mspId: string, domain: string, validity: Validity): Promise<OrgCA> {
+    const key = `ca|${typeof seed}:${seed}|${mspId}|${domain}|${+validity.notBefore}|${+validity.notAfter}`;
+    const known = made.get(key) as OrgCA | undefined;
+    if (known !== undefined) return known;
+    const ca = await OrgCA.make(seed, mspId, domain, validity);
+    remember(key, ca);
+    return ca;
+  }
+
+  private static async make(seed: string | number, mspId: string, domain: string, validity: Validity): Promise<OrgCA> {
     const keys = deriveKeyPair(seed, `${mspId}/ca.${domain}`);
     const ski = skiOf(keys);
     const name = `${BASE_SUBJECT}, O=${domain}, CN=ca.${domain}`;
@@ -140,6 +149,19 @@ export class OrgCA {
     const keys = deriveKeyPair(this.seed, opts.keyLabel ?? `${this.mspId}/${cn}`);
     const sans = opts.sans ? `/san:${opts.sans.join(',')}` : ''; // absent: the serial of every certificate issued before SANs stays the same
     const what = `${this.mspId}/${cn}/${role}/${opts.keyLabel ?? ''}/${+validity.notBefore}/${+validity.notAfter}${sans}`;
+    // A fresh signer each time (its memo belongs to one network); the certificate is the same.
+    const key = `cert|${typeof this.seed}:${this.seed}|${this.ski}|${what}`;
+    let info = made.get(key) as IdentityInfo | undefined;
+    if (info === undefined) {
+      info = await this.certify(cn, role, validity, keys, what, opts.sans);
+      remember(key, info);
+    }
+    const signer = new Signer(keys.privateKey);
+    return { ...info, sign: (data) => signer.sign(data) };
+  }
+
+  private async certify(cn: string, role: Role, validity: Validity, keys: KeyPair, what: string, sans: string[] | undefined): Promise<IdentityInfo> {
+    const opts = { sans };
     const cert = await x509.X509CertificateGenerator.create(
       {
         serialNumber: serialOf(this.seed, what),
@@ -158,10 +180,21 @@ export class OrgCA {
       },
       signingCrypto(this.keys.privateKey),
     );
-    const info = toIdentity(this.mspId, new Uint8Array(cert.rawData));
-    const signer = new Signer(keys.privateKey);
-    return { ...info, sign: (data) => signer.sign(data) };
+    return toIdentity(this.mspId, new Uint8Array(cert.rawData));
   }
+}
+
+/**
+ * CAs and certificates already made, by everything they derive from: the same inputs give the
+ * same bytes, and making them (an ECDSA signature through x509 per certificate) is what a
+ * rebuilt network spends its time on: a step back rebuilds the whole network. Oldest out first.
+ */
+const made = new Map<string, OrgCA | IdentityInfo>();
+const MADE_MAX = 4096;
+
+function remember(key: string, value: OrgCA | IdentityInfo): void {
+  if (made.size >= MADE_MAX) made.delete(made.keys().next().value!);
+  made.set(key, value);
 }
 
 /** Wraps a certificate as Fabric's identity.Serialize does and reads it back. */

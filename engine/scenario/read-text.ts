@@ -3,7 +3,7 @@
  * missing file is said in words, and the bytes must be UTF-8: a UTF-16 or UTF-32 file is named as
  * such, and an invalid byte is reported where it is (line:col), never turned into U+FFFD.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 export interface TextProblem {
   line: number;
@@ -13,15 +13,27 @@ export interface TextProblem {
 
 /** The file's text, or what is wrong with it (at 1:1 unless it is a place in the text). */
 export function readBoundedText(path: string, maxBytes: number, what: string): string | TextProblem {
+  const bytes = readRegularFile(path, maxBytes, what);
+  return bytes instanceof Uint8Array ? decodeUtf8(bytes) : bytes;
+}
+
+/**
+ * A regular file's bytes, at most `maxBytes`, or what is wrong (at 1:1). Every reader of a file
+ * the user names goes through this: a FIFO, a device or a socket is refused before a byte is read
+ * (opened without blocking, so a named pipe nobody writes to cannot freeze the reader), a
+ * directory or a missing file is said in words, and the size bound holds before reading.
+ */
+export function readRegularFile(path: string, maxBytes: number, what: string): Buffer | TextProblem {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     return { line: 1, col: 1, message: cannotRead(err) };
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) return { line: 1, col: 1, message: 'this is a directory, not a file' };
+    const notRegular = notRegularFile(st);
+    if (notRegular !== undefined) return { line: 1, col: 1, message: notRegular };
     if (st.size > maxBytes) {
       return { line: 1, col: 1, message: `the file is ${st.size.toLocaleString('en-US')} bytes; ${what} is at most ${showBytes(maxBytes)}` };
     }
@@ -35,12 +47,20 @@ export function readBoundedText(path: string, maxBytes: number, what: string): s
       if (n === buf.length) break;
     }
     if (n > maxBytes) return { line: 1, col: 1, message: `the file is over ${showBytes(maxBytes)}, the most ${what} may be` };
-    return decodeUtf8(buf.subarray(0, n));
+    return buf.subarray(0, n);
   } catch (err) {
     return { line: 1, col: 1, message: cannotRead(err) };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Why a file of this kind is not read (undefined for a regular file). */
+export function notRegularFile(st: Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'this is a directory, not a file';
+  const kind = st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'not a regular file';
+  return `this is ${kind}, not a regular file: only regular files are read (a pipe or device could block or never end)`;
 }
 
 function cannotRead(err: unknown): string {

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario, ScenarioError } from '../scenario/load.js';
+import { placeInOriginal } from './positions.js';
 import type { Sweep, SweepParam, SweepRun } from '../figures/types.js';
 import { applyValues, combinations, MAX_RUNS, MAX_SEEDS, SweepArgError } from './params.js';
 import type { SweepJob } from './one-run.js';
@@ -41,8 +42,13 @@ export function sweepJobs(o: Pick<SweepOptions, 'file' | 'text' | 'params' | 'se
   if (!Number.isInteger(o.seeds) || o.seeds < 1 || o.seeds > MAX_SEEDS) throw new SweepArgError(`--seeds must be an integer from 1 to ${MAX_SEEDS}, got ${o.seeds}`);
   const names = o.params.map((p) => p.name);
   if (new Set(names).size !== names.length) throw new SweepArgError(`--set: a parameter is given twice`);
+  // The bound is checked on the product of the counts, before a single combination is built
+  // (three ranges of 1,000 are a billion of them).
+  const count = o.params.reduce((n, p) => n * p.values.length, 1);
+  if (count * o.seeds > MAX_RUNS) {
+    throw new SweepArgError(`${o.params.map((p) => p.values.length.toLocaleString('en-US')).join(' × ')} values${o.params.length > 1 ? ` (${count.toLocaleString('en-US')} combinations)` : ''} × ${o.seeds} seed${o.seeds === 1 ? '' : 's'} is ${(count * o.seeds).toLocaleString('en-US')} runs, at most ${MAX_RUNS.toLocaleString('en-US')}`);
+  }
   const combos = combinations(o.params);
-  if (combos.length * o.seeds > MAX_RUNS) throw new SweepArgError(`${combos.length} combinations × ${o.seeds} seeds is ${combos.length * o.seeds} runs, at most ${MAX_RUNS}`);
   const base = loadScenario(o.text, o.file);
   const seeds = Array.from({ length: o.seeds }, (_, i) => base.seed + i);
   const jobs: SweepJob[] = [];
@@ -56,7 +62,13 @@ export function sweepJobs(o: Pick<SweepOptions, 'file' | 'text' | 'params' | 'se
       const combo = loadScenario(text, o.file);
       for (const w of combo.warnings ?? []) if (!baseWarnings.has(w.message)) warnings.push(`${label}: warning: ${w.message}`);
     } catch (e) {
-      throw new SweepArgError(`${label}: ${(e as Error).message}`);
+      // Said at the user's file and line, not the reprinted combination's.
+      if (!(e instanceof ScenarioError)) throw new SweepArgError(`${label}: ${(e as Error).message}`);
+      const placed = e.diagnostics.map((d) => {
+        const { line, col, added } = placeInOriginal(text, d.line, d.col, o.text);
+        return { ...d, line, col, message: added === undefined ? d.message : `${d.message} (${added}: not in the file, the sweep sets it)` };
+      });
+      throw new SweepArgError(`${label}: ${new ScenarioError(placed).message}`);
     }
     for (const seed of seeds) jobs.push({ index: jobs.length, file: o.file, text, values, seed });
   }

@@ -5,18 +5,15 @@
  * event line parsed, numbered in order and counted against the header. What the replay must then
  * reproduce is every one of those lines (ReplayCheck), so a change anywhere is named by its line.
  */
-import { createHash } from 'node:crypto';
 import type { FaultRequest } from '../../extension/protocol.js';
 import { LIMITS, showMs } from '../scenario/bounds.js';
 import { ScenarioError, loadScenario } from '../scenario/load.js';
-import { readBoundedText } from '../scenario/read-text.js';
+import { readCheckedTrace } from './read-trace.js';
 import { runCostProblem } from '../scenario/run-cost.js';
 import { BYZANTINE_BEHAVIOURS } from '../scenario/types.js';
 import { MESSAGE_TYPES } from '../fabric/message-types.js';
-import { TRACE_VERSION } from './events.js';
 
-/** Trace format versions this build reads. */
-export const READABLE_TRACE_VERSIONS = [TRACE_VERSION];
+export { READABLE_TRACE_VERSIONS, linesHash } from './read-trace.js';
 
 export interface SavedFault {
   at: number;
@@ -49,39 +46,24 @@ export interface SavedTrace {
   replay: ReplayExpectation;
 }
 
-/** SHA-256 over event lines as exported (each line, then a newline): recorded in the header at export. */
-export function linesHash(lines: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const l of lines) h.update(l).update('\n');
-  return h.digest('hex');
-}
-
 /** Reads and checks a saved trace; throws ScenarioError (file:line:col) for anything it cannot replay. */
 export function readSavedTrace(path: string): SavedTrace {
   const fail = (line: number, message: string, col = 1): never => {
     throw new ScenarioError([{ file: path, line, col, message }]);
   };
-  const text = readBoundedText(path, LIMITS.traceBytes.max, 'a saved trace');
-  if (typeof text !== 'string') return fail(text.line, text.message, text.col);
-  const all = text.split('\n');
-  if (all.length > 0 && all[all.length - 1] === '') all.pop();
-  let h: Record<string, unknown>;
-  try {
-    h = JSON.parse(all[0] ?? '') as Record<string, unknown>;
-  } catch {
-    return fail(1, 'the first line is not a trace header (JSON)');
-  }
-  if (h === null || typeof h !== 'object' || Array.isArray(h)) return fail(1, 'the first line is not a trace header (a JSON object)');
-  if (typeof h.traceVersion !== 'number') return fail(1, 'not a Gossip Scope trace (no traceVersion)');
-  if (!READABLE_TRACE_VERSIONS.includes(h.traceVersion)) {
-    return fail(1, `traceVersion ${clipped(h.traceVersion)} is not one this version of Gossip Scope reads (it reads ${READABLE_TRACE_VERSIONS.join(', ')}): saved by another version?`);
-  }
-  if (h.live === true) return fail(1, 'this trace was recorded from a live network (real processes on the wall clock): it can be read, not replayed');
-  if (typeof h.scenarioText !== 'string' || typeof h.traceHash !== 'string' || typeof h.simTime !== 'number' || typeof h.events !== 'number') {
-    return fail(1, 'this trace was saved without its scenario (exported by the CLI or an older version): it can be read, not replayed');
-  }
-  if (!Array.isArray(h.peers) || !h.peers.every((p) => typeof p === 'string')) return fail(1, 'the header\'s peers must be a list of peer ids');
-  const peers = new Set(h.peers as string[]);
+  // The checks every reader makes (read-trace.ts); the event lines' hash is left to the replay,
+  // which names the first line that differs.
+  // What cannot be replayed at all is said from the header, before the event lines are read.
+  const replayable = (h: Record<string, unknown>) => {
+    if (h.live === true) return fail(1, 'this trace was recorded from a live network (real processes on the wall clock): it can be read, not replayed');
+    if (typeof h.scenarioText !== 'string' || typeof h.traceHash !== 'string' || typeof h.simTime !== 'number' || typeof h.events !== 'number') {
+      return fail(1, 'this trace was saved without its scenario (exported by the CLI or an older version): it can be read, not replayed');
+    }
+  };
+  const checked = readCheckedTrace(path, { verifyHash: false, onHeader: replayable });
+  const h = checked.header as Record<string, unknown> & { scenarioText: string; traceHash: string; simTime: number; events: number };
+  const lines = checked.lines;
+  const peers = new Set(checked.peers);
   // The header is bounded like a scenario: its end, its count, its hash, and its scenario itself.
   const simTime = h.simTime;
   if (!Number.isFinite(simTime) || simTime < 0 || simTime > LIMITS.duration.max) {
@@ -104,31 +86,7 @@ export function readSavedTrace(path: string): SavedTrace {
   if (cost !== undefined) return fail(1, `the header's simTime ${simTime} ms is refused: ${cost}`);
   const faults = checkFaults(h.faults, peers, simTime, events, (m) => fail(1, m));
 
-  // Event lines: JSON objects with consecutive ids, the last being the header's count.
-  const lines = all.slice(1);
-  let firstId = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const n = i + 2;
-    let ev: Record<string, unknown>;
-    try {
-      ev = JSON.parse(lines[i]) as Record<string, unknown>;
-    } catch (e) {
-      return fail(n, `not a trace event (JSON): ${(e as Error).message}`);
-    }
-    if (ev === null || typeof ev !== 'object' || !Number.isInteger(ev.id) || typeof ev.t !== 'number' || typeof ev.kind !== 'string' || !Number.isInteger(ev.peer)) {
-      return fail(n, 'not a trace event (it needs id, t, kind and peer)');
-    }
-    const id = ev.id as number;
-    if (i === 0) firstId = id;
-    else if (id !== firstId + i) return fail(n, `event ${id} where event ${firstId + i} should be: a line before it was removed, added or moved`);
-  }
-  const lastId = lines.length === 0 ? 0 : firstId + lines.length - 1;
-  if (lines.length > 0 && firstId < 1) return fail(2, `the first event's id must be at least 1, got ${firstId}`);
-  if (lastId !== events && !(lines.length === 0 && events === 0)) {
-    if (lastId < events) return fail(Math.max(lines.length + 1, 1), `the trace ends at event ${lastId}, but its header says ${events} events: the file was cut short`);
-    return fail(events - firstId + 2, `the trace goes on past event ${events}, the last its header counts: lines were added`);
-  }
-  const recorded = typeof h.linesHash === 'string' ? h.linesHash : undefined;
+  const firstId = lines.length === 0 ? events + 1 : (JSON.parse(lines[0]) as { id: number }).id;
   return {
     file,
     scenarioText: h.scenarioText,
@@ -138,11 +96,11 @@ export function readSavedTrace(path: string): SavedTrace {
       events,
       traceHash: h.traceHash,
       lines,
-      firstId: lines.length === 0 ? events + 1 : firstId,
+      firstId,
       firstLine: 2,
       path,
       savedBy: typeof h.gossipScope === 'string' ? h.gossipScope : undefined,
-      linesIntact: recorded === undefined ? undefined : recorded === linesHash(lines),
+      linesIntact: checked.linesIntact,
     },
   };
 }

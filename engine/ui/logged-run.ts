@@ -31,7 +31,7 @@ export class LoggedRun {
         name: `Fabric logs: ${names}`,
         file: this.files[0] ?? '',
         description:
-          `Read from ${this.files.length} log file(s) starting ${new Date(r.start).toISOString()}: ${s.lines} lines, ${s.unparsed.length} unparsed, ` +
+          `Read from ${this.files.length} log file(s) starting ${new Date(r.start).toISOString()}: ${s.lines} lines, ${s.unparsed} unparsed, ` +
           `${s.unattributed} not attributable to a peer; ${s.matched} sends matched with their receipts, ${s.unmatchedSends.length} sends without a receipt, ` +
           `${s.unmatchedReceipts.length} receipts without a logged send; ${s.reordered} receipts logged before their send (drawn after it).`,
         seed: 0,

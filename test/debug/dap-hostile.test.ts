@@ -362,3 +362,76 @@ describe('a launch reads the scenario as the CLI does: the encoding is named, a 
     });
   }
 });
+
+describe('frames that lie about their length: the broken frame is said, and the adapter stays in step', () => {
+  let dap: RawAdapter;
+  before(() => void (dap = new RawAdapter()));
+  after(() => dap.close());
+  const said = () => dap.events.filter((e) => e.event === 'output').map((e) => (e.body as { output: string }).output).join('');
+  let seq = 5000;
+  const body = (command: string) => JSON.stringify({ seq: ++seq, type: 'request', command });
+  const frame = (b: string, header = `Content-Length: ${Buffer.byteLength(b)}`) => `${header}\r\n\r\n${b}`;
+
+  // Each broken frame goes in one write with a good request after it: once, that request and
+  // every later one went unanswered.
+  const CASES: [string, (b: string) => string, RegExp][] = [
+    ['one byte too many', (b) => frame(b, `Content-Length: ${Buffer.byteLength(b) + 1}`), /not valid JSON .*is its Content-Length right\?/],
+    ['one byte too few', (b) => frame(b, `Content-Length: ${Buffer.byteLength(b) - 1}`), /not valid JSON .*is its Content-Length right\?/],
+    ['a duplicate header', (b) => frame(b, `Content-Length: ${Buffer.byteLength(b)}\r\nContent-Length: ${Buffer.byteLength(b) + 2}`), /a header with 2 Content-Length fields/],
+    ['a negative header', (b) => frame(b, `Content-Length: -${Buffer.byteLength(b)}`), /a Content-Length that is not a byte count/],
+    ['a NUL in the header', (b) => frame(b, `Content-Length: ${Buffer.byteLength(b)}\0`), /a NUL byte in the header/],
+  ];
+  for (const [name, broken, problem] of CASES) {
+    it(name, async () => {
+      const before = said().length;
+      const good = body('threads');
+      const goodSeq = seq;
+      dap.child.stdin.write(broken(body('threads')) + frame(good));
+      const r = await dap.answer(goodSeq);
+      assert.equal(r.success, true, r.message);
+      await dap.until(() => problem.test(said().slice(before)), `the notice of ${name}`);
+      // Still in step: the next request is answered too.
+      assert.equal((await dap.request('threads')).success, true);
+    });
+  }
+
+  it('a seq nested 100,000 deep is refused without a stack overflow, and the request beside it is answered', async () => {
+    const before = said().length;
+    const deep = `{"seq": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "type": "request", "command": "threads"}`;
+    const good = body('threads');
+    dap.child.stdin.write(frame(deep) + frame(good));
+    assert.equal((await dap.answer(seq)).success, true);
+    await dap.until(() => /nests more than 64 deep/.test(said().slice(before)), 'the notice of the deep frame');
+    assert.doesNotMatch(dap.stderr, /Maximum call stack/);
+  });
+
+  it('a request whose arguments nest 100,000 deep is answered, to its seq, with the reason', async () => {
+    const deepSeq = ++seq;
+    const deep = `{"seq": ${deepSeq}, "type": "request", "command": "evaluate", "arguments": {"expression": "1", "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const good = body('threads');
+    dap.child.stdin.write(frame(deep) + frame(good));
+    const r = await dap.answer(deepSeq);
+    assert.equal(r.success, false);
+    assert.match(r.message ?? '', /"evaluate" refused: a frame whose JSON nests more than 64 deep/);
+    assert.equal((await dap.answer(seq)).success, true);
+    assert.doesNotMatch(dap.stderr, /Maximum call stack/);
+  });
+
+  it('a response without request_seq, or to no request, is said in the Debug Console', async () => {
+    const before = said().length;
+    dap.raw(JSON.stringify({ seq: 77, type: 'response', command: 'runInTerminal', success: true }));
+    dap.raw(JSON.stringify({ seq: 78, type: 'response', request_seq: 4242, command: 'runInTerminal', success: true }));
+    await dap.until(() => /ignored a response without "request_seq"/.test(said().slice(before)) && /ignored a response to request 4242: the adapter sent no request/.test(said().slice(before)), 'the notices of the stray responses');
+    assert.equal((await dap.request('threads')).success, true);
+    dap.checkResponses();
+  });
+
+  it('a FIFO as the scenario is refused at once, and the adapter keeps serving', async () => {
+    const fifo = join(DIR, 'scenario.fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    assert.equal((await dap.request('initialize', { adapterID: 'gossip' })).success, true);
+    assert.match(await refusal(dap, 'launch', { scenario: fifo }), /scenario\.fifo:1:1: this is a named pipe \(FIFO\), not a regular file: only regular files are read/);
+    assert.equal((await dap.request('threads')).success, true);
+    dap.checkResponses();
+  });
+});
