@@ -12,6 +12,7 @@ import { chooseScenario, pickFault, pickMessageType, pickScenario, pickSpeed } f
 import { runSweepCommand, type SweepRequest } from './sweep-command.js';
 import { shrinkCommand, type ShrinkRequest } from './shrink-command.js';
 import { compareCommand, type CompareRequest } from './compare-command.js';
+import { fixAndCompare, showMe, type FindingRef } from './show-me.js';
 
 export function registerCommands(context: vscode.ExtensionContext, controller: NetworkController, panel: NetworkPanel, doctor: FabricDoctor): vscode.Disposable[] {
   /** Commands that need an open network say so instead of doing nothing. */
@@ -50,6 +51,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: N
     },
     'gossipScope.importNetwork': (arg?: vscode.Uri | vscode.Uri[]) => importFabricNetwork(controller, panel, uriList(arg)),
     'gossipScope.checkNetwork': (arg?: vscode.Uri | vscode.Uri[]) => doctor.check(uriList(arg)),
+    'gossipScope.showMe': (ref?: FindingRef) => showMe(controller, panel, doctor, ref),
+    'gossipScope.fixAndCompare': (ref?: FindingRef) => fixAndCompare(context.extensionUri, doctor, ref),
     'gossipScope.openLogs': (arg?: vscode.Uri | vscode.Uri[]) => openFabricLogs(controller, panel, uriList(arg)),
     'gossipScope.showPanel': withNetwork(() => panel.show()),
     'gossipScope.run': withNetwork(() => controller.control('run')),

@@ -7,6 +7,8 @@
 import * as vscode from 'vscode';
 import { diagnosePaths, DoctorInputError } from '../engine/doctor/index.js';
 import type { Finding, FindingEdit, Severity } from '../engine/doctor/finding.js';
+import type { NetworkFile } from '../engine/import/network.js';
+import type { FindingRef } from './show-me.js';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -26,7 +28,9 @@ export class FabricDoctor implements vscode.CodeActionProvider, vscode.Disposabl
   /** The edit of each diagnostic shown, by where it is and what it says. */
   private edits = new Map<string, FindingEdit>();
   /** The paths last checked, and the files they were read from. */
-  private last: { paths: string[]; files: Set<string> } | undefined;
+  private last: { paths: string[]; files: Set<string>; texts: Map<string, string>; findings: Finding[] } | undefined;
+  /** The finding of each diagnostic shown (for Show me and Fix and compare). */
+  private findings = new Map<string, Finding>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
@@ -64,7 +68,7 @@ export class FabricDoctor implements vscode.CodeActionProvider, vscode.Disposabl
       if (pick) await vscode.window.showTextDocument(vscode.Uri.file(first.file), { selection: new vscode.Range(first.line - 1, first.col - 1, first.line - 1, first.col - 1) });
       return undefined;
     }
-    this.last = { paths, files: new Set(result.network.texts.keys()) };
+    this.last = { paths, files: new Set(result.network.texts.keys()), texts: result.network.texts, findings: result.findings };
     await this.show(result.findings);
     if (tell) {
       const errors = result.findings.filter((f) => f.severity === 'error').length;
@@ -80,6 +84,7 @@ export class FabricDoctor implements vscode.CodeActionProvider, vscode.Disposabl
   private async show(findings: Finding[]): Promise<void> {
     this.collection.clear();
     this.edits = new Map();
+    this.findings = new Map();
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) byFile.set(f.at.file, [...(byFile.get(f.at.file) ?? []), f]);
     for (const [file, fs] of byFile) {
@@ -104,12 +109,30 @@ export class FabricDoctor implements vscode.CodeActionProvider, vscode.Disposabl
       new vscode.DiagnosticRelatedInformation(here, `fix: ${f.fix}`),
     ];
     if (f.edit) this.edits.set(key(uri, d), f.edit);
+    this.findings.set(key(uri, d), f);
     return d;
+  }
+
+  /** The last check's findings. */
+  lastFindings(): Finding[] {
+    return this.last?.findings ?? [];
+  }
+
+  /** The last check's files as they were read (what Show me imports and runs). */
+  lastFiles(): NetworkFile[] {
+    return [...(this.last?.texts ?? new Map<string, string>())].map(([path, text]) => ({ path, text }));
+  }
+
+  /** A finding of the last check by its rule and place. */
+  findingAt(ref: FindingRef): Finding | undefined {
+    return this.lastFindings().find((f) => f.rule === ref.rule && f.at.file === ref.at.file && f.at.line === ref.at.line && f.at.col === ref.at.col);
   }
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
+      const f = d.source === 'Fabric Doctor' ? this.findings.get(key(doc.uri, d)) : undefined;
+      if (f) out.push(...this.replays(f, d));
       const e = d.source === 'Fabric Doctor' ? this.edits.get(key(doc.uri, d)) : undefined;
       if (!e) continue;
       const action = new vscode.CodeAction(e.title, vscode.CodeActionKind.QuickFix);
@@ -121,6 +144,19 @@ export class FabricDoctor implements vscode.CodeActionProvider, vscode.Disposabl
       out.push(action);
     }
     return out;
+  }
+
+  /** Show me (every finding) and Fix and compare (a finding with a mechanical fix), as commands on the diagnostic. */
+  private replays(f: Finding, d: vscode.Diagnostic): vscode.CodeAction[] {
+    const ref: FindingRef = { rule: f.rule, at: { file: f.at.file, line: f.at.line, col: f.at.col } };
+    const show = new vscode.CodeAction('Show Me in the Network', vscode.CodeActionKind.QuickFix);
+    show.command = { command: 'gossipScope.showMe', title: 'Show Me in the Network', arguments: [ref] };
+    show.diagnostics = [d];
+    if (!f.edit) return [show];
+    const compare = new vscode.CodeAction(`Fix and Compare (${f.edit.title})`, vscode.CodeActionKind.QuickFix);
+    compare.command = { command: 'gossipScope.fixAndCompare', title: 'Fix and Compare', arguments: [ref] };
+    compare.diagnostics = [d];
+    return [show, compare];
   }
 
   dispose(): void {

@@ -4,8 +4,8 @@
  *   gossip-scope defaults [--profile P] --json
  *   gossip-scope defaults --scenario S --peer ID [--json]   (one peer's values and where each came from)
  *   gossip-scope import <core.yaml|configtx.yaml|crypto-config.yaml|folder>... [--out FILE] [--name N] [--channel PROFILE=ID] [--blocks N]
- *   gossip-scope doctor <files or folder>... [--logs FILE...] [--json] [--matrix]   (what is wrong with a real network's gossip)
- *   gossip-scope doctor <files or folder>... [--logs FILE...] [--json] [--matrix]
+ *   gossip-scope doctor <files or folder>... [--logs FILE...] [--json] [--matrix] [--show RULE]   (what is wrong with a real network's gossip)
+ *   gossip-scope doctor <files or folder>... [--logs FILE...] [--json] [--matrix] [--show RULE]
                   (what is wrong with a real network's gossip: file:line:col findings; exit 1 on an error)
   gossip-scope logs <peer.log>... [--trace FILE.jsonl] [--shiviz FILE.log] [--json]
  *   gossip-scope dap   (the debug adapter over stdio)
@@ -71,7 +71,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (cmd === 'run') return await run(rest, out, err);
     if (cmd === 'defaults') return defaults(rest, out);
     if (cmd === 'import') return importCommand(rest, out, err);
-    if (cmd === 'doctor') return doctorCommand(rest, out, err);
+    if (cmd === 'doctor') return await doctorCommand(rest, out, err);
     if (cmd === 'logs') return await logsCommand(rest, out, err);
     if (cmd === 'report') return await report(rest, out);
     if (cmd === 'sweep') return await sweep(rest, out, err, wallMs);

@@ -7,10 +7,11 @@ import { main } from '../../engine/cli/main.js';
 // The shipped samples by name: a scenario a user imports or shrinks into samples/ is theirs, not a lesson to test.
 const SHIPPED: string[] = JSON.parse(readFileSync('scripts/shipped-samples.json', 'utf8')).samples;
 
-test('the list of shipped samples is exactly the YAML files the repository tracks in samples/', () => {
+// Scenarios sit at the top of samples/; a folder below it holds a lesson's Fabric network files (samples/fabric-doctor/).
+test('the list of shipped samples is exactly the YAML files the repository tracks at the top of samples/', () => {
   const tracked = execFileSync('git', ['ls-files', 'samples'], { encoding: 'utf8' })
     .split('\n')
-    .filter((f) => /\.ya?ml$/.test(f))
+    .filter((f) => /^samples\/[^/]+\.ya?ml$/.test(f))
     .map((f) => f.slice('samples/'.length))
     .sort();
   assert.deepEqual([...SHIPPED].sort(), tracked);
@@ -55,4 +56,14 @@ test('a failed expectation names its deadline and what was seen then, not only w
   assert.equal(code, 1);
   assert.match(out, /✗ election gives Org2 a leader: not met by 2s; at 2s no peer of Org2MSP leads \(no live peer leads\)\n/);
   assert.match(out, /✗ Org1 has a leader again .*: not met by 21s; at 21s no peer of Org1MSP leads \(leaders: peer\d\.org2 of Org2MSP\); it last held at \d+(\.\d+)?s\n/);
+});
+
+// A lesson on a mechanism Fabric has turned off by default must not leave the reader believing it runs in theirs.
+test('lessons on leader election, block gossip and state transfer say Fabric turns them off by default', () => {
+  for (const f of ['election', 'push-vs-pull', 'fanout', 'state-transfer', 'partitions']) {
+    assert.match(readFileSync(`samples/${f}.yaml`, 'utf8'), /off\s+by\s+default\s+in\s+Fabric/i, `samples/${f}.yaml`);
+  }
+  for (const f of ['election', 'push-vs-pull', 'state-transfer', 'partitions']) {
+    assert.match(readFileSync(`media/walkthrough/${f}.md`, 'utf8'), /\*\*Off by default in Fabric:\*\*/, `media/walkthrough/${f}.md`);
+  }
 });

@@ -123,3 +123,24 @@ test('every rule group runs from the CLI: an expired certificate, a collection t
   assert.equal(j.findings.find((f) => f.rule === 'pdc-max-below-required')!.at.file, collections);
   assert.ok(j.unreadable.some((u) => u.file.endsWith('broken.pem')), JSON.stringify(j.unreadable));
 });
+
+test('--show RULE runs the network with each such finding (and with its fix) and prints when the mistake shows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
+  cpSync(DIR, dir, { recursive: true });
+  const configtx = join(dir, 'configtx', 'configtx.yaml');
+  let text = readFileSync(configtx, 'utf8');
+  for (const org of ['Org1MSP', 'Org2MSP']) {
+    const start = text.indexOf('        AnchorPeers:', text.indexOf(`ID: ${org}`));
+    text = text.slice(0, start) + text.slice(text.indexOf('\n', text.indexOf('Port:', start)) + 1);
+  }
+  writeFileSync(configtx, text);
+  const r = await cli('doctor', dir, '--show', 'anchor-missing');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(r.out.split('\n').filter((l) => l.startsWith('    show me: ')), [
+    "    show me: at 2 s peer0.org1's membership lacks peer0.org2, which it holds by then with the fix, and at 60 s it still lacks it",
+    "    show me: at 2 s peer0.org2's membership lacks peer0.org1, which it holds by then with the fix, and at 60 s it still lacks it",
+  ]);
+  const none = await cli('doctor', dir, '--show', 'cert-expired');
+  assert.equal(none.code, 2);
+  assert.match(none.err, /--show cert-expired: no finding of that rule here \(found: anchor-missing\)/);
+});

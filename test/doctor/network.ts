@@ -61,3 +61,27 @@ export function withPeer1Org1(t: Texts, env: (block: string) => string = (b) => 
   const block = text.slice(start, end).replace(/peer0\.org1/g, 'peer1.org1').replace(/peer0org1/g, 'peer1org1').replace(/7051/g, '8051').replace(/7052/g, '8052').replace(/9444/g, '9446');
   return { ...t, [COMPOSE]: text.slice(0, end) + env(block) + text.slice(end) };
 }
+
+export const CRYPTO1 = join(DIR, 'organizations', 'cryptogen', 'crypto-config-org1.yaml');
+export const CRYPTO2 = join(DIR, 'organizations', 'cryptogen', 'crypto-config-org2.yaml');
+
+/** The texts with cryptogen's two files (the import, and so Show me, needs them). */
+export function withCrypto(t: Texts): Texts {
+  return { ...t, [CRYPTO1]: t[CRYPTO1] ?? readFileSync(CRYPTO1, 'utf8'), [CRYPTO2]: t[CRYPTO2] ?? readFileSync(CRYPTO2, 'utf8') };
+}
+
+/** peer1.org1 added (compose service and cryptogen Count: 2) with no external endpoint, bootstrapping to peer0.org1. */
+export function hiddenPeer1Org1(): Texts {
+  const hidden = (b: string) =>
+    b.replace('      - CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer1.org1.example.com:8051\n', '').replace('CORE_PEER_GOSSIP_BOOTSTRAP=peer1.org1.example.com:8051', 'CORE_PEER_GOSSIP_BOOTSTRAP=peer0.org1.example.com:7051');
+  return edit(withCrypto(withPeer1Org1(clean(), hidden)), CRYPTO1, 'Template:\n      Count: 1', 'Template:\n      Count: 2');
+}
+
+/** An org's whole AnchorPeers block (key, comments, entry) taken out of configtx.yaml. */
+export function withoutAnchors(t: Texts, mspId: string): Texts {
+  const x = t[CONFIGTX];
+  const start = x.indexOf('        AnchorPeers:', x.indexOf(`ID: ${mspId}`));
+  const end = x.indexOf('\n', x.indexOf('Port:', start)) + 1;
+  assert.ok(start >= 0 && end > start, `${mspId}'s AnchorPeers in configtx.yaml`);
+  return { ...t, [CONFIGTX]: x.slice(0, start) + x.slice(end) };
+}

@@ -15,6 +15,7 @@ import type { Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server.mjs';
 import { e2eUnavailable } from './prerequisites.js';
 import { launchBrowser, Workbench, UI_WAIT_MS } from './workbench.js';
+import { DIR, clean, hiddenPeer1Org1, withCrypto, withoutAnchors, type Texts } from '../doctor/network.js';
 
 const REPO = join(__dirname, '..', '..');
 const RESULTS = join(REPO, 'test-results', 'e2e-doctor');
@@ -27,6 +28,15 @@ let browser: Browser | undefined;
 let wb: Workbench;
 let scratch: string;
 let network: string;
+/** Broken copies for Show me: peer1.org1 added without an external endpoint; no anchor peer in either org. */
+let hidden: string;
+let anchorless: string;
+
+/** The fixture folder copied to `to`, with the texts (keyed by their fixture paths) written over it. */
+function writeCopy(to: string, texts: Texts): void {
+  cpSync(TEST_NETWORK, to, { recursive: true });
+  for (const [path, text] of Object.entries(texts)) writeFileSync(join(to, path.slice(DIR.length)), text);
+}
 
 before(async () => {
   unavailable = e2eUnavailable();
@@ -38,6 +48,10 @@ before(async () => {
   cpSync(TEST_NETWORK, network, { recursive: true });
   const compose = join(network, 'compose', 'compose-test-net.yaml');
   writeFileSync(compose, readFileSync(compose, 'utf8').replace(LINE, ''));
+  hidden = join(workspace, 'hidden-peer');
+  writeCopy(hidden, hiddenPeer1Org1());
+  anchorless = join(workspace, 'no-anchors');
+  writeCopy(anchorless, withoutAnchors(withoutAnchors(withCrypto(clean()), 'Org1MSP'), 'Org2MSP'));
   server = await startCodeServer({ extensionPath: REPO, folder: workspace, settings: { 'files.simpleDialog.enable': true } });
   browser = await launchBrowser();
   rmSync(RESULTS, { recursive: true, force: true });
@@ -81,4 +95,62 @@ test('Check Fabric Network… lists the findings in the Problems view; the Quick
   assert.ok(readFileSync(compose, 'utf8').includes(`300s\n${LINE}    volumes:`), 'the fix is written into the compose file');
   await problems.locator('.monaco-list-row', { hasText: 'has no external endpoint' }).first().waitFor({ state: 'detached', timeout: UI_WAIT_MS });
   await wb.screenshot('fixed-no-problems');
+});
+
+const STATUS = /Gossip [\d.]+ s ·/;
+
+/**
+ * From the finding's Problems row: Ctrl+. → Show Me in the Network (the panel runs the network
+ * with the mistake to the moment and stops, the lesson box says what to look at), then Ctrl+. →
+ * Fix and Compare (the two runs' diff, rendered). Screenshots: show-me-NAME, fix-and-compare-NAME.
+ */
+async function showAndCompare(folder: string, rowText: string, look: RegExp, compareTitle: string, differs: RegExp, name: string): Promise<void> {
+  await wb.runCommand('Gossip Scope: Check Fabric Network…');
+  await wb.chooseFile(folder);
+  const problems = wb.page.locator('.markers-panel');
+  const row = problems.locator('.monaco-list-row', { hasText: rowText }).first();
+  await row.waitFor({ timeout: UI_WAIT_MS }).catch(async (e) => assert.fail(`${e.message}\n${await wb.diagnosis(`no-row-${name}`)}`));
+  const action = async (title: string) => {
+    await row.click();
+    await wb.page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').first().waitFor({ timeout: UI_WAIT_MS });
+    await wb.page.keyboard.press('Control+.');
+    const item = wb.page.locator('[role="menuitem"], .action-widget .monaco-list-row', { hasText: title }).first();
+    await item.waitFor({ timeout: UI_WAIT_MS }).catch(async (e) => assert.fail(`${e.message}\n${await wb.diagnosis(`no-action-${name}`)}`));
+    await item.click();
+  };
+  await action('Show Me in the Network');
+  await wb.waitForStatus(STATUS, (s) => /Gossip 2\.0 s/.test(s) && !/running/.test(s), 120_000);
+  const panel = await wb.webviewFrame('[data-testid=lesson]');
+  await panel.locator('[data-testid=lesson]', { hasText: 'What to look at' }).waitFor({ timeout: UI_WAIT_MS });
+  assert.match(await panel.locator('[data-testid=lesson]').innerText(), look);
+  await wb.screenshot(`show-me-${name}`);
+  await action(compareTitle);
+  const preview = await wb.webviewFrame('h1', 120_000);
+  await preview.locator('h1', { hasText: 'two runs compared' }).waitFor();
+  assert.match(await preview.locator('body').innerText(), differs);
+  await wb.screenshot(`fix-and-compare-${name}`);
+}
+
+test('Show me and Fix and compare: peer1.org1 without an external endpoint, which peer0.org2 never learns', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await showAndCompare(
+    hidden,
+    'peer1.org1.example.com has no external endpoint',
+    /What to look at: at 2 s peer0\.org2's membership lacks peer1\.org1, which it holds by then with the fix, and at 60 s it still lacks it/,
+    'Fix and Compare (Add CORE_PEER_GOSSIP_EXTERNALENDPOINT=peer1.org1.example.com:8051)',
+    /peer0\.org2\s+membership\s+1 alive\s+2 alive \(\+peer1\.org1\)/,
+    'external-endpoint',
+  );
+});
+
+test('Show me and Fix and compare: no anchor peer in either org, so the orgs never meet', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  await showAndCompare(
+    anchorless,
+    'Org1MSP has no anchor peer',
+    /What to look at: at 2 s peer0\.org1's membership lacks peer0\.org2/,
+    "Fix and Compare (Add peer0.org1.example.com:7051 as Org1MSP's anchor peer)",
+    /peer0\.org1\s+membership\s+0 alive\s+1 alive \(\+peer0\.org2\)/,
+    'anchor',
+  );
 });

@@ -200,6 +200,43 @@ const tests: [string, () => Promise<void>][] = [
       }
     },
   ],
+  [
+    'Show Me in the Network and Fix and Compare on a Fabric Doctor finding: no anchor peer in either org',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gossip-show-me-'));
+      cpSync(TEST_NETWORK, dir, { recursive: true });
+      const configtx = vscode.Uri.file(join(dir, 'configtx', 'configtx.yaml'));
+      // setAnchorPeer.sh never run: both orgs' AnchorPeers blocks (key, comments, entry) out.
+      let text = readFileSync(configtx.fsPath, 'utf8');
+      for (const org of ['Org1MSP', 'Org2MSP']) {
+        const start = text.indexOf('        AnchorPeers:', text.indexOf(`ID: ${org}`));
+        text = text.slice(0, start) + text.slice(text.indexOf('\n', text.indexOf('Port:', start)) + 1);
+      }
+      writeFileSync(configtx.fsPath, text);
+      const result = (await vscode.commands.executeCommand('gossipScope.checkNetwork', vscode.Uri.file(dir))) as { findings: { rule: string; what: string }[] };
+      assert.deepEqual(result.findings.map((f) => f.rule), ['anchor-missing', 'anchor-missing']);
+      const d = vscode.languages.getDiagnostics(configtx).find((x) => x.message.startsWith('Org1MSP has no anchor peer'));
+      assert.ok(d, 'the diagnostic is on configtx.yaml');
+      const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', configtx, d.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+      const show = actions.find((a) => a.title === 'Show Me in the Network');
+      const compare = actions.find((a) => a.title === "Fix and Compare (Add peer0.org1.example.com:7051 as Org1MSP's anchor peer)");
+      assert.ok(show?.command && compare?.command, `Show me and Fix and compare among: ${actions.map((a) => a.title).join(', ')}`);
+      // Show me: the network with the mistake opens, runs to 2 s and stops there, saying what to look at.
+      const shown = (await vscode.commands.executeCommand(show.command.command, ...(show.command.arguments ?? []))) as { at?: number; sentence: string; peer?: string; scenario: string };
+      assert.deepEqual(shown, { at: 2000, peer: 'peer0.org1', sentence: "at 2 s peer0.org1's membership lacks peer0.org2, which it holds by then with the fix, and at 60 s it still lacks it", scenario: shown.scenario });
+      assert.match(shown.scenario, /anchor-missing with the mistake\.yaml$/);
+      const s = await until((x) => x.network.scenario.name === 'anchor-missing with the mistake' && x.status.simTime >= 2000 && x.status.state !== 'running', 'Show me has run to 2 s');
+      assert.equal(s.status.simTime, 2000);
+      assert.match(s.network.scenario.description ?? '', /What to look at: at 2 s peer0\.org1's membership lacks peer0\.org2/);
+      const p = s.network.peers.findIndex((x) => x.id === 'peer0.org1');
+      assert.equal(s.states[p].alive, 0, "peer0.org1 sees no one alive at 2 s (its only possible member is peer0.org2)");
+      // Fix and compare: the two runs' diff at 60 s: peer0.org1 holds peer0.org2 only with the fix.
+      const diff = (await vscode.commands.executeCommand(compare.command.command, ...(compare.command.arguments ?? []))) as { at: number; peers: { id: string; fields: { field: string; a: unknown; b: unknown }[] }[] };
+      assert.equal(diff.at, 60_000);
+      const m = diff.peers.find((x) => x.id === 'peer0.org1')?.fields.find((f) => f.field === 'membership');
+      assert.deepEqual(m, { field: 'membership', a: '0 alive', b: '1 alive (+peer0.org2)' });
+    },
+  ],
 ];
 
 /** Runs every test; resolves when all pass, rejects listing the failures. */
