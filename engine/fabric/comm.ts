@@ -124,6 +124,11 @@ export class Connection implements Conn {
     this.remoteId = owner.env.members.idOf(remotePki);
   }
 
+  /** Departure times this stream still keeps: at most the send buffer's, plus departed ones not yet moved out. */
+  get departuresKept(): number {
+    return this.departures.length;
+  }
+
   get remoteIdx(): number {
     return this.remote.env.idx;
   }
@@ -135,8 +140,12 @@ export class Connection implements Conn {
     const deps = this.departures;
     let head = this.departed;
     while (head < deps.length && deps[head] <= now) head++;
-    // Departed entries are skipped, and moved out in place only once they are many (a splice per send was garbage).
-    if (head >= 64 && head * 2 >= deps.length) {
+    // Departed entries are skipped, and moved out in place only once they are many (a splice per send was garbage);
+    // an empty buffer is emptied at once: an idle stream (most of a big network's) kept up to 128 stale times.
+    if (head === deps.length) {
+      deps.length = 0;
+      head = 0;
+    } else if (head >= 64 && head * 2 >= deps.length) {
       deps.copyWithin(0, head);
       deps.length -= head;
       head = 0;

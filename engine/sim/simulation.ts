@@ -66,6 +66,8 @@ export interface SimulationOptions {
   traceCapacity?: number;
   /** Messages kept in memory for inspection, most recent first to go. */
   messageCapacity?: number;
+  /** Distinct strings the trace hash remembers (default REMEMBERED_STRINGS). */
+  hashStringMemory?: number;
 }
 
 export class Simulation {
@@ -107,7 +109,7 @@ export class Simulation {
     const seed = scenario.seed;
     const { registry, ordererId, issuePeer } = await scenarioIdentities(scenario);
 
-    const trace = new Trace(opts.traceCapacity ?? 100_000);
+    const trace = new Trace(opts.traceCapacity ?? 100_000, opts.hashStringMemory);
     const ids: string[] = [];
     for (const org of scenario.orgs) for (let i = 0; i < org.peers; i++) ids.push(`peer${i}.${org.name}`);
     const indexOf = new Map(ids.map((id, i) => [id, i]));

@@ -65,14 +65,19 @@ export class Trace {
   private nextId = 1;
   private readonly ring: (TraceEvent | undefined)[];
   private head = 0;
-  private readonly hasher = new StreamHasher();
+  private readonly hasher: StreamHasher;
   private readonly listeners: TraceListener[] = [];
   /** The event being handled right now; new events name it as their parent. */
   cause = 0;
   private limitAt = Infinity;
   private onLimit: (() => void) | undefined;
 
-  constructor(readonly capacity = 100_000) {
+  constructor(
+    readonly capacity = 100_000,
+    /** Distinct strings the running hash remembers (see REMEMBERED_STRINGS). */
+    hashStringMemory?: number,
+  ) {
+    this.hasher = new StreamHasher(hashStringMemory);
     this.ring = new Array(capacity);
   }
 
@@ -122,6 +127,11 @@ export class Trace {
     this.head = (this.head + 1) % this.capacity;
     for (let i = 0; i < this.listeners.length; i++) this.listeners[i](ev);
     if (ev.id === this.limitAt) this.onLimit?.();
+  }
+
+  /** Distinct strings the running hash holds: bounded, however long the run. */
+  get hashStrings(): number {
+    return this.hasher.rememberedStrings;
   }
 
   /** SHA-256 over the canonical encoding of every event so far. */
